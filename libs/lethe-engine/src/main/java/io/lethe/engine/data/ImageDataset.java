@@ -1,0 +1,181 @@
+package io.lethe.engine.data;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An in-memory image dataset: samples (ids, subjects, labels, splits) plus their pixels, already
+ * decoded and resized to {@code side x side} with {@code channels} channels, stored as unsigned
+ * bytes in CHW order. Pixels are handed out in [0,1]; normalisation is the model's job, so that
+ * perturbations live in pixel space.
+ */
+public final class ImageDataset {
+  private final String name;
+  private final LabelSchema labelSchema;
+  private final int channels;
+  private final int side;
+  private final List<Sample> samples;
+  private final List<byte[]> pixels;
+  private volatile String fingerprint;
+
+  /**
+   * @param pixels one array of {@code channels*side*side} unsigned bytes (CHW) per sample, in
+   *     sample order
+   */
+  public ImageDataset(
+      String name,
+      LabelSchema labelSchema,
+      int channels,
+      int side,
+      List<Sample> samples,
+      List<byte[]> pixels) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.labelSchema = Objects.requireNonNull(labelSchema, "labelSchema");
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+    }
+    if (side < 1) {
+      throw new IllegalArgumentException("side must be positive, got " + side);
+    }
+    if (samples.size() != pixels.size()) {
+      throw new IllegalArgumentException(
+          samples.size() + " samples but " + pixels.size() + " images");
+    }
+    int expected = channels * side * side;
+    for (int i = 0; i < samples.size(); i++) {
+      Sample s = samples.get(i);
+      if (s.index() != i) {
+        throw new IllegalArgumentException(
+            "sample " + s.sampleId() + " has index " + s.index() + " but sits at position " + i);
+      }
+      if (pixels.get(i).length != expected) {
+        throw new IllegalArgumentException(
+            "image of "
+                + s.sampleId()
+                + " has "
+                + pixels.get(i).length
+                + " bytes, expected "
+                + expected);
+      }
+      validateLabels(s);
+    }
+    this.channels = channels;
+    this.side = side;
+    this.samples = List.copyOf(samples);
+    this.pixels = new ArrayList<>(pixels);
+  }
+
+  private void validateLabels(Sample s) {
+    int[] labels = s.labels();
+    if (labelSchema.multiLabel()) {
+      if (labels.length != labelSchema.numOutputs()) {
+        throw new IllegalArgumentException(
+            "sample "
+                + s.sampleId()
+                + " has "
+                + labels.length
+                + " attribute values, expected "
+                + labelSchema.numOutputs());
+      }
+      for (int v : labels) {
+        if (v != 0 && v != 1) {
+          throw new IllegalArgumentException(
+              "sample " + s.sampleId() + " has attribute value " + v + ", expected 0 or 1");
+        }
+      }
+    } else if (labels.length != 1 || labels[0] < 0 || labels[0] >= labelSchema.numOutputs()) {
+      throw new IllegalArgumentException(
+          "sample "
+              + s.sampleId()
+              + " has label "
+              + java.util.Arrays.toString(labels)
+              + ", expected one class in [0,"
+              + labelSchema.numOutputs()
+              + ")");
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public LabelSchema labelSchema() {
+    return labelSchema;
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public int side() {
+    return side;
+  }
+
+  public int size() {
+    return samples.size();
+  }
+
+  public List<Sample> samples() {
+    return samples;
+  }
+
+  public Sample sample(int index) {
+    return samples.get(index);
+  }
+
+  /** Copies the image of sample {@code index} into {@code dest} at {@code offset}, in [0,1]. */
+  public void copyPixels(int index, float[] dest, int offset) {
+    byte[] src = pixels.get(index);
+    for (int i = 0; i < src.length; i++) {
+      dest[offset + i] = (src[i] & 0xFF) / 255f;
+    }
+  }
+
+  /** Number of values in one image: channels * side * side. */
+  public int imageSize() {
+    return channels * side * side;
+  }
+
+  /**
+   * A content hash of the whole dataset: sample ids, subjects, labels, splits and pixels. Two
+   * datasets with the same fingerprint train the same model; a checkpoint records it.
+   */
+  public String fingerprint() {
+    String f = fingerprint;
+    if (f == null) {
+      f = computeFingerprint();
+      fingerprint = f;
+    }
+    return f;
+  }
+
+  private String computeFingerprint() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(
+          (labelSchema.names() + "|" + labelSchema.multiLabel() + "|" + channels + "|" + side)
+              .getBytes(StandardCharsets.UTF_8));
+      for (Sample s : samples) {
+        md.update(
+            (s.sampleId()
+                    + "|"
+                    + s.subjectId()
+                    + "|"
+                    + java.util.Arrays.toString(s.labels())
+                    + "|"
+                    + s.split()
+                    + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        md.update(pixels.get(s.index()));
+      }
+      return "sha256:" + HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
