@@ -1,0 +1,53 @@
+package io.lethe.engine.metrics;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * Outcome of a membership-inference attack.
+ *
+ * @param accuracy mean attack accuracy over the splits (the "MIA" number of MUFAC/DLFD); 0.5 means
+ *     the attacker cannot tell members from non-members
+ * @param std population standard deviation (numpy's default {@code ddof=0}) of the per-split
+ *     accuracies
+ * @param perSplitAccuracy test accuracy of the attack model on each split
+ * @param memberCount member samples the attack used (after balancing)
+ * @param nonMemberCount non-member samples the attack used (after balancing)
+ */
+@JsonIgnoreProperties(
+    value = {"forgettingScore"},
+    allowGetters = true)
+public record MiaResult(
+    double accuracy,
+    double std,
+    List<Double> perSplitAccuracy,
+    int memberCount,
+    int nonMemberCount) {
+  public MiaResult {
+    if (!(accuracy >= 0 && accuracy <= 1)) {
+      throw new IllegalArgumentException("accuracy must be in [0, 1], got " + accuracy);
+    }
+    if (!(std >= 0)) {
+      throw new IllegalArgumentException("std must be non-negative, got " + std);
+    }
+    if (perSplitAccuracy == null || perSplitAccuracy.isEmpty()) {
+      throw new IllegalArgumentException("an attack result needs at least one split accuracy");
+    }
+    perSplitAccuracy = List.copyOf(perSplitAccuracy);
+    if (memberCount < 1 || nonMemberCount < 1) {
+      throw new IllegalArgumentException(
+          "an attack needs members and non-members, got "
+              + memberCount
+              + " members and "
+              + nonMemberCount
+              + " non-members");
+    }
+  }
+
+  /** {@code |accuracy - 0.5|}: 0 when forgetting is indistinguishable from never having seen. */
+  @JsonProperty("forgettingScore")
+  public double forgettingScore() {
+    return UnlearningScores.forgettingScore(accuracy);
+  }
+}
