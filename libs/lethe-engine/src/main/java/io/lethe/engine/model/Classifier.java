@@ -29,8 +29,11 @@ public final class Classifier implements AutoCloseable {
 
   private Classifier(ModelSpec spec, LabelSchema labels) {
     if (spec.numOutputs() != labels.numOutputs()) {
-      throw new IllegalArgumentException("the model has " + spec.numOutputs()
-          + " outputs but the labels need " + labels.numOutputs());
+      throw new IllegalArgumentException(
+          "the model has "
+              + spec.numOutputs()
+              + " outputs but the labels need "
+              + labels.numOutputs());
     }
     this.spec = spec;
     this.labels = Objects.requireNonNull(labels, "labels");
@@ -96,12 +99,15 @@ public final class Classifier implements AutoCloseable {
 
   /**
    * Freezes (or unfreezes) the trainable parameters. BatchNorm running statistics are never made
-   * trainable: DJL's plain {@code freezeParameters(false)} would do that and break the next forward.
+   * trainable: DJL's plain {@code freezeParameters(false)} would do that and break the next
+   * forward.
    */
   public void freezeTrainableParameters(boolean freeze) {
     block.freezeParameters(
         freeze,
-        p -> p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR);
+        p ->
+            p.getType() != Parameter.Type.RUNNING_MEAN
+                && p.getType() != Parameter.Type.RUNNING_VAR);
   }
 
   public Model model() {

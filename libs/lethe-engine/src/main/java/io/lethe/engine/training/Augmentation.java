@@ -44,7 +44,9 @@ public record Augmentation(int maxShift, boolean horizontalFlip) {
         for (int x = 0; x < side; x++) {
           int sx = (flip ? side - 1 - x : x) - dx;
           buf[offset + c * plane + y * side + x] =
-              sy < 0 || sy >= side || sx < 0 || sx >= side ? 0f : scratch[c * plane + sy * side + sx];
+              sy < 0 || sy >= side || sx < 0 || sx >= side
+                  ? 0f
+                  : scratch[c * plane + sy * side + sx];
         }
       }
     }

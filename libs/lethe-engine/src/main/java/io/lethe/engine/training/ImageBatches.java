@@ -29,7 +29,12 @@ public final class ImageBatches {
 
   /** Images of {@code indices[from, to)}, augmented with {@code random} if enabled. */
   public NDArray images(
-      NDManager manager, int[] indices, int from, int to, Augmentation augmentation, Random random) {
+      NDManager manager,
+      int[] indices,
+      int from,
+      int to,
+      Augmentation augmentation,
+      Random random) {
     int n = to - from;
     int size = dataset.imageSize();
     float[] buf = new float[n * size];

@@ -1,10 +1,8 @@
 package io.lethe.engine.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Indices;
@@ -64,7 +62,7 @@ public final class SupervisedTrainer {
                 batches.images(
                     batch, order, from, from + batchSize, recipe.augmentation(), augmentRandom);
             NDArray y = batches.labels(batch, order, from, from + batchSize);
-            stepLoss = trainStep(trainer, loss, x, y);
+            stepLoss = TrainingSteps.sgdStep(trainer, loss, x, y);
           }
           epochLoss += stepLoss;
           step++;
@@ -77,18 +75,6 @@ public final class SupervisedTrainer {
     }
     return new TrainingSummary(
         recipe.epochs(), totalSteps, lastEpochLoss, (System.nanoTime() - start) / 1e9);
-  }
-
-  /** One SGD step in train mode; returns the batch loss. */
-  static double trainStep(Trainer trainer, TaskLoss loss, NDArray x, NDArray y) {
-    NDArray value;
-    try (GradientCollector collector = trainer.newGradientCollector()) {
-      NDList out = trainer.forward(new NDList(x));
-      value = loss.mean(out.get(0), y);
-      collector.backward(value);
-    }
-    trainer.step();
-    return value.getFloat();
   }
 
   /**

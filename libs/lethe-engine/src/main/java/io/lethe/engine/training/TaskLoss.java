@@ -38,9 +38,7 @@ public final class TaskLoss extends Loss {
       NDArray y = target.toType(logits.getDataType(), false);
       NDArray one = Scalars.like(logits, 1);
       NDArray bce =
-          Activation.relu(logits)
-              .sub(logits.mul(y))
-              .add(logits.abs().neg().exp().add(one).log());
+          Activation.relu(logits).sub(logits.mul(y)).add(logits.abs().neg().exp().add(one).log());
       return bce.mean(new int[] {1});
     }
     NDArray oneHot = target.oneHot(labels.numOutputs(), logits.getDataType());

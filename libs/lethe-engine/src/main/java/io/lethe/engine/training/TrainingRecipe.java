@@ -77,7 +77,10 @@ public final class TrainingRecipe {
     return m;
   }
 
-  /** Defaults: 30 epochs, batch 64, lr 0.05, momentum 0.9, weight decay 5e-4, cosine, no augmentation. */
+  /**
+   * Defaults: 30 epochs, batch 64, lr 0.05, momentum 0.9, weight decay 5e-4, cosine, no
+   * augmentation.
+   */
   public static final class Builder {
     private int epochs = 30;
     private int batchSize = 64;

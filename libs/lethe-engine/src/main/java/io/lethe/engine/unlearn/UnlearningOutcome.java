@@ -1,0 +1,23 @@
+package io.lethe.engine.unlearn;
+
+/**
+ * What an unlearning run did.
+ *
+ * @param method the method's name
+ * @param seconds wall time
+ * @param steps optimiser steps taken
+ * @param retainPasses passes over the retain set (fractional when partial)
+ * @param forgetPasses passes over the forget set (DLFD pairs forget batches with retain batches)
+ * @param perturbedSteps steps that trained on perturbed images (DLFD; 0 otherwise)
+ * @param initialForgettingScore estimate before the run, or NaN if the method does not measure it
+ * @param finalForgettingScore estimate after the run, or NaN
+ */
+public record UnlearningOutcome(
+    String method,
+    double seconds,
+    long steps,
+    double retainPasses,
+    double forgetPasses,
+    long perturbedSteps,
+    double initialForgettingScore,
+    double finalForgettingScore) {}

@@ -1,0 +1,124 @@
+package io.lethe.engine.unlearn.dlfd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import io.lethe.engine.data.Indices;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.progress.ProgressEvent;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.ImageBatches;
+import io.lethe.engine.training.Optimizers;
+import io.lethe.engine.training.TaskLoss;
+import io.lethe.engine.training.TrainingSteps;
+import io.lethe.engine.unlearn.ForgettingScoreMonitor;
+import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.engine.unlearn.UnlearningMethod;
+import io.lethe.engine.unlearn.UnlearningOutcome;
+import java.util.Map;
+
+/**
+ * Distribution-Level Feature Distancing (Choi &amp; Na, 2024), as the paper describes it.
+ *
+ * <p>For each retain batch, paired with a forget batch (the forget set is cycled): while the
+ * forgetting score is at or above the threshold, the retain images are perturbed by {@link
+ * FeatureDistancingPerturbation} and the model takes one SGD step on (x*, y) in training mode;
+ * below it ("dynamic forgetting") the step is on the clean batch. The score is re-estimated every K
+ * batches by a {@link ForgettingScoreMonitor}. There is no checkpoint selection: the model after
+ * the last batch is the result, so the test set is never consulted.
+ */
+public final class Dlfd implements UnlearningMethod {
+  public static final String NAME = "dlfd";
+  public static final String STAGE = "dlfd";
+
+  private final DlfdConfig config;
+
+  public Dlfd(DlfdConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Map<String, Object> hyperparameters() {
+    return config.describe();
+  }
+
+  @Override
+  public UnlearningOutcome unlearn(
+      Classifier model, UnlearningData data, ProgressListener progress) {
+    long start = System.nanoTime();
+    int batchSize = Math.min(config.batchSize(), data.retain().length);
+    int forgetBatch = Math.min(batchSize, data.forget().length);
+    int batchesPerEpoch = data.retain().length / batchSize;
+    long total = (long) batchesPerEpoch * config.epochs();
+    ImageBatches batches = new ImageBatches(data.dataset());
+    TaskLoss loss = TaskLoss.of(model.labels());
+    ForgettingScoreMonitor monitor =
+        new ForgettingScoreMonitor(
+            model, data, config.scoreSampleSize(), config.scoreSplits(), config.seed());
+    FeatureDistancingPerturbation perturbation = new FeatureDistancingPerturbation(model, config);
+
+    double initialScore = monitor.estimate();
+    double threshold = config.effectiveThreshold(initialScore);
+    double score = initialScore;
+    long perturbed = 0;
+    long forgetSamplesUsed = 0;
+    DefaultTrainingConfig trainingConfig =
+        new DefaultTrainingConfig(loss)
+            .optOptimizer(
+                Optimizers.sgd(
+                    config.learningRate(), config.momentum(), config.weightDecay(), false, 1));
+    progress.stageStarted(STAGE, total);
+    try (Trainer trainer = model.model().newTrainer(trainingConfig)) {
+      long k = 0;
+      int[] forgetOrder = Indices.shuffled(data.forget(), config.seed() * 7919L + 1);
+      int forgetCursor = 0;
+      for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        int[] retainOrder = Indices.shuffled(data.retain(), config.seed() * 1_000_003L + epoch);
+        for (int b = 0; b < batchesPerEpoch; b++, k++) {
+          boolean perturb = !config.dynamicForgetting() || score >= threshold;
+          double stepLoss;
+          try (NDManager batch = model.manager().newSubManager()) {
+            int from = b * batchSize;
+            NDArray x = batches.images(batch, retainOrder, from, from + batchSize);
+            NDArray y = batches.labels(batch, retainOrder, from, from + batchSize);
+            if (perturb) {
+              if (forgetCursor + forgetBatch > forgetOrder.length) {
+                forgetOrder = Indices.shuffled(data.forget(), config.seed() * 7919L + k + 2);
+                forgetCursor = 0;
+              }
+              NDArray forget =
+                  batches.images(batch, forgetOrder, forgetCursor, forgetCursor + forgetBatch);
+              forgetCursor += forgetBatch;
+              forgetSamplesUsed += forgetBatch;
+              x = perturbation.perturb(x, y, forget, config.lambdaAt(k, total));
+              perturbed++;
+            }
+            stepLoss = TrainingSteps.sgdStep(trainer, loss, x, y);
+          }
+          if ((k + 1) % config.scoreEvery() == 0 && k + 1 < total) {
+            score = monitor.estimate();
+          }
+          progress.stepCompleted(new ProgressEvent(STAGE, k + 1, total, stepLoss, score, perturb));
+        }
+      }
+    } finally {
+      progress.stageFinished(STAGE);
+    }
+    double finalScore = monitor.estimate();
+    return new UnlearningOutcome(
+        NAME,
+        (System.nanoTime() - start) / 1e9,
+        total,
+        (double) total * batchSize / data.retain().length,
+        (double) forgetSamplesUsed / data.forget().length,
+        perturbed,
+        initialScore,
+        finalScore);
+  }
+}
