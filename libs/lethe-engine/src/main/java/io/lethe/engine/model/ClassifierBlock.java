@@ -20,8 +20,10 @@ import java.util.Objects;
  * operands (no {@code Number} overloads): inside a GradientCollector DJL frees the temporary scalar
  * of {@code NDArray.sub(Number)} etc. too early, which corrupts input gradients.
  *
- * <p>Logits come first in the output because DJL losses read index 0; the penultimate embedding
- * (the input of the final {@link Linear}) is second, for feature-space unlearning losses.
+ * <p>Logits come first in the output (index 0, where DJL's evaluators look); the penultimate
+ * embedding (the input of the final {@link Linear}) is second, for feature-space unlearning losses.
+ * DJL 0.36's cross-entropy losses insist on a single prediction, so wrap them in {@link
+ * LogitsLoss}.
  *
  * <p>The {@code training} flag of {@code forward} selects BatchNorm batch statistics (and updates
  * the running statistics) and enables Dropout; {@code false} gives a deterministic eval forward.
@@ -54,6 +56,19 @@ public final class ClassifierBlock extends AbstractBlock {
     this.numOutputs = numOutputs;
     this.features = addChildBlock("features", features);
     this.classifier = addChildBlock("classifier", Linear.builder().setUnits(numOutputs).build());
+  }
+
+  /** The logits (N, numOutputs) of a {@code forward} output. */
+  public static NDArray logits(NDList output) {
+    return output.get(0);
+  }
+
+  /** The embedding (N, E) of a {@code forward} output. */
+  public static NDArray embedding(NDList output) {
+    if (output.size() < 2) {
+      throw new IllegalArgumentException("not a classifier output (logits, embedding): " + output);
+    }
+    return output.get(1);
   }
 
   /** Width E of the embedding (second output). */
