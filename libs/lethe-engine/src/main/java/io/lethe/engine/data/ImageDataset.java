@@ -142,6 +142,38 @@ public final class ImageDataset {
   }
 
   /**
+   * The next version of this dataset after forgetting {@code subjects}: their TRAIN samples are
+   * removed so that no later (re)training can see them; samples of other splits, all other samples,
+   * pixels and the name are kept, and samples are re-indexed densely in the same order. The
+   * fingerprint therefore changes, which tells checkpoints apart.
+   *
+   * @throws IllegalArgumentException if a subject has no TRAIN sample (listing the unknown ids)
+   */
+  public ImageDataset withoutSubjects(java.util.Set<String> subjects) {
+    java.util.SortedSet<String> unknown = new java.util.TreeSet<>(subjects);
+    for (Sample s : samples) {
+      if (s.split() == Split.TRAIN) {
+        unknown.remove(s.subjectId());
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "subjects " + unknown + " have no TRAIN samples in " + name + ": nothing to remove");
+    }
+    List<Sample> keptSamples = new ArrayList<>();
+    List<byte[]> keptPixels = new ArrayList<>();
+    for (Sample s : samples) {
+      if (s.split() == Split.TRAIN && subjects.contains(s.subjectId())) {
+        continue;
+      }
+      keptSamples.add(
+          new Sample(keptSamples.size(), s.sampleId(), s.subjectId(), s.labels(), s.split()));
+      keptPixels.add(pixels.get(s.index()));
+    }
+    return new ImageDataset(name, labelSchema, channels, side, keptSamples, keptPixels);
+  }
+
+  /**
    * A content hash of the whole dataset: sample ids, subjects, labels, splits and pixels. Two
    * datasets with the same fingerprint train the same model; a checkpoint records it.
    */
