@@ -96,6 +96,10 @@ public final class LogisticRegression {
       for (int j = 0; j < p; j++) {
         slope -= gradient[j] * step[j];
       }
+      // Near the optimum the predicted decrease falls below the round-off of the summed objective
+      // (about n * ulp), and a strict Armijo test would reject the exact Newton steps that finish
+      // the job; allow that much noise so the last, quadratically convergent steps are taken.
+      double roundOff = 1e-13 * (1 + Math.abs(objective)) * Math.sqrt(n);
       double t = 1;
       double trialObjective = Double.NaN;
       boolean decreased = false;
@@ -104,7 +108,7 @@ public final class LogisticRegression {
           trial[j] = theta[j] - t * step[j];
         }
         trialObjective = objective(trial, x, y);
-        if (trialObjective <= objective + 1e-4 * t * slope) {
+        if (trialObjective <= objective + 1e-4 * t * slope + roundOff) {
           decreased = true;
           break;
         }
