@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -220,11 +221,27 @@ public record CheckpointManifest(
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new CheckpointException("invalid checkpoint manifest: " + cause.getMessage(), e);
+    } catch (JsonMappingException e) {
+      throw new CheckpointException(
+          "invalid checkpoint manifest" + fieldPath(e) + ": " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new CheckpointException("invalid checkpoint manifest: " + e.getOriginalMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new CheckpointException("invalid checkpoint manifest: " + e.getMessage(), e);
     }
+  }
+
+  /** Where in the manifest a mapping error sits, e.g. " at dataset.name", or "" if unknown. */
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "" : " at " + path;
   }
 
   private static void requireText(String value, String field) {

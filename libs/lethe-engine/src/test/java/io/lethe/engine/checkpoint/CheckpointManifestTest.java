@@ -110,6 +110,15 @@ class CheckpointManifestTest {
   }
 
   @Test
+  void fieldOfWrongTypeIsNamed() {
+    String json = unlearned().toJson().replace("\"side\" : 28", "\"side\" : \"big\"");
+
+    assertThatThrownBy(() -> CheckpointManifest.fromJson(json))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("at side");
+  }
+
+  @Test
   void labelsThatDoNotMatchTheOutputsAreRefused() {
     String json = unlearned().toJson().replace("\"numOutputs\" : 10", "\"numOutputs\" : 7");
 
