@@ -1,0 +1,430 @@
+package io.lethe.engine.checkpoint;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.LabelSchema;
+import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.model.Normalization;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * What a checkpoint's parameters are: the model they fit, the labels its outputs mean, the dataset
+ * and method that made it, its parent in the unlearning lineage, the subjects it has forgotten, and
+ * the SHA-256 of the parameter bytes. It is the part of a checkpoint one can read, list and compare
+ * without loading a model, and the only thing that makes the opaque parameter bytes usable.
+ *
+ * <p>Serialised as JSON with {@code formatVersion} {@value #FORMAT_VERSION}; readers ignore fields
+ * they do not know, and a change that old readers would misread must bump the version. Build one
+ * with {@link #builder}; {@link Checkpoints#save} fills in the model and the hash.
+ *
+ * @param formatVersion manifest schema version, {@value #FORMAT_VERSION}
+ * @param id unique id of this checkpoint (a random UUID unless the caller chose one)
+ * @param createdAt when the checkpoint was made, ISO-8601 with offset (e.g. {@code
+ *     2025-01-31T12:00:00.123Z})
+ * @param architecture {@link Architecture#cliName()} of the network
+ * @param channels input channels
+ * @param side input height = width in pixels
+ * @param numOutputs number of logits
+ * @param smallInputStem see {@link ModelSpec#smallInputStem()}
+ * @param normalization the per-channel input normalisation inside the model
+ * @param labels what the outputs mean
+ * @param dataset the dataset the model was trained or unlearned on, and how to reload it
+ * @param parent the checkpoint this one was derived from, or null for an original model
+ * @param method how this checkpoint was made, e.g. "train", "retrain", "dlfd"
+ * @param hyperparameters the method's settings as plain JSON values
+ * @param forgottenSubjects subjects this model has forgotten, sorted and distinct; keeping it
+ *     cumulative along the lineage is the caller's job
+ * @param parametersSha256 {@code "sha256:<hex>"} of the parameter bytes
+ * @param parametersBytes length of the parameter bytes
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({
+  "formatVersion",
+  "id",
+  "createdAt",
+  "architecture",
+  "channels",
+  "side",
+  "numOutputs",
+  "smallInputStem",
+  "normalization",
+  "labels",
+  "dataset",
+  "parent",
+  "method",
+  "hyperparameters",
+  "forgottenSubjects",
+  "parametersSha256",
+  "parametersBytes"
+})
+public record CheckpointManifest(
+    int formatVersion,
+    String id,
+    String createdAt,
+    String architecture,
+    int channels,
+    int side,
+    int numOutputs,
+    boolean smallInputStem,
+    InputNormalization normalization,
+    Labels labels,
+    Dataset dataset,
+    Parent parent,
+    String method,
+    Map<String, Object> hyperparameters,
+    List<String> forgottenSubjects,
+    String parametersSha256,
+    long parametersBytes) {
+
+  /** The manifest schema version this build writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  public CheckpointManifest {
+    if (formatVersion != FORMAT_VERSION) {
+      throw new IllegalArgumentException(
+          "unsupported checkpoint manifest formatVersion "
+              + formatVersion
+              + ": this build reads version "
+              + FORMAT_VERSION);
+    }
+    requireText(id, "id");
+    requireText(createdAt, "createdAt");
+    try {
+      OffsetDateTime.parse(createdAt);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "createdAt '" + createdAt + "' is not an ISO-8601 date-time with offset", e);
+    }
+    requireText(architecture, "architecture");
+    architecture = Architecture.parse(architecture).cliName();
+    Objects.requireNonNull(normalization, "normalization is missing");
+    Objects.requireNonNull(labels, "labels is missing");
+    Objects.requireNonNull(dataset, "dataset is missing");
+    requireText(method, "method");
+    hyperparameters =
+        Hyperparameters.normalize(hyperparameters == null ? Map.of() : hyperparameters);
+    forgottenSubjects = sortedDistinct(forgottenSubjects, "forgottenSubjects");
+    if (!Sha256.isWellFormed(parametersSha256)) {
+      throw new IllegalArgumentException(
+          "parametersSha256 '" + parametersSha256 + "' is not of the form sha256:<64 hex digits>");
+    }
+    if (parametersBytes < 0) {
+      throw new IllegalArgumentException("parametersBytes is negative: " + parametersBytes);
+    }
+    if (labels.names().size() != numOutputs) {
+      throw new IllegalArgumentException(
+          "the model has "
+              + numOutputs
+              + " outputs but the manifest names "
+              + labels.names().size()
+              + " labels");
+    }
+    // Builds the spec once so that an inconsistent shape fails here, not on first load.
+    new ModelSpec(
+        Architecture.parse(architecture),
+        channels,
+        side,
+        numOutputs,
+        normalization.toNormalization(),
+        smallInputStem);
+  }
+
+  /** A builder for a checkpoint made by {@code method} on {@code dataset}. */
+  public static Builder builder(String method, Dataset dataset) {
+    return new Builder(method, dataset);
+  }
+
+  /** The spec to rebuild the network with. */
+  public ModelSpec modelSpec() {
+    return new ModelSpec(
+        Architecture.parse(architecture),
+        channels,
+        side,
+        numOutputs,
+        normalization.toNormalization(),
+        smallInputStem);
+  }
+
+  /** What the model's outputs mean. */
+  public LabelSchema labelSchema() {
+    return new LabelSchema(labels.names(), labels.multiLabel());
+  }
+
+  /** The manifest as indented JSON. */
+  public String toJson() {
+    try {
+      return MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses a manifest written by {@link #toJson()}.
+   *
+   * @throws CheckpointException if {@code json} is not valid JSON, has no or an unsupported {@code
+   *     formatVersion}, or misses or misstates a field
+   */
+  public static CheckpointManifest fromJson(String json) {
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(
+          "checkpoint manifest is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new CheckpointException("checkpoint manifest must be a JSON object");
+    }
+    JsonNode version = tree.get("formatVersion");
+    if (version == null || !version.isIntegralNumber()) {
+      throw new CheckpointException(
+          "checkpoint manifest has no integer formatVersion; expected " + FORMAT_VERSION);
+    }
+    if (version.asLong() != FORMAT_VERSION) {
+      throw new CheckpointException(
+          "unsupported checkpoint manifest formatVersion "
+              + version
+              + ": this build reads version "
+              + FORMAT_VERSION);
+    }
+    try {
+      return MAPPER.treeToValue(tree, CheckpointManifest.class);
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new CheckpointException("invalid checkpoint manifest: " + cause.getMessage(), e);
+    } catch (JsonMappingException e) {
+      throw new CheckpointException(
+          "invalid checkpoint manifest" + fieldPath(e) + ": " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException("invalid checkpoint manifest: " + e.getOriginalMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException("invalid checkpoint manifest: " + e.getMessage(), e);
+    }
+  }
+
+  /** Where in the manifest a mapping error sits, e.g. " at dataset.name", or "" if unknown. */
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "" : " at " + path;
+  }
+
+  private static void requireText(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " is missing or blank");
+    }
+  }
+
+  private static List<String> sortedDistinct(Collection<String> values, String field) {
+    if (values == null) {
+      return List.of();
+    }
+    for (String v : values) {
+      if (v == null) {
+        throw new IllegalArgumentException(field + " contains null");
+      }
+    }
+    return List.copyOf(new TreeSet<>(values));
+  }
+
+  private static List<Float> floats(float[] values) {
+    List<Float> out = new ArrayList<>(values.length);
+    for (float v : values) {
+      out.add(v);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * The model's input normalisation as JSON-friendly lists (records with arrays have no value
+   * equality, which the lossless round trip needs).
+   */
+  public record InputNormalization(List<Float> mean, List<Float> std) {
+    public InputNormalization {
+      Objects.requireNonNull(mean, "normalization.mean is missing");
+      Objects.requireNonNull(std, "normalization.std is missing");
+      mean = List.copyOf(mean);
+      std = List.copyOf(std);
+    }
+
+    public static InputNormalization of(Normalization n) {
+      return new InputNormalization(floats(n.mean()), floats(n.std()));
+    }
+
+    public Normalization toNormalization() {
+      float[] m = new float[mean.size()];
+      float[] s = new float[std.size()];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = mean.get(i);
+      }
+      for (int i = 0; i < s.length; i++) {
+        s[i] = std.get(i);
+      }
+      return new Normalization(m, s);
+    }
+  }
+
+  /** Label names and whether they are independent binary attributes, as in {@link LabelSchema}. */
+  public record Labels(List<String> names, boolean multiLabel) {
+    public Labels {
+      Objects.requireNonNull(names, "labels.names is missing");
+      names = List.copyOf(names);
+    }
+
+    public static Labels of(LabelSchema schema) {
+      return new Labels(schema.names(), schema.multiLabel());
+    }
+  }
+
+  /**
+   * The dataset behind a checkpoint. The fingerprint says which data exactly; {@code source} says
+   * how to get it back (e.g. {@code {"kind":"idx","path":"...","trainLimit":"2000"}}), in whatever
+   * keys the loader that reads it understands.
+   */
+  public record Dataset(String name, String fingerprint, Map<String, String> source) {
+    public Dataset {
+      requireText(name, "dataset.name");
+      requireText(fingerprint, "dataset.fingerprint");
+      source = Collections.unmodifiableMap(new TreeMap<>(source == null ? Map.of() : source));
+    }
+
+    /** The name and fingerprint of {@code dataset}, with how to reload it. */
+    public static Dataset of(ImageDataset dataset, Map<String, String> source) {
+      return new Dataset(dataset.name(), dataset.fingerprint(), source);
+    }
+  }
+
+  /**
+   * The checkpoint this one was derived from. The parent's parameter hash pins the exact parent
+   * even if a checkpoint with the same id were ever rewritten.
+   */
+  public record Parent(String id, String parametersSha256) {
+    public Parent {
+      requireText(id, "parent.id");
+      if (!Sha256.isWellFormed(parametersSha256)) {
+        throw new IllegalArgumentException(
+            "parent.parametersSha256 '"
+                + parametersSha256
+                + "' is not of the form sha256:<64 hex digits>");
+      }
+    }
+
+    public static Parent of(CheckpointManifest parent) {
+      return new Parent(parent.id(), parent.parametersSha256());
+    }
+  }
+
+  /**
+   * Collects what only the caller knows (method, dataset, lineage, settings); the model, labels and
+   * parameter hash are taken from the parameters themselves in {@link #build}, so they cannot
+   * disagree with what is saved.
+   */
+  public static final class Builder {
+    private final String method;
+    private final Dataset dataset;
+    private String id;
+    private Instant createdAt;
+    private Parent parent;
+    private Map<String, Object> hyperparameters = Map.of();
+    private List<String> forgottenSubjects = List.of();
+
+    private Builder(String method, Dataset dataset) {
+      requireText(method, "method");
+      this.method = method;
+      this.dataset = Objects.requireNonNull(dataset, "dataset");
+    }
+
+    /** The checkpoint id; a fresh random UUID per {@link #build} by default. */
+    public Builder optId(String id) {
+      requireText(id, "id");
+      this.id = id;
+      return this;
+    }
+
+    /** The creation time; the time of {@link #build} by default. */
+    public Builder optCreatedAt(Instant createdAt) {
+      this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+      return this;
+    }
+
+    /** The checkpoint this one was derived from; none (an original model) by default. */
+    public Builder optParent(CheckpointManifest parent) {
+      return optParent(Parent.of(parent));
+    }
+
+    public Builder optParent(Parent parent) {
+      this.parent = Objects.requireNonNull(parent, "parent");
+      return this;
+    }
+
+    /** The method's settings, e.g. {@code TrainingRecipe.describe()}; empty by default. */
+    public Builder optHyperparameters(Map<String, ?> hyperparameters) {
+      this.hyperparameters = Hyperparameters.normalize(hyperparameters);
+      return this;
+    }
+
+    /** All subjects forgotten so far along the lineage; none by default. */
+    public Builder optForgottenSubjects(Collection<String> forgottenSubjects) {
+      this.forgottenSubjects = List.copyOf(forgottenSubjects);
+      return this;
+    }
+
+    /** The manifest for {@code parameters} of a {@code spec} model with {@code labels}. */
+    public CheckpointManifest build(ModelSpec spec, LabelSchema labels, byte[] parameters) {
+      Objects.requireNonNull(parameters, "parameters");
+      return new CheckpointManifest(
+          FORMAT_VERSION,
+          id != null ? id : UUID.randomUUID().toString(),
+          (createdAt != null ? createdAt : Instant.now().truncatedTo(ChronoUnit.MILLIS)).toString(),
+          spec.architecture().cliName(),
+          spec.channels(),
+          spec.side(),
+          spec.numOutputs(),
+          spec.smallInputStem(),
+          InputNormalization.of(spec.normalization()),
+          Labels.of(labels),
+          dataset,
+          parent,
+          method,
+          hyperparameters,
+          forgottenSubjects,
+          Sha256.of(parameters),
+          parameters.length);
+    }
+  }
+}
