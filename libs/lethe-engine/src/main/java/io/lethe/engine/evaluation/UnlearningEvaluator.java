@@ -1,0 +1,59 @@
+package io.lethe.engine.evaluation;
+
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.Sample;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.LabelledLoss;
+import io.lethe.engine.metrics.MembershipInferenceAttack;
+import io.lethe.engine.metrics.MiaResult;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.progress.ProgressListener;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures a model the way the DLFD paper reports it: test accuracy and top-2 (utility), and the
+ * membership-inference attack on forget vs unseen losses (forgetting), from which the forgetting
+ * score and NoMUS follow. Keeps every per-sample loss so anyone can re-check the attack.
+ */
+public final class UnlearningEvaluator {
+  private final Predictor predictor;
+  private final MembershipInferenceAttack attack;
+
+  public UnlearningEvaluator(int batchSize, long seed) {
+    this.predictor = new Predictor(batchSize);
+    this.attack = MembershipInferenceAttack.builder().optSeed(seed).build();
+  }
+
+  /** The report and the per-sample losses behind it. */
+  public record Evaluation(EvaluationReport report, List<LabelledLoss> losses) {}
+
+  public Evaluation evaluate(
+      Classifier model,
+      ImageDataset dataset,
+      int[] test,
+      int[] forget,
+      int[] unseen,
+      ProgressListener progress) {
+    Predictions onTest = predictor.predict(model, dataset, test, progress);
+    Predictions onForget = predictor.predict(model, dataset, forget, progress);
+    Predictions onUnseen = predictor.predict(model, dataset, unseen, progress);
+    MiaResult mia = attack.evaluate(onForget.losses(), onUnseen.losses());
+    EvaluationReport report =
+        new EvaluationReport(
+            onTest.accuracy(), Math.max(onTest.accuracy(), onTest.top2Accuracy()), mia);
+    List<LabelledLoss> losses = new ArrayList<>();
+    addLosses(losses, dataset, onForget, LabelledLoss.FORGET);
+    addLosses(losses, dataset, onUnseen, LabelledLoss.UNSEEN);
+    addLosses(losses, dataset, onTest, LabelledLoss.TEST);
+    return new Evaluation(report, losses);
+  }
+
+  private static void addLosses(
+      List<LabelledLoss> out, ImageDataset dataset, Predictions p, String group) {
+    for (int i = 0; i < p.size(); i++) {
+      Sample s = dataset.sample(p.indices()[i]);
+      out.add(new LabelledLoss(s.sampleId(), s.subjectId(), group, p.losses()[i]));
+    }
+  }
+}
