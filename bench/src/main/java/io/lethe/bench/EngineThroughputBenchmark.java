@@ -234,14 +234,14 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
         ModelSpec.of(architecture, channels, side, dataset.labelSchema().numOutputs(), norm);
     UnlearningData data = split(dataset);
     log(
-        "dataset %s %dx%dx%d: train %d (forget %d, retain %d), unseen %d; read in %.1fs",
+        "dataset %s %dx%dx%d: forget %d, retain %d used of %d, unseen %d; read in %.1fs",
         dataset.name(),
         channels,
         side,
         side,
-        data.forget().length + data.retain().length,
         data.forget().length,
         data.retain().length,
+        retainPoolSize,
         data.unseen().length,
         (System.nanoTime() - t0) / 1e9);
 
