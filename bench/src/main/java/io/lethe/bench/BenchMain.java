@@ -1,0 +1,24 @@
+package io.lethe.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code lethe-bench.jar}: one sub-command per benchmark. */
+@Command(
+    name = "lethe-bench",
+    mixinStandardHelpOptions = true,
+    version = "lethe-bench 0.1.0",
+    description = "Lethe engine benchmarks (commands, not tests).",
+    subcommands = {EngineThroughputBenchmark.class, CommandLine.HelpCommand.class})
+public final class BenchMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+}
