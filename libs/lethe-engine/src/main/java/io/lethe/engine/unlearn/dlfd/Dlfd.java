@@ -3,6 +3,7 @@ package io.lethe.engine.unlearn.dlfd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import io.lethe.engine.data.Indices;
 import io.lethe.engine.model.Classifier;
@@ -36,6 +37,23 @@ public final class Dlfd implements UnlearningMethod {
 
   public Dlfd(DlfdConfig config) {
     this.config = config;
+  }
+
+  /** Train-mode forwards over clean retain batches: only BatchNorm running statistics change. */
+  private void recalibrateBatchNorm(
+      Classifier model, ImageBatches batches, int[] retain, int batchSize) {
+    int n = Math.min(config.batchNormRecalibrationBatches(), retain.length / batchSize);
+    if (n == 0) {
+      return;
+    }
+    int[] order = Indices.shuffled(retain, config.seed() * 104_729L + 3);
+    ParameterStore parameters = new ParameterStore(model.manager(), false);
+    for (int b = 0; b < n; b++) {
+      try (NDManager batch = model.manager().newSubManager()) {
+        model.forward(
+            parameters, batches.images(batch, order, b * batchSize, (b + 1) * batchSize), true);
+      }
+    }
   }
 
   @Override
@@ -107,6 +125,7 @@ public final class Dlfd implements UnlearningMethod {
           progress.stepCompleted(new ProgressEvent(STAGE, k + 1, total, stepLoss, score, perturb));
         }
       }
+      recalibrateBatchNorm(model, batches, data.retain(), batchSize);
     } finally {
       progress.stageFinished(STAGE);
     }

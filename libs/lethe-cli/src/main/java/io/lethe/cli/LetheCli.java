@@ -1,0 +1,41 @@
+package io.lethe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code lethe}: train, unlearn and evaluate image classifiers from the command line. */
+@Command(
+    name = "lethe",
+    mixinStandardHelpOptions = true,
+    version = "lethe 0.1.0",
+    description = "Machine unlearning for image classifiers: DLFD on DJL (PyTorch).",
+    subcommands = {
+      DemoCommand.class,
+      TrainCommand.class,
+      UnlearnCommand.class,
+      EvaluateCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class LetheCli {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    Runtime.configure();
+    return new CommandLine(new LetheCli())
+        .setExecutionExceptionHandler(
+            (ex, cmd, parsed) -> {
+              // Bad input gets one clear line, not a stack trace.
+              cmd.getErr().println("lethe: " + ex.getMessage());
+              if (System.getenv("LETHE_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+              }
+              return ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                  ? 2
+                  : 1;
+            })
+        .execute(args);
+  }
+}

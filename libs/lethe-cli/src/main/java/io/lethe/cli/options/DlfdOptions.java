@@ -1,0 +1,142 @@
+package io.lethe.cli.options;
+
+import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.unlearn.dlfd.FeatureSource;
+import io.lethe.engine.unlearn.dlfd.PerturbationSpace;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** DLFD's settings; defaults are the engine's (the authors' MUFAC run, α re-derived). */
+public final class DlfdOptions {
+  @Option(
+      names = "--unlearn-lr",
+      defaultValue = "0.008",
+      description = "SGD learning rate. Default: ${DEFAULT-VALUE}.")
+  float learningRate;
+
+  @Option(
+      names = "--unlearn-batch-size",
+      defaultValue = "32",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(
+      names = "--unlearn-epochs",
+      defaultValue = "1",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(
+      names = "--perturbation-steps",
+      defaultValue = "15",
+      description = "M. Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(
+      names = "--alpha",
+      defaultValue = "0.01",
+      description = "Signed-gradient step in pixel units [0,1]. Default: ${DEFAULT-VALUE}.")
+  double alpha;
+
+  @Option(
+      names = "--forget-weight",
+      defaultValue = "3.0",
+      description = "w_f. Default: ${DEFAULT-VALUE}.")
+  double forgetWeight;
+
+  @Option(names = "--lambda-start", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+  double lambdaStart;
+
+  @Option(names = "--lambda-end", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+  double lambdaEnd;
+
+  @Option(
+      names = "--threshold",
+      description = "Absolute forgetting-score threshold (authors: 0.15).")
+  Double threshold;
+
+  @Option(
+      names = "--relative-threshold",
+      defaultValue = "0.3",
+      description =
+          "Perturb while the score is >= this fraction of the original's score (used unless"
+              + " --threshold is given). Default: ${DEFAULT-VALUE}.")
+  double relativeThreshold;
+
+  @Option(
+      names = "--sinkhorn-epsilon",
+      defaultValue = "0.01",
+      description = "Default: ${DEFAULT-VALUE}.")
+  double epsilon;
+
+  @Option(
+      names = "--sinkhorn-iterations",
+      defaultValue = "50",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int sinkhornIterations;
+
+  @Option(
+      names = "--features",
+      defaultValue = "logits",
+      description = "OT on logits or embedding (penultimate layer). Default: ${DEFAULT-VALUE}.")
+  String features;
+
+  @Option(
+      names = "--ot-on-clean",
+      description = "Authors' code variant: OT on unperturbed retain features (no gradient to x*).")
+  boolean otOnClean;
+
+  @Option(
+      names = "--clamp-normalised",
+      description = "Authors' code variant: step and clamp to [0,1] in normalised units.")
+  boolean clampNormalised;
+
+  @Option(
+      names = "--perturb-in-train-mode",
+      description = "Perturbation forwards in training mode.")
+  boolean perturbInTrainMode;
+
+  @Option(names = "--no-dynamic-forgetting", description = "Ablation: perturb every batch.")
+  boolean noDynamicForgetting;
+
+  @Option(names = "--no-classification-loss", description = "Ablation: OT term only.")
+  boolean noClassificationLoss;
+
+  @Option(
+      names = "--score-every",
+      defaultValue = "10",
+      description = "Re-estimate the forgetting score every K batches. Default: ${DEFAULT-VALUE}.")
+  int scoreEvery;
+
+  @Option(names = "--unlearn-seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+  int seed;
+
+  public DlfdConfig config() {
+    DlfdConfig.Builder b =
+        DlfdConfig.builder()
+            .optLearningRate(learningRate)
+            .optBatchSize(batchSize)
+            .optEpochs(epochs)
+            .optPerturbationSteps(steps)
+            .optStepSize(alpha)
+            .optForgetWeight(forgetWeight)
+            .optLambda(lambdaStart, lambdaEnd)
+            .optSinkhornEpsilon(epsilon)
+            .optSinkhornIterations(sinkhornIterations)
+            .optFeatureSource(FeatureSource.valueOf(features.toUpperCase(Locale.ROOT)))
+            .optOtOnClean(otOnClean)
+            .optPerturbationSpace(
+                clampNormalised ? PerturbationSpace.NORMALISED_CLAMPED : PerturbationSpace.PIXEL)
+            .optPerturbInTrainingMode(perturbInTrainMode)
+            .optDynamicForgetting(!noDynamicForgetting)
+            .optClassificationLoss(!noClassificationLoss)
+            .optScoreEvery(scoreEvery)
+            .optSeed(seed);
+    if (threshold != null) {
+      b.optThreshold(threshold);
+    } else {
+      b.optRelativeThreshold(relativeThreshold);
+    }
+    return b.build();
+  }
+}

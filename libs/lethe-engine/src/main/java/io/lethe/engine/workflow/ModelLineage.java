@@ -1,0 +1,163 @@
+package io.lethe.engine.workflow;
+
+import io.lethe.engine.checkpoint.CheckpointManifest;
+import io.lethe.engine.checkpoint.CheckpointRequirements;
+import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.engine.checkpoint.LoadedCheckpoint;
+import io.lethe.engine.data.DatasetSource;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.SupervisedTrainer;
+import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.engine.unlearn.UnlearningMethod;
+import io.lethe.engine.unlearn.UnlearningOutcome;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The life of a model as checkpoints: train an original, then derive versions that forget subjects
+ * (by an unlearning method or by retraining), each recording its parent, its method and every
+ * subject forgotten along the way. The CLI and the services both go through here, so a checkpoint
+ * means the same thing wherever it was made.
+ */
+public final class ModelLineage {
+  private ModelLineage() {}
+
+  /** A checkpoint just written, with what the run reported. */
+  public record Version(CheckpointManifest manifest, Path directory, double seconds) {}
+
+  /** Loads the dataset a checkpoint records and checks it is the one the model was trained on. */
+  public static ImageDataset loadDatasetOf(CheckpointManifest manifest) throws IOException {
+    DatasetSource source = DatasetSource.fromMap(manifest.dataset().source());
+    ImageDataset dataset = source.load();
+    if (!dataset.fingerprint().equals(manifest.dataset().fingerprint())) {
+      throw new IllegalStateException(
+          "the dataset of checkpoint "
+              + manifest.id()
+              + " has changed: recorded "
+              + manifest.dataset().fingerprint()
+              + ", found "
+              + dataset.fingerprint()
+              + " (source "
+              + source.toMap()
+              + ")");
+    }
+    return dataset;
+  }
+
+  /** Trains an original model from scratch on every TRAIN sample. */
+  public static Version train(
+      DatasetSource source,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Path out,
+      ProgressListener progress) {
+    return train(source, dataset, spec, recipe, Set.of(), null, out, progress);
+  }
+
+  private static Version train(
+      DatasetSource source,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> excluded,
+      CheckpointManifest parent,
+      Path out,
+      ProgressListener progress) {
+    int[] samples =
+        excluded.isEmpty()
+            ? io.lethe.engine.data.Indices.ofSplit(dataset, io.lethe.engine.data.Split.TRAIN)
+            : UnlearningSplit.of(dataset, excluded).retain();
+    try (Classifier model = Classifier.create(spec, dataset.labelSchema(), recipe.seed())) {
+      SupervisedTrainer.TrainingSummary summary =
+          new SupervisedTrainer(recipe).train(model, dataset, samples, progress);
+      Map<String, Object> hp = new LinkedHashMap<>(recipe.describe());
+      hp.put("trainSamples", samples.length);
+      hp.put("finalEpochLoss", summary.finalEpochLoss());
+      CheckpointManifest.Builder builder =
+          CheckpointManifest.builder(
+                  parent == null ? "train" : "retrain",
+                  CheckpointManifest.Dataset.of(dataset, source.toMap()))
+              .optHyperparameters(hp)
+              .optForgottenSubjects(excluded);
+      if (parent != null) {
+        builder.optParent(parent);
+      }
+      CheckpointManifest manifest = Checkpoints.save(out, model, builder);
+      return new Version(manifest, out, summary.seconds());
+    }
+  }
+
+  /**
+   * Retrains from scratch without everything the parent forgot plus {@code forget}: the gold
+   * standard an unlearning method is compared with.
+   */
+  public static Version retrain(
+      Path parentDir,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> forget,
+      Path out,
+      ProgressListener progress) {
+    CheckpointManifest parent = Checkpoints.readManifest(parentDir);
+    Set<String> all = new TreeSet<>(parent.forgottenSubjects());
+    all.addAll(forget);
+    DatasetSource source = DatasetSource.fromMap(parent.dataset().source());
+    return train(source, dataset, spec, recipe, all, parent, out, progress);
+  }
+
+  /** Applies {@code method} to the parent checkpoint so it forgets {@code forget}. */
+  public static UnlearnedVersion unlearn(
+      Path parentDir,
+      ImageDataset dataset,
+      UnlearningMethod method,
+      Set<String> forget,
+      Path out,
+      ProgressListener progress) {
+    try (LoadedCheckpoint parent =
+        Checkpoints.load(
+            parentDir,
+            CheckpointRequirements.builder()
+                .optDatasetFingerprint(dataset.fingerprint())
+                .build())) {
+      // Subjects the parent already forgot are tombstoned: no retain set may contain them again.
+      Set<String> earlier = new TreeSet<>(parent.manifest().forgottenSubjects());
+      earlier.removeAll(forget);
+      ImageDataset working = earlier.isEmpty() ? dataset : dataset.withoutSubjects(earlier);
+      UnlearningSplit split = UnlearningSplit.of(working, forget);
+      UnlearningData data =
+          new UnlearningData(
+              working, split.forget(), split.retain(), split.unseen(), split.validation());
+      Classifier model = parent.classifier();
+      UnlearningOutcome outcome = method.unlearn(model, data, progress);
+      Set<String> all = new TreeSet<>(parent.manifest().forgottenSubjects());
+      all.addAll(forget);
+      Map<String, Object> hp = new LinkedHashMap<>(method.hyperparameters());
+      hp.put("seconds", outcome.seconds());
+      hp.put("steps", outcome.steps());
+      hp.put("perturbedSteps", outcome.perturbedSteps());
+      CheckpointManifest manifest =
+          Checkpoints.save(
+              out,
+              model,
+              CheckpointManifest.builder(method.name(), parent.manifest().dataset())
+                  .optParent(parent.manifest())
+                  .optHyperparameters(hp)
+                  .optForgottenSubjects(all));
+      return new UnlearnedVersion(new Version(manifest, out, outcome.seconds()), outcome);
+    }
+  }
+
+  /** An unlearned checkpoint and the method's own account of the run. */
+  public record UnlearnedVersion(Version version, UnlearningOutcome outcome) {}
+}

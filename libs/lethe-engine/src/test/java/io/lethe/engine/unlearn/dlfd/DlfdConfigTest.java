@@ -1,0 +1,46 @@
+package io.lethe.engine.unlearn.dlfd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class DlfdConfigTest {
+  @Test
+  void lambdaGrowsLinearlyFromStartToEndOverTheRun() {
+    DlfdConfig c = DlfdConfig.builder().optLambda(0, 1).build();
+    assertThat(c.lambdaAt(0, 11)).isEqualTo(0.0);
+    assertThat(c.lambdaAt(5, 11)).isCloseTo(0.5, within(1e-12));
+    assertThat(c.lambdaAt(10, 11)).isEqualTo(1.0);
+  }
+
+  @Test
+  void relativeThresholdScalesWithTheOriginalScoreAndAbsoluteOneDoesNot() {
+    assertThat(DlfdConfig.builder().optRelativeThreshold(0.5).build().effectiveThreshold(0.12))
+        .isCloseTo(0.06, within(1e-12));
+    assertThat(DlfdConfig.builder().optThreshold(0.15).build().effectiveThreshold(0.12))
+        .isEqualTo(0.15);
+  }
+
+  @Test
+  void defaultsAreTheAuthorsExceptThePixelSpaceStep() {
+    DlfdConfig c = DlfdConfig.builder().build();
+    assertThat(c.learningRate()).isEqualTo(0.008f);
+    assertThat(c.batchSize()).isEqualTo(32);
+    assertThat(c.perturbationSteps()).isEqualTo(15);
+    assertThat(c.forgetWeight()).isEqualTo(3.0);
+    assertThat(c.sinkhornEpsilon()).isEqualTo(0.01);
+    assertThat(c.sinkhornIterations()).isEqualTo(50);
+    assertThat(c.otOnClean()).isFalse();
+    assertThat(c.perturbationSpace()).isEqualTo(PerturbationSpace.PIXEL);
+    assertThat(c.describe()).containsKeys("stepSize", "otOnClean", "featureSource");
+  }
+
+  @Test
+  void rejectsNonsenseWithTheSettingNamed() {
+    assertThatThrownBy(() -> DlfdConfig.builder().optStepSize(0)).hasMessageContaining("step size");
+    assertThatThrownBy(() -> DlfdConfig.builder().optThreshold(0.7))
+        .hasMessageContaining("threshold");
+  }
+}
