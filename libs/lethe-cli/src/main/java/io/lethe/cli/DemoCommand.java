@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (forget.subjects.isEmpty() && forget.random == 0) {
-      forget.random = 20;
+      forget.random = 40;
     }
     clean(out);
     ProgressListener progress = new ConsoleProgress(!noProgress);

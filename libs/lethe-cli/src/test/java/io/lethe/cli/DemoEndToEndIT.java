@@ -30,7 +30,7 @@ class DemoEndToEndIT {
     DemoCommand demo = new DemoCommand();
     int exit =
         new CommandLine(demo)
-            .execute("--no-progress", "--out", OUT.toString(), "--forget-random", "20");
+            .execute("--no-progress", "--out", OUT.toString(), "--forget-random", "40");
     assertThat(exit).as("demo exit code").isZero();
     result = demo.result();
     table = Files.readString(OUT.resolve("results.md"));

@@ -34,7 +34,7 @@ public final class DlfdOptions {
 
   @Option(
       names = "--alpha",
-      defaultValue = "0.01",
+      defaultValue = "0.001",
       description = "Signed-gradient step in pixel units [0,1]. Default: ${DEFAULT-VALUE}.")
   double alpha;
 
@@ -57,7 +57,7 @@ public final class DlfdOptions {
 
   @Option(
       names = "--relative-threshold",
-      defaultValue = "0.3",
+      defaultValue = "0.5",
       description =
           "Perturb while the score is >= this fraction of the original's score (used unless"
               + " --threshold is given). Default: ${DEFAULT-VALUE}.")

@@ -220,7 +220,7 @@ public final class DlfdConfig {
     private int batchSize = 32;
     private int epochs = 1;
     private int perturbationSteps = 15;
-    private double stepSize = 0.01;
+    private double stepSize = 0.001;
     private double forgetWeight = 3.0;
     private double lambdaStart = 0.0;
     private double lambdaEnd = 1.0;
@@ -297,13 +297,12 @@ public final class DlfdConfig {
     }
 
     /**
-     * α in pixel units. The authors' 0.4 acted on ImageNet-normalised tensors (std ≈ 0.23), i.e. ≈
-     * 0.09 pixel units per step and up to 1.4 over 15 steps: it saturates every pixel, while the
-     * paper's premise is that x* stays a training image of class y. We bound the L∞ budget α·M
-     * instead: 0.01 per step, 0.15 over 15 steps. On Fashion-MNIST with the small CNN (see
-     * docs/dlfd.md) α = 0.004 barely forgot, 0.01 halved the membership gap at a cost of ≈ 4 points
-     * of test accuracy, 0.02–0.03 forgot fully but cost 8–23 points. Tune it on a validation split,
-     * never on test.
+     * α in pixel units [0,1]. The authors' 0.4 acted on ImageNet-normalised tensors (std ≈ 0.23),
+     * i.e. ≈ 0.09 pixel units per step and up to 1.4 over 15 steps: it saturates every pixel, while
+     * the paper's premise is that x* stays a training image of class y. We bound the L∞ budget α·M
+     * like an adversarial ε instead: 0.001 per step, 0.015 ≈ 4/255 over 15 steps. Larger budgets
+     * forget faster but cost test accuracy quickly (docs/dlfd.md has the measurements). Tune it on
+     * a validation split, never on test.
      */
     public Builder optStepSize(double v) {
       stepSize = positive(v, "step size");
