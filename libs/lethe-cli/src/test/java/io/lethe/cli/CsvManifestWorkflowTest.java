@@ -29,13 +29,8 @@ class CsvManifestWorkflowTest {
     return args;
   }
 
-  private static int run(List<String> args) {
-    return LetheCli.run(args.toArray(String[]::new));
-  }
-
-  @Test
-  void trainsUnlearnsRetrainsAndEvaluatesAManifestDataset() throws Exception {
-    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 6, 11).write(dir, 40, 10, 12);
+  /** `lethe train` on the manifest dataset; returns the checkpoint directory. */
+  private Path trainOriginal(MufacLikeDataset.Written data, int epochs) {
     Path original = dir.resolve("original");
     List<String> train =
         new ArrayList<>(
@@ -43,13 +38,24 @@ class CsvManifestWorkflowTest {
                 "train",
                 "--no-progress",
                 "--epochs",
-                "3",
+                Integer.toString(epochs),
                 "--batch-size",
                 "32",
                 "--out",
                 original.toString()));
     train.addAll(dataArgs(data));
-    assertThat(run(train)).isZero();
+    assertThat(run(train)).as("lethe train exit code").isZero();
+    return original;
+  }
+
+  private static int run(List<String> args) {
+    return LetheCli.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void trainsUnlearnsRetrainsAndEvaluatesAManifestDataset() throws Exception {
+    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 6, 11).write(dir, 40, 10, 12);
+    Path original = trainOriginal(data, 3);
 
     Path dlfd = dir.resolve("dlfd");
     assertThat(
@@ -120,20 +126,7 @@ class CsvManifestWorkflowTest {
   @Test
   void forgettingAnUnknownSubjectFailsAndWritesNothing() {
     MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 6, 11).write(dir, 20, 5, 5);
-    Path original = dir.resolve("original");
-    List<String> train =
-        new ArrayList<>(
-            List.of(
-                "train",
-                "--no-progress",
-                "--epochs",
-                "1",
-                "--batch-size",
-                "32",
-                "--out",
-                original.toString()));
-    train.addAll(dataArgs(data));
-    assertThat(run(train)).isZero();
+    Path original = trainOriginal(data, 1);
     Path out = dir.resolve("never");
     assertThat(
             run(
