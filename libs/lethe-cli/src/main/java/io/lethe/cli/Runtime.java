@@ -21,6 +21,9 @@ final class Runtime {
         Integer.toString(java.lang.Runtime.getRuntime().availableProcessors()));
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // "Failed to detect GPU count" is DJL probing for CUDA on every start; on a CPU machine it is
+    // expected, not a warning worth a user's attention.
+    setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -49,7 +49,8 @@ public final class SupervisedTrainer {
     long start = System.nanoTime();
     double lastEpochLoss = Double.NaN;
     progress.stageStarted(STAGE, totalSteps);
-    try (Trainer trainer = classifier.model().newTrainer(config)) {
+    try (OwnedTrainer owned = new OwnedTrainer(classifier, config)) {
+      Trainer trainer = owned.trainer();
       long step = 0;
       for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
         int[] order = Indices.shuffled(indices, recipe.seed() * 1_000_003L + epoch);

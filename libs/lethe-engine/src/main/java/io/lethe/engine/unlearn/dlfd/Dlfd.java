@@ -11,6 +11,7 @@ import io.lethe.engine.progress.ProgressEvent;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.Optimizers;
+import io.lethe.engine.training.OwnedTrainer;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.training.TrainingSteps;
 import io.lethe.engine.unlearn.ForgettingScoreMonitor;
@@ -92,7 +93,8 @@ public final class Dlfd implements UnlearningMethod {
                 Optimizers.sgd(
                     config.learningRate(), config.momentum(), config.weightDecay(), false, 1));
     progress.stageStarted(STAGE, total);
-    try (Trainer trainer = model.model().newTrainer(trainingConfig)) {
+    try (OwnedTrainer owned = new OwnedTrainer(model, trainingConfig)) {
+      Trainer trainer = owned.trainer();
       long k = 0;
       int[] forgetOrder = Indices.shuffled(data.forget(), config.seed() * 7919L + 1);
       int forgetCursor = 0;
