@@ -21,6 +21,15 @@ public final class LetheCli {
     System.exit(run(args));
   }
 
+  /** Exit code 2 means "your input is wrong" (bad option, checkpoint, dataset); 1 is our fault. */
+  private static boolean isBadInput(Exception ex) {
+    return ex instanceof IllegalArgumentException
+        || ex instanceof IllegalStateException
+        || ex instanceof io.lethe.engine.checkpoint.CheckpointException
+        || ex instanceof io.lethe.engine.data.DatasetException
+        || ex instanceof java.nio.file.NoSuchFileException;
+  }
+
   /** Runs a command line and returns its exit code (tests call this). */
   public static int run(String... args) {
     Runtime.configure();
@@ -32,9 +41,7 @@ public final class LetheCli {
               if (System.getenv("LETHE_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
               }
-              return ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                  ? 2
-                  : 1;
+              return isBadInput(ex) ? 2 : 1;
             })
         .execute(args);
   }
