@@ -1,0 +1,48 @@
+package io.lethe.api;
+
+import java.util.List;
+
+/**
+ * RFC 9457 problem details ({@code schemas/problem.v1.json}), the body of every HTTP error.
+ *
+ * @param type URI reference naming the problem type ({@code about:blank} for plain HTTP errors)
+ * @param violations contract violations, each with its JSON path; {@code null} when not relevant
+ */
+public record Problem(
+    String type,
+    String title,
+    int status,
+    String detail,
+    String instance,
+    List<Violation> violations,
+    String requestId,
+    String correlationId) {
+
+  /** Problem type of a body that violates its contract. */
+  public static final String CONTRACT_VIOLATION_TYPE =
+      "https://lethe.dev/problems/contract-violation";
+
+  /** Most violations listed in one problem (the schema's bound). */
+  public static final int MAX_VIOLATIONS = 100;
+
+  /** A 400 for a request body that failed validation; lists every violation. */
+  public static Problem badRequest(ContractViolation violation, String instance) {
+    List<Violation> listed = violation.violations();
+    if (listed.size() > MAX_VIOLATIONS) {
+      listed = listed.subList(0, MAX_VIOLATIONS);
+    }
+    String title =
+        violation.contract() == null
+            ? "Request body violates its contract"
+            : "Request body violates " + violation.contract().tag();
+    return new Problem(
+        CONTRACT_VIOLATION_TYPE,
+        title,
+        400,
+        violation.reason(8000),
+        instance,
+        List.copyOf(listed),
+        null,
+        null);
+  }
+}
