@@ -163,7 +163,7 @@ class LocalKafkaIT {
   }
 
   @Test
-  void aBrokerThatCrashesOnStartReportsTheEndOfItsLog() {
+  void aBrokerWithABadConfigFailsToStartAndQuotesTheEndOfItsLog() {
     try (LocalKafka broken =
         LocalKafka.builder(ROOT.resolve("broken"))
             .serverProperty("num.network.threads", "not-a-number")
