@@ -88,6 +88,9 @@ public final class LocalServers implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
+    // The readiness check's Admin client logs through slf4j, which has no provider here: keep the
+    // "no providers" notice off the terminal.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     System.exit(run(args, System.out, System.err));
   }
 
