@@ -1,0 +1,84 @@
+package io.lethe.registry.store;
+
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The object layout of models in the bucket, in one place:
+ *
+ * <pre>
+ * models/{modelId}/v{n}/claim.json        version number taken (conditional write)
+ * models/{modelId}/v{n}/parameters.bin    engine parameter bytes
+ * models/{modelId}/v{n}/checkpoint.json   engine CheckpointManifest
+ * models/{modelId}/v{n}/manifest.json     ModelVersionManifest, written last: the version is visible
+ * models/{modelId}/v{n}/evaluation.json   EvaluationReportMessage, once evaluated
+ * models/{modelId}/aliases/{alias}.json   alias history, newest target last
+ * </pre>
+ */
+final class ModelKeys {
+  static final String ROOT = "models/";
+  static final String PARAMETERS = "parameters.bin";
+  static final String CHECKPOINT = "checkpoint.json";
+  static final String MANIFEST = "manifest.json";
+  static final String EVALUATION = "evaluation.json";
+  static final String CLAIM = "claim.json";
+
+  /** Model ids and alias names: the manifest schema's modelId pattern (safe in a key). */
+  static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+
+  private static final Pattern VERSION_KEY =
+      Pattern.compile("^models/[^/]+/v([1-9][0-9]{0,9})/([^/]+)$");
+
+  private ModelKeys() {}
+
+  static String modelPrefix(String modelId) {
+    return ROOT + modelId + "/";
+  }
+
+  static String versionPrefix(String modelId, int version) {
+    return modelPrefix(modelId) + "v" + version + "/";
+  }
+
+  static String object(String modelId, int version, String name) {
+    return versionPrefix(modelId, version) + name;
+  }
+
+  static String alias(String modelId, String alias) {
+    return modelPrefix(modelId) + "aliases/" + alias + ".json";
+  }
+
+  /** The version number in a key under {@code models/{id}/v{n}/}, if it is one. */
+  static OptionalInt version(String key) {
+    Matcher m = VERSION_KEY.matcher(key);
+    if (!m.matches()) {
+      return OptionalInt.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    return n > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) n);
+  }
+
+  /** Whether {@code key} is a version's manifest, i.e. marks a visible version. */
+  static boolean isManifest(String key) {
+    return version(key).isPresent() && key.endsWith("/" + MANIFEST);
+  }
+
+  static String requireName(String value, String what) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + value
+              + "' is invalid: 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter"
+              + " or digit");
+    }
+    return value;
+  }
+
+  static int requireVersion(int version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be >= 1: " + version);
+    }
+    return version;
+  }
+}

@@ -1,0 +1,543 @@
+package io.lethe.registry.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.api.ContractViolation;
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.ModelVersionManifest.Metrics;
+import io.lethe.api.ModelVersionManifest.StoredObject;
+import io.lethe.engine.checkpoint.CheckpointException;
+import io.lethe.engine.checkpoint.CheckpointManifest;
+import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.engine.checkpoint.Sha256;
+import io.lethe.engine.model.Classifier;
+import io.minio.MinioClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * Model versions in S3: checkpoints with a {@link ModelVersionManifest} each, their evaluations,
+ * and aliases such as {@code production}. The layout is in {@link ModelKeys}.
+ *
+ * <p><b>Atomic versions.</b> {@link #putVersion} takes the next version number with a conditional
+ * write of {@code v{n}/claim.json} ({@code If-None-Match: *}: of two concurrent writers exactly one
+ * gets each number; the loser moves on to {@code n+1}), uploads {@code parameters.bin} and {@code
+ * checkpoint.json}, reads each back and checks its size and SHA-256 against the bytes it meant to
+ * write, and only then writes {@code manifest.json}. A version is visible (listed, readable,
+ * promotable) exactly when its manifest exists, so a writer that crashes midway leaves an invisible
+ * version whose number is never reused.
+ *
+ * <p><b>Reads never trust S3.</b> {@link #parameters} and {@link #load} re-hash every object they
+ * return against the manifest and throw {@link CorruptObjectException} on a mismatch.
+ *
+ * <p><b>Evaluations</b> are a separate, write-once object ({@code evaluation.json}, an {@link
+ * EvaluationReportMessage}) so that {@code manifest.json} is never rewritten after it made the
+ * version visible; {@link #manifest} returns the manifest with {@code metrics} filled in from it.
+ *
+ * <p><b>Aliases</b> ({@code aliases/{alias}.json}) hold their whole history; moving one is a plain
+ * overwrite (last writer wins), which assumes one registry instance moves a given model's aliases
+ * at a time.
+ *
+ * <p>Thread-safe.
+ */
+public final class ModelStore {
+  static final String JSON = "application/json";
+  static final String BINARY = "application/octet-stream";
+  private static final int MAX_CLAIM_ATTEMPTS = 64;
+
+  private final Bucket bucket;
+  private final MessageCodec codec;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  /** A store in {@code settings.bucket()}, created if missing. */
+  public ModelStore(S3Settings settings) {
+    this(builder(settings.newClient(), settings.bucket()));
+  }
+
+  /** A store in {@code bucket}, created if missing. */
+  public ModelStore(MinioClient client, String bucket) {
+    this(builder(client, bucket));
+  }
+
+  private ModelStore(Builder b) {
+    this.bucket = new Bucket(b.client, b.bucket);
+    this.codec = b.codec;
+    this.mapper = MessageCodec.newObjectMapper();
+    this.clock = b.clock;
+    bucket.ensureExists();
+  }
+
+  public static Builder builder(MinioClient client, String bucket) {
+    return new Builder(client, bucket);
+  }
+
+  /** The bucket this store writes to. */
+  public String bucket() {
+    return bucket.name();
+  }
+
+  /**
+   * Stores a new version of {@code modelId} and makes it visible; see the class comment for the
+   * protocol.
+   *
+   * @return the manifest written, with the version number allocated
+   * @throws NotFoundException if {@code v}'s parent version is not a visible version
+   * @throws ContractViolation if the manifest would break its schema (nothing is written)
+   * @throws CorruptObjectException if an uploaded object does not read back as written
+   */
+  public ModelVersionManifest putVersion(String modelId, NewVersion v) {
+    ModelKeys.requireName(modelId, "modelId");
+    Objects.requireNonNull(v, "version");
+    if (v.parentVersion() != null && !isVisible(modelId, v.parentVersion())) {
+      throw new NotFoundException(
+          "parent version v"
+              + v.parentVersion()
+              + " of model "
+              + modelId
+              + " is not a visible version; store the parent first");
+    }
+    byte[] parameters = v.parameterBytes();
+    byte[] checkpoint = v.checkpointBytes();
+    List<StoredObject> objects =
+        List.of(
+            new StoredObject(ModelKeys.PARAMETERS, Sha256.of(parameters), parameters.length),
+            new StoredObject(ModelKeys.CHECKPOINT, Sha256.of(checkpoint), checkpoint.length));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    codec.encode(manifestOf(modelId, 1, v, objects, now)); // fail before taking a number
+
+    int version = claimVersion(modelId, now);
+    ModelVersionManifest manifest = manifestOf(modelId, version, v, objects, now);
+    byte[] manifestBytes = codec.encode(manifest);
+    uploadVerified(ModelKeys.object(modelId, version, ModelKeys.PARAMETERS), parameters, BINARY);
+    uploadVerified(ModelKeys.object(modelId, version, ModelKeys.CHECKPOINT), checkpoint, JSON);
+    String manifestKey = ModelKeys.object(modelId, version, ModelKeys.MANIFEST);
+    if (!bucket.putIfAbsent(manifestKey, manifestBytes, JSON)) {
+      throw new StoreException(
+          where(manifestKey)
+              + " already exists although this writer claimed v"
+              + version
+              + ": another writer ignored the claim protocol");
+    }
+    return manifest;
+  }
+
+  /** Every model with at least one visible version, sorted. */
+  public List<String> models() {
+    return bucket.keys(ModelKeys.ROOT).stream()
+        .filter(ModelKeys::isManifest)
+        .map(k -> k.substring(ModelKeys.ROOT.length(), k.indexOf('/', ModelKeys.ROOT.length())))
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /** The visible versions of {@code modelId}, ascending; empty for an unknown model. */
+  public List<Integer> versions(String modelId) {
+    ModelKeys.requireName(modelId, "modelId");
+    return bucket.keys(ModelKeys.modelPrefix(modelId)).stream()
+        .filter(ModelKeys::isManifest)
+        .map(k -> ModelKeys.version(k).getAsInt())
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * The manifest of a visible version, with {@code metrics} from its evaluation if it has one.
+   *
+   * @throws NotFoundException if the version is not visible
+   */
+  public ModelVersionManifest manifest(String modelId, int version) {
+    ModelVersionManifest stored = storedManifest(modelId, version);
+    return evaluation(modelId, version).map(report -> withMetrics(stored, report)).orElse(stored);
+  }
+
+  /**
+   * The parameter bytes of a visible version, verified against its manifest.
+   *
+   * @throws CorruptObjectException if they do not match the manifest's SHA-256 and size
+   */
+  public byte[] parameters(String modelId, int version) {
+    ModelVersionManifest m = storedManifest(modelId, version);
+    return readVerified(m, ModelKeys.PARAMETERS);
+  }
+
+  /**
+   * The classifier of a visible version: its checkpoint manifest and parameters, both verified
+   * against the version's manifest, restored by the engine (which checks the parameters against the
+   * checkpoint manifest once more). The caller closes it.
+   *
+   * @throws CorruptObjectException if an object does not match the manifest
+   * @throws CheckpointException if the checkpoint cannot be restored
+   */
+  public Classifier load(String modelId, int version) {
+    ModelVersionManifest m = storedManifest(modelId, version);
+    byte[] checkpointJson = readVerified(m, ModelKeys.CHECKPOINT);
+    CheckpointManifest checkpoint =
+        CheckpointManifest.fromJson(new String(checkpointJson, StandardCharsets.UTF_8));
+    return Checkpoints.restore(checkpoint, readVerified(m, ModelKeys.PARAMETERS));
+  }
+
+  /**
+   * Records the evaluation of a visible version (write-once; repeating the identical report is a
+   * no-op, so a redelivered evaluator message is harmless).
+   *
+   * @return the version's manifest with the report's metrics
+   * @throws NotFoundException if the version is not visible
+   * @throws StoreException if the version already has a different evaluation
+   */
+  public ModelVersionManifest attachEvaluation(EvaluationReportMessage report) {
+    Objects.requireNonNull(report, "report");
+    ModelVersionManifest stored = storedManifest(report.modelId(), report.version());
+    byte[] bytes = codec.encode(report);
+    String key = ModelKeys.object(report.modelId(), report.version(), ModelKeys.EVALUATION);
+    if (!bucket.putIfAbsent(key, bytes, JSON)) {
+      EvaluationReportMessage existing = evaluation(report.modelId(), report.version()).get();
+      if (!existing.equals(report)) {
+        throw new StoreException(
+            "model "
+                + report.modelId()
+                + " v"
+                + report.version()
+                + " is already evaluated (request "
+                + existing.requestId()
+                + ", "
+                + existing.evaluatedAt()
+                + "); evaluations are write-once, so store a new version to re-evaluate");
+      }
+    }
+    return withMetrics(stored, report);
+  }
+
+  /** The evaluation of a version, if it has one. */
+  public Optional<EvaluationReportMessage> evaluation(String modelId, int version) {
+    String key = ModelKeys.object(modelId, version, ModelKeys.EVALUATION);
+    return bucket.get(key).map(bytes -> decode(key, bytes, EvaluationReportMessage.class));
+  }
+
+  /**
+   * Points {@code alias} of {@code modelId} at a visible {@code version}. Promoting the current
+   * target again changes nothing.
+   *
+   * @return the alias history after the move
+   */
+  public AliasHistory promote(String modelId, String alias, int version) {
+    ModelKeys.requireName(alias, "alias");
+    storedManifest(modelId, version);
+    Optional<AliasHistory> history = aliasHistory(modelId, alias);
+    if (history.isPresent() && history.get().current() == version) {
+      return history.get();
+    }
+    AliasHistory.Entry entry =
+        new AliasHistory.Entry(version, clock.instant(), AliasHistory.Action.PROMOTE);
+    AliasHistory next =
+        history
+            .map(h -> h.with(entry))
+            .orElseGet(() -> new AliasHistory(modelId, alias, List.of(entry)));
+    writeAlias(next);
+    return next;
+  }
+
+  /**
+   * Points {@code alias} back at the target it had before its latest promotion still in effect (see
+   * {@link AliasHistory#rollbackStack()}).
+   *
+   * @return the alias history after the move
+   * @throws NotFoundException if the alias does not exist
+   * @throws IllegalStateException if there is no earlier target to go back to
+   */
+  public AliasHistory rollback(String modelId, String alias) {
+    AliasHistory history = requireAlias(modelId, alias);
+    List<Integer> stack = history.rollbackStack();
+    if (stack.size() < 2) {
+      throw new IllegalStateException(
+          "alias "
+              + alias
+              + " of model "
+              + modelId
+              + " has no earlier target to roll back to (it points at v"
+              + history.current()
+              + " since its first promotion)");
+    }
+    int target = stack.get(stack.size() - 2);
+    storedManifest(modelId, target);
+    AliasHistory next =
+        history.with(new AliasHistory.Entry(target, clock.instant(), AliasHistory.Action.ROLLBACK));
+    writeAlias(next);
+    return next;
+  }
+
+  /**
+   * The version {@code alias} points at.
+   *
+   * @throws NotFoundException if the alias does not exist
+   */
+  public int resolve(String modelId, String alias) {
+    return requireAlias(modelId, alias).current();
+  }
+
+  /** The history of {@code alias}, if it was ever promoted. */
+  public Optional<AliasHistory> aliasHistory(String modelId, String alias) {
+    ModelKeys.requireName(modelId, "modelId");
+    ModelKeys.requireName(alias, "alias");
+    String key = ModelKeys.alias(modelId, alias);
+    return bucket
+        .get(key)
+        .map(
+            bytes -> {
+              try {
+                return mapper.readValue(bytes, AliasHistory.class);
+              } catch (IOException | IllegalArgumentException e) {
+                throw new StoreException(where(key) + " is not a valid alias history: " + e, e);
+              }
+            });
+  }
+
+  private AliasHistory requireAlias(String modelId, String alias) {
+    return aliasHistory(modelId, alias)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "model " + modelId + " has no alias '" + alias + "'; promote a version first"));
+  }
+
+  private void writeAlias(AliasHistory history) {
+    try {
+      bucket.put(
+          ModelKeys.alias(history.modelId(), history.alias()),
+          mapper.writeValueAsBytes(history),
+          JSON);
+    } catch (IOException e) {
+      throw new StoreException("could not serialise alias history: " + e, e);
+    }
+  }
+
+  private boolean isVisible(String modelId, int version) {
+    return bucket.get(ModelKeys.object(modelId, version, ModelKeys.MANIFEST)).isPresent();
+  }
+
+  /** The manifest as written by {@link #putVersion}, without metrics. */
+  private ModelVersionManifest storedManifest(String modelId, int version) {
+    ModelKeys.requireName(modelId, "modelId");
+    ModelKeys.requireVersion(version);
+    String key = ModelKeys.object(modelId, version, ModelKeys.MANIFEST);
+    byte[] bytes =
+        bucket
+            .get(key)
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "model "
+                            + modelId
+                            + " has no visible version v"
+                            + version
+                            + " ("
+                            + where(key)
+                            + " does not exist)"));
+    ModelVersionManifest m = decode(key, bytes, ModelVersionManifest.class);
+    if (!m.modelId().equals(modelId) || m.version() != version) {
+      throw new CorruptObjectException(
+          where(key) + " describes model " + m.modelId() + " v" + m.version() + ", not this key");
+    }
+    return m;
+  }
+
+  private <T extends Record> T decode(String key, byte[] bytes, Class<T> type) {
+    try {
+      return codec.decode(bytes, type);
+    } catch (ContractViolation e) {
+      throw new CorruptObjectException(where(key) + " is unreadable: " + e.getMessage());
+    }
+  }
+
+  private int claimVersion(String modelId, Instant now) {
+    long next = highestVersion(modelId) + 1L;
+    String writer = UUID.randomUUID().toString();
+    for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && next <= Integer.MAX_VALUE; attempt++) {
+      int version = (int) next;
+      Map<String, Object> claim = new LinkedHashMap<>();
+      claim.put("modelId", modelId);
+      claim.put("version", version);
+      claim.put("writer", writer);
+      claim.put("claimedAt", now.toString());
+      byte[] bytes;
+      try {
+        bytes = mapper.writeValueAsBytes(claim);
+      } catch (IOException e) {
+        throw new StoreException("could not serialise a version claim: " + e, e);
+      }
+      if (bucket.putIfAbsent(ModelKeys.object(modelId, version, ModelKeys.CLAIM), bytes, JSON)) {
+        return version;
+      }
+      next++;
+    }
+    throw new StoreException(
+        "could not claim a version number for model "
+            + modelId
+            + " after "
+            + MAX_CLAIM_ATTEMPTS
+            + " attempts (from v"
+            + (highestVersion(modelId) + 1)
+            + "): too many concurrent writers");
+  }
+
+  /** The highest version number with any object, visible or not (0 if none). */
+  private int highestVersion(String modelId) {
+    return bucket.keys(ModelKeys.modelPrefix(modelId)).stream()
+        .map(ModelKeys::version)
+        .filter(OptionalInt::isPresent)
+        .mapToInt(OptionalInt::getAsInt)
+        .max()
+        .orElse(0);
+  }
+
+  /** Uploads {@code bytes}, reads them back and checks size and SHA-256. */
+  private void uploadVerified(String key, byte[] bytes, String contentType) {
+    bucket.put(key, bytes, contentType);
+    byte[] back =
+        bucket
+            .get(key)
+            .orElseThrow(
+                () -> new StoreException(where(key) + " is missing right after its upload"));
+    String wrote = Sha256.of(bytes);
+    String read = Sha256.of(back);
+    if (back.length != bytes.length || !read.equals(wrote)) {
+      throw new CorruptObjectException(
+          where(key)
+              + " did not verify after upload: read back "
+              + read
+              + " ("
+              + back.length
+              + " bytes), wrote "
+              + wrote
+              + " ("
+              + bytes.length
+              + " bytes)");
+    }
+  }
+
+  private byte[] readVerified(ModelVersionManifest m, String name) {
+    StoredObject expected =
+        m.objects().stream()
+            .filter(o -> o.key().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CorruptObjectException(
+                        "the manifest of model "
+                            + m.modelId()
+                            + " v"
+                            + m.version()
+                            + " lists no "
+                            + name));
+    String key = ModelKeys.object(m.modelId(), m.version(), name);
+    byte[] bytes =
+        bucket
+            .get(key)
+            .orElseThrow(
+                () ->
+                    new CorruptObjectException(
+                        where(key) + " is missing although the version's manifest lists it"));
+    String actual = Sha256.of(bytes);
+    if (bytes.length != expected.bytes() || !actual.equals(expected.sha256())) {
+      throw new CorruptObjectException(
+          where(key)
+              + ": sha256 "
+              + actual
+              + " ("
+              + bytes.length
+              + " bytes) does not match the manifest's "
+              + expected.sha256()
+              + " ("
+              + expected.bytes()
+              + " bytes); the object was altered after it was stored, refusing to use it");
+    }
+    return bytes;
+  }
+
+  private ModelVersionManifest manifestOf(
+      String modelId, int version, NewVersion v, List<StoredObject> objects, Instant now) {
+    return new ModelVersionManifest(
+        modelId,
+        version,
+        v.parentVersion(),
+        v.method(),
+        v.forgetRequestIds(),
+        v.subjectsForgotten(),
+        v.datasetVersion(),
+        "s3://" + bucket.name() + "/" + ModelKeys.versionPrefix(modelId, version),
+        objects,
+        null,
+        now);
+  }
+
+  private static ModelVersionManifest withMetrics(
+      ModelVersionManifest m, EvaluationReportMessage r) {
+    Metrics metrics =
+        new Metrics(
+            r.testAccuracy(),
+            r.testTop2Accuracy(),
+            r.mia().accuracy(),
+            r.forgettingScore(),
+            r.nomus(),
+            r.passed(),
+            r.evaluatedAt());
+    return new ModelVersionManifest(
+        m.modelId(),
+        m.version(),
+        m.parentVersion(),
+        m.method(),
+        m.forgetRequestIds(),
+        m.subjectsForgotten(),
+        m.datasetVersion(),
+        m.checkpointUri(),
+        m.objects(),
+        metrics,
+        m.createdAt());
+  }
+
+  private String where(String key) {
+    return "s3://" + bucket.name() + "/" + key;
+  }
+
+  /** Options for {@link ModelStore}. */
+  public static final class Builder {
+    private final MinioClient client;
+    private final String bucket;
+    private MessageCodec codec = new MessageCodec();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(MinioClient client, String bucket) {
+      this.client = Objects.requireNonNull(client, "client");
+      this.bucket = Objects.requireNonNull(bucket, "bucket");
+    }
+
+    /** The codec that validates manifests and evaluations (default: the packaged contracts). */
+    public Builder optCodec(MessageCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** The clock for {@code createdAt} and alias history (default: system UTC). */
+    public Builder optClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public ModelStore build() {
+      return new ModelStore(this);
+    }
+  }
+}
