@@ -1,0 +1,37 @@
+package io.lethe.registry.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ModelKeysTest {
+  @Test
+  void laysOutAVersionUnderItsModel() {
+    assertThat(ModelKeys.object("mnist-cnn", 12, ModelKeys.MANIFEST))
+        .isEqualTo("models/mnist-cnn/v12/manifest.json");
+    assertThat(ModelKeys.alias("mnist-cnn", "production"))
+        .isEqualTo("models/mnist-cnn/aliases/production.json");
+  }
+
+  @Test
+  void parsesVersionsOnlyFromVersionKeys() {
+    assertThat(ModelKeys.version("models/m/v12/parameters.bin")).hasValue(12);
+    assertThat(ModelKeys.version("models/m/aliases/production.json")).isEmpty();
+    assertThat(ModelKeys.version("models/m/v0/manifest.json")).isEmpty();
+    assertThat(ModelKeys.version("models/m/v99999999999/manifest.json")).isEmpty();
+    assertThat(ModelKeys.isManifest("models/m/v3/manifest.json")).isTrue();
+    assertThat(ModelKeys.isManifest("models/m/v3/checkpoint.json")).isFalse();
+  }
+
+  @Test
+  void refusesNamesThatCouldEscapeTheirPrefix() {
+    assertThat(ModelKeys.requireName("mufac-resnet18", "modelId")).isEqualTo("mufac-resnet18");
+    for (String bad : new String[] {"", "a/b", "..", "Upper", "-x", "x".repeat(65)}) {
+      assertThatThrownBy(() -> ModelKeys.requireName(bad, "modelId"))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("modelId '");
+    }
+  }
+}
