@@ -1,0 +1,25 @@
+/**
+ * The registry's storage layer in S3, through the MinIO Java SDK: {@link
+ * io.lethe.registry.store.ModelStore} (model versions, evaluations, aliases) and {@link
+ * io.lethe.registry.store.DatasetStore} (dataset versions with subject tombstones).
+ *
+ * <p>Decisions, and why:
+ *
+ * <ul>
+ *   <li><b>Visibility = manifest.</b> A model version's {@code manifest.json} is written last,
+ *       after every other object was uploaded and read back with a matching SHA-256 and size; a
+ *       crash earlier leaves objects nobody lists. What is verified is the full content (GET and
+ *       re-hash), not the ETag: ETags are MD5s only for single-part uploads, and a multipart upload
+ *       (large checkpoints) has an ETag that is not a content hash.
+ *   <li><b>Version numbers</b> are taken by a conditional write ({@code If-None-Match: *}) of
+ *       {@code v{n}/claim.json}; s3proxy 4.1 and AWS S3 honour it (tested in {@code BucketIT}), so
+ *       no single-writer assumption is needed. Numbers of crashed writes are skipped, never reused.
+ *   <li><b>Evaluations</b> go to a separate write-once {@code evaluation.json}, so manifests stay
+ *       immutable; {@code ModelStore.manifest} merges them into {@code metrics}.
+ *   <li><b>Aliases</b> keep their whole history; rollback undoes the latest promotion still in
+ *       effect. Alias moves are last-writer-wins: one registry instance moves a model's aliases.
+ * </ul>
+ *
+ * <p>Depends on {@code lethe-api} (records, codec) and the engine's checkpoint classes only.
+ */
+package io.lethe.registry.store;
