@@ -63,8 +63,7 @@ class ComponentVerticleTest {
                     return Future.succeededFuture();
                   }
                 });
-    assertThatThrownBy(() -> await(vertx.deployVerticle(verticle)))
-        .hasMessage("no broker");
+    assertThatThrownBy(() -> await(vertx.deployVerticle(verticle))).hasMessage("no broker");
     assertThat(stops).hasValue(1);
     assertThat(vertx.deploymentIDs()).isEmpty();
   }
