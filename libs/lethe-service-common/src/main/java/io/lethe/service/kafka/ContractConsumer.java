@@ -1,0 +1,414 @@
+package io.lethe.service.kafka;
+
+import io.lethe.api.Contract;
+import io.lethe.api.ContractViolation;
+import io.lethe.api.Headers;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.Topics;
+import io.lethe.service.Component;
+import io.lethe.service.config.KafkaSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one topic in a consumer group, validating every record on the way in, at least once.
+ *
+ * <ul>
+ *   <li>A record that breaks its contract is sent <em>unchanged</em> to the dead-letter topic
+ *       ({@link Topics#DEAD_LETTERS} by default) with {@code lethe-dlq-reason} and {@code
+ *       lethe-dlq-source-topic}; its offset is committed only after the dead letter is acked, so a
+ *       crash in between re-reads it rather than losing it.
+ *   <li>A valid record goes to the handler; its offset is committed only after the handler's future
+ *       succeeds. If the future fails, the partition is rewound to that record and retried after
+ *       {@link #optRetryDelay(Duration) a delay}: handlers must be idempotent (the worker checks
+ *       the registry before unlearning twice).
+ * </ul>
+ *
+ * <p><b>Long handlers and the group.</b> Kafka evicts a member that does not call {@code poll()}
+ * within {@code max.poll.interval.ms}, and re-delivers its records to another member: a
+ * multi-minute unlearning job would run twice. So the poll loop never waits for a handler. When
+ * records of a partition arrive, the partition is <em>paused</em> and the records are handed to the
+ * handler one after the other on the Vert.x context; the loop keeps polling (getting nothing from
+ * the paused partition, but proving liveness) and commits each record's offset when its handler
+ * reports success; when the batch is done the partition is resumed. Records of one partition are
+ * thus handled in order, one at a time; different partitions run concurrently.
+ *
+ * <p><b>Threads.</b> {@code KafkaConsumer} is single-threaded and {@code poll()} blocks, so the
+ * consumer owns a dedicated thread ({@code lethe-consumer-<client id>-<topic>}) for its whole life,
+ * rather than a slot of a shared pool. Handlers run on the Vert.x context that called {@link
+ * #start()}; a handler with blocking or long work must move it to a worker pool itself and return a
+ * future. Completions travel back to the poll thread through a queue: only that thread touches the
+ * client.
+ *
+ * <p><b>Rebalances.</b> When a partition is revoked, offsets of finished records are committed
+ * first; a record whose handler is still running is not committed and will be delivered to the new
+ * owner (at least once). On {@link #stop()}, in-flight handlers are not awaited, for the same
+ * reason.
+ */
+public final class ContractConsumer<T extends Record> implements Component {
+  private static final Logger LOG = LoggerFactory.getLogger(ContractConsumer.class);
+
+  private final Vertx vertx;
+  private final KafkaSettings settings;
+  private final MessageCodec codec;
+  private final ContractProducer deadLetters;
+  private final String topic;
+  private final Class<T> type;
+  private final Function<Delivery<T>, Future<Void>> handler;
+  private final Map<String, Object> overrides = new HashMap<>();
+  private String deadLetterTopic = Topics.DEAD_LETTERS;
+  private Duration pollTimeout = Duration.ofMillis(100);
+  private Duration retryDelay = Duration.ofSeconds(1);
+  private Duration startTimeout = Duration.ofSeconds(60);
+
+  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  // Poll-thread state.
+  private final Map<TopicPartition, Long> epochs = new HashMap<>();
+  private final Map<TopicPartition, Long> retryAt = new HashMap<>();
+  private long nextEpoch;
+
+  private volatile boolean running;
+  private volatile Thread thread;
+  private Context context;
+  private Promise<Void> started;
+  private Promise<Void> stopped;
+
+  /**
+   * @param deadLetters where rejected records go; started and stopped by the caller (it is usually
+   *     the service's one producer)
+   * @param type the record type; its {@link Contract} decides the schema
+   * @param handler called for each valid record, one at a time per partition; the offset is
+   *     committed when its future succeeds
+   */
+  public ContractConsumer(
+      Vertx vertx,
+      KafkaSettings settings,
+      MessageCodec codec,
+      ContractProducer deadLetters,
+      String topic,
+      Class<T> type,
+      Function<Delivery<T>, Future<Void>> handler) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.type = Objects.requireNonNull(type, "type");
+    Contract.of(type); // fails now for a type without a contract
+    this.handler = Objects.requireNonNull(handler, "handler");
+  }
+
+  /** Dead-letter topic (default {@link Topics#DEAD_LETTERS}). */
+  public ContractConsumer<T> optDeadLetterTopic(String deadLetterTopic) {
+    this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    return this;
+  }
+
+  /**
+   * Overrides a consumer property (e.g. {@code max.poll.interval.ms}). Auto-commit cannot be turned
+   * on: it would commit records whose handler has not finished.
+   */
+  public ContractConsumer<T> optProperty(String key, Object value) {
+    if (ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG.equals(key)) {
+      throw new IllegalArgumentException(key + " is fixed to false (commit after handling)");
+    }
+    overrides.put(key, value);
+    return this;
+  }
+
+  /** How long one {@code poll()} waits (default 100 ms): also the commit latency. */
+  public ContractConsumer<T> optPollTimeout(Duration timeout) {
+    this.pollTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /** Wait before re-delivering a record whose handler failed (default 1 s). */
+  public ContractConsumer<T> optRetryDelay(Duration delay) {
+    this.retryDelay = Objects.requireNonNull(delay, "delay");
+    return this;
+  }
+
+  /** How long {@link #start()} waits for the first partition assignment (default 60 s). */
+  public ContractConsumer<T> optStartTimeout(Duration timeout) {
+    this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  Map<String, Object> properties() {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-consumer-" + topic);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.putAll(overrides);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return p;
+  }
+
+  /**
+   * Joins the group and completes when the first partition assignment arrived (possibly empty, if
+   * there are more members than partitions), i.e. when the consumer really consumes.
+   */
+  @Override
+  public Future<Void> start() {
+    if (thread != null) {
+      return Future.failedFuture(new IllegalStateException("already started"));
+    }
+    context = vertx.getOrCreateContext();
+    started = Promise.promise();
+    stopped = Promise.promise();
+    running = true;
+    Thread t = new Thread(this::run, "lethe-consumer-" + settings.clientId() + "-" + topic);
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+    long timer =
+        vertx.setTimer(
+            startTimeout.toMillis(),
+            id ->
+                started.tryFail(
+                    new IllegalStateException(
+                        "no partition assignment for "
+                            + topic
+                            + " within "
+                            + startTimeout
+                            + " (is Kafka reachable at "
+                            + settings.bootstrapServers()
+                            + "?)")));
+    return started.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Leaves the group and closes the client; in-flight handlers are not awaited (see above). */
+  @Override
+  public Future<Void> stop() {
+    if (thread == null) {
+      return Future.succeededFuture();
+    }
+    running = false;
+    return stopped.future();
+  }
+
+  private void run() {
+    Throwable failure = null;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
+      consumer.subscribe(List.of(topic), new Listener(consumer));
+      while (running) {
+        applyCompletions(consumer);
+        resumeRetries(consumer);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+        for (TopicPartition tp : records.partitions()) {
+          List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+          Long epoch = epochs.get(tp);
+          if (epoch == null) {
+            continue; // not ours any more
+          }
+          consumer.pause(List.of(tp));
+          context.runOnContext(v -> handle(tp, epoch, batch, 0));
+        }
+      }
+      applyCompletions(consumer);
+    } catch (Throwable e) {
+      failure = e;
+      LOG.error("consumer of {} stopped: {}", topic, e.toString(), e);
+    } finally {
+      running = false;
+      Throwable f = failure;
+      context.runOnContext(
+          v -> {
+            if (f != null) {
+              started.tryFail(f);
+            } else {
+              started.tryFail(new IllegalStateException("stopped before it started"));
+            }
+            stopped.tryComplete();
+          });
+    }
+  }
+
+  /** Handles {@code batch[i..]} of one paused partition, one record at a time (Vert.x context). */
+  private void handle(
+      TopicPartition tp, long epoch, List<ConsumerRecord<byte[], byte[]>> batch, int i) {
+    if (i == batch.size()) {
+      completions.add(new Completion(tp, epoch, -1, Completion.Kind.DONE));
+      return;
+    }
+    if (!running) {
+      return;
+    }
+    ConsumerRecord<byte[], byte[]> r = batch.get(i);
+    Future<Void> outcome;
+    try {
+      outcome = handleOne(r);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            completions.add(new Completion(tp, epoch, r.offset() + 1, Completion.Kind.COMMIT));
+            handle(tp, epoch, batch, i + 1);
+          } else {
+            LOG.warn(
+                "{}-{}@{} failed, retrying in {}: {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                retryDelay,
+                ar.cause().toString(),
+                ar.cause());
+            completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.RETRY));
+          }
+        });
+  }
+
+  private Future<Void> handleOne(ConsumerRecord<byte[], byte[]> r) {
+    T value;
+    try {
+      value = codec.decode(r.value(), type);
+    } catch (ContractViolation violation) {
+      LOG.warn(
+          "{}-{}@{} rejected to {}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          deadLetterTopic,
+          violation.reason(ContractProducer.MAX_REASON_CHARS));
+      return deadLetters.sendDeadLetter(r, deadLetterTopic, violation).mapEmpty();
+    }
+    Delivery<T> delivery =
+        new Delivery<>(
+            value,
+            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+            header(r, Headers.CORRELATION_ID),
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            r.timestamp());
+    return Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
+  }
+
+  private static Optional<String> header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null || h.value() == null
+        ? Optional.empty()
+        : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
+  }
+
+  /** Poll thread: commits finished records, resumes finished partitions, rewinds failed ones. */
+  private void applyCompletions(KafkaConsumer<byte[], byte[]> consumer) {
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    Completion c;
+    while ((c = completions.poll()) != null) {
+      if (!Objects.equals(epochs.get(c.partition()), c.epoch())) {
+        continue; // revoked since: the new owner re-reads from the last commit
+      }
+      switch (c.kind()) {
+        case COMMIT -> commits.put(c.partition(), new OffsetAndMetadata(c.offset()));
+        case DONE -> resume.add(c.partition());
+        case RETRY -> {
+          consumer.seek(c.partition(), c.offset());
+          retryAt.put(c.partition(), System.nanoTime() + retryDelay.toNanos());
+        }
+      }
+    }
+    if (!commits.isEmpty()) {
+      try {
+        consumer.commitSync(commits);
+      } catch (CommitFailedException e) {
+        LOG.warn("commit of {} failed (rebalanced?): {}", commits, e.toString());
+      }
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+  }
+
+  private void resumeRetries(KafkaConsumer<byte[], byte[]> consumer) {
+    if (retryAt.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<TopicPartition> due = new ArrayList<>();
+    retryAt.entrySet().removeIf(e -> now - e.getValue() >= 0 && due.add(e.getKey()));
+    if (!due.isEmpty()) {
+      consumer.resume(due);
+    }
+  }
+
+  private final class Listener implements ConsumerRebalanceListener {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    Listener(KafkaConsumer<byte[], byte[]> consumer) {
+      this.consumer = consumer;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      try {
+        applyCompletions(consumer); // commit what is finished while we still own it
+      } catch (KafkaException e) {
+        LOG.warn("commit on revocation failed: {}", e.toString());
+      }
+      forget(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      forget(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        epochs.put(tp, nextEpoch++);
+      }
+      LOG.info("{} assigned {}", settings.groupId(), partitions);
+      context.runOnContext(v -> started.tryComplete());
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        epochs.remove(tp);
+        retryAt.remove(tp);
+      }
+      LOG.info("{} revoked {}", settings.groupId(), partitions);
+    }
+  }
+
+  private record Completion(TopicPartition partition, long epoch, long offset, Kind kind) {
+    enum Kind {
+      COMMIT,
+      DONE,
+      RETRY
+    }
+  }
+}
