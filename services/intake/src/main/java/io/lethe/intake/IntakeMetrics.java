@@ -1,0 +1,53 @@
+package io.lethe.intake;
+
+import io.lethe.service.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+
+/**
+ * The intake's meters, registered once at construction (so a bad name fails at start-up). Events
+ * are counted per source ({@code http} or {@code kafka}). Kafka records that break the contract are
+ * dead-lettered inside {@code ContractConsumer} before the intake sees them, so {@code
+ * lethe_intake_requests_rejected_total{source="kafka"}} stays 0: watch the dead-letter topic.
+ */
+final class IntakeMetrics {
+  static final String HTTP = "http";
+  static final String KAFKA = "kafka";
+
+  private final Metrics metrics;
+
+  IntakeMetrics(Metrics metrics) {
+    this.metrics = metrics;
+    for (String source : new String[] {HTTP, KAFKA}) {
+      received(source);
+      rejected(source);
+      deduplicated(source);
+      unknownSubjects(source);
+    }
+    emitted();
+  }
+
+  /** {@code lethe_intake_requests_received_total}: deletion events received, valid or not. */
+  Counter received(String source) {
+    return metrics.counter("requests_received", "source", source);
+  }
+
+  /** {@code lethe_intake_requests_rejected_total}: events that broke deletion-event.v1. */
+  Counter rejected(String source) {
+    return metrics.counter("requests_rejected", "source", source);
+  }
+
+  /** {@code lethe_intake_requests_deduplicated_total}: repeats of an idempotency key. */
+  Counter deduplicated(String source) {
+    return metrics.counter("requests_deduplicated", "source", source);
+  }
+
+  /** {@code lethe_intake_unknown_subjects_total}: subjects no model was trained on. */
+  Counter unknownSubjects(String source) {
+    return metrics.counter("unknown_subjects", "source", source);
+  }
+
+  /** {@code lethe_intake_forget_requests_emitted_total}: acknowledged by the broker. */
+  Counter emitted() {
+    return metrics.counter("forget_requests_emitted");
+  }
+}

@@ -1,0 +1,48 @@
+package io.lethe.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.service.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IntakeSettingsTest {
+  private final Map<String, String> env =
+      new HashMap<>(
+          Map.of(
+              "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+              "HTTP_PORT", "8080",
+              "INTAKE_MODEL_CATALOG", "/etc/lethe/catalog.json"));
+
+  @Test
+  void readsTheEnvironmentWithDefaults() {
+    IntakeSettings s = IntakeSettings.fromEnv(env);
+
+    assertThat(s.coalesceWindow()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.modelCatalog()).isEqualTo(Path.of("/etc/lethe/catalog.json"));
+    assertThat(s.kafka().groupId()).isEqualTo("lethe-intake");
+    assertThat(s.http().port()).isEqualTo(8080);
+
+    env.put("INTAKE_COALESCE_WINDOW", "PT0.5S");
+    assertThat(IntakeSettings.fromEnv(env).coalesceWindow()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void namesTheBadVariable() {
+    env.put("INTAKE_COALESCE_WINDOW", "5s");
+    assertThatThrownBy(() -> IntakeSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("INTAKE_COALESCE_WINDOW");
+    env.put("INTAKE_COALESCE_WINDOW", "PT0S");
+    assertThatThrownBy(() -> IntakeSettings.fromEnv(env)).hasMessageContaining("positive");
+    env.remove("INTAKE_COALESCE_WINDOW");
+    env.remove("INTAKE_MODEL_CATALOG");
+    assertThatThrownBy(() -> IntakeSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("INTAKE_MODEL_CATALOG");
+  }
+}
