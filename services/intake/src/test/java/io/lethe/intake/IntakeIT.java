@@ -1,0 +1,327 @@
+package io.lethe.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.api.ForgetRequest;
+import io.lethe.api.Headers;
+import io.lethe.api.MessageCodec;
+import io.lethe.infra.ServerEnvironment;
+import io.lethe.service.ComponentVerticle;
+import io.lethe.service.config.HttpSettings;
+import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The intake against a real broker ({@link ServerEnvironment}), over HTTP and Kafka, with its own
+ * topics and a 1 s window.
+ */
+class IntakeIT {
+  static final Duration WINDOW = Duration.ofSeconds(1);
+  static final String SHA = "sha256:" + "c".repeat(64);
+  static final String CATALOG =
+      """
+      {"models": {"faces": {"baseVersion": 2, "datasetId": "f"},
+                  "voices": {"baseVersion": 5, "datasetId": "v"}},
+       "datasets": {"f": {"version": "%s", "subjects": {"s-1": ["f/1.png"], "s-2": ["f/2.png"]}},
+                    "v": {"version": "%s", "subjects": {"k-1": ["v/1.wav"]}}}}
+      """
+          .formatted(SHA, SHA);
+
+  static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  static final String IN = "it.intake.in." + RUN;
+  static final String OUT = "it.intake.out." + RUN;
+  static final String DLQ = "it.intake.dlq." + RUN;
+  static final String GROUP = "it-intake-" + RUN;
+
+  static String bootstrap;
+  static Vertx vertx;
+  static IntakeService service;
+  static String base;
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final ObjectMapper json = MessageCodec.newObjectMapper();
+  static final MessageCodec codec = new MessageCodec();
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    bootstrap = ServerEnvironment.kafkaBootstrapServers();
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(IN, 1, (short) 1),
+                  new NewTopic(OUT, 1, (short) 1),
+                  new NewTopic(DLQ, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Path catalog = Files.writeString(dir.resolve("catalog.json"), CATALOG);
+    IntakeSettings settings =
+        new IntakeSettings(
+            new KafkaSettings(bootstrap, "it-intake-" + RUN, GROUP),
+            HttpSettings.ephemeral(),
+            WINDOW,
+            catalog);
+    vertx = Vertx.vertx();
+    ComponentVerticle verticle =
+        new ComponentVerticle(
+            v -> {
+              service =
+                  new IntakeService(
+                          v, settings, JsonModelCatalog.load(catalog), new Metrics("intake"))
+                      .optTopics(IN, OUT, DLQ);
+              return service;
+            });
+    await(vertx.deployVerticle(verticle));
+    base = "http://127.0.0.1:" + service.httpPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void twoPostsForOneModelWithinTheWindowBecomeOneRequestAndARepeatIsNotEmittedAgain()
+      throws Exception {
+    HttpResponse<String> first = post(event("evt-1", "key-1", "\"s-1\"", "corr-1"));
+    HttpResponse<String> second = post(event("evt-2", "key-2", "\"s-2\", \"ghost\"", "corr-2"));
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(second.statusCode()).isEqualTo(202);
+    JsonNode a = json.readTree(first.body());
+    JsonNode b = json.readTree(second.body());
+    String requestId = a.path("requestIds").get(0).asText();
+    assertThat(b.path("requestIds").get(0).asText()).isEqualTo(requestId);
+    assertThat(b.path("unknownSubjectIds").toString()).isEqualTo("[\"ghost\"]");
+    assertThat(json.readTree(get("/v1/requests/" + requestId).body()).path("status").asText())
+        .isEqualTo("pending");
+
+    List<ForgetRequest> emitted = forgetRequests(rs -> !rs.isEmpty(), Duration.ofSeconds(20));
+    assertThat(emitted).hasSize(1);
+    ForgetRequest r = emitted.get(0);
+    assertThat(r.requestId()).isEqualTo(requestId);
+    assertThat(r.modelId()).isEqualTo("faces");
+    assertThat(r.subjectIds()).containsExactly("s-1", "s-2");
+    assertThat(r.sampleIds()).containsExactly("f/1.png", "f/2.png");
+    assertThat(r.sourceEventIds()).containsExactly("evt-1", "evt-2");
+    assertThat(r.correlationId()).isEqualTo("corr-1");
+    assertThat(r.baseVersion()).isEqualTo(2);
+
+    HttpResponse<String> status = get("/v1/requests/" + requestId);
+    assertThat(status.statusCode()).isEqualTo(200);
+    JsonNode s = json.readTree(status.body());
+    assertThat(s.path("status").asText()).isEqualTo("emitted");
+    assertThat(s.path("modelId").asText()).isEqualTo("faces");
+    assertThat(s.path("subjectIds").toString()).isEqualTo("[\"s-1\",\"s-2\"]");
+
+    HttpResponse<String> again = post(event("evt-1b", "key-1", "\"s-1\"", "corr-9"));
+    assertThat(again.statusCode()).isEqualTo(200);
+    JsonNode d = json.readTree(again.body());
+    assertThat(d.path("duplicate").asBoolean()).isTrue();
+    assertThat(d.path("requestIds").get(0).asText()).isEqualTo(requestId);
+    Thread.sleep(WINDOW.toMillis() * 2 + 500);
+    assertThat(forgetRequests(rs -> false, Duration.ofSeconds(2)))
+        .filteredOn(fr -> fr.modelId().equals("faces"))
+        .hasSize(1);
+
+    String metrics = get("/metrics").body();
+    assertThat(metrics)
+        .contains("lethe_intake_requests_received_total{source=\"http\"}")
+        .contains("lethe_intake_requests_deduplicated_total{source=\"http\"} 1.0")
+        .contains("lethe_intake_unknown_subjects_total{source=\"http\"} 1.0")
+        .contains("lethe_intake_forget_requests_emitted_total");
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> unknown = get("/v1/requests/fr-unknown");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("content-type")).contains("application/problem+json");
+  }
+
+  @Test
+  void anInvalidPostIsA400ProblemNamingThePath() throws Exception {
+    HttpResponse<String> response =
+        post(
+            """
+            {"eventId": "evt-bad", "idempotencyKey": "key-bad",
+             "occurredAt": "2026-01-01T00:00:00Z", "source": "crm", "subjectIds": []}
+            """);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");
+    JsonNode problem = json.readTree(response.body());
+    assertThat(problem.path("status").asInt()).isEqualTo(400);
+    assertThat(problem.path("violations").get(0).path("path").asText()).isEqualTo("$.subjectIds");
+  }
+
+  @Test
+  void aBadKafkaRecordIsDeadLetteredWhileAGoodOneBecomesARequest() throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+      producer
+          .send(new ProducerRecord<>(IN, bytes("k-bad"), bytes("{\"eventId\": \"evt-k0\"}")))
+          .get(30, TimeUnit.SECONDS);
+      producer
+          .send(
+              new ProducerRecord<>(
+                  IN, bytes("key-k1"), bytes(event("evt-k1", "key-k1", "\"k-1\"", "corr-k"))))
+          .get(30, TimeUnit.SECONDS);
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        read(DLQ, rs -> !rs.isEmpty(), Duration.ofSeconds(30));
+    assertThat(dead).hasSize(1);
+    assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("k-bad");
+    String reason =
+        new String(
+            dead.get(0).headers().lastHeader(Headers.DLQ_REASON).value(), StandardCharsets.UTF_8);
+    assertThat(reason).contains("idempotencyKey");
+
+    List<ForgetRequest> voices =
+        forgetRequests(
+            rs -> rs.stream().anyMatch(fr -> fr.modelId().equals("voices")),
+            Duration.ofSeconds(30));
+    ForgetRequest r =
+        voices.stream().filter(fr -> fr.modelId().equals("voices")).findFirst().orElseThrow();
+    assertThat(r.subjectIds()).containsExactly("k-1");
+    assertThat(r.sourceEventIds()).containsExactly("evt-k1");
+    assertThat(r.correlationId()).isEqualTo("corr-k");
+
+    JsonNode status = json.readTree(get("/v1/requests/" + r.requestId()).body());
+    assertThat(status.path("status").asText()).isEqualTo("emitted");
+    assertThat(status.path("modelId").asText()).isEqualTo("voices");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (committed() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(committed()).isEqualTo(2);
+  }
+
+  static String event(String eventId, String key, String subjects, String correlationId) {
+    return """
+        {"eventId": "%s", "idempotencyKey": "%s", "correlationId": "%s",
+         "occurredAt": "2026-01-01T00:00:00Z", "source": "crm", "subjectIds": [%s]}
+        """
+        .formatted(eventId, key, correlationId, subjects);
+  }
+
+  static HttpResponse<String> post(String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + "/v1/deletions"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static List<ForgetRequest> forgetRequests(Predicate<List<ForgetRequest>> until, Duration max) {
+    List<ForgetRequest> out = new ArrayList<>();
+    read(
+        OUT,
+        rs -> {
+          out.clear();
+          rs.forEach(r -> out.add(codec.decode(r.value(), ForgetRequest.class)));
+          return until.test(out);
+        },
+        max);
+    return out;
+  }
+
+  /** Everything on partition 0 of {@code topic}, polled until {@code until} or {@code max}. */
+  static List<ConsumerRecord<byte[], byte[]>> read(
+      String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> until, Duration max) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + max.toNanos();
+      while (System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        if (until.test(records)) {
+          break;
+        }
+      }
+    }
+    return records;
+  }
+
+  static long committed() throws Exception {
+    try (Admin admin = admin()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets(GROUP)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      OffsetAndMetadata o = offsets.get(new TopicPartition(IN, 0));
+      return o == null ? 0 : o.offset();
+    }
+  }
+
+  static Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  static KafkaProducer<byte[], byte[]> rawProducer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
