@@ -175,6 +175,18 @@ public final class ModelStore {
   }
 
   /**
+   * The engine checkpoint manifest JSON of a visible version, verified against its manifest. With
+   * {@link #parameters} it rebuilds the checkpoint directory that the engine's lineage operations
+   * (unlearn, retrain) start from, keeping the parent's checkpoint id and hashes intact.
+   *
+   * @throws CorruptObjectException if it does not match the manifest's SHA-256 and size
+   */
+  public String checkpointJson(String modelId, int version) {
+    ModelVersionManifest m = storedManifest(modelId, version);
+    return new String(readVerified(m, ModelKeys.CHECKPOINT), StandardCharsets.UTF_8);
+  }
+
+  /**
    * The classifier of a visible version: its checkpoint manifest and parameters, both verified
    * against the version's manifest, restored by the engine (which checks the parameters against the
    * checkpoint manifest once more). The caller closes it.

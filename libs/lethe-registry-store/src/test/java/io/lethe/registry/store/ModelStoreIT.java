@@ -186,6 +186,7 @@ class ModelStoreIT {
       assertThat(loaded.spec()).isEqualTo(Fixtures.SPEC);
       assertThat(loaded.labels()).isEqualTo(Fixtures.LABELS);
     }
+    assertThat(store.checkpointJson("loaded", 1)).isEqualTo(checkpointJson);
   }
 
   @Test

@@ -197,7 +197,10 @@ public final class DlfdConfig {
     m.put("classificationLoss", classificationLoss);
     m.put("dynamicForgetting", dynamicForgetting);
     m.put("threshold", threshold);
-    m.put("relativeThreshold", Double.isNaN(relativeThreshold) ? null : relativeThreshold);
+    if (!Double.isNaN(relativeThreshold)) {
+      // Unset is left out, not null: checkpoint manifests refuse null hyperparameters.
+      m.put("relativeThreshold", relativeThreshold);
+    }
     m.put("sinkhornEpsilon", sinkhornEpsilon);
     m.put("sinkhornIterations", sinkhornIterations);
     m.put("featureSource", featureSource.name());

@@ -35,6 +35,10 @@ class DlfdConfigTest {
     assertThat(c.otOnClean()).isFalse();
     assertThat(c.perturbationSpace()).isEqualTo(PerturbationSpace.PIXEL);
     assertThat(c.describe()).containsKeys("stepSize", "otOnClean", "featureSource");
+    // Checkpoint manifests refuse nulls: an unset relative threshold is left out.
+    assertThat(c.describe()).doesNotContainKey("relativeThreshold").doesNotContainValue(null);
+    assertThat(DlfdConfig.builder().optRelativeThreshold(0.5).build().describe())
+        .containsEntry("relativeThreshold", 0.5);
   }
 
   @Test

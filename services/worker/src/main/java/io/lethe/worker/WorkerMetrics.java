@@ -1,0 +1,83 @@
+package io.lethe.worker;
+
+import io.lethe.service.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded and failed; job duration as
+ * a histogram (so dashboards can take quantiles across replicas); DLFD batches; and, while a job
+ * runs, its forgetting score as a gauge tagged with the request id, removed when the job ends so
+ * finished jobs do not linger as stale series.
+ */
+final class WorkerMetrics {
+  static final String STAGE = "worker";
+
+  private final Metrics metrics;
+  final Counter started;
+  final Counter succeeded;
+  final Counter failed;
+  final Counter dlfdBatches;
+  private final Timer succeededDuration;
+  private final Timer failedDuration;
+
+  WorkerMetrics(Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    if (!STAGE.equals(metrics.stage())) {
+      throw new IllegalArgumentException("worker metrics need stage 'worker': " + metrics.stage());
+    }
+    started = metrics.counter("jobs_started");
+    succeeded = metrics.counter("jobs_succeeded");
+    failed = metrics.counter("jobs_failed");
+    dlfdBatches = metrics.counter("dlfd_batches");
+    succeededDuration = durationTimer("succeeded");
+    failedDuration = durationTimer("failed");
+  }
+
+  private Timer durationTimer(String status) {
+    String name = Metrics.name(STAGE, "job_duration", Metrics.Unit.SECONDS);
+    return Timer.builder(name.substring(0, name.length() - "_seconds".length()))
+        .description("Wall-clock duration of unlearning jobs")
+        .tag("status", status)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(100))
+        .maximumExpectedValue(Duration.ofHours(6))
+        .register(metrics.registry());
+  }
+
+  void recordDuration(boolean success, Duration d) {
+    (success ? succeededDuration : failedDuration).record(d);
+  }
+
+  /** A running job's forgetting score, in millionths (gauges read a number at scrape time). */
+  final class ScoreGauge implements AutoCloseable {
+    private final AtomicLong micros = new AtomicLong(-1);
+    private final Gauge gauge;
+
+    ScoreGauge(String requestId, String modelId) {
+      gauge =
+          Gauge.builder(
+                  Metrics.name(STAGE, "forgetting_score", Metrics.Unit.RATIO),
+                  micros,
+                  m -> m.get() < 0 ? Double.NaN : m.get() / 1e6)
+              .description("Latest forgetting-score estimate |MIA - 0.5| of a running job")
+              .tags("request_id", requestId, "model_id", modelId)
+              .register(metrics.registry());
+    }
+
+    void set(double score) {
+      if (!Double.isNaN(score)) {
+        micros.set(Math.round(score * 1e6));
+      }
+    }
+
+    @Override
+    public void close() {
+      metrics.registry().remove(gauge);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.lethe.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import java.math.BigDecimal;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MethodSettingsTest {
+  @Test
+  void noOverridesGiveTheEngineDefaults() {
+    assertThat(MethodSettings.dlfd(null).describe())
+        .isEqualTo(DlfdConfig.builder().build().describe());
+    assertThat(MethodSettings.dlfd(Map.of()).describe())
+        .isEqualTo(DlfdConfig.builder().build().describe());
+  }
+
+  @Test
+  void overridesMapOntoTheConfig() {
+    DlfdConfig c =
+        MethodSettings.dlfd(
+            Map.of(
+                "perturbationSteps", 2,
+                "alpha", 0.002,
+                "threshold", new BigDecimal("0.3"),
+                "epochs", 2.0,
+                "dynamicForgetting", false,
+                "lambdaEnd", 0.5,
+                "learningRate", 0.01));
+    assertThat(c.perturbationSteps()).isEqualTo(2);
+    assertThat(c.stepSize()).isEqualTo(0.002);
+    assertThat(c.threshold()).isEqualTo(0.3);
+    assertThat(c.epochs()).isEqualTo(2);
+    assertThat(c.dynamicForgetting()).isFalse();
+    assertThat(c.lambdaStart()).isEqualTo(0.0);
+    assertThat(c.lambdaEnd()).isEqualTo(0.5);
+    assertThat(c.learningRate()).isEqualTo(0.01f);
+  }
+
+  @Test
+  void unknownKeysAreRejectedByName() {
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("perturbationStep", 2, "zeta", 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[perturbationStep, zeta]")
+        .hasMessageContaining("perturbationSteps");
+  }
+
+  @Test
+  void mistypedOrOutOfRangeValuesAreRejectedByName() {
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("perturbationSteps", 2.5)))
+        .hasMessageContaining("perturbationSteps must be an integer");
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("threshold", "high")))
+        .hasMessageContaining("threshold must be a number");
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("dynamicForgetting", 1)))
+        .hasMessageContaining("dynamicForgetting must be a boolean");
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("batchSize", -1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("hyperparameter batchSize");
+  }
+
+  @Test
+  void retrainingStartsFromTheParentsRecipe() {
+    TrainingRecipe r =
+        MethodSettings.retrain(
+            Map.of("epochs", 1),
+            Map.of("epochs", 3, "batchSize", 16, "learningRate", 0.02, "trainSamples", 240));
+    assertThat(r.epochs()).isEqualTo(1);
+    assertThat(r.batchSize()).isEqualTo(16);
+    assertThat(r.learningRate()).isEqualTo(0.02f);
+    assertThatThrownBy(() -> MethodSettings.retrain(Map.of("perturbationSteps", 2), Map.of()))
+        .hasMessageContaining("unsupported retrain hyperparameter(s) [perturbationSteps]");
+  }
+}

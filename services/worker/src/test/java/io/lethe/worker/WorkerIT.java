@@ -1,0 +1,354 @@
+package io.lethe.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.api.Contract;
+import io.lethe.api.ForgetRequest;
+import io.lethe.api.Headers;
+import io.lethe.api.JobProgress;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.Method;
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.Topics;
+import io.lethe.api.UnlearningResult;
+import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.engine.data.DatasetSource;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.model.Normalization;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.infra.ServerEnvironment;
+import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.NewVersion;
+import io.lethe.registry.store.S3Settings;
+import io.lethe.service.ServiceLauncher;
+import io.lethe.service.config.HttpSettings;
+import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.metrics.Metrics;
+import io.lethe.testutils.MufacLikeDataset;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker against a real broker and a real S3 server ({@link ServerEnvironment}): a tiny CNN
+ * trained on a MUFAC-layout dataset is stored as v1, a forget request for two subjects comes in
+ * over Kafka, and v2 comes out in the registry, announced on {@code lethe.unlearning-results}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkerIT {
+  private static final String MODEL = "mufac-tiny";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final MessageCodec codec = new MessageCodec();
+  private final String bootstrap = ServerEnvironment.kafkaBootstrapServers();
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String group = "lethe-worker-it-" + run;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir static Path dir;
+  private String datasetVersion;
+  private ModelStore store;
+  private Vertx vertx;
+  private ServiceLauncher.Running running;
+  private ContractProducer producer;
+  private KafkaConsumer<byte[], byte[]> outputs;
+  private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    createTopics();
+    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 6, 11).write(dir, 40, 10, 12);
+    DatasetSource source = DatasetSource.csv(data.manifests(), data.imageRoot(), "mufac", 16, 1);
+    ImageDataset dataset = source.load();
+    datasetVersion = dataset.fingerprint();
+    ModelSpec spec =
+        ModelSpec.of(
+            Architecture.SMALL_CNN,
+            1,
+            16,
+            dataset.labelSchema().numOutputs(),
+            Normalization.uniform(1, 0.2860f, 0.3530f));
+    Path original = dir.resolve("original");
+    ModelLineage.train(
+        source,
+        dataset,
+        spec,
+        TrainingRecipe.builder().optEpochs(3).optBatchSize(32).optLearningRate(0.05f).build(),
+        original,
+        ProgressListener.NONE);
+
+    ServerEnvironment.S3 s3 = ServerEnvironment.s3();
+    S3Settings s3Settings =
+        new S3Settings(
+            s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), "lethe-worker-it-" + run);
+    store = new ModelStore(s3Settings);
+    store.putVersion(
+        MODEL,
+        NewVersion.builder(
+                Method.TRAIN,
+                Files.readString(original.resolve(Checkpoints.MANIFEST_FILE)),
+                Files.readAllBytes(original.resolve(Checkpoints.PARAMETERS_FILE)),
+                datasetVersion)
+            .build());
+
+    outputs =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-reader-" + run,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName()));
+    outputs.subscribe(List.of(Topics.UNLEARNING_RESULTS, Topics.JOB_PROGRESS));
+
+    vertx = Vertx.vertx();
+    Metrics metrics = new Metrics("worker");
+    KafkaSettings kafka = new KafkaSettings(bootstrap, "worker-it-" + run, group);
+    WorkerSettings settings = new WorkerSettings(s3Settings, 1);
+    running =
+        await(
+            ServiceLauncher.launch(
+                vertx,
+                HttpSettings.ephemeral(),
+                metrics.registry(),
+                v -> new Worker(v, kafka, settings, metrics)));
+    producer = new ContractProducer(vertx, new KafkaSettings(bootstrap, "it-" + run, group), codec);
+    await(producer.start());
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (producer != null) {
+      await(producer.stop());
+    }
+    if (running != null) {
+      await(running.stop());
+    }
+    if (vertx != null) {
+      await(vertx.close());
+    }
+    if (outputs != null) {
+      outputs.close();
+    }
+  }
+
+  @Test
+  void aForgetRequestBecomesTheNextVersion() throws Exception {
+    ForgetRequest request =
+        request(
+            "fr-ok-" + run,
+            MODEL,
+            List.of("p0001", "p0002"),
+            Map.of("perturbationSteps", 2, "scoreSampleSize", 64));
+    RecordMetadata sent =
+        await(producer.send(Contract.FORGET_REQUEST, MODEL, request, "corr-fr-ok-" + run));
+
+    UnlearningResult result = awaitResult(request.requestId());
+    assertThat(result.status()).isEqualTo(UnlearningResult.Status.SUCCEEDED);
+    assertThat(result.version()).isEqualTo(2);
+    assertThat(result.parentVersion()).isEqualTo(1);
+    assertThat(result.correlationId()).isEqualTo("corr-fr-ok-" + run);
+    ConsumerRecord<byte[], byte[]> raw = resultRecord(request.requestId()).orElseThrow();
+    assertThat(new String(raw.key(), StandardCharsets.UTF_8)).isEqualTo(MODEL);
+    assertThat(
+            new String(
+                raw.headers().lastHeader(Headers.CORRELATION_ID).value(), StandardCharsets.UTF_8))
+        .isEqualTo("corr-fr-ok-" + run);
+
+    assertThat(store.versions(MODEL)).containsExactly(1, 2);
+    ModelVersionManifest v2 = store.manifest(MODEL, 2);
+    assertThat(v2.parentVersion()).isEqualTo(1);
+    assertThat(v2.method()).isEqualTo(Method.DLFD);
+    assertThat(v2.subjectsForgotten()).containsExactly("p0001", "p0002");
+    assertThat(v2.forgetRequestIds()).containsExactly(request.requestId());
+    assertThat(result.checkpoint().uri()).isEqualTo(v2.checkpointUri());
+    assertThat(v2.objects())
+        .anySatisfy(o -> assertThat(o.sha256()).isEqualTo(result.checkpoint().sha256()));
+    try (Classifier loaded = store.load(MODEL, 2)) { // verifies every hash on the way
+      assertThat(loaded.spec().side()).isEqualTo(16);
+    }
+
+    List<JobProgress> progress = progressOf(request.requestId());
+    assertThat(progress)
+        .extracting(JobProgress::stage)
+        .contains(
+            JobProgress.Stage.LOADING,
+            JobProgress.Stage.UNLEARNING,
+            JobProgress.Stage.SAVING,
+            JobProgress.Stage.DONE);
+    assertThat(progress)
+        .allSatisfy(p -> assertThat(p.correlationId()).isEqualTo("corr-fr-ok-" + run));
+
+    waitFor(() -> committed(sent) > sent.offset(), "offset committed after the result");
+    String scrape = get(running.httpPort(), "/metrics");
+    assertThat(scrape)
+        .containsPattern("(?m)^lethe_worker_jobs_succeeded_total(\\{[^}]*\\})? 1\\.0$");
+    assertThat(scrape).containsPattern("(?m)^lethe_worker_dlfd_batches_total(\\{[^}]*\\})? [1-9]");
+    assertThat(scrape).contains("lethe_worker_job_duration_seconds_bucket");
+  }
+
+  @Test
+  void aRequestForAnUnknownModelFailsAndIsCommitted() throws Exception {
+    ForgetRequest request =
+        request("fr-unknown-" + run, "no-such-model", List.of("p0001"), Map.of());
+    RecordMetadata sent =
+        await(
+            producer.send(
+                Contract.FORGET_REQUEST, "no-such-model", request, "corr-fr-unknown-" + run));
+
+    UnlearningResult result = awaitResult(request.requestId());
+    assertThat(result.status()).isEqualTo(UnlearningResult.Status.FAILED);
+    assertThat(result.error()).contains("no-such-model");
+    assertThat(result.correlationId()).isEqualTo("corr-fr-unknown-" + run);
+    assertThat(result.version()).isNull();
+    waitFor(() -> committed(sent) > sent.offset(), "offset committed after the failure result");
+    assertThat(store.versions("no-such-model")).isEmpty();
+    assertThat(get(running.httpPort(), "/metrics"))
+        .containsPattern("(?m)^lethe_worker_jobs_failed_total(\\{[^}]*\\})? [1-9]");
+  }
+
+  private ForgetRequest request(
+      String id, String model, List<String> subjects, Map<String, Object> hyperparameters) {
+    return new ForgetRequest(
+        id,
+        "corr-" + id,
+        model,
+        1,
+        Method.DLFD,
+        hyperparameters,
+        subjects,
+        subjects.stream().map(s -> s + "_0.png").toList(),
+        List.of("evt-" + id),
+        datasetVersion,
+        Instant.now());
+  }
+
+  private UnlearningResult awaitResult(String requestId) throws InterruptedException {
+    waitFor(() -> resultRecord(requestId).isPresent(), "a result for " + requestId);
+    return codec.decode(resultRecord(requestId).orElseThrow().value(), UnlearningResult.class);
+  }
+
+  private Optional<ConsumerRecord<byte[], byte[]>> resultRecord(String requestId) {
+    pollOutputs();
+    return seen.stream()
+        .filter(r -> r.topic().equals(Topics.UNLEARNING_RESULTS))
+        .filter(r -> codec.decode(r.value(), UnlearningResult.class).requestId().equals(requestId))
+        .findFirst();
+  }
+
+  private List<JobProgress> progressOf(String requestId) {
+    pollOutputs();
+    return seen.stream()
+        .filter(r -> r.topic().equals(Topics.JOB_PROGRESS))
+        .map(r -> codec.decode(r.value(), JobProgress.class))
+        .filter(p -> p.requestId().equals(requestId))
+        .toList();
+  }
+
+  private void pollOutputs() {
+    for (ConsumerRecord<byte[], byte[]> r : outputs.poll(Duration.ofMillis(200))) {
+      seen.add(r);
+    }
+  }
+
+  private long committed(RecordMetadata sent) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      OffsetAndMetadata o = offsets.get(new TopicPartition(sent.topic(), sent.partition()));
+      return o == null ? -1 : o.offset();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void createTopics() throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      for (String topic :
+          List.of(
+              Topics.FORGET_REQUESTS,
+              Topics.JOB_PROGRESS,
+              Topics.UNLEARNING_RESULTS,
+              Topics.DEAD_LETTERS)) {
+        try {
+          admin
+              .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+              .all()
+              .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private String get(int port, String path) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
