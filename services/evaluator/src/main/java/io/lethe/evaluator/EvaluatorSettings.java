@@ -1,0 +1,129 @@
+package io.lethe.evaluator;
+
+import io.lethe.registry.store.S3Settings;
+import io.lethe.service.config.ConfigException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the evaluator needs beyond Kafka and HTTP: the registry, the pool size, how to evaluate and
+ * the gates. Read from the environment and checked at start-up.
+ *
+ * @param s3 the registry ({@code S3_ENDPOINT}, {@code S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code
+ *     S3_REGION} (default {@code us-east-1}), {@code S3_BUCKET} (default {@code lethe-models}))
+ * @param threads size of the {@code lethe-evaluation} pool ({@code EVALUATOR_THREADS}, default 1)
+ * @param batchSize inference batch size ({@code EVALUATOR_BATCH_SIZE}, default 64)
+ * @param seed seed of the membership-inference attack's splits ({@code EVALUATOR_SEED}, default 0)
+ * @param maxForgettingScore gate: the new version's {@code |MIA - 0.5|} must not exceed this
+ *     ({@code EVALUATOR_MAX_FORGETTING_SCORE}, default 0.1)
+ * @param maxNomusDrop gate: the new version's NoMUS may be at most this much below its parent's on
+ *     the same forget set ({@code EVALUATOR_MAX_NOMUS_DROP}, default 0.02)
+ */
+public record EvaluatorSettings(
+    S3Settings s3,
+    int threads,
+    int batchSize,
+    long seed,
+    double maxForgettingScore,
+    double maxNomusDrop) {
+  public static final String S3_ENDPOINT = "S3_ENDPOINT";
+  public static final String S3_ACCESS_KEY = "S3_ACCESS_KEY";
+  public static final String S3_SECRET_KEY = "S3_SECRET_KEY";
+  public static final String S3_REGION = "S3_REGION";
+  public static final String S3_BUCKET = "S3_BUCKET";
+  public static final String THREADS = "EVALUATOR_THREADS";
+  public static final String BATCH_SIZE = "EVALUATOR_BATCH_SIZE";
+  public static final String SEED = "EVALUATOR_SEED";
+  public static final String MAX_FORGETTING_SCORE = "EVALUATOR_MAX_FORGETTING_SCORE";
+  public static final String MAX_NOMUS_DROP = "EVALUATOR_MAX_NOMUS_DROP";
+  public static final String DEFAULT_BUCKET = "lethe-models";
+  public static final double DEFAULT_MAX_FORGETTING_SCORE = 0.1;
+  public static final double DEFAULT_MAX_NOMUS_DROP = 0.02;
+
+  public EvaluatorSettings {
+    Objects.requireNonNull(s3, "s3");
+    if (threads < 1 || threads > 64) {
+      throw new ConfigException(THREADS + " must be in [1, 64], got " + threads);
+    }
+    if (batchSize < 1 || batchSize > 4096) {
+      throw new ConfigException(BATCH_SIZE + " must be in [1, 4096], got " + batchSize);
+    }
+    if (!(maxForgettingScore >= 0 && maxForgettingScore <= 0.5)) {
+      throw new ConfigException(
+          MAX_FORGETTING_SCORE + " must be in [0, 0.5], got " + maxForgettingScore);
+    }
+    if (!(maxNomusDrop >= 0 && maxNomusDrop <= 1)) {
+      throw new ConfigException(MAX_NOMUS_DROP + " must be in [0, 1], got " + maxNomusDrop);
+    }
+  }
+
+  /** The defaults for everything but the registry. */
+  public static EvaluatorSettings defaults(S3Settings s3) {
+    return new EvaluatorSettings(
+        s3, 1, 64, 0, DEFAULT_MAX_FORGETTING_SCORE, DEFAULT_MAX_NOMUS_DROP);
+  }
+
+  public static EvaluatorSettings fromEnv() {
+    return fromEnv(System.getenv());
+  }
+
+  /**
+   * @throws ConfigException naming the variable that is missing or malformed
+   */
+  public static EvaluatorSettings fromEnv(Map<String, String> env) {
+    S3Settings s3;
+    try {
+      s3 =
+          new S3Settings(
+              required(env, S3_ENDPOINT),
+              required(env, S3_ACCESS_KEY),
+              required(env, S3_SECRET_KEY),
+              optional(env, S3_REGION, "us-east-1"),
+              optional(env, S3_BUCKET, DEFAULT_BUCKET));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("S3 settings (" + S3_ENDPOINT + ", ...): " + e.getMessage());
+    }
+    return new EvaluatorSettings(
+        s3,
+        integer(env, THREADS, "1"),
+        integer(env, BATCH_SIZE, "64"),
+        integer(env, SEED, "0"),
+        number(env, MAX_FORGETTING_SCORE, DEFAULT_MAX_FORGETTING_SCORE),
+        number(env, MAX_NOMUS_DROP, DEFAULT_MAX_NOMUS_DROP));
+  }
+
+  private static int integer(Map<String, String> env, String name, String fallback) {
+    String v = optional(env, name, fallback);
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  private static double number(Map<String, String> env, String name, double fallback) {
+    String v = optional(env, name, Double.toString(fallback));
+    try {
+      double d = Double.parseDouble(v);
+      if (Double.isFinite(d)) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new ConfigException(name + " must be a number, got '" + v + "'");
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new ConfigException(name + " is not set: the registry's S3 connection");
+    }
+    return v.trim();
+  }
+
+  private static String optional(Map<String, String> env, String name, String fallback) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+}

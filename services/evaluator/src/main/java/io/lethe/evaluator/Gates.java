@@ -1,0 +1,77 @@
+package io.lethe.evaluator;
+
+import io.lethe.api.EvaluationReportMessage.Gate;
+import io.lethe.engine.metrics.EvaluationReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The configured quality gates, as a pure function of the new version's report and, if there is
+ * one, its parent's report on the same forget set.
+ *
+ * <ul>
+ *   <li>{@value #MAX_FORGETTING_SCORE}: {@code |MIA - 0.5| <= maxForgettingScore}.
+ *   <li>{@value #MAX_NOMUS_DROP}: {@code parent NoMUS - NoMUS <= maxNomusDrop}; passes (and says
+ *       so) when there is no parent to compare with.
+ * </ul>
+ */
+public final class Gates {
+  public static final String MAX_FORGETTING_SCORE = "maxForgettingScore";
+  public static final String MAX_NOMUS_DROP = "maxNomusDrop";
+
+  private final double maxForgettingScore;
+  private final double maxNomusDrop;
+
+  public Gates(double maxForgettingScore, double maxNomusDrop) {
+    this.maxForgettingScore = maxForgettingScore;
+    this.maxNomusDrop = maxNomusDrop;
+  }
+
+  public static Gates of(EvaluatorSettings settings) {
+    return new Gates(settings.maxForgettingScore(), settings.maxNomusDrop());
+  }
+
+  /**
+   * @param parent the parent's report on the same forget set, or {@code null} for none
+   */
+  public List<Gate> apply(EvaluationReport report, EvaluationReport parent) {
+    List<Gate> gates = new ArrayList<>();
+    double score = report.forgettingScore();
+    boolean scoreOk = score <= maxForgettingScore;
+    gates.add(
+        new Gate(
+            MAX_FORGETTING_SCORE,
+            scoreOk,
+            format("forgetting score %.4f %s %.4f", score, scoreOk, maxForgettingScore)));
+    if (parent == null) {
+      gates.add(new Gate(MAX_NOMUS_DROP, true, "no parent version to compare with"));
+    } else {
+      double drop = parent.nomus() - report.nomus();
+      boolean dropOk = drop <= maxNomusDrop;
+      gates.add(
+          new Gate(
+              MAX_NOMUS_DROP,
+              dropOk,
+              format(
+                  "NoMUS %.4f vs parent %.4f: drop %.4f %s %.4f",
+                  report.nomus(), parent.nomus(), drop, dropOk, maxNomusDrop)));
+    }
+    return gates;
+  }
+
+  /** True when every gate passed. */
+  public static boolean allPassed(List<Gate> gates) {
+    return gates.stream().allMatch(Gate::passed);
+  }
+
+  private static String format(String pattern, Object... args) {
+    Object[] a = args.clone();
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] instanceof Boolean ok) {
+        a[i] = ok ? "<=" : ">";
+      }
+    }
+    return String.format(Locale.ROOT, pattern, a);
+  }
+}

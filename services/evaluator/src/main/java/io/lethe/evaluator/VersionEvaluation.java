@@ -1,0 +1,149 @@
+package io.lethe.evaluator;
+
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.engine.checkpoint.CheckpointManifest;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.engine.evaluation.UnlearningEvaluator;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.registry.store.ModelStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The evaluation of one stored version, as blocking code for the {@code lethe-evaluation} pool:
+ * reload the version's dataset from its checkpoint manifest, split it on the version's cumulative
+ * forgotten subjects, measure the version and (for comparison) its parent on the same split with
+ * the engine's {@link UnlearningEvaluator}, apply the gates and record the result in the registry.
+ * The registry's evaluations are write-once, so an already evaluated version is returned as it is.
+ */
+final class VersionEvaluation {
+  /** What one evaluation produced; {@code parent} is null for a version without parent. */
+  record Outcome(EvaluationReportMessage report, EvaluationReport parent, boolean reused) {}
+
+  private final ModelStore store;
+  private final UnlearningEvaluator evaluator;
+  private final Gates gates;
+  private final Clock clock;
+  private volatile ImageDataset cachedDataset;
+
+  VersionEvaluation(ModelStore store, EvaluatorSettings settings, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.evaluator = new UnlearningEvaluator(settings.batchSize(), settings.seed());
+    this.gates = Gates.of(settings);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Evaluates {@code modelId} v{@code version} (unless it already has an evaluation) and attaches
+   * the report to it.
+   *
+   * @throws IllegalArgumentException if the version forgot nothing or its subjects are unknown
+   * @throws io.lethe.registry.store.NotFoundException if the version is not in the registry
+   */
+  Outcome run(String requestId, String correlationId, String modelId, int version)
+      throws IOException {
+    Optional<EvaluationReportMessage> earlier = store.evaluation(modelId, version);
+    if (earlier.isPresent()) {
+      return new Outcome(earlier.get(), null, true);
+    }
+    ModelVersionManifest manifest = store.manifest(modelId, version);
+    Set<String> subjects = new TreeSet<>(manifest.subjectsForgotten());
+    if (subjects.isEmpty()) {
+      throw new IllegalArgumentException(
+          modelId + " v" + version + " has forgotten no subject: nothing to evaluate");
+    }
+    ImageDataset dataset = datasetOf(modelId, version);
+    UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
+    EvaluationReport report = measure(modelId, version, dataset, split);
+    EvaluationReport parent = null;
+    if (manifest.parentVersion() != null) {
+      parent = parentReport(modelId, manifest.parentVersion(), subjects, dataset, split);
+    }
+    List<EvaluationReportMessage.Gate> outcome = gates.apply(report, parent);
+    EvaluationReportMessage message =
+        new EvaluationReportMessage(
+            requestId,
+            correlationId,
+            modelId,
+            version,
+            report.testAccuracy(),
+            report.testTop2Accuracy(),
+            new EvaluationReportMessage.Mia(
+                report.mia().accuracy(),
+                Math.min(1.0, report.mia().std()),
+                report.mia().perSplitAccuracy().stream().limit(100).toList()),
+            Math.min(0.5, Math.max(0.0, report.forgettingScore())),
+            Math.min(1.0, Math.max(0.0, report.nomus())),
+            outcome,
+            Gates.allPassed(outcome),
+            clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    store.attachEvaluation(message);
+    return new Outcome(message, parent, false);
+  }
+
+  /**
+   * The parent's report on the child's forget set: its stored evaluation when that was made on the
+   * same subjects (the same cumulative set), otherwise measured now. A measurement on the child's
+   * subjects is not attached to the parent, whose own evaluation is about its own subjects.
+   */
+  private EvaluationReport parentReport(
+      String modelId,
+      int parentVersion,
+      Set<String> subjects,
+      ImageDataset dataset,
+      UnlearningSplit split) {
+    ModelVersionManifest parent = store.manifest(modelId, parentVersion);
+    if (new TreeSet<>(parent.subjectsForgotten()).equals(subjects)
+        && parent.metrics() != null
+        && parent.datasetVersion().equals(dataset.fingerprint())) {
+      Optional<EvaluationReportMessage> stored = store.evaluation(modelId, parentVersion);
+      if (stored.isPresent()) {
+        return toEngine(stored.get(), split);
+      }
+    }
+    return measure(modelId, parentVersion, dataset, split);
+  }
+
+  private EvaluationReport measure(
+      String modelId, int version, ImageDataset dataset, UnlearningSplit split) {
+    try (Classifier model = store.load(modelId, version)) {
+      return evaluator
+          .evaluate(
+              model, dataset, split.test(), split.forget(), split.unseen(), ProgressListener.NONE)
+          .report();
+    }
+  }
+
+  private ImageDataset datasetOf(String modelId, int version) throws IOException {
+    CheckpointManifest checkpoint =
+        CheckpointManifest.fromJson(store.checkpointJson(modelId, version));
+    ImageDataset cached = cachedDataset;
+    if (cached != null && cached.fingerprint().equals(checkpoint.dataset().fingerprint())) {
+      return cached;
+    }
+    ImageDataset loaded = ModelLineage.loadDatasetOf(checkpoint);
+    cachedDataset = loaded;
+    return loaded;
+  }
+
+  private static EvaluationReport toEngine(EvaluationReportMessage m, UnlearningSplit split) {
+    int members = Math.max(1, split.forget().length);
+    int nonMembers = Math.max(1, split.unseen().length);
+    return new EvaluationReport(
+        m.testAccuracy(),
+        Math.max(m.testAccuracy(), m.testTop2Accuracy()),
+        new io.lethe.engine.metrics.MiaResult(
+            m.mia().accuracy(), m.mia().std(), m.mia().perSplitAccuracy(), members, nonMembers));
+  }
+}

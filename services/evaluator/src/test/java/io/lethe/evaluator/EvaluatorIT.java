@@ -1,0 +1,362 @@
+package io.lethe.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.api.Contract;
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.Headers;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.Method;
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.Topics;
+import io.lethe.api.UnlearningResult;
+import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.engine.data.DatasetSource;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.model.Normalization;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.dlfd.Dlfd;
+import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.infra.ServerEnvironment;
+import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.NewVersion;
+import io.lethe.registry.store.S3Settings;
+import io.lethe.service.ServiceLauncher;
+import io.lethe.service.config.HttpSettings;
+import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.metrics.Metrics;
+import io.lethe.testutils.MufacLikeDataset;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evaluator against a real broker and a real S3 server ({@link ServerEnvironment}): a tiny CNN
+ * trained on a MUFAC-layout dataset is stored as v1, a DLFD run through the engine forgetting two
+ * subjects is stored as v2, and a success result for v2 on {@code lethe.unlearning-results} comes
+ * out as an evaluation report on {@code lethe.evaluations} and in the registry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EvaluatorIT {
+  private static final String MODEL = "mufac-tiny";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  private final MessageCodec codec = new MessageCodec();
+  private final String bootstrap = ServerEnvironment.kafkaBootstrapServers();
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String group = "lethe-evaluator-it-" + run;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir static Path dir;
+  private ModelStore store;
+  private Vertx vertx;
+  private ServiceLauncher.Running running;
+  private ContractProducer producer;
+  private KafkaConsumer<byte[], byte[]> outputs;
+  private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    createTopics();
+    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 6, 11).write(dir, 40, 10, 12);
+    DatasetSource source = DatasetSource.csv(data.manifests(), data.imageRoot(), "mufac", 16, 1);
+    ImageDataset dataset = source.load();
+    String datasetVersion = dataset.fingerprint();
+    ModelSpec spec =
+        ModelSpec.of(
+            Architecture.SMALL_CNN,
+            1,
+            16,
+            dataset.labelSchema().numOutputs(),
+            Normalization.uniform(1, 0.2860f, 0.3530f));
+    Path original = dir.resolve("original");
+    ModelLineage.train(
+        source,
+        dataset,
+        spec,
+        TrainingRecipe.builder().optEpochs(3).optBatchSize(32).optLearningRate(0.05f).build(),
+        original,
+        ProgressListener.NONE);
+    Path unlearned = dir.resolve("unlearned");
+    ModelLineage.unlearn(
+        original,
+        dataset,
+        new Dlfd(DlfdConfig.builder().optPerturbationSteps(2).optScoreSampleSize(64).build()),
+        Set.of("p0001", "p0002"),
+        unlearned,
+        ProgressListener.NONE);
+
+    ServerEnvironment.S3 s3 = ServerEnvironment.s3();
+    S3Settings s3Settings =
+        new S3Settings(
+            s3.endpoint(),
+            s3.accessKey(),
+            s3.secretKey(),
+            s3.region(),
+            "lethe-evaluator-it-" + run);
+    store = new ModelStore(s3Settings);
+    store.putVersion(MODEL, version(Method.TRAIN, original, datasetVersion).build());
+    store.putVersion(
+        MODEL,
+        version(Method.DLFD, unlearned, datasetVersion)
+            .optParentVersion(1)
+            .optForgetRequestIds(List.of("fr-v2-" + run))
+            .optSubjectsForgotten(List.of("p0001", "p0002"))
+            .build());
+
+    outputs =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-reader-" + run,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName()));
+    outputs.subscribe(List.of(Topics.EVALUATIONS));
+
+    vertx = Vertx.vertx();
+    Metrics metrics = new Metrics("evaluator");
+    KafkaSettings kafka = new KafkaSettings(bootstrap, "evaluator-it-" + run, group);
+    EvaluatorSettings settings = EvaluatorSettings.defaults(s3Settings);
+    running =
+        await(
+            ServiceLauncher.launch(
+                vertx,
+                HttpSettings.ephemeral(),
+                metrics.registry(),
+                v -> new Evaluator(v, kafka, settings, metrics)));
+    producer = new ContractProducer(vertx, new KafkaSettings(bootstrap, "it-" + run, group), codec);
+    await(producer.start());
+  }
+
+  private static NewVersion.Builder version(Method method, Path checkpoint, String datasetVersion)
+      throws Exception {
+    return NewVersion.builder(
+        method,
+        Files.readString(checkpoint.resolve(Checkpoints.MANIFEST_FILE)),
+        Files.readAllBytes(checkpoint.resolve(Checkpoints.PARAMETERS_FILE)),
+        datasetVersion);
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (producer != null) {
+      await(producer.stop());
+    }
+    if (running != null) {
+      await(running.stop());
+    }
+    if (vertx != null) {
+      await(vertx.close());
+    }
+    if (outputs != null) {
+      outputs.close();
+    }
+  }
+
+  @Test
+  void aSuccessfulResultIsEvaluatedGatedAndRecorded() throws Exception {
+    ModelVersionManifest v2 = store.manifest(MODEL, 2);
+    UnlearningResult result =
+        new UnlearningResult(
+            "fr-v2-" + run,
+            "corr-body-" + run,
+            MODEL,
+            1,
+            2,
+            Method.DLFD,
+            UnlearningResult.Status.SUCCEEDED,
+            new UnlearningResult.Checkpoint(
+                v2.checkpointUri(), v2.objects().get(0).sha256(), v2.objects().get(0).bytes()),
+            1.5,
+            null,
+            Instant.now());
+    RecordMetadata sent =
+        await(producer.send(Contract.UNLEARNING_RESULT, MODEL, result, "corr-v2-" + run));
+
+    EvaluationReportMessage report = awaitReport("fr-v2-" + run);
+    assertThat(report.modelId()).isEqualTo(MODEL);
+    assertThat(report.version()).isEqualTo(2);
+    assertThat(report.correlationId()).isEqualTo("corr-v2-" + run);
+    assertThat(report.testAccuracy()).isBetween(0.0, 1.0);
+    assertThat(report.testTop2Accuracy()).isBetween(report.testAccuracy(), 1.0);
+    assertThat(report.mia().accuracy()).isBetween(0.0, 1.0);
+    assertThat(report.mia().perSplitAccuracy()).isNotEmpty();
+    assertThat(report.forgettingScore())
+        .isBetween(0.0, 0.5)
+        .isCloseTo(
+            Math.abs(report.mia().accuracy() - 0.5), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(report.nomus()).isBetween(0.0, 1.0);
+    assertThat(report.gates())
+        .extracting(EvaluationReportMessage.Gate::name)
+        .containsExactly(Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP);
+    assertThat(report.gates().get(0).passed()).isEqualTo(report.forgettingScore() <= 0.1);
+    assertThat(report.gates().get(1).detail()).contains("vs parent");
+    assertThat(report.passed())
+        .isEqualTo(report.gates().stream().allMatch(EvaluationReportMessage.Gate::passed));
+
+    ConsumerRecord<byte[], byte[]> raw = reportRecord("fr-v2-" + run).orElseThrow();
+    assertThat(new String(raw.key(), StandardCharsets.UTF_8)).isEqualTo(MODEL);
+    assertThat(
+            new String(
+                raw.headers().lastHeader(Headers.CORRELATION_ID).value(), StandardCharsets.UTF_8))
+        .isEqualTo("corr-v2-" + run);
+
+    assertThat(store.evaluation(MODEL, 2)).contains(report);
+    assertThat(store.manifest(MODEL, 2).metrics().nomus()).isEqualTo(report.nomus());
+    assertThat(store.evaluation(MODEL, 1)).isEmpty(); // the parent's own subjects differ
+
+    waitFor(() -> committed(sent) > sent.offset(), "offset committed after the report");
+    String scrape = get(running.httpPort(), "/metrics");
+    String counter =
+        report.passed()
+            ? "lethe_evaluator_evaluations_passed_total"
+            : "lethe_evaluator_evaluations_failed_total";
+    assertThat(scrape).containsPattern("(?m)^" + counter + "(\\{[^}]*\\})? 1\\.0$");
+    assertThat(scrape)
+        .containsPattern("(?m)^lethe_evaluator_latest_nomus_ratio\\{model=\"" + MODEL);
+    assertThat(scrape)
+        .containsPattern("(?m)^lethe_evaluator_latest_forgetting_score_ratio\\{model=\"" + MODEL);
+    assertThat(scrape).contains("lethe_evaluator_evaluation_duration_seconds_count");
+  }
+
+  @Test
+  void aFailureResultIsSkippedAndCommitted() throws Exception {
+    UnlearningResult failure =
+        new UnlearningResult(
+            "fr-failed-" + run,
+            "corr-failed-" + run,
+            MODEL,
+            1,
+            null,
+            Method.DLFD,
+            UnlearningResult.Status.FAILED,
+            null,
+            0.1,
+            "IllegalArgumentException: no",
+            Instant.now());
+    RecordMetadata sent =
+        await(producer.send(Contract.UNLEARNING_RESULT, MODEL, failure, "corr-failed-" + run));
+    waitFor(() -> committed(sent) > sent.offset(), "offset of the failure result committed");
+    assertThat(get(running.httpPort(), "/metrics"))
+        .containsPattern("(?m)^lethe_evaluator_failure_results_skipped_total(\\{[^}]*\\})? [1-9]");
+    assertThat(reportRecord("fr-failed-" + run)).isEmpty();
+  }
+
+  private EvaluationReportMessage awaitReport(String requestId) throws InterruptedException {
+    waitFor(() -> reportRecord(requestId).isPresent(), "a report for " + requestId);
+    return codec.decode(
+        reportRecord(requestId).orElseThrow().value(), EvaluationReportMessage.class);
+  }
+
+  private Optional<ConsumerRecord<byte[], byte[]>> reportRecord(String requestId) {
+    for (ConsumerRecord<byte[], byte[]> r : outputs.poll(Duration.ofMillis(200))) {
+      seen.add(r);
+    }
+    return seen.stream()
+        .filter(
+            r ->
+                codec
+                    .decode(r.value(), EvaluationReportMessage.class)
+                    .requestId()
+                    .equals(requestId))
+        .findFirst();
+  }
+
+  private long committed(RecordMetadata sent) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      OffsetAndMetadata o = offsets.get(new TopicPartition(sent.topic(), sent.partition()));
+      return o == null ? -1 : o.offset();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void createTopics() throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      for (String topic :
+          List.of(Topics.UNLEARNING_RESULTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS)) {
+        try {
+          admin
+              .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+              .all()
+              .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private String get(int port, String path) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

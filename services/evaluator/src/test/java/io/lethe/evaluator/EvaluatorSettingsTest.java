@@ -1,0 +1,59 @@
+package io.lethe.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.service.config.ConfigException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorSettingsTest {
+  private static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("S3_ENDPOINT", "http://127.0.0.1:9000");
+    env.put("S3_ACCESS_KEY", "key");
+    env.put("S3_SECRET_KEY", "secret");
+    return env;
+  }
+
+  @Test
+  void defaults() {
+    EvaluatorSettings s = EvaluatorSettings.fromEnv(env());
+    assertThat(s.threads()).isEqualTo(1);
+    assertThat(s.batchSize()).isEqualTo(64);
+    assertThat(s.maxForgettingScore()).isEqualTo(0.1);
+    assertThat(s.maxNomusDrop()).isEqualTo(0.02);
+    assertThat(s.s3().bucket()).isEqualTo("lethe-models");
+  }
+
+  @Test
+  void gatesFromTheEnvironment() {
+    Map<String, String> env = env();
+    env.put("EVALUATOR_MAX_FORGETTING_SCORE", "0.05");
+    env.put("EVALUATOR_MAX_NOMUS_DROP", "0");
+    env.put("EVALUATOR_THREADS", "2");
+    EvaluatorSettings s = EvaluatorSettings.fromEnv(env);
+    assertThat(s.maxForgettingScore()).isEqualTo(0.05);
+    assertThat(s.maxNomusDrop()).isZero();
+    assertThat(s.threads()).isEqualTo(2);
+  }
+
+  @Test
+  void badValuesNameTheVariable() {
+    Map<String, String> env = env();
+    env.put("EVALUATOR_MAX_FORGETTING_SCORE", "0.7");
+    assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("EVALUATOR_MAX_FORGETTING_SCORE");
+    env.put("EVALUATOR_MAX_FORGETTING_SCORE", "abc");
+    assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
+        .hasMessageContaining("EVALUATOR_MAX_FORGETTING_SCORE");
+    env.remove("EVALUATOR_MAX_FORGETTING_SCORE");
+    env.put("EVALUATOR_MAX_NOMUS_DROP", "-1");
+    assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
+        .hasMessageContaining("EVALUATOR_MAX_NOMUS_DROP");
+    env.remove("S3_ENDPOINT");
+    assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env)).hasMessageContaining("S3_ENDPOINT");
+  }
+}

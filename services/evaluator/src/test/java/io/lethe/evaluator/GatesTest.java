@@ -1,0 +1,53 @@
+package io.lethe.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.api.EvaluationReportMessage.Gate;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.MiaResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GatesTest {
+  private final Gates gates = new Gates(0.1, 0.02);
+
+  private static EvaluationReport report(double testAccuracy, double mia) {
+    return new EvaluationReport(
+        testAccuracy, testAccuracy, new MiaResult(mia, 0.01, List.of(mia), 10, 10));
+  }
+
+  @Test
+  void passesWhenForgettingIsCloseToChanceAndNomusHolds() {
+    List<Gate> result = gates.apply(report(0.6, 0.55), report(0.6, 0.8));
+    assertThat(result).extracting(Gate::passed).containsExactly(true, true);
+    assertThat(result.get(0).detail()).contains("0.0500 <= 0.1000");
+    assertThat(Gates.allPassed(result)).isTrue();
+  }
+
+  @Test
+  void failsAForgettingScoreAboveTheLimit() {
+    List<Gate> result = gates.apply(report(0.6, 0.75), null);
+    assertThat(result.get(0).passed()).isFalse();
+    assertThat(result.get(0).detail()).contains("0.2500 > 0.1000");
+    assertThat(result.get(1).passed()).isTrue();
+    assertThat(result.get(1).detail()).contains("no parent");
+    assertThat(Gates.allPassed(result)).isFalse();
+  }
+
+  @Test
+  void failsANomusDropAboveTheLimit() {
+    // NoMUS = 0.5 * acc + 0.5 * (1 - 2 |mia - 0.5|) (check via the engine, not by hand)
+    EvaluationReport parent = report(0.8, 0.5);
+    EvaluationReport child = report(0.6, 0.5);
+    assertThat(parent.nomus() - child.nomus()).isGreaterThan(0.02);
+    List<Gate> result = gates.apply(child, parent);
+    assertThat(result.get(1).passed()).isFalse();
+    assertThat(result.get(1).detail()).contains("vs parent");
+  }
+
+  @Test
+  void aNomusGainPasses() {
+    List<Gate> result = gates.apply(report(0.7, 0.5), report(0.6, 0.5));
+    assertThat(result.get(1).passed()).isTrue();
+  }
+}
