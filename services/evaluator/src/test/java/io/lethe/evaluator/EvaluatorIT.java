@@ -261,6 +261,23 @@ class EvaluatorIT {
     assertThat(scrape)
         .containsPattern("(?m)^lethe_evaluator_latest_forgetting_score_ratio\\{model=\"" + MODEL);
     assertThat(scrape).contains("lethe_evaluator_evaluation_duration_seconds_count");
+
+    // Redelivery (at least once): the write-once evaluation is re-announced, not recomputed.
+    RecordMetadata again =
+        await(producer.send(Contract.UNLEARNING_RESULT, MODEL, result, "corr-v2-" + run));
+    waitFor(() -> reportsOf("fr-v2-" + run).size() == 2, "the re-announced report");
+    assertThat(reportsOf("fr-v2-" + run)).containsOnly(report);
+    waitFor(() -> committed(again) > again.offset(), "offset of the redelivery committed");
+    assertThat(get(running.httpPort(), "/metrics"))
+        .containsPattern("(?m)^" + counter + "(\\{[^}]*\\})? 1\\.0$");
+  }
+
+  private List<EvaluationReportMessage> reportsOf(String requestId) {
+    reportRecord(requestId);
+    return seen.stream()
+        .map(r -> codec.decode(r.value(), EvaluationReportMessage.class))
+        .filter(r -> r.requestId().equals(requestId))
+        .toList();
   }
 
   @Test
