@@ -1,13 +1,9 @@
 package io.lethe.evaluator;
 
-import io.lethe.service.ServiceLauncher;
-import io.lethe.service.config.ConfigException;
+import io.lethe.service.ServiceMain;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
-import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the evaluator: settings from the environment ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code
@@ -19,46 +15,16 @@ import org.slf4j.LoggerFactory;
  * fails.
  */
 public final class EvaluatorMain {
-  private static final Logger LOG = LoggerFactory.getLogger(EvaluatorMain.class);
+  private static final String SERVICE = "lethe-evaluator";
 
   private EvaluatorMain() {}
 
   public static void main(String[] args) {
-    KafkaSettings kafka;
-    HttpSettings http;
-    EvaluatorSettings settings;
-    try {
-      kafka = KafkaSettings.fromEnv("evaluator");
-      http = HttpSettings.fromEnv();
-      settings = EvaluatorSettings.fromEnv();
-    } catch (ConfigException e) {
-      System.err.println("lethe-evaluator: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    KafkaSettings kafka =
+        ServiceMain.configOrExit(SERVICE, () -> KafkaSettings.fromEnv("evaluator"));
+    HttpSettings http = ServiceMain.configOrExit(SERVICE, HttpSettings::fromEnv);
+    EvaluatorSettings settings = ServiceMain.configOrExit(SERVICE, EvaluatorSettings::fromEnv);
     Metrics metrics = new Metrics(EvaluatorMetrics.STAGE);
-    Vertx vertx = Vertx.vertx();
-    ServiceLauncher.launch(
-            vertx, http, metrics.registry(), v -> new Evaluator(v, kafka, settings, metrics))
-        .onSuccess(
-            running -> {
-              LOG.info("lethe-evaluator up, /metrics on port {}", running.httpPort());
-              Runtime.getRuntime()
-                  .addShutdownHook(
-                      new Thread(
-                          () -> {
-                            try {
-                              running.stop().await();
-                            } catch (Exception e) {
-                              LOG.warn("stop failed: {}", e.toString());
-                            }
-                          },
-                          "lethe-evaluator-shutdown"));
-            })
-        .onFailure(
-            e -> {
-              LOG.error("lethe-evaluator failed to start: {}", e.toString(), e);
-              vertx.close().onComplete(ignored -> System.exit(1));
-            });
+    ServiceMain.launch(SERVICE, http, metrics, v -> new Evaluator(v, kafka, settings, metrics));
   }
 }

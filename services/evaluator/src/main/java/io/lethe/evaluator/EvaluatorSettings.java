@@ -26,11 +26,6 @@ public record EvaluatorSettings(
     long seed,
     double maxForgettingScore,
     double maxNomusDrop) {
-  public static final String S3_ENDPOINT = "S3_ENDPOINT";
-  public static final String S3_ACCESS_KEY = "S3_ACCESS_KEY";
-  public static final String S3_SECRET_KEY = "S3_SECRET_KEY";
-  public static final String S3_REGION = "S3_REGION";
-  public static final String S3_BUCKET = "S3_BUCKET";
   public static final String THREADS = "EVALUATOR_THREADS";
   public static final String BATCH_SIZE = "EVALUATOR_BATCH_SIZE";
   public static final String SEED = "EVALUATOR_SEED";
@@ -73,15 +68,9 @@ public record EvaluatorSettings(
   public static EvaluatorSettings fromEnv(Map<String, String> env) {
     S3Settings s3;
     try {
-      s3 =
-          new S3Settings(
-              required(env, S3_ENDPOINT),
-              required(env, S3_ACCESS_KEY),
-              required(env, S3_SECRET_KEY),
-              optional(env, S3_REGION, "us-east-1"),
-              optional(env, S3_BUCKET, DEFAULT_BUCKET));
+      s3 = S3Settings.fromEnv(env, DEFAULT_BUCKET);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("S3 settings (" + S3_ENDPOINT + ", ...): " + e.getMessage());
+      throw new ConfigException("S3 settings: " + e.getMessage());
     }
     return new EvaluatorSettings(
         s3,
@@ -112,14 +101,6 @@ public record EvaluatorSettings(
       // fall through
     }
     throw new ConfigException(name + " must be a number, got '" + v + "'");
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new ConfigException(name + " is not set: the registry's S3 connection");
-    }
-    return v.trim();
   }
 
   private static String optional(Map<String, String> env, String name, String fallback) {

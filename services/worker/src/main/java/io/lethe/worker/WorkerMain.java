@@ -1,13 +1,9 @@
 package io.lethe.worker;
 
-import io.lethe.service.ServiceLauncher;
-import io.lethe.service.config.ConfigException;
+import io.lethe.service.ServiceMain;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
-import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the worker: settings from the environment ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code
@@ -17,46 +13,15 @@ import org.slf4j.LoggerFactory;
  * start-up fails.
  */
 public final class WorkerMain {
-  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+  private static final String SERVICE = "lethe-worker";
 
   private WorkerMain() {}
 
   public static void main(String[] args) {
-    KafkaSettings kafka;
-    HttpSettings http;
-    WorkerSettings settings;
-    try {
-      kafka = KafkaSettings.fromEnv("worker");
-      http = HttpSettings.fromEnv();
-      settings = WorkerSettings.fromEnv();
-    } catch (ConfigException e) {
-      System.err.println("lethe-worker: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    KafkaSettings kafka = ServiceMain.configOrExit(SERVICE, () -> KafkaSettings.fromEnv("worker"));
+    HttpSettings http = ServiceMain.configOrExit(SERVICE, HttpSettings::fromEnv);
+    WorkerSettings settings = ServiceMain.configOrExit(SERVICE, WorkerSettings::fromEnv);
     Metrics metrics = new Metrics(WorkerMetrics.STAGE);
-    Vertx vertx = Vertx.vertx();
-    ServiceLauncher.launch(
-            vertx, http, metrics.registry(), v -> new Worker(v, kafka, settings, metrics))
-        .onSuccess(
-            running -> {
-              LOG.info("lethe-worker up, /metrics on port {}", running.httpPort());
-              Runtime.getRuntime()
-                  .addShutdownHook(
-                      new Thread(
-                          () -> {
-                            try {
-                              running.stop().await();
-                            } catch (Exception e) {
-                              LOG.warn("stop failed: {}", e.toString());
-                            }
-                          },
-                          "lethe-worker-shutdown"));
-            })
-        .onFailure(
-            e -> {
-              LOG.error("lethe-worker failed to start: {}", e.toString(), e);
-              vertx.close().onComplete(ignored -> System.exit(1));
-            });
+    ServiceMain.launch(SERVICE, http, metrics, v -> new Worker(v, kafka, settings, metrics));
   }
 }

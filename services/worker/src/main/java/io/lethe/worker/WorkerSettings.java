@@ -17,11 +17,6 @@ import java.util.Objects;
  *     1): a DLFD run uses every core it is given, so more than one job per replica rarely pays
  */
 public record WorkerSettings(S3Settings s3, int jobThreads) {
-  public static final String S3_ENDPOINT = "S3_ENDPOINT";
-  public static final String S3_ACCESS_KEY = "S3_ACCESS_KEY";
-  public static final String S3_SECRET_KEY = "S3_SECRET_KEY";
-  public static final String S3_REGION = "S3_REGION";
-  public static final String S3_BUCKET = "S3_BUCKET";
   public static final String JOB_THREADS = "WORKER_JOB_THREADS";
   public static final String DEFAULT_BUCKET = "lethe-models";
 
@@ -42,15 +37,9 @@ public record WorkerSettings(S3Settings s3, int jobThreads) {
   public static WorkerSettings fromEnv(Map<String, String> env) {
     S3Settings s3;
     try {
-      s3 =
-          new S3Settings(
-              required(env, S3_ENDPOINT),
-              required(env, S3_ACCESS_KEY),
-              required(env, S3_SECRET_KEY),
-              optional(env, S3_REGION, "us-east-1"),
-              optional(env, S3_BUCKET, DEFAULT_BUCKET));
+      s3 = S3Settings.fromEnv(env, DEFAULT_BUCKET);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("S3 settings (" + S3_ENDPOINT + ", ...): " + e.getMessage());
+      throw new ConfigException("S3 settings: " + e.getMessage());
     }
     String threads = optional(env, JOB_THREADS, "1");
     int n;
@@ -60,14 +49,6 @@ public record WorkerSettings(S3Settings s3, int jobThreads) {
       throw new ConfigException(JOB_THREADS + " must be an integer, got '" + threads + "'");
     }
     return new WorkerSettings(s3, n);
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new ConfigException(name + " is not set: the registry's S3 connection");
-    }
-    return v.trim();
   }
 
   private static String optional(Map<String, String> env, String name, String fallback) {

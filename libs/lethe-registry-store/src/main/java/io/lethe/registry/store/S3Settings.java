@@ -18,6 +18,42 @@ public record S3Settings(
     String endpoint, String accessKey, String secretKey, String region, String bucket) {
   private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
 
+  public static final String ENDPOINT_VARIABLE = "S3_ENDPOINT";
+  public static final String ACCESS_KEY_VARIABLE = "S3_ACCESS_KEY";
+  public static final String SECRET_KEY_VARIABLE = "S3_SECRET_KEY";
+  public static final String REGION_VARIABLE = "S3_REGION";
+  public static final String BUCKET_VARIABLE = "S3_BUCKET";
+
+  /**
+   * Settings from the environment every service shares: {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY},
+   * {@code S3_SECRET_KEY} (required), {@code S3_REGION} (default {@code us-east-1}) and {@code
+   * S3_BUCKET} (default {@code defaultBucket}).
+   *
+   * @throws IllegalArgumentException naming the variable that is missing, or what is wrong
+   */
+  public static S3Settings fromEnv(java.util.Map<String, String> env, String defaultBucket) {
+    return new S3Settings(
+        requiredVariable(env, ENDPOINT_VARIABLE),
+        requiredVariable(env, ACCESS_KEY_VARIABLE),
+        requiredVariable(env, SECRET_KEY_VARIABLE),
+        optionalVariable(env, REGION_VARIABLE, "us-east-1"),
+        optionalVariable(env, BUCKET_VARIABLE, defaultBucket));
+  }
+
+  private static String requiredVariable(java.util.Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(name + " is not set: the registry's S3 connection");
+    }
+    return v.trim();
+  }
+
+  private static String optionalVariable(
+      java.util.Map<String, String> env, String name, String fallback) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
   public S3Settings {
     requireText(endpoint, "endpoint");
     requireText(accessKey, "accessKey");
