@@ -86,13 +86,14 @@ public final class Evaluator implements Component {
             v -> {
               consumer =
                   new ContractConsumer<>(
-                      vertx,
-                      kafka,
-                      codec,
-                      producer,
-                      Topics.UNLEARNING_RESULTS,
-                      UnlearningResult.class,
-                      this::handle);
+                          vertx,
+                          kafka,
+                          codec,
+                          producer,
+                          Topics.UNLEARNING_RESULTS,
+                          UnlearningResult.class,
+                          this::handle)
+                      .optMetrics(metrics.metrics());
               return consumer.start();
             })
         .onSuccess(

@@ -39,6 +39,11 @@ final class EvaluatorMetrics {
     duration = metrics.timer("evaluation_duration");
   }
 
+  /** The service's meters, for the consumer's dead letters and lag. */
+  Metrics metrics() {
+    return metrics;
+  }
+
   void recordDuration(Duration d) {
     duration.record(d);
   }

@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Counter;
 /**
  * The intake's meters, registered once at construction (so a bad name fails at start-up). Events
  * are counted per source ({@code http} or {@code kafka}). Kafka records that break the contract are
- * dead-lettered inside {@code ContractConsumer} before the intake sees them, so {@code
- * lethe_intake_requests_rejected_total{source="kafka"}} stays 0: watch the dead-letter topic.
+ * dead-lettered inside {@code ContractConsumer}; its dead-letter listener counts them here as
+ * received and rejected (and the consumer itself as {@code lethe_intake_dead_letters_total}).
  */
 final class IntakeMetrics {
   static final String HTTP = "http";

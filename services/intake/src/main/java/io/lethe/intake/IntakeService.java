@@ -187,7 +187,14 @@ public final class IntakeService implements Component {
                 inputTopic,
                 DeletionEvent.class,
                 this::onRecord)
-            .optDeadLetterTopic(deadLetterTopic);
+            .optDeadLetterTopic(deadLetterTopic)
+            .optMetrics(metrics)
+            // A dead-lettered event was received and rejected, like a 400 on HTTP.
+            .optDeadLetterListener(
+                (source, reason, violation) -> {
+                  meters.received(IntakeMetrics.KAFKA).increment();
+                  meters.rejected(IntakeMetrics.KAFKA).increment();
+                });
     return producer
         .start()
         .compose(v -> endpoint.start())

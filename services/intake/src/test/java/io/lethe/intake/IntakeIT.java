@@ -231,6 +231,11 @@ class IntakeIT {
       Thread.sleep(100);
     }
     assertThat(committed()).isEqualTo(2);
+    // The dead letter is counted as received and rejected, and by reason.
+    assertThat(get("/metrics").body())
+        .contains("lethe_intake_requests_rejected_total{source=\"kafka\"} 1.0")
+        .contains("lethe_intake_dead_letters_total{reason=\"schema\",topic=\"" + IN + "\"} 1.0")
+        .contains("lethe_intake_consumer_lag_records{topic=\"" + IN + "\"}");
   }
 
   static String event(String eventId, String key, String subjects, String correlationId) {

@@ -92,7 +92,10 @@ public final class Worker implements Component {
     producer = new ContractProducer(vertx, kafka, codec);
     return pool.executeBlocking(
             () -> {
-              ModelStore store = new ModelStore(settings.s3());
+              ModelStore store =
+                  ModelStore.builder(settings.s3())
+                      .optUploadListener(metrics.checkpointUploads())
+                      .build();
               Path scratch = Files.createTempDirectory("lethe-worker-");
               return new UnlearningJob(store, scratch);
             })
@@ -105,13 +108,14 @@ public final class Worker implements Component {
             v -> {
               consumer =
                   new ContractConsumer<>(
-                      vertx,
-                      kafka,
-                      codec,
-                      producer,
-                      Topics.FORGET_REQUESTS,
-                      ForgetRequest.class,
-                      this::handle);
+                          vertx,
+                          kafka,
+                          codec,
+                          producer,
+                          Topics.FORGET_REQUESTS,
+                          ForgetRequest.class,
+                          this::handle)
+                      .optMetrics(metrics.metrics());
               return consumer.start();
             })
         .onSuccess(

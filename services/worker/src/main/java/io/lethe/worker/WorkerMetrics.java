@@ -1,7 +1,9 @@
 package io.lethe.worker;
 
+import io.lethe.registry.store.UploadListener;
 import io.lethe.service.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -10,9 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded and failed; job duration as
- * a histogram (so dashboards can take quantiles across replicas); DLFD batches; and, while a job
- * runs, its forgetting score as a gauge tagged with the request id, removed when the job ends so
- * finished jobs do not linger as stale series.
+ * a histogram (so dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes
+ * and upload times of the versions it stores; and, while a job runs, its forgetting score as a
+ * gauge tagged with the request id, removed when the job ends so finished jobs do not linger as
+ * stale series.
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";
@@ -24,6 +27,8 @@ final class WorkerMetrics {
   final Counter dlfdBatches;
   private final Timer succeededDuration;
   private final Timer failedDuration;
+  final DistributionSummary checkpointBytes;
+  final Timer checkpointUpload;
 
   WorkerMetrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -36,6 +41,24 @@ final class WorkerMetrics {
     dlfdBatches = metrics.counter("dlfd_batches");
     succeededDuration = durationTimer("succeeded");
     failedDuration = durationTimer("failed");
+    checkpointBytes = metrics.summary("checkpoint", Metrics.Unit.BYTES);
+    checkpointUpload = metrics.timer("checkpoint_upload");
+  }
+
+  /** The service's meters, for the consumer's dead letters and lag. */
+  Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Records {@code lethe_worker_checkpoint_bytes} (parameters plus checkpoint manifest of every
+   * stored version) and {@code lethe_worker_checkpoint_upload_seconds} (its verified upload).
+   */
+  UploadListener checkpointUploads() {
+    return (modelId, version, bytes, elapsed) -> {
+      checkpointBytes.record(bytes);
+      checkpointUpload.record(elapsed);
+    };
   }
 
   private Timer durationTimer(String status) {

@@ -16,6 +16,7 @@ import io.minio.MinioClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -60,6 +61,7 @@ public final class ModelStore {
   private final MessageCodec codec;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final UploadListener uploadListener;
 
   /** A store in {@code settings.bucket()}, created if missing. */
   public ModelStore(S3Settings settings) {
@@ -76,11 +78,17 @@ public final class ModelStore {
     this.codec = b.codec;
     this.mapper = MessageCodec.newObjectMapper();
     this.clock = b.clock;
+    this.uploadListener = b.uploadListener;
     bucket.ensureExists();
   }
 
   public static Builder builder(MinioClient client, String bucket) {
     return new Builder(client, bucket);
+  }
+
+  /** A builder for a store in {@code settings.bucket()}. */
+  public static Builder builder(S3Settings settings) {
+    return new Builder(settings.newClient(), settings.bucket());
   }
 
   /** The bucket this store writes to. */
@@ -120,6 +128,7 @@ public final class ModelStore {
     int version = claimVersion(modelId, now);
     ModelVersionManifest manifest = manifestOf(modelId, version, v, objects, now);
     byte[] manifestBytes = codec.encode(manifest);
+    long uploadStart = System.nanoTime();
     uploadVerified(ModelKeys.object(modelId, version, ModelKeys.PARAMETERS), parameters, BINARY);
     uploadVerified(ModelKeys.object(modelId, version, ModelKeys.CHECKPOINT), checkpoint, JSON);
     String manifestKey = ModelKeys.object(modelId, version, ModelKeys.MANIFEST);
@@ -130,6 +139,11 @@ public final class ModelStore {
               + version
               + ": another writer ignored the claim protocol");
     }
+    uploadListener.uploaded(
+        modelId,
+        version,
+        (long) parameters.length + checkpoint.length,
+        Duration.ofNanos(System.nanoTime() - uploadStart));
     return manifest;
   }
 
@@ -530,6 +544,7 @@ public final class ModelStore {
     private final String bucket;
     private MessageCodec codec = new MessageCodec();
     private Clock clock = Clock.systemUTC();
+    private UploadListener uploadListener = UploadListener.NONE;
 
     private Builder(MinioClient client, String bucket) {
       this.client = Objects.requireNonNull(client, "client");
@@ -545,6 +560,12 @@ public final class ModelStore {
     /** The clock for {@code createdAt} and alias history (default: system UTC). */
     public Builder optClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Told about every stored version's upload size and time (default: nobody). */
+    public Builder optUploadListener(UploadListener listener) {
+      this.uploadListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

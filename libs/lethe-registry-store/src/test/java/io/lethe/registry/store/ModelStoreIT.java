@@ -11,6 +11,7 @@ import io.lethe.engine.checkpoint.Sha256;
 import io.lethe.engine.model.Classifier;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -187,6 +188,28 @@ class ModelStoreIT {
       assertThat(loaded.labels()).isEqualTo(Fixtures.LABELS);
     }
     assertThat(store.checkpointJson("loaded", 1)).isEqualTo(checkpointJson);
+  }
+
+  @Test
+  void theUploadListenerIsToldTheBytesAndTimeOfEveryStoredVersion() {
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Duration> times = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ModelStore listened =
+        ModelStore.builder(client, BUCKET)
+            .optUploadListener(
+                (model, version, size, elapsed) -> {
+                  told.add(model + " v" + version + " " + size);
+                  times.add(elapsed);
+                })
+            .build();
+    byte[] p1 = bytes(4096, 7);
+    NewVersion v = Fixtures.original(p1).build();
+
+    listened.putVersion("listened", v);
+
+    long expected = (long) p1.length + v.checkpointBytes().length;
+    assertThat(told).containsExactly("listened v1 " + expected);
+    assertThat(times).singleElement().satisfies(d -> assertThat(d).isPositive());
   }
 
   @Test

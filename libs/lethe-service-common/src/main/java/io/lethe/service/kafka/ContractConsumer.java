@@ -7,6 +7,8 @@ import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,12 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -86,6 +91,11 @@ public final class ContractConsumer<T extends Record> implements Component {
   private Duration pollTimeout = Duration.ofMillis(100);
   private Duration retryDelay = Duration.ofSeconds(1);
   private Duration startTimeout = Duration.ofSeconds(60);
+  private Duration lagInterval = Duration.ofSeconds(10);
+  private final List<DeadLetterListener> deadLetterListeners = new ArrayList<>();
+  // Records in the assigned partitions not yet committed by this group; read at scrape time.
+  private final AtomicLong lag = new AtomicLong();
+  private long nextLagCheck;
 
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   // Poll-thread state.
@@ -160,6 +170,48 @@ public final class ContractConsumer<T extends Record> implements Component {
     return this;
   }
 
+  /** Also tells {@code listener} about every acked dead letter (see {@link DeadLetterListener}). */
+  public ContractConsumer<T> optDeadLetterListener(DeadLetterListener listener) {
+    deadLetterListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * Registers this consumer's meters in the service's {@code metrics}:
+   *
+   * <ul>
+   *   <li>{@code lethe_<stage>_dead_letters_total{topic,reason}}: records dead-lettered, one series
+   *       per {@link DeadLetterReason} (registered at 0, so rates and alerts work before the first
+   *       one);
+   *   <li>{@code lethe_<stage>_consumer_lag_records{topic}}: records in this member's partitions
+   *       that the group has not committed yet (end offset minus committed offset, refreshed every
+   *       {@link #optLagInterval(Duration) lag interval}). Computed from offsets rather than the
+   *       client's {@code records-lag} because a partition paused during a long job is not fetched,
+   *       so the client's own figure would freeze exactly when lag grows.
+   * </ul>
+   */
+  public ContractConsumer<T> optMetrics(Metrics metrics) {
+    Objects.requireNonNull(metrics, "metrics");
+    Map<DeadLetterReason, Counter> counters = new EnumMap<>(DeadLetterReason.class);
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      counters.put(reason, metrics.counter("dead_letters", "topic", topic, "reason", reason.tag()));
+    }
+    deadLetterListeners.add((source, reason, violation) -> counters.get(reason).increment());
+    metrics.gauge("consumer_lag", Metrics.Unit.RECORDS, lag, AtomicLong::get, "topic", topic);
+    return this;
+  }
+
+  /** How often the consumer lag is recomputed (default 10 s; two admin round trips each). */
+  public ContractConsumer<T> optLagInterval(Duration interval) {
+    this.lagInterval = Objects.requireNonNull(interval, "interval");
+    return this;
+  }
+
+  /** The latest lag figure (see {@link #optMetrics}); 0 before the first computation. */
+  public long lag() {
+    return lag.get();
+  }
+
   Map<String, Object> properties() {
     Map<String, Object> p = new HashMap<>();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -220,9 +272,11 @@ public final class ContractConsumer<T extends Record> implements Component {
     Throwable failure = null;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
       consumer.subscribe(List.of(topic), new Listener(consumer));
+      nextLagCheck = System.nanoTime();
       while (running) {
         applyCompletions(consumer);
         resumeRetries(consumer);
+        updateLag(consumer);
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
         for (TopicPartition tp : records.partitions()) {
           List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
@@ -301,7 +355,11 @@ public final class ContractConsumer<T extends Record> implements Component {
           r.offset(),
           deadLetterTopic,
           violation.reason(ContractProducer.MAX_REASON_CHARS));
-      return deadLetters.sendDeadLetter(r, deadLetterTopic, violation).mapEmpty();
+      DeadLetterReason reason = DeadLetterReason.of(violation);
+      return deadLetters
+          .sendDeadLetter(r, deadLetterTopic, violation)
+          .onSuccess(md -> tellDeadLetterListeners(r.topic(), reason, violation))
+          .mapEmpty();
     }
     Delivery<T> delivery =
         new Delivery<>(
@@ -313,6 +371,53 @@ public final class ContractConsumer<T extends Record> implements Component {
             r.offset(),
             r.timestamp());
     return Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
+  }
+
+  private void tellDeadLetterListeners(
+      String sourceTopic, DeadLetterReason reason, ContractViolation violation) {
+    for (DeadLetterListener listener : deadLetterListeners) {
+      try {
+        listener.deadLettered(sourceTopic, reason, violation);
+      } catch (RuntimeException e) {
+        // A listener (a metric) must never turn an acked dead letter into a retry.
+        LOG.warn("dead-letter listener failed: {}", e.toString(), e);
+      }
+    }
+  }
+
+  /** Poll thread: end offsets minus committed offsets of the assigned partitions, now and then. */
+  private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {
+    long now = System.nanoTime();
+    if (now - nextLagCheck < 0) {
+      return;
+    }
+    nextLagCheck = now + lagInterval.toNanos();
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      lag.set(0);
+      return;
+    }
+    try {
+      Duration timeout = Duration.ofSeconds(5);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, timeout);
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, timeout);
+      long total = 0;
+      for (TopicPartition tp : assigned) {
+        Long end = ends.get(tp);
+        if (end == null) {
+          continue;
+        }
+        OffsetAndMetadata c = committed.get(tp);
+        // Nothing committed yet: the group starts at the beginning (auto.offset.reset=earliest).
+        long from =
+            c != null ? c.offset() : consumer.beginningOffsets(List.of(tp), timeout).get(tp);
+        total += Math.max(0, end - from);
+      }
+      lag.set(total);
+    } catch (KafkaException e) {
+      // A slow broker must not stop consumption; the gauge keeps its last value until next time.
+      LOG.debug("consumer lag of {} not computed: {}", topic, e.toString());
+    }
   }
 
   private static Optional<String> header(ConsumerRecord<byte[], byte[]> r, String name) {

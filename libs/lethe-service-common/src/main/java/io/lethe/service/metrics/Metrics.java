@@ -1,6 +1,7 @@
 package io.lethe.service.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -29,7 +30,7 @@ public final class Metrics {
 
   private static final Pattern NAME =
       Pattern.compile(
-          "^lethe_[a-z][a-z0-9]*_[a-z][a-z0-9]*(_[a-z0-9]+)*_(total|seconds|bytes|ratio|info)$");
+          "^lethe_[a-z][a-z0-9]*_[a-z][a-z0-9]*(_[a-z0-9]+)*_(total|seconds|bytes|ratio|records|info)$");
 
   /** The unit suffix; counters are {@link #TOTAL}. */
   public enum Unit {
@@ -37,6 +38,8 @@ public final class Metrics {
     SECONDS("seconds"),
     BYTES("bytes"),
     RATIO("ratio"),
+    /** A number of Kafka records, e.g. consumer lag. */
+    RECORDS("records"),
     INFO("info");
 
     private final String suffix;
@@ -94,7 +97,7 @@ public final class Metrics {
           "metric name '"
               + name
               + "' does not follow lethe_<stage>_<what>_<unit>: lower-case [a-z0-9_] words,"
-              + " unit one of total, seconds, bytes, ratio, info");
+              + " unit one of total, seconds, bytes, ratio, records, info");
     }
     return name;
   }
@@ -111,6 +114,23 @@ public final class Metrics {
     String name = name(stage, what, Unit.SECONDS);
     // Timers are exported in seconds with the _seconds suffix added by the naming convention.
     return Timer.builder(stripSuffix(name, Unit.SECONDS)).tags(Tags.of(tags)).register(registry);
+  }
+
+  /**
+   * A distribution summary {@code lethe_<stage>_<what>_<unit>} (count, sum and max), e.g. sizes in
+   * {@link Unit#BYTES}.
+   */
+  public DistributionSummary summary(String what, Unit unit, String... tags) {
+    if (unit == Unit.TOTAL || unit == Unit.SECONDS) {
+      throw new IllegalArgumentException(
+          "a summary of " + unit.suffix() + " is a " + (unit == Unit.TOTAL ? "counter" : "timer"));
+    }
+    String name = name(stage, what, unit);
+    // The Prometheus naming convention appends the base unit to a summary's name itself.
+    return DistributionSummary.builder(stripSuffix(name, unit))
+        .baseUnit(unit.suffix())
+        .tags(Tags.of(tags))
+        .register(registry);
   }
 
   /** A gauge {@code lethe_<stage>_<what>_<unit>} reading {@code fn} of {@code obj} at scrape. */

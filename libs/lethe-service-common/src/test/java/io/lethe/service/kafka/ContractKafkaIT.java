@@ -10,7 +10,9 @@ import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -147,6 +149,76 @@ class ContractKafkaIT {
     assertThat(header(dead, Headers.DLQ_SOURCE_TOPIC)).isEqualTo(topic);
     assertThat(header(dead, Headers.DLQ_REASON)).startsWith("deletion-event.v1: ");
     assertThat(header(dead, Headers.CORRELATION_ID)).isEqualTo("c-2");
+  }
+
+  @Test
+  void deadLettersAreCountedPerReasonAndToldToTheListenerOnceAcked() throws Exception {
+    try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+      raw.send(new ProducerRecord<>(topic, bytes("{\"eventId\": \"evt-2\"}")))
+          .get(30, TimeUnit.SECONDS);
+      raw.send(new ProducerRecord<>(topic, bytes("{not json"))).get(30, TimeUnit.SECONDS);
+    }
+    await(producer.send(topic, Contract.DELETION_EVENT, "k-3", event("evt-3"), "c-3"));
+
+    Metrics metrics = new Metrics("intake");
+    List<String> told = new CopyOnWriteArrayList<>();
+    ContractConsumer<DeletionEvent> consumer =
+        consumer(d -> Future.succeededFuture())
+            .optMetrics(metrics)
+            .optDeadLetterListener(
+                (source, reason, violation) -> told.add(source + " " + reason.tag()));
+    await(consumer.start());
+    waitFor(() -> committed(topic) == 3);
+    await(consumer.stop());
+
+    assertThat(told).containsExactly(topic + " schema", topic + " not_json");
+    assertThat(deadLetterCount(metrics, "schema")).isEqualTo(1.0);
+    assertThat(deadLetterCount(metrics, "not_json")).isEqualTo(1.0);
+    assertThat(deadLetterCount(metrics, "empty")).isZero();
+    assertThat(metrics.registry().scrape())
+        .contains("lethe_intake_dead_letters_total{reason=\"schema\",topic=\"" + topic + "\"} 1.0")
+        .contains("lethe_intake_consumer_lag_records{topic=\"" + topic + "\"}");
+  }
+
+  @Test
+  void consumerLagCountsRecordsNotYetCommittedAndFallsToZeroOnceHandled() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      await(producer.send(topic, Contract.DELETION_EVENT, "k-" + i, event("evt-" + i), "c-" + i));
+    }
+    Metrics metrics = new Metrics("worker");
+    Promise<Void> release = Promise.promise();
+    ContractConsumer<DeletionEvent> consumer =
+        consumer(d -> release.future()).optMetrics(metrics).optLagInterval(Duration.ofMillis(100));
+    await(consumer.start());
+    // The first record's handler is still running: nothing is committed, all three are lag.
+    waitFor(() -> lagGauge(metrics) == 3.0);
+    assertThat(consumer.lag()).isEqualTo(3);
+    vertx.runOnContext(v -> release.tryComplete());
+    waitFor(() -> committed(topic) == 3);
+    waitFor(() -> lagGauge(metrics) == 0.0);
+    await(consumer.stop());
+  }
+
+  private double deadLetterCount(Metrics metrics, String reason) {
+    return metrics
+        .registry()
+        .get("lethe_intake_dead_letters")
+        .tags("topic", topic, "reason", reason)
+        .counter()
+        .count();
+  }
+
+  private double lagGauge(Metrics metrics) {
+    return metrics
+        .registry()
+        .get("lethe_worker_consumer_lag_records")
+        .tags("topic", topic)
+        .gauge()
+        .value();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

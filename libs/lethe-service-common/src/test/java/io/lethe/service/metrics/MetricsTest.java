@@ -57,4 +57,26 @@ class MetricsTest {
         .contains("lethe_intake_request_duration_seconds_count 1")
         .contains("lethe_intake_queue_fill_ratio 1.0");
   }
+
+  @Test
+  void summariesAndRecordGaugesCarryTheirUnit() {
+    Metrics metrics = new Metrics("worker");
+    metrics.summary("checkpoint", Metrics.Unit.BYTES).record(2048);
+    metrics.gauge(
+        "consumer_lag",
+        Metrics.Unit.RECORDS,
+        new AtomicInteger(7),
+        AtomicInteger::get,
+        "topic",
+        "t");
+    String scrape = metrics.registry().scrape();
+    assertThat(scrape)
+        .contains("lethe_worker_checkpoint_bytes_count 1")
+        .contains("lethe_worker_checkpoint_bytes_sum 2048.0")
+        .contains("lethe_worker_consumer_lag_records{topic=\"t\"} 7.0");
+    assertThat(Metrics.checkName("lethe_worker_consumer_lag_records"))
+        .isEqualTo("lethe_worker_consumer_lag_records");
+    assertThatThrownBy(() -> metrics.summary("wait", Metrics.Unit.SECONDS))
+        .hasMessageContaining("timer");
+  }
 }

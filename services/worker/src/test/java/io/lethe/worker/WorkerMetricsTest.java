@@ -1,0 +1,35 @@
+package io.lethe.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.service.metrics.Metrics;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WorkerMetricsTest {
+  private final Metrics metrics = new Metrics(WorkerMetrics.STAGE);
+  private final WorkerMetrics worker = new WorkerMetrics(metrics);
+
+  @Test
+  void everyStoredCheckpointRecordsItsBytesAndUploadTime() {
+    worker.checkpointUploads().uploaded("faces", 2, 4096, Duration.ofMillis(250));
+    worker.checkpointUploads().uploaded("faces", 3, 1024, Duration.ofMillis(750));
+
+    assertThat(worker.checkpointBytes.count()).isEqualTo(2);
+    assertThat(worker.checkpointBytes.totalAmount()).isEqualTo(5120.0);
+    assertThat(worker.checkpointUpload.count()).isEqualTo(2);
+    assertThat(worker.checkpointUpload.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(1000.0);
+    assertThat(metrics.registry().scrape())
+        .contains("lethe_worker_checkpoint_bytes_sum 5120.0")
+        .contains("lethe_worker_checkpoint_upload_seconds_count 2")
+        .contains("lethe_worker_checkpoint_upload_seconds_sum 1.0");
+  }
+
+  @Test
+  void checkpointMetersExistBeforeTheFirstUpload() {
+    assertThat(metrics.registry().scrape())
+        .contains("lethe_worker_checkpoint_bytes_count 0")
+        .contains("lethe_worker_checkpoint_upload_seconds_count 0");
+  }
+}
