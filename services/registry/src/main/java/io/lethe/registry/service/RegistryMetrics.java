@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       /v1/models/:modelId/versions}), never the concrete path, so model ids do not explode the
  *       series count;
  *   <li>{@code bytes_downloaded_total}: object bytes sent by the download endpoint;
- *   <li>{@code alias_version_info{model, alias}}: the version an alias points at (a version number
- *       is an identifier, not a quantity, hence {@code _info}); set at start-up for the configured
- *       alias and on every move.
+ *   <li>{@code alias_version{model, alias}}: the version an alias points at; set at start-up for
+ *       the configured alias and on every move. Registered with unit {@code info} (a version number
+ *       is an identifier, not a quantity), but the Prometheus client drops {@code _info} from gauge
+ *       names, so it is scraped as {@code lethe_registry_alias_version}.
  * </ul>
  */
 final class RegistryMetrics {
