@@ -10,7 +10,8 @@ public enum Contract {
   UNLEARNING_RESULT("unlearning-result", 1, UnlearningResult.class),
   EVALUATION_REPORT("evaluation-report", 1, EvaluationReportMessage.class),
   MODEL_VERSION_MANIFEST("model-version-manifest", 1, ModelVersionManifest.class),
-  PROBLEM("problem", 1, Problem.class);
+  PROBLEM("problem", 1, Problem.class),
+  ALIAS_UPDATE("alias-update", 1, AliasUpdate.class);
 
   /** Base of every schema's {@code $id}. */
   public static final String ID_BASE = "https://lethe.dev/schemas/";

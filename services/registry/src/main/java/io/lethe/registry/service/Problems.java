@@ -1,0 +1,93 @@
+package io.lethe.registry.service;
+
+import io.lethe.api.ContractViolation;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.Problem;
+import io.lethe.registry.store.CorruptObjectException;
+import io.lethe.registry.store.NotFoundException;
+import io.lethe.registry.store.StoreException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a failure into the problem.v1 answer the client gets, in one place: bad input 400, unknown
+ * things 404, conflicts 409, a corrupt object 500, the object store unreachable 503, anything else
+ * 500 (logged with its stack, since it is a bug).
+ */
+final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  static final String PROBLEM_JSON = "application/problem+json";
+  private static final int MAX_DETAIL = 8000;
+
+  private final MessageCodec codec;
+
+  Problems(MessageCodec codec) {
+    this.codec = Objects.requireNonNull(codec, "codec");
+  }
+
+  /** The problem for {@code failure} raised while answering the request at {@code instance}. */
+  Problem of(Throwable failure, String instance) {
+    if (failure instanceof ApiException api) {
+      return api.toProblem(instance);
+    }
+    if (failure instanceof ContractViolation violation) {
+      return Problem.badRequest(violation, instance);
+    }
+    if (failure instanceof NotFoundException nf) {
+      return problem(404, "Not Found", nf.getMessage(), instance);
+    }
+    if (failure instanceof CorruptObjectException corrupt) {
+      LOG.error("corrupt object behind {}: {}", instance, corrupt.getMessage());
+      return new Problem(
+          "https://lethe.dev/problems/corrupt-object",
+          "Stored object failed its integrity check",
+          500,
+          clip(corrupt.getMessage()),
+          instance,
+          null,
+          null,
+          null);
+    }
+    if (failure instanceof StoreException store) {
+      LOG.warn("registry storage failed for {}: {}", instance, store.toString());
+      return problem(503, "Registry storage unavailable", store.getMessage(), instance);
+    }
+    LOG.error("unexpected failure answering {}", instance, failure);
+    return problem(500, "Internal Server Error", failure.toString(), instance);
+  }
+
+  /** Ends the response with {@code problem}. */
+  void send(RoutingContext ctx, Problem problem) {
+    byte[] body;
+    try {
+      body = codec.encode(problem);
+    } catch (ContractViolation e) {
+      // Our own problem broke problem.v1: still answer, plainly.
+      LOG.warn("problem body invalid: {}", e.getMessage());
+      ctx.response().setStatusCode(problem.status()).end();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader("content-type", PROBLEM_JSON)
+        .end(Buffer.buffer(body));
+  }
+
+  private static Problem problem(int status, String title, String detail, String instance) {
+    return new Problem("about:blank", title, status, clip(detail), instance, null, null, null);
+  }
+
+  static String clip(String text) {
+    return clip(text, MAX_DETAIL);
+  }
+
+  static String clip(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}

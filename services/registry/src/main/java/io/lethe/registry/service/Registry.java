@@ -1,0 +1,150 @@
+package io.lethe.registry.service;
+
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.Topics;
+import io.lethe.registry.store.ModelStore;
+import io.lethe.service.Component;
+import io.lethe.service.kafka.ContractConsumer;
+import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.metrics.HttpEndpoint;
+import io.lethe.service.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry service: the HTTP API over the model registry ({@link RegistryApi}) and automatic
+ * promotion from {@code lethe.evaluations} ({@link AutoPromoter}, group {@code lethe-registry}).
+ * Every S3 call runs on the {@value #POOL} worker pool, never on the event loop.
+ *
+ * <p>Kafka is used only to read: the producer exists because the consumer dead-letters records that
+ * break evaluation-report.v1. The consumer commits a report's offset only after its promotion (or
+ * its skip) is settled, and a redelivered report never adds a second history entry (see {@link
+ * PromotionRule}).
+ */
+public final class Registry implements Component {
+  private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+
+  /** The worker pool every registry (S3) call runs on. */
+  public static final String POOL = "lethe-registry-io";
+
+  private final Vertx vertx;
+  private final RegistrySettings settings;
+  private final Metrics metrics;
+  private final RegistryMetrics meters;
+  private final MessageCodec codec = new MessageCodec();
+  private String evaluationsTopic = Topics.EVALUATIONS;
+
+  private WorkerExecutor pool;
+  private ModelStore store;
+  private AliasMoves aliases;
+  private HttpEndpoint api;
+  private ContractProducer producer;
+  private ContractConsumer<EvaluationReportMessage> consumer;
+  private volatile boolean ready;
+
+  /**
+   * @param metrics meters of stage {@code registry}; the API port serves them on {@code /metrics}
+   *     too
+   */
+  public Registry(Vertx vertx, RegistrySettings settings, Metrics metrics) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.meters = new RegistryMetrics(metrics);
+  }
+
+  /** Another topic than {@code lethe.evaluations} (tests isolate their runs this way). */
+  public Registry optEvaluationsTopic(String topic) {
+    this.evaluationsTopic = Objects.requireNonNull(topic, "topic");
+    return this;
+  }
+
+  /** Registry (bucket created if missing), then the API, then Kafka: ready when all are up. */
+  @Override
+  public Future<Void> start() {
+    pool = vertx.createSharedWorkerExecutor(POOL, settings.ioThreads(), 5, TimeUnit.MINUTES);
+    return pool.executeBlocking(() -> new ModelStore(settings.s3()), false)
+        .compose(
+            s -> {
+              store = s;
+              aliases = new AliasMoves(store, meters);
+              api =
+                  new HttpEndpoint(vertx, settings.api(), metrics.registry())
+                      .optReadiness(() -> ready);
+              new RegistryApi(store, pool, aliases, settings.alias(), meters, codec)
+                  .mount(api.router());
+              return api.start();
+            })
+        .compose(v -> startConsumer())
+        .compose(v -> publishAliasGauges())
+        .onSuccess(
+            v -> {
+              ready = true;
+              LOG.info(
+                  "registry ready: API on {}:{}, bucket {}, alias {}, automatic promotion {}",
+                  settings.api().host(),
+                  api.actualPort(),
+                  settings.s3().bucket(),
+                  settings.alias(),
+                  settings.autoPromote() ? "on" : "off");
+            });
+  }
+
+  private Future<Void> startConsumer() {
+    producer = new ContractProducer(vertx, settings.kafka(), codec);
+    AutoPromoter promoter =
+        new AutoPromoter(
+            pool, aliases, new PromotionRule(settings.autoPromote()), settings.alias(), meters);
+    consumer =
+        new ContractConsumer<>(
+            vertx,
+            settings.kafka(),
+            codec,
+            producer,
+            evaluationsTopic,
+            EvaluationReportMessage.class,
+            promoter::handle);
+    return producer.start().compose(v -> consumer.start());
+  }
+
+  /** The alias gauge starts from the registry's state, not from the first move after a restart. */
+  private Future<Void> publishAliasGauges() {
+    return pool.<Void>executeBlocking(
+            () -> {
+              for (String modelId : store.models()) {
+                store
+                    .aliasHistory(modelId, settings.alias())
+                    .ifPresent(h -> meters.aliasVersion(modelId, settings.alias(), h.current()));
+              }
+              return null;
+            },
+            false)
+        .recover(
+            e -> {
+              // Not worth failing start-up for: the gauges fill in as aliases move.
+              LOG.warn("could not read the current aliases for the gauges: {}", e.toString());
+              return Future.succeededFuture();
+            });
+  }
+
+  /** Stops reading reports, then the API, then closes the producer and the pool. */
+  @Override
+  public Future<Void> stop() {
+    ready = false;
+    Future<Void> c = consumer == null ? Future.succeededFuture() : consumer.stop();
+    return c.eventually(() -> api == null ? Future.succeededFuture() : api.stop())
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.stop())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** The bound API port (the real one when configured with 0); -1 before start. */
+  public int apiPort() {
+    return api == null ? -1 : api.actualPort();
+  }
+}
