@@ -2,12 +2,18 @@ package io.lethe.testutils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -21,27 +27,33 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class DeploymentFilesTest {
   private static final Set<String> SERVICES = Set.of("intake", "worker", "evaluator", "registry");
 
-  /** Every variable a service reads (KafkaSettings, HttpSettings, S3Settings, *Settings). */
-  private static final Set<String> KNOWN_VARIABLES =
-      Set.of(
-          "KAFKA_BOOTSTRAP_SERVERS",
-          "KAFKA_CLIENT_ID",
-          "KAFKA_GROUP_ID",
-          "HTTP_HOST",
-          "HTTP_PORT",
-          "S3_ENDPOINT",
-          "S3_ACCESS_KEY",
-          "S3_SECRET_KEY",
-          "S3_REGION",
-          "S3_BUCKET",
-          "INTAKE_MODEL_CATALOG",
-          "INTAKE_COALESCE_WINDOW",
-          "WORKER_JOB_THREADS",
-          "EVALUATOR_MAX_FORGETTING_SCORE",
-          "EVALUATOR_MAX_NOMUS_DROP",
-          "EVALUATOR_BATCH_SIZE",
-          "EVALUATOR_SEED",
-          "EVALUATOR_THREADS");
+  /**
+   * Every variable a service reads: the upper-case string constants of the settings classes
+   * (KafkaSettings, HttpSettings, S3Settings, each service's *Settings), so a renamed or misspelt
+   * variable in the compose file fails here instead of being silently ignored by the service.
+   */
+  private static final Set<String> KNOWN_VARIABLES = settingsVariables();
+
+  private static Set<String> settingsVariables() {
+    Pattern constant = Pattern.compile("\"([A-Z][A-Z0-9]*_[A-Z0-9_]+)\"");
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Repository.root())) {
+      for (Path f :
+          files
+              .filter(x -> x.toString().endsWith("Settings.java"))
+              .filter(x -> x.toString().contains("/src/main/java/"))
+              .filter(x -> !x.toString().contains("/target/"))
+              .toList()) {
+        Matcher m = constant.matcher(Files.readString(f));
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
+  }
 
   @Test
   void composeRunsTheInfrastructureAndTheFourServicesWithTheirSettings() throws Exception {
@@ -89,9 +101,6 @@ class DeploymentFilesTest {
     Map<String, Object> services = map(yaml("docker-compose.yml").get("services"));
     for (String name : SERVICES) {
       Path module = Repository.root().resolve("services").resolve(name);
-      if (!Files.isDirectory(module)) {
-        continue; // the registry service is written in parallel; its compose entry comes first
-      }
       String main =
           (String) map(map(map(services.get(name)).get("build")).get("args")).get("MAIN_CLASS");
       assertThat(module.resolve("src/main/java/" + main.replace('.', '/') + ".java"))
@@ -140,8 +149,8 @@ class DeploymentFilesTest {
           new Yaml(new SafeConstructor(new LoaderOptions()))
               .load(Files.readString(Repository.file(relative)));
       return map(root);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -103,13 +103,14 @@ public final class Registry implements Component {
             pool, aliases, new PromotionRule(settings.autoPromote()), settings.alias(), meters);
     consumer =
         new ContractConsumer<>(
-            vertx,
-            settings.kafka(),
-            codec,
-            producer,
-            evaluationsTopic,
-            EvaluationReportMessage.class,
-            promoter::handle);
+                vertx,
+                settings.kafka(),
+                codec,
+                producer,
+                evaluationsTopic,
+                EvaluationReportMessage.class,
+                promoter::handle)
+            .optMetrics(metrics);
     return producer.start().compose(v -> consumer.start());
   }
 
