@@ -492,7 +492,9 @@ public final class ModelStore {
         "s3://" + bucket.name() + "/" + ModelKeys.versionPrefix(modelId, version),
         objects,
         null,
-        now);
+        now,
+        v.datasetId(),
+        v.datasetRevision());
   }
 
   private static ModelVersionManifest withMetrics(
@@ -517,7 +519,9 @@ public final class ModelStore {
         m.checkpointUri(),
         m.objects(),
         metrics,
-        m.createdAt());
+        m.createdAt(),
+        m.datasetId(),
+        m.datasetRevision());
   }
 
   private String where(String key) {
