@@ -10,6 +10,7 @@ import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
@@ -94,7 +95,7 @@ public final class Worker implements Component {
             () -> {
               ModelStore store = new ModelStore(settings.s3());
               Path scratch = Files.createTempDirectory("lethe-worker-");
-              return new UnlearningJob(store, scratch);
+              return new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch);
             })
         .compose(
             j -> {
@@ -227,7 +228,7 @@ public final class Worker implements Component {
         r.requestId(),
         correlationId,
         r.modelId(),
-        r.baseVersion(),
+        m.parentVersion() == null ? r.baseVersion() : m.parentVersion(), // newer base if rebased
         m.version(),
         r.method(),
         UnlearningResult.Status.SUCCEEDED,
