@@ -202,15 +202,17 @@ class RegistryModelCatalogIT {
                 p[0],
                 new int[] {n},
                 split));
-        pixels.add(new byte[] {(byte) samples.size(), 1, 2, 3});
+        byte[] image = new byte[64];
+        image[0] = (byte) samples.size();
+        pixels.add(image);
       }
     }
-    return new ImageDataset("faces", LABELS, 1, 2, samples, pixels);
+    return new ImageDataset("faces", LABELS, 1, 8, samples, pixels);
   }
 
   private static NewVersion.Builder version(byte[] parameters) {
     ModelSpec spec =
-        ModelSpec.of(Architecture.SMALL_CNN, 1, 2, 2, Normalization.uniform(1, 0.5f, 0.5f));
+        ModelSpec.of(Architecture.SMALL_CNN, 1, 8, 2, Normalization.uniform(1, 0.5f, 0.5f));
     CheckpointManifest checkpoint =
         CheckpointManifest.builder(
                 "train",
