@@ -13,6 +13,10 @@ import java.util.List;
  * @param datasetVersion {@code sha256:<hex>} fingerprint of the training dataset
  * @param objects every object of this version, with its hash
  * @param metrics {@code null} until the version is evaluated
+ * @param datasetId the registry dataset the version was trained on / is valid for; {@code null} for
+ *     versions whose data lives only where the checkpoint's dataset source says
+ * @param datasetRevision the dataset version (tombstone revision, 0 = as uploaded) that holds every
+ *     subject this version forgot tombstoned; {@code null} without {@code datasetId}
  */
 public record ModelVersionManifest(
     String modelId,
@@ -25,7 +29,38 @@ public record ModelVersionManifest(
     String checkpointUri,
     List<StoredObject> objects,
     Metrics metrics,
-    Instant createdAt) {
+    Instant createdAt,
+    String datasetId,
+    Integer datasetRevision) {
+
+  /** A version without a registry dataset (manifests written before datasets were linked). */
+  public ModelVersionManifest(
+      String modelId,
+      int version,
+      Integer parentVersion,
+      Method method,
+      List<String> forgetRequestIds,
+      List<String> subjectsForgotten,
+      String datasetVersion,
+      String checkpointUri,
+      List<StoredObject> objects,
+      Metrics metrics,
+      Instant createdAt) {
+    this(
+        modelId,
+        version,
+        parentVersion,
+        method,
+        forgetRequestIds,
+        subjectsForgotten,
+        datasetVersion,
+        checkpointUri,
+        objects,
+        metrics,
+        createdAt,
+        null,
+        null);
+  }
 
   /** One stored object: key relative to the version's prefix, hash and size. */
   public record StoredObject(String key, String sha256, long bytes) {}

@@ -323,6 +323,23 @@ class MessageCodecTest {
   }
 
   @Test
+  void aManifestWithoutADatasetLinkStillDecodesAndARevisionNeedsItsDataset() throws Exception {
+    ObjectNode old = (ObjectNode) MAPPER.readTree(CODEC.encode(Samples.manifest()));
+    old.remove(List.of("datasetId", "datasetRevision"));
+    ModelVersionManifest decoded =
+        CODEC.decode(MAPPER.writeValueAsBytes(old), ModelVersionManifest.class);
+    assertThat(decoded.datasetId()).isNull();
+    assertThat(decoded.datasetRevision()).isNull();
+    assertThat(MAPPER.readTree(CODEC.encode(decoded)).has("datasetId")).isFalse();
+
+    old.put("datasetRevision", 3);
+    assertThatThrownBy(
+            () -> CODEC.decode(MAPPER.writeValueAsBytes(old), ModelVersionManifest.class))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessageContaining("datasetId");
+  }
+
+  @Test
   void encodeRejectsAManifestMethodThatIsNotAnUnlearningMethodInAForgetRequest() {
     ForgetRequest f = Samples.forgetRequest();
     ForgetRequest train =

@@ -113,7 +113,9 @@ final class Samples {
         "s3://lethe-models/mufac-resnet18/v4/",
         List.of(new ModelVersionManifest.StoredObject("parameters.bin", SHA, 1234)),
         new ModelVersionManifest.Metrics(0.6, 0.8, 0.54, 0.04, 0.77, true, AT),
-        AT);
+        AT,
+        "mufac",
+        2);
   }
 
   static ModelVersionManifest originalManifest() {

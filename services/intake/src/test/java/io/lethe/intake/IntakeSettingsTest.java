@@ -45,4 +45,30 @@ class IntakeSettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("INTAKE_MODEL_CATALOG");
   }
+
+  @Test
+  void registrySelectsTheRegistryCatalogWithItsS3SettingsAndRefresh() {
+    env.put("INTAKE_MODEL_CATALOG", "registry");
+    env.put("S3_ENDPOINT", "http://127.0.0.1:9000");
+    env.put("S3_ACCESS_KEY", "a");
+    env.put("S3_SECRET_KEY", "s");
+    env.put("S3_DATASET_BUCKET", "lethe-datasets");
+
+    IntakeSettings s = IntakeSettings.fromEnv(env);
+
+    assertThat(s.modelCatalog()).isNull();
+    assertThat(s.registryCatalog().models().bucket()).isEqualTo("lethe-models");
+    assertThat(s.registryCatalog().datasets().bucket()).isEqualTo("lethe-datasets");
+    assertThat(s.registryCatalog().refresh()).isEqualTo(Duration.ofSeconds(30));
+
+    env.put("INTAKE_CATALOG_REFRESH", "PT0.1S");
+    assertThatThrownBy(() -> IntakeSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("INTAKE_CATALOG_REFRESH");
+    env.remove("INTAKE_CATALOG_REFRESH");
+    env.remove("S3_SECRET_KEY");
+    assertThatThrownBy(() -> IntakeSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("S3_SECRET_KEY");
+  }
 }

@@ -11,6 +11,8 @@ import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.registry.store.DatasetStore;
+import io.lethe.registry.store.DatasetVersion;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import java.io.IOException;
@@ -25,20 +27,38 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One forget request, end to end, as blocking code for the {@code lethe-unlearning} pool: fetch the
- * parent version from the registry into a scratch checkpoint directory, reload its dataset, run the
- * method through {@link ModelLineage} (so a service-made checkpoint means what a CLI-made one
- * does), and store the result as the next version. Everything the engine needs comes from the
- * parent's checkpoint manifest; the worker knows nothing of tensors.
+ * newest version of the model from the registry into a scratch checkpoint directory, load its
+ * training data, run the method through {@link ModelLineage} (so a service-made checkpoint means
+ * what a CLI-made one does), tombstone the subjects in the dataset and store the result as the next
+ * version. The worker knows nothing of tensors.
+ *
+ * <p><b>Training data.</b> A version that names a registry dataset ({@code datasetId}) gets it from
+ * the {@link DatasetStore}: the snapshot as uploaded (whose fingerprint the checkpoint pins), with
+ * every subject tombstoned in the dataset's latest version kept out of the retain set, whichever
+ * model forgot them; the request's own subjects stay available as the forget set. Other versions
+ * load what their checkpoint's dataset source says ({@link ModelLineage#loadDatasetOf}).
+ *
+ * <p><b>Order.</b> Tombstones are written after the engine run and before the version, because the
+ * version's manifest (immutable once visible) records the dataset revision they produced. A crash
+ * between the two is repaired by redelivery: the run repeats from the snapshot and {@link
+ * DatasetStore#tombstone} returns the existing revision. A crash after the version is stored is
+ * caught by {@link #alreadyDone}.
  */
 final class UnlearningJob {
+  private static final Logger LOG = LoggerFactory.getLogger(UnlearningJob.class);
+
   private final ModelStore store;
+  private final DatasetStore datasets;
   private final Path scratchRoot;
 
-  UnlearningJob(ModelStore store, Path scratchRoot) {
+  UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
+    this.datasets = Objects.requireNonNull(datasets, "datasets");
     this.scratchRoot = Objects.requireNonNull(scratchRoot, "scratchRoot");
   }
 
@@ -73,7 +93,8 @@ final class UnlearningJob {
     if (request.method() != Method.DLFD && request.method() != Method.RETRAIN) {
       throw new IllegalArgumentException("unsupported method " + request.method());
     }
-    ModelVersionManifest parent = store.manifest(request.modelId(), request.baseVersion());
+    int base = parentVersionFor(request);
+    ModelVersionManifest parent = store.manifest(request.modelId(), base);
     if (!parent.datasetVersion().equals(request.datasetVersion())) {
       throw new IllegalArgumentException(
           "request is for dataset "
@@ -81,7 +102,7 @@ final class UnlearningJob {
               + " but "
               + request.modelId()
               + " v"
-              + request.baseVersion()
+              + base
               + " was trained on "
               + parent.datasetVersion());
     }
@@ -90,45 +111,112 @@ final class UnlearningJob {
       Path parentDir = Files.createDirectories(work.resolve("parent"));
       Files.write(
           parentDir.resolve(Checkpoints.PARAMETERS_FILE),
-          store.parameters(request.modelId(), request.baseVersion()));
+          store.parameters(request.modelId(), base));
       Files.writeString(
           parentDir.resolve(Checkpoints.MANIFEST_FILE),
-          store.checkpointJson(request.modelId(), request.baseVersion()),
+          store.checkpointJson(request.modelId(), base),
           StandardCharsets.UTF_8);
       CheckpointManifest parentCheckpoint = Checkpoints.readManifest(parentDir);
-      ImageDataset dataset = ModelLineage.loadDatasetOf(parentCheckpoint);
       Set<String> forget = new TreeSet<>(request.subjectIds());
+      TrainingData data = trainingData(parent, parentCheckpoint, forget);
       progress.stage(Stage.LOADING, 1, 1);
 
       Path out = work.resolve("out");
       if (request.method() == Method.DLFD) {
-        ModelLineage.unlearn(parentDir, dataset, new Dlfd(dlfd), forget, out, progress);
+        ModelLineage.unlearn(
+            parentDir, data.dataset(), new Dlfd(dlfd), forget, data.tombstoned(), out, progress);
       } else {
         TrainingRecipe recipe =
             MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
         ModelLineage.retrain(
-            parentDir, dataset, parentCheckpoint.modelSpec(), recipe, forget, out, progress);
+            parentDir,
+            data.dataset(),
+            parentCheckpoint.modelSpec(),
+            recipe,
+            forget,
+            data.tombstoned(),
+            out,
+            progress);
       }
 
       progress.stage(Stage.SAVING, 0, 1);
+      String checkpointJson =
+          Files.readString(out.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8);
+      // The checkpoint's list: parent's + these, and for a retrain also what it never saw.
       Set<String> subjects = new TreeSet<>(parent.subjectsForgotten());
-      subjects.addAll(forget);
-      NewVersion version =
+      subjects.addAll(CheckpointManifest.fromJson(checkpointJson).forgottenSubjects());
+      NewVersion.Builder version =
           NewVersion.builder(
                   request.method(),
-                  Files.readString(out.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8),
+                  checkpointJson,
                   Files.readAllBytes(out.resolve(Checkpoints.PARAMETERS_FILE)),
                   parent.datasetVersion())
-              .optParentVersion(request.baseVersion())
+              .optParentVersion(base)
               .optForgetRequestIds(List.of(request.requestId()))
-              .optSubjectsForgotten(List.copyOf(subjects))
-              .build();
-      ModelVersionManifest stored = store.putVersion(request.modelId(), version);
+              .optSubjectsForgotten(List.copyOf(subjects));
+      if (parent.datasetId() != null) {
+        DatasetVersion revision = datasets.tombstone(parent.datasetId(), subjects);
+        version.optDataset(parent.datasetId(), revision.version());
+      }
+      ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
       progress.stage(Stage.SAVING, 1, 1);
       return stored;
     } finally {
       deleteQuietly(work);
     }
+  }
+
+  /**
+   * The version to unlearn from: the newest one. The intake's {@code baseVersion} is stale when
+   * requests for one model queue up, and each version must keep every earlier forgetting (the
+   * engine carries the parent's forgotten subjects forward).
+   */
+  private int parentVersionFor(ForgetRequest request) {
+    List<Integer> versions = store.versions(request.modelId());
+    int newest = versions.isEmpty() ? request.baseVersion() : versions.get(versions.size() - 1);
+    if (newest > request.baseVersion()) {
+      LOG.info(
+          "request {}: {} v{} is newer than the requested base v{}; unlearning from v{}",
+          request.requestId(),
+          request.modelId(),
+          newest,
+          request.baseVersion(),
+          newest);
+      return newest;
+    }
+    return request.baseVersion();
+  }
+
+  /** The data an engine run sees, and the subjects it must keep out of the retain set. */
+  private record TrainingData(ImageDataset dataset, Set<String> tombstoned) {}
+
+  private TrainingData trainingData(
+      ModelVersionManifest parent, CheckpointManifest checkpoint, Set<String> forget)
+      throws IOException {
+    String datasetId = parent.datasetId();
+    if (datasetId == null) {
+      return new TrainingData(ModelLineage.loadDatasetOf(checkpoint), Set.of());
+    }
+    // The snapshot, not a tombstoned version: the checkpoint pins the uploaded content, and the
+    // request's subjects (perhaps already tombstoned through another model) are the forget set.
+    ImageDataset dataset = datasets.materialise(datasetId, 0);
+    if (!dataset.fingerprint().equals(checkpoint.dataset().fingerprint())) {
+      throw new IllegalArgumentException(
+          "dataset "
+              + datasetId
+              + " has fingerprint "
+              + dataset.fingerprint()
+              + " but "
+              + parent.modelId()
+              + " v"
+              + parent.version()
+              + " was trained on "
+              + checkpoint.dataset().fingerprint());
+    }
+    Set<String> tombstoned =
+        new TreeSet<>(datasets.tombstonedSubjects(datasetId, datasets.latest(datasetId)));
+    tombstoned.removeAll(forget);
+    return new TrainingData(dataset, tombstoned);
   }
 
   private static void deleteQuietly(Path dir) {

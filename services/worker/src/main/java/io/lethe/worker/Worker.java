@@ -10,6 +10,7 @@ import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
@@ -97,7 +98,7 @@ public final class Worker implements Component {
                       .optUploadListener(metrics.checkpointUploads())
                       .build();
               Path scratch = Files.createTempDirectory("lethe-worker-");
-              return new UnlearningJob(store, scratch);
+              return new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch);
             })
         .compose(
             j -> {
@@ -231,7 +232,7 @@ public final class Worker implements Component {
         r.requestId(),
         correlationId,
         r.modelId(),
-        r.baseVersion(),
+        m.parentVersion() == null ? r.baseVersion() : m.parentVersion(), // newer base if rebased
         m.version(),
         r.method(),
         UnlearningResult.Status.SUCCEEDED,

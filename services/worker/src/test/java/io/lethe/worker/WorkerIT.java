@@ -11,9 +11,11 @@ import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
+import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.ModelSpec;
@@ -23,6 +25,7 @@ import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.infra.ConsumerGroups;
 import io.lethe.infra.ServerEnvironment;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
@@ -47,6 +50,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +80,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerIT {
   private static final String MODEL = "mufac-tiny";
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final String DATA = "mufac-tiny-data";
+  private static final String MODEL_B = "mufac-tiny-b";
+  private static final String DATA_B = "mufac-tiny-data-b";
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   private final MessageCodec codec = new MessageCodec();
   private final String bootstrap = ServerEnvironment.kafkaBootstrapServers();
@@ -86,7 +93,9 @@ class WorkerIT {
 
   @TempDir static Path dir;
   private String datasetVersion;
+  private ImageDataset dataset;
   private ModelStore store;
+  private DatasetStore datasets;
   private Vertx vertx;
   private ServiceLauncher.Running running;
   private ContractProducer producer;
@@ -100,7 +109,7 @@ class WorkerIT {
     ConsumerGroups.startAtEnd(bootstrap, group, List.of(Topics.FORGET_REQUESTS));
     MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 6, 11).write(dir, 40, 10, 12);
     DatasetSource source = DatasetSource.csv(data.manifests(), data.imageRoot(), "mufac", 16, 1);
-    ImageDataset dataset = source.load();
+    dataset = source.load();
     datasetVersion = dataset.fingerprint();
     ModelSpec spec =
         ModelSpec.of(
@@ -123,14 +132,20 @@ class WorkerIT {
         new S3Settings(
             s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), "lethe-worker-it-" + run);
     store = new ModelStore(s3Settings);
-    store.putVersion(
-        MODEL,
-        NewVersion.builder(
-                Method.TRAIN,
-                Files.readString(original.resolve(Checkpoints.MANIFEST_FILE)),
-                Files.readAllBytes(original.resolve(Checkpoints.PARAMETERS_FILE)),
-                datasetVersion)
-            .build());
+    datasets = new DatasetStore(s3Settings);
+    // Two models on two registry copies of the same data, so each test sees only its tombstones.
+    for (String[] modelAndData : new String[][] {{MODEL, DATA}, {MODEL_B, DATA_B}}) {
+      datasets.putSnapshot(modelAndData[1], dataset);
+      store.putVersion(
+          modelAndData[0],
+          NewVersion.builder(
+                  Method.TRAIN,
+                  Files.readString(original.resolve(Checkpoints.MANIFEST_FILE)),
+                  Files.readAllBytes(original.resolve(Checkpoints.PARAMETERS_FILE)),
+                  datasetVersion)
+              .optDataset(modelAndData[1], 0)
+              .build());
+    }
 
     outputs =
         new KafkaConsumer<>(
@@ -210,6 +225,11 @@ class WorkerIT {
     assertThat(result.checkpoint().uri()).isEqualTo(v2.checkpointUri());
     assertThat(v2.objects())
         .anySatisfy(o -> assertThat(o.sha256()).isEqualTo(result.checkpoint().sha256()));
+    assertThat(v2.datasetId()).isEqualTo(DATA);
+    assertThat(v2.datasetRevision()).isEqualTo(1);
+    assertThat(datasets.latest(DATA)).isEqualTo(1);
+    assertThat(datasets.tombstonedSubjects(DATA, 1)).containsExactly("p0001", "p0002");
+    assertThat(datasets.subjectSamples(DATA, 1)).doesNotContainKeys("p0001", "p0002");
     try (Classifier loaded = store.load(MODEL, 2)) { // verifies every hash on the way
       assertThat(loaded.spec().side()).isEqualTo(16);
     }
@@ -228,9 +248,63 @@ class WorkerIT {
     waitFor(() -> committed(sent) > sent.offset(), "offset committed after the result");
     String scrape = get(running.httpPort(), "/metrics");
     assertThat(scrape)
-        .containsPattern("(?m)^lethe_worker_jobs_succeeded_total(\\{[^}]*\\})? 1\\.0$");
+        .containsPattern("(?m)^lethe_worker_jobs_succeeded_total(\\{[^}]*\\})? [1-9][0-9]*\\.0$");
     assertThat(scrape).containsPattern("(?m)^lethe_worker_dlfd_batches_total(\\{[^}]*\\})? [1-9]");
     assertThat(scrape).contains("lethe_worker_job_duration_seconds_bucket");
+  }
+
+  @Test
+  void laterJobsStartFromTheNewestVersionAndNeverRetainTombstonedSubjects() throws Exception {
+    ForgetRequest first =
+        request(
+            "fr-b1-" + run,
+            MODEL_B,
+            1,
+            Method.DLFD,
+            List.of("p0001", "p0005"),
+            Map.of("perturbationSteps", 2, "scoreSampleSize", 64));
+    await(producer.send(Contract.FORGET_REQUEST, MODEL_B, first, "corr-b1-" + run));
+    UnlearningResult v2 = awaitResult(first.requestId());
+    assertThat(v2.status()).as("%s", v2.error()).isEqualTo(UnlearningResult.Status.SUCCEEDED);
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(datasets.tombstonedSubjects(DATA_B, datasets.latest(DATA_B)))
+        .containsExactly("p0001", "p0005");
+
+    // Another model trained on the same dataset forgets p0002 meanwhile.
+    datasets.tombstone(DATA_B, List.of("p0002"));
+
+    // The intake still thinks v1 is the base (its catalog refreshes later): a stale base.
+    ForgetRequest second =
+        request(
+            "fr-b2-" + run,
+            MODEL_B,
+            1,
+            Method.RETRAIN,
+            List.of("p0003"),
+            Map.of("epochs", 1, "batchSize", 32));
+    await(producer.send(Contract.FORGET_REQUEST, MODEL_B, second, "corr-b2-" + run));
+    UnlearningResult v3 = awaitResult(second.requestId());
+
+    assertThat(v3.status()).as("%s", v3.error()).isEqualTo(UnlearningResult.Status.SUCCEEDED);
+    assertThat(v3.version()).isEqualTo(3);
+    assertThat(v3.parentVersion()).isEqualTo(2);
+    ModelVersionManifest m3 = store.manifest(MODEL_B, 3);
+    assertThat(m3.parentVersion()).isEqualTo(2);
+    assertThat(m3.subjectsForgotten()).containsExactly("p0001", "p0002", "p0003", "p0005");
+    assertThat(m3.datasetId()).isEqualTo(DATA_B);
+    assertThat(m3.datasetRevision()).isEqualTo(datasets.latest(DATA_B)).isEqualTo(3);
+    assertThat(datasets.tombstonedSubjects(DATA_B, 3))
+        .containsExactly("p0001", "p0002", "p0003", "p0005");
+    // The retrained model saw neither its own forgotten subjects nor the one tombstoned elsewhere.
+    Object trainSamples =
+        CheckpointManifest.fromJson(store.checkpointJson(MODEL_B, 3))
+            .hyperparameters()
+            .get("trainSamples");
+    int withoutAll =
+        UnlearningSplit.of(dataset, Set.of("p0001", "p0002", "p0003", "p0005")).retain().length;
+    int withoutOwn = UnlearningSplit.of(dataset, Set.of("p0001", "p0003", "p0005")).retain().length;
+    assertThat(withoutAll).isLessThan(withoutOwn);
+    assertThat(((Number) trainSamples).intValue()).isEqualTo(withoutAll);
   }
 
   @Test
@@ -255,12 +329,22 @@ class WorkerIT {
 
   private ForgetRequest request(
       String id, String model, List<String> subjects, Map<String, Object> hyperparameters) {
+    return request(id, model, 1, Method.DLFD, subjects, hyperparameters);
+  }
+
+  private ForgetRequest request(
+      String id,
+      String model,
+      int baseVersion,
+      Method method,
+      List<String> subjects,
+      Map<String, Object> hyperparameters) {
     return new ForgetRequest(
         id,
         "corr-" + id,
         model,
-        1,
-        Method.DLFD,
+        baseVersion,
+        method,
         hyperparameters,
         subjects,
         subjects.stream().map(s -> s + "_0.png").toList(),

@@ -23,6 +23,22 @@ class WorkerSettingsTest {
     assertThat(s.s3().bucket()).isEqualTo("lethe-models");
     assertThat(s.s3().region()).isEqualTo("us-east-1");
     assertThat(s.jobThreads()).isEqualTo(1);
+    assertThat(s.datasetS3().bucket()).isEqualTo("lethe-models");
+  }
+
+  @Test
+  void datasetsMayLiveInTheirOwnBucketOnTheSameEndpoint() {
+    Map<String, String> env = env();
+    env.put("S3_DATASET_BUCKET", "lethe-datasets");
+    WorkerSettings s = WorkerSettings.fromEnv(env);
+    assertThat(s.datasetS3().bucket()).isEqualTo("lethe-datasets");
+    assertThat(s.datasetS3().endpoint()).isEqualTo("http://127.0.0.1:9000");
+
+    env.put("S3_DATASET_BUCKET", "No_Such");
+    assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("S3_DATASET_BUCKET")
+        .hasMessageContaining("No_Such");
   }
 
   @Test

@@ -109,9 +109,28 @@ public final class ModelLineage {
       Set<String> forget,
       Path out,
       ProgressListener progress) {
+    return retrain(parentDir, dataset, spec, recipe, forget, Set.of(), out, progress);
+  }
+
+  /**
+   * Like {@link #retrain(Path, ImageDataset, ModelSpec, TrainingRecipe, Set, Path,
+   * ProgressListener)}, also without the subjects the dataset has {@code tombstoned} (forgotten
+   * through other models sharing it). The new model never sees them, so it records them as
+   * forgotten too.
+   */
+  public static Version retrain(
+      Path parentDir,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> forget,
+      Set<String> tombstoned,
+      Path out,
+      ProgressListener progress) {
     CheckpointManifest parent = Checkpoints.readManifest(parentDir);
     Set<String> all = new TreeSet<>(parent.forgottenSubjects());
     all.addAll(forget);
+    all.addAll(tombstoned);
     DatasetSource source = DatasetSource.fromMap(parent.dataset().source());
     return train(source, dataset, spec, recipe, all, parent, out, progress);
   }
@@ -124,6 +143,24 @@ public final class ModelLineage {
       Set<String> forget,
       Path out,
       ProgressListener progress) {
+    return unlearn(parentDir, dataset, method, forget, Set.of(), out, progress);
+  }
+
+  /**
+   * Like {@link #unlearn(Path, ImageDataset, UnlearningMethod, Set, Path, ProgressListener)}, with
+   * the retain set also excluding the subjects the dataset has {@code tombstoned} (forgotten
+   * through other models sharing it): no retain set may use a forgotten person's data, whichever
+   * model it was forgotten through. They are not recorded as forgotten by this model, which was not
+   * asked to forget them.
+   */
+  public static UnlearnedVersion unlearn(
+      Path parentDir,
+      ImageDataset dataset,
+      UnlearningMethod method,
+      Set<String> forget,
+      Set<String> tombstoned,
+      Path out,
+      ProgressListener progress) {
     try (LoadedCheckpoint parent =
         Checkpoints.load(
             parentDir,
@@ -132,6 +169,7 @@ public final class ModelLineage {
                 .build())) {
       // Subjects the parent already forgot are tombstoned: no retain set may contain them again.
       Set<String> earlier = new TreeSet<>(parent.manifest().forgottenSubjects());
+      earlier.addAll(tombstoned);
       earlier.removeAll(forget);
       ImageDataset working = earlier.isEmpty() ? dataset : dataset.withoutSubjects(earlier);
       UnlearningSplit split = UnlearningSplit.of(working, forget);

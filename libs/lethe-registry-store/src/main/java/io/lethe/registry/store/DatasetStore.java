@@ -2,31 +2,59 @@ package io.lethe.registry.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.MessageCodec;
+import io.lethe.engine.checkpoint.Sha256;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.LabelSchema;
+import io.lethe.engine.data.Sample;
+import io.lethe.engine.data.Split;
 import io.minio.MinioClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Dataset versions with tombstones, in S3: after a subject is forgotten, the dataset gets a new
- * version in which that subject's samples are excluded, so a later retrain (or an audit) uses
- * exactly the data the lineage records. Version 0 is the dataset as uploaded and has no manifest;
- * each {@link #putTombstones} writes {@code datasets/{datasetId}/v{n}/manifest.json} with a
- * conditional write ({@code If-None-Match: *}), so concurrent writers never share a version number:
- * the loser retries with the next one. The images themselves are not handled here (yet).
+ * Training datasets in S3, as a snapshot plus versions with tombstones: after a subject is
+ * forgotten, the dataset gets a new version in which that subject's samples are excluded, so a
+ * later retain set, retraining (or an audit) uses exactly the data the lineage records.
+ *
+ * <pre>
+ * datasets/{id}/v0/samples.csv       sample_id,subject_id,label,split ({@link SampleTable})
+ * datasets/{id}/v0/images.bin        every image, packed ({@link PackedImages})
+ * datasets/{id}/v0/descriptor.json   {@link DatasetDescriptor}, written last: the snapshot is visible
+ * datasets/{id}/v{n}/manifest.json   {@link DatasetVersion}: v{n} = v0 minus its tombstoned subjects
+ * </pre>
+ *
+ * <p>Version 0 is the snapshot as uploaded ({@link #putSnapshot}); like {@code
+ * ModelStore.putVersion}, its objects are uploaded and read back with a matching SHA-256 before the
+ * descriptor is written, so a crash leaves nothing visible. Each {@link #putTombstones} writes
+ * {@code v{n}/manifest.json} with a conditional write ({@code If-None-Match: *}), so concurrent
+ * writers never share a version number; {@link #tombstone} builds on the latest version and retries
+ * on a lost race, so no writer's tombstones are dropped. A dataset without a snapshot (tombstones
+ * only) still works, it just cannot be materialised.
  *
  * <p>Thread-safe.
  */
 public final class DatasetStore {
   private static final String ROOT = "datasets/";
   private static final String MANIFEST = "manifest.json";
+  static final String SAMPLES = "samples.csv";
+  static final String IMAGES = "images.bin";
+  static final String DESCRIPTOR = "descriptor.json";
+  private static final String CSV = "text/csv";
   private static final Pattern MANIFEST_KEY =
       Pattern.compile("^datasets/[^/]+/v([1-9][0-9]{0,9})/" + MANIFEST + "$");
   private static final Pattern SUBJECT =
@@ -64,19 +92,8 @@ public final class DatasetStore {
    */
   public DatasetVersion putTombstones(
       String datasetId, int baseVersion, Collection<String> subjects) {
-    ModelKeys.requireName(datasetId, "datasetId");
-    Objects.requireNonNull(subjects, "subjects");
-    if (subjects.isEmpty()) {
-      throw new IllegalArgumentException("no subjects to tombstone");
-    }
-    for (String s : subjects) {
-      if (s == null || s.length() > 256 || !SUBJECT.matcher(s).matches()) {
-        throw new IllegalArgumentException(
-            "subject id '"
-                + s
-                + "' is invalid: 1-256 characters, no control characters, no surrounding spaces");
-      }
-    }
+    checkSubjects(datasetId, subjects);
+    requireSubjects(datasetId, subjects);
     List<String> base =
         baseVersion == 0 ? List.of() : version(datasetId, baseVersion).tombstonedSubjects();
     TreeSet<String> added = new TreeSet<>(subjects);
@@ -102,6 +119,50 @@ public final class DatasetStore {
     }
     throw new StoreException(
         "could not allocate a version of dataset "
+            + datasetId
+            + " after "
+            + MAX_ATTEMPTS
+            + " attempts: too many concurrent writers");
+  }
+
+  /**
+   * Tombstones {@code subjects} on top of the dataset's latest version: the new version holds every
+   * tombstone of the latest one plus these. If another writer takes the next number first, the
+   * latest version is read again and the union recomputed, so concurrent forgettings (one per model
+   * trained on the dataset) never drop each other's tombstones. If every subject is already
+   * tombstoned in the latest version, nothing is written and that version is returned: a
+   * redelivered request does not multiply versions.
+   *
+   * @throws IllegalArgumentException if {@code subjects} is empty, holds an invalid id, or (when
+   *     the dataset has a snapshot) names a subject without TRAIN samples in it
+   */
+  public DatasetVersion tombstone(String datasetId, Collection<String> subjects) {
+    checkSubjects(datasetId, subjects);
+    requireSubjects(datasetId, subjects);
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      int latest = latest(datasetId);
+      List<String> base = tombstonedSubjects(datasetId, latest);
+      TreeSet<String> added = new TreeSet<>(subjects);
+      added.removeAll(base);
+      if (added.isEmpty()) {
+        return version(datasetId, latest);
+      }
+      TreeSet<String> all = new TreeSet<>(base);
+      all.addAll(added);
+      DatasetVersion v =
+          new DatasetVersion(
+              datasetId,
+              latest + 1,
+              latest,
+              List.copyOf(all),
+              List.copyOf(added),
+              clock.instant().truncatedTo(ChronoUnit.MILLIS));
+      if (bucket.putIfAbsent(key(datasetId, latest + 1), encode(v), ModelStore.JSON)) {
+        return v;
+      }
+    }
+    throw new StoreException(
+        "could not add tombstones to dataset "
             + datasetId
             + " after "
             + MAX_ATTEMPTS
@@ -167,6 +228,284 @@ public final class DatasetStore {
   public int latest(String datasetId) {
     List<Integer> all = versions(datasetId);
     return all.isEmpty() ? 0 : all.get(all.size() - 1);
+  }
+
+  /**
+   * Uploads {@code dataset} as version 0 of {@code datasetId}; visible only once every object was
+   * read back with a matching SHA-256. Uploading the same content again returns the stored
+   * descriptor (a retried upload is harmless); other content under the same id is refused, because
+   * model versions and tombstones refer to the snapshot by id.
+   *
+   * @throws StoreException if {@code datasetId} already holds a different snapshot
+   */
+  public DatasetDescriptor putSnapshot(String datasetId, ImageDataset dataset) {
+    ModelKeys.requireName(datasetId, "datasetId");
+    Objects.requireNonNull(dataset, "dataset");
+    Optional<DatasetDescriptor> existing = snapshot(datasetId);
+    if (existing.isPresent()) {
+      return sameSnapshot(existing.get(), dataset);
+    }
+    List<byte[]> images = new ArrayList<>(dataset.size());
+    for (Sample s : dataset.samples()) {
+      float[] pixels = new float[dataset.imageSize()];
+      dataset.copyPixels(s.index(), pixels, 0);
+      byte[] image = new byte[pixels.length];
+      for (int i = 0; i < pixels.length; i++) {
+        image[i] = (byte) Math.round(pixels[i] * 255f);
+      }
+      images.add(image);
+    }
+    byte[] samples = SampleTable.encode(dataset.samples());
+    byte[] packed = PackedImages.pack(dataset.channels(), dataset.side(), images);
+    uploadVerified(snapshotKey(datasetId, SAMPLES), samples, CSV);
+    uploadVerified(snapshotKey(datasetId, IMAGES), packed, ModelStore.BINARY);
+    DatasetDescriptor d =
+        new DatasetDescriptor(
+            datasetId,
+            dataset.name(),
+            dataset.fingerprint(),
+            dataset.labelSchema().names(),
+            dataset.labelSchema().multiLabel(),
+            dataset.labelSchema().numOutputs(),
+            dataset.channels(),
+            dataset.side(),
+            dataset.size(),
+            List.of(
+                new DatasetDescriptor.StoredObject(SAMPLES, Sha256.of(samples), samples.length),
+                new DatasetDescriptor.StoredObject(IMAGES, Sha256.of(packed), packed.length)),
+            clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    byte[] bytes;
+    try {
+      bytes = mapper.writeValueAsBytes(d);
+    } catch (IOException e) {
+      throw new StoreException("could not serialise a dataset descriptor: " + e, e);
+    }
+    if (!bucket.putIfAbsent(snapshotKey(datasetId, DESCRIPTOR), bytes, ModelStore.JSON)) {
+      // A concurrent upload of the same id won; fine if it is the same content.
+      return sameSnapshot(snapshot(datasetId).orElseThrow(), dataset);
+    }
+    return d;
+  }
+
+  /** The descriptor of {@code datasetId}'s snapshot, if one was uploaded. */
+  public Optional<DatasetDescriptor> snapshot(String datasetId) {
+    ModelKeys.requireName(datasetId, "datasetId");
+    String key = snapshotKey(datasetId, DESCRIPTOR);
+    return bucket
+        .get(key)
+        .map(
+            bytes -> {
+              try {
+                DatasetDescriptor d = mapper.readValue(bytes, DatasetDescriptor.class);
+                if (!d.datasetId().equals(datasetId)) {
+                  throw new CorruptObjectException(where(key) + " describes another dataset");
+                }
+                return d;
+              } catch (IOException | IllegalArgumentException e) {
+                throw new CorruptObjectException(where(key) + " is not a valid descriptor: " + e);
+              }
+            });
+  }
+
+  /**
+   * The training data of {@code version}: the snapshot downloaded, every object checked against its
+   * SHA-256, rebuilt and checked against the uploaded fingerprint, then without the TRAIN samples
+   * of the version's tombstoned subjects ({@code ImageDataset.withoutSubjects}). Version 0 is the
+   * snapshot itself, whose fingerprint is what checkpoints trained on it record.
+   *
+   * @throws NotFoundException if there is no snapshot or no such version
+   * @throws CorruptObjectException if an object or the rebuilt dataset does not match
+   */
+  public ImageDataset materialise(String datasetId, int version) {
+    DatasetDescriptor d = requireSnapshot(datasetId);
+    List<String> tombstoned = tombstonedSubjects(datasetId, version);
+    List<Sample> samples = samplesOf(d);
+    String imagesAt = where(snapshotKey(datasetId, IMAGES));
+    PackedImages.Unpacked images;
+    ImageDataset dataset;
+    try {
+      images = PackedImages.unpack(readVerified(d, IMAGES), imagesAt);
+      if (images.channels() != d.channels() || images.side() != d.side()) {
+        throw new IllegalArgumentException(
+            imagesAt + " holds " + images.channels() + "x" + images.side() + " images");
+      }
+      dataset =
+          new ImageDataset(
+              d.name(),
+              new LabelSchema(d.labelNames(), d.multiLabel()),
+              d.channels(),
+              d.side(),
+              samples,
+              images.images());
+    } catch (IllegalArgumentException e) {
+      throw new CorruptObjectException(
+          "dataset " + datasetId + " does not rebuild from its snapshot: " + e.getMessage());
+    }
+    if (!dataset.fingerprint().equals(d.fingerprint())) {
+      throw new CorruptObjectException(
+          "dataset "
+              + datasetId
+              + " rebuilds with fingerprint "
+              + dataset.fingerprint()
+              + " but was uploaded as "
+              + d.fingerprint()
+              + "; refusing to train on other data than the lineage records");
+    }
+    Set<String> present = trainSubjects(samples);
+    Set<String> excluded = new TreeSet<>(tombstoned);
+    excluded.retainAll(present);
+    return excluded.isEmpty() ? dataset : dataset.withoutSubjects(excluded);
+  }
+
+  /**
+   * Subject id to its TRAIN sample ids (in snapshot order) in {@code version}; tombstoned subjects
+   * are absent. Reads only {@code samples.csv}: what the intake needs to turn subjects into forget
+   * requests.
+   *
+   * @throws NotFoundException if there is no snapshot or no such version
+   */
+  public SortedMap<String, List<String>> subjectSamples(String datasetId, int version) {
+    DatasetDescriptor d = requireSnapshot(datasetId);
+    Set<String> tombstoned = new HashSet<>(tombstonedSubjects(datasetId, version));
+    SortedMap<String, List<String>> bySubject = new TreeMap<>();
+    for (Sample s : samplesOf(d)) {
+      if (s.split() == Split.TRAIN && !tombstoned.contains(s.subjectId())) {
+        bySubject.computeIfAbsent(s.subjectId(), k -> new ArrayList<>()).add(s.sampleId());
+      }
+    }
+    bySubject.replaceAll((k, v) -> List.copyOf(v));
+    return Collections.unmodifiableSortedMap(bySubject);
+  }
+
+  private DatasetDescriptor sameSnapshot(DatasetDescriptor stored, ImageDataset dataset) {
+    if (!stored.fingerprint().equals(dataset.fingerprint())) {
+      throw new StoreException(
+          "dataset "
+              + stored.datasetId()
+              + " already has a snapshot with fingerprint "
+              + stored.fingerprint()
+              + ", not "
+              + dataset.fingerprint()
+              + "; a dataset id names one content for ever, upload under a new id");
+    }
+    return stored;
+  }
+
+  private DatasetDescriptor requireSnapshot(String datasetId) {
+    return snapshot(datasetId)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "dataset "
+                        + datasetId
+                        + " has no snapshot ("
+                        + where(snapshotKey(datasetId, DESCRIPTOR))
+                        + " does not exist); upload it with putSnapshot first"));
+  }
+
+  private List<Sample> samplesOf(DatasetDescriptor d) {
+    String at = where(snapshotKey(d.datasetId(), SAMPLES));
+    List<Sample> samples;
+    try {
+      samples = SampleTable.decode(readVerified(d, SAMPLES), at);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptObjectException(e.getMessage());
+    }
+    if (samples.size() != d.samples()) {
+      throw new CorruptObjectException(
+          at + " holds " + samples.size() + " samples, the descriptor " + d.samples());
+    }
+    return samples;
+  }
+
+  private static Set<String> trainSubjects(List<Sample> samples) {
+    Set<String> subjects = new HashSet<>();
+    for (Sample s : samples) {
+      if (s.split() == Split.TRAIN) {
+        subjects.add(s.subjectId());
+      }
+    }
+    return subjects;
+  }
+
+  /** With a snapshot, only subjects that have TRAIN samples in it may be tombstoned. */
+  private void requireSubjects(String datasetId, Collection<String> subjects) {
+    Optional<DatasetDescriptor> d = snapshot(datasetId);
+    if (d.isEmpty()) {
+      return;
+    }
+    TreeSet<String> unknown = new TreeSet<>(subjects);
+    unknown.removeAll(trainSubjects(samplesOf(d.get())));
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "subjects "
+              + unknown
+              + " have no TRAIN samples in dataset "
+              + datasetId
+              + ": nothing to tombstone");
+    }
+  }
+
+  private static void checkSubjects(String datasetId, Collection<String> subjects) {
+    ModelKeys.requireName(datasetId, "datasetId");
+    Objects.requireNonNull(subjects, "subjects");
+    if (subjects.isEmpty()) {
+      throw new IllegalArgumentException("no subjects to tombstone");
+    }
+    for (String s : subjects) {
+      if (s == null || s.length() > 256 || !SUBJECT.matcher(s).matches()) {
+        throw new IllegalArgumentException(
+            "subject id '"
+                + s
+                + "' is invalid: 1-256 characters, no control characters, no surrounding spaces");
+      }
+    }
+  }
+
+  private byte[] readVerified(DatasetDescriptor d, String name) {
+    DatasetDescriptor.StoredObject expected = d.object(name);
+    String key = snapshotKey(d.datasetId(), name);
+    byte[] bytes =
+        bucket
+            .get(key)
+            .orElseThrow(
+                () ->
+                    new CorruptObjectException(
+                        where(key) + " is missing although the dataset's descriptor lists it"));
+    String actual = Sha256.of(bytes);
+    if (bytes.length != expected.bytes() || !actual.equals(expected.sha256())) {
+      throw new CorruptObjectException(
+          where(key)
+              + ": sha256 "
+              + actual
+              + " ("
+              + bytes.length
+              + " bytes) does not match the descriptor's "
+              + expected.sha256()
+              + " ("
+              + expected.bytes()
+              + " bytes); the object was altered after it was stored, refusing to use it");
+    }
+    return bytes;
+  }
+
+  private void uploadVerified(String key, byte[] bytes, String contentType) {
+    bucket.put(key, bytes, contentType);
+    byte[] back =
+        bucket
+            .get(key)
+            .orElseThrow(() -> new StoreException(where(key) + " vanished right after upload"));
+    if (back.length != bytes.length || !Sha256.of(back).equals(Sha256.of(bytes))) {
+      throw new CorruptObjectException(where(key) + " does not read back as uploaded");
+    }
+  }
+
+  private String where(String key) {
+    return "s3://" + bucket.name() + "/" + key;
+  }
+
+  static String snapshotKey(String datasetId, String name) {
+    return ROOT + datasetId + "/v0/" + name;
   }
 
   private static OptionalInt versionOf(String key) {

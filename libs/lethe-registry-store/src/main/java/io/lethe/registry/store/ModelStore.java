@@ -506,7 +506,9 @@ public final class ModelStore {
         "s3://" + bucket.name() + "/" + ModelKeys.versionPrefix(modelId, version),
         objects,
         null,
-        now);
+        now,
+        v.datasetId(),
+        v.datasetRevision());
   }
 
   private static ModelVersionManifest withMetrics(
@@ -531,7 +533,9 @@ public final class ModelStore {
         m.checkpointUri(),
         m.objects(),
         metrics,
-        m.createdAt());
+        m.createdAt(),
+        m.datasetId(),
+        m.datasetRevision());
   }
 
   private String where(String key) {

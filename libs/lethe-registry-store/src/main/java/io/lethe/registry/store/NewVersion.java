@@ -24,6 +24,8 @@ public final class NewVersion {
   private final Integer parentVersion;
   private final List<String> forgetRequestIds;
   private final List<String> subjectsForgotten;
+  private final String datasetId;
+  private final Integer datasetRevision;
 
   private NewVersion(Builder b) {
     this.method = b.method;
@@ -34,6 +36,8 @@ public final class NewVersion {
     this.parentVersion = b.parentVersion;
     this.forgetRequestIds = List.copyOf(b.forgetRequestIds);
     this.subjectsForgotten = List.copyOf(b.subjectsForgotten);
+    this.datasetId = b.datasetId;
+    this.datasetRevision = b.datasetRevision;
   }
 
   /**
@@ -88,6 +92,16 @@ public final class NewVersion {
     return subjectsForgotten;
   }
 
+  /** The registry dataset the version was trained on, or {@code null}. */
+  public String datasetId() {
+    return datasetId;
+  }
+
+  /** The dataset version tombstoning every subject this version forgot, or {@code null}. */
+  public Integer datasetRevision() {
+    return datasetRevision;
+  }
+
   /** Options for {@link NewVersion}. */
   public static final class Builder {
     private final Method method;
@@ -98,6 +112,8 @@ public final class NewVersion {
     private Integer parentVersion;
     private List<String> forgetRequestIds = List.of();
     private List<String> subjectsForgotten = List.of();
+    private String datasetId;
+    private Integer datasetRevision;
 
     private Builder(
         Method method, String checkpointJson, byte[] parameters, String datasetVersion) {
@@ -128,6 +144,21 @@ public final class NewVersion {
     public Builder optSubjectsForgotten(List<String> subjects) {
       this.subjectsForgotten =
           new ArrayList<>(Objects.requireNonNull(subjects, "subjectsForgotten"));
+      return this;
+    }
+
+    /**
+     * The registry dataset ({@code DatasetStore}) the version was trained on, and the dataset
+     * version in which every subject it forgot is tombstoned (default: none, the data lives where
+     * the checkpoint's dataset source says).
+     */
+    public Builder optDataset(String datasetId, int revision) {
+      ModelKeys.requireName(datasetId, "datasetId");
+      if (revision < 0) {
+        throw new IllegalArgumentException("dataset revision must be >= 0: " + revision);
+      }
+      this.datasetId = datasetId;
+      this.datasetRevision = revision;
       return this;
     }
 

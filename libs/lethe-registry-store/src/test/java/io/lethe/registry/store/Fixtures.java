@@ -3,7 +3,10 @@ package io.lethe.registry.store;
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.Method;
 import io.lethe.engine.checkpoint.CheckpointManifest;
+import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.LabelSchema;
+import io.lethe.engine.data.Sample;
+import io.lethe.engine.data.Split;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
@@ -26,6 +29,35 @@ final class Fixtures {
       new CheckpointManifest.Dataset("mnist", DATASET_VERSION, Map.of("kind", "idx"));
 
   private Fixtures() {}
+
+  /**
+   * A synthetic 1x8x8 dataset: {@code trainSubjects} subjects {@code s000..} with 3 TRAIN samples
+   * each, then 2 TEST and 2 UNSEEN samples of other subjects, seeded pixels and labels.
+   */
+  static ImageDataset dataset(int trainSubjects, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    List<Sample> samples = new java.util.ArrayList<>();
+    List<byte[]> pixels = new java.util.ArrayList<>();
+    for (int s = 0; s < trainSubjects + 4; s++) {
+      Split split =
+          s < trainSubjects ? Split.TRAIN : s < trainSubjects + 2 ? Split.TEST : Split.UNSEEN;
+      int count = split == Split.TRAIN ? 3 : 1;
+      for (int n = 0; n < count; n++) {
+        String subject = String.format(Locale.ROOT, "s%03d", s);
+        samples.add(
+            new Sample(
+                samples.size(),
+                split.name().toLowerCase(Locale.ROOT) + "/" + subject + "_" + n + ".png",
+                subject,
+                new int[] {random.nextInt(10)},
+                split));
+        byte[] image = new byte[64];
+        random.nextBytes(image);
+        pixels.add(image);
+      }
+    }
+    return new ImageDataset("synthetic", LABELS, 1, 8, samples, pixels);
+  }
 
   /** The engine manifest of a checkpoint whose parameters are {@code parameters}. */
   static CheckpointManifest checkpoint(String method, byte[] parameters) {

@@ -64,6 +64,7 @@ class ModelStoreIT {
             .optParentVersion(v1.version())
             .optForgetRequestIds(List.of("fr-1"))
             .optSubjectsForgotten(List.of("subject-17", "subject-42"))
+            .optDataset("mnist-data", 4)
             .build();
     ModelVersionManifest v2 = store.putVersion("lineage", second);
 
@@ -78,6 +79,9 @@ class ModelStoreIT {
     assertThat(read.forgetRequestIds()).containsExactly("fr-1");
     assertThat(read.subjectsForgotten()).containsExactly("subject-17", "subject-42");
     assertThat(read.datasetVersion()).isEqualTo("sha256:" + "cd".repeat(32));
+    assertThat(read.datasetId()).isEqualTo("mnist-data");
+    assertThat(read.datasetRevision()).isEqualTo(4);
+    assertThat(store.manifest("lineage", 1).datasetId()).isNull();
     assertThat(read.checkpointUri()).isEqualTo("s3://" + BUCKET + "/models/lineage/v2/");
     assertThat(read.metrics()).isNull();
     assertThat(read.objects())

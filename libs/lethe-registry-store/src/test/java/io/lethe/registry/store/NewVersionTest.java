@@ -28,6 +28,23 @@ class NewVersionTest {
   }
 
   @Test
+  void namesItsRegistryDatasetOnlyWhenAsked() {
+    NewVersion plain = Fixtures.original(new byte[] {1}).build();
+    NewVersion linked = Fixtures.original(new byte[] {1}).optDataset("mufac", 3).build();
+
+    assertThat(plain.datasetId()).isNull();
+    assertThat(plain.datasetRevision()).isNull();
+    assertThat(linked.datasetId()).isEqualTo("mufac");
+    assertThat(linked.datasetRevision()).isEqualTo(3);
+    assertThatThrownBy(() -> Fixtures.original(new byte[] {1}).optDataset("Bad Id", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("datasetId");
+    assertThatThrownBy(() -> Fixtures.original(new byte[] {1}).optDataset("mufac", -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(">= 0");
+  }
+
+  @Test
   void refusesParametersTheCheckpointDoesNotDescribe() {
     String json = Fixtures.checkpoint("train", new byte[] {1, 2, 3}).toJson();
 
