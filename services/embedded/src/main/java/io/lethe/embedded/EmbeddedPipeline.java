@@ -429,6 +429,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
+  /**
+   * The default model: a small CNN for the dataset's images, normalised as {@code lethe demo} does.
+   */
+  public static ModelSpec smallCnn(ImageDataset d) {
+    Normalization norm =
+        d.channels() == 3 ? Normalization.imagenet() : Normalization.uniform(1, 0.2860f, 0.3530f);
+    return ModelSpec.of(
+        Architecture.SMALL_CNN, d.channels(), d.side(), d.labelSchema().numOutputs(), norm);
+  }
+
   /** Options of {@link EmbeddedPipeline}. */
   public static final class Builder {
     private final ServerConnections servers;
@@ -438,7 +448,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private String bucket = WorkerSettings.DEFAULT_BUCKET;
     private Path original;
     private TrainingRecipe recipe = TrainingRecipe.builder().build();
-    private Function<ImageDataset, ModelSpec> spec = Builder::smallCnn;
+    private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
     private int httpPortBase;
     private Duration coalesceWindow = Duration.ofSeconds(2);
     private double maxForgettingScore = EvaluatorSettings.DEFAULT_MAX_FORGETTING_SCORE;
@@ -451,13 +461,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
       this.servers = Objects.requireNonNull(servers, "servers");
       this.source = Objects.requireNonNull(source, "source");
       this.workDir = Objects.requireNonNull(workDir, "workDir");
-    }
-
-    private static ModelSpec smallCnn(ImageDataset d) {
-      Normalization norm =
-          d.channels() == 3 ? Normalization.imagenet() : Normalization.uniform(1, 0.2860f, 0.3530f);
-      return ModelSpec.of(
-          Architecture.SMALL_CNN, d.channels(), d.side(), d.labelSchema().numOutputs(), norm);
     }
 
     /** The registry's model id (default {@code demo-small-cnn}). */

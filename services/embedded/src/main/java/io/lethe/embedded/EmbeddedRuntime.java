@@ -22,6 +22,10 @@ final class EmbeddedRuntime {
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    if (!verbose) {
+      // The readiness probe of a starting broker logs every refused connection as a warning.
+      setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    }
   }
 
   private static void setIfAbsent(String key, String value) {
