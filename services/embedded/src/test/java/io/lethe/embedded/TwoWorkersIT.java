@@ -45,6 +45,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
@@ -206,8 +207,21 @@ class TwoWorkersIT {
         for (Process p : workers) {
           assertThat(p.isAlive()).as("worker process alive (logs in %s)", logs).isTrue();
         }
-        ConsumerGroupDescription d =
-            admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        ConsumerGroupDescription d;
+        try {
+          d =
+              admin
+                  .describeConsumerGroups(List.of(group))
+                  .all()
+                  .get(30, TimeUnit.SECONDS)
+                  .get(group);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+            throw e;
+          }
+          Thread.sleep(500); // neither worker has joined yet
+          continue;
+        }
         Map<String, Set<Integer>> byMember = new HashMap<>();
         for (MemberDescription m : d.members()) {
           Set<Integer> partitions = new TreeSet<>();
