@@ -1,0 +1,538 @@
+package io.lethe.embedded;
+
+import io.lethe.api.Contract;
+import io.lethe.api.DeletionEvent;
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.Method;
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.UnlearningResult;
+import io.lethe.engine.checkpoint.CheckpointManifest;
+import io.lethe.engine.checkpoint.CheckpointRequirements;
+import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.engine.checkpoint.LoadedCheckpoint;
+import io.lethe.engine.data.DatasetSource;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.engine.evaluation.UnlearningEvaluator;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.model.Normalization;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.evaluator.Evaluator;
+import io.lethe.evaluator.EvaluatorSettings;
+import io.lethe.intake.IntakeService;
+import io.lethe.intake.IntakeSettings;
+import io.lethe.intake.JsonModelCatalog;
+import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.NewVersion;
+import io.lethe.registry.store.S3Settings;
+import io.lethe.service.ComponentVerticle;
+import io.lethe.service.ServiceLauncher;
+import io.lethe.service.config.HttpSettings;
+import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.metrics.Metrics;
+import io.lethe.worker.Worker;
+import io.lethe.worker.WorkerSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The whole service pipeline in one process: an original model registered as a version with the
+ * {@code production} alias, then intake, worker and evaluator started in-process on one Vert.x
+ * (each with its own {@code /metrics} and {@code /health}), against real Kafka and S3 servers.
+ * {@link #forget} publishes one deletion event and follows it through {@code lethe.job-progress},
+ * {@code lethe.unlearning-results} and {@code lethe.evaluations} until the new version is evaluated
+ * (and, if it passed, promoted).
+ *
+ * <pre>{@code
+ * try (EmbeddedPipeline pipeline =
+ *     EmbeddedPipeline.builder(servers, source, workDir).build().start()) {
+ *   PipelineRun run = pipeline.forget(subjects, Map.of(), Duration.ofMinutes(10));
+ * }
+ * }</pre>
+ *
+ * Blocking: call it from a plain thread, never from an event loop.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+  /** Evaluator settings the parent's baseline is measured with, so both rows compare. */
+  private static final int EVALUATION_BATCH = 64;
+
+  private static final long EVALUATION_SEED = 0;
+
+  private final ServerConnections servers;
+  private final DatasetSource source;
+  private final Path workDir;
+  private final String modelId;
+  private final String bucket;
+  private final Path original;
+  private final TrainingRecipe recipe;
+  private final Function<ImageDataset, ModelSpec> spec;
+  private final int httpPortBase;
+  private final Duration coalesceWindow;
+  private final double maxForgettingScore;
+  private final double maxNomusDrop;
+  private final int partitions;
+  private final ProgressListener progress;
+  private final PrintStream log;
+  private final MessageCodec codec = new MessageCodec();
+
+  private ImageDataset dataset;
+  private ModelStore store;
+  private ModelVersionManifest registered;
+  private Path originalDir;
+  private double originalSeconds = Double.NaN;
+  private Vertx vertx;
+  private IntakeService intake;
+  private String intakeDeployment;
+  private ServiceLauncher.Running worker;
+  private ServiceLauncher.Running evaluator;
+  private ContractProducer producer;
+  private final Map<String, String> metricsUrls = new LinkedHashMap<>();
+
+  private EmbeddedPipeline(Builder b) {
+    this.servers = b.servers;
+    this.source = b.source;
+    this.workDir = b.workDir;
+    this.modelId = b.modelId;
+    this.bucket = b.bucket;
+    this.original = b.original;
+    this.recipe = b.recipe;
+    this.spec = b.spec;
+    this.httpPortBase = b.httpPortBase;
+    this.coalesceWindow = b.coalesceWindow;
+    this.maxForgettingScore = b.maxForgettingScore;
+    this.maxNomusDrop = b.maxNomusDrop;
+    this.partitions = b.partitions;
+    this.progress = b.progress;
+    this.log = b.log;
+  }
+
+  /**
+   * @param servers the Kafka and S3 servers to use
+   * @param source the dataset the original is trained on (and the services reload)
+   * @param workDir scratch space: the original's checkpoint and the intake's catalog
+   */
+  public static Builder builder(ServerConnections servers, DatasetSource source, Path workDir) {
+    return new Builder(servers, source, workDir);
+  }
+
+  /**
+   * Loads the dataset, trains (or loads) the original, registers it with the {@code production}
+   * alias, creates the topics and starts intake, worker and evaluator. On failure, whatever started
+   * is stopped again.
+   */
+  public EmbeddedPipeline start() throws Exception {
+    try {
+      dataset = source.load();
+      S3Settings s3 = servers.s3(bucket);
+      store = new ModelStore(s3);
+      registerOriginal();
+      PipelineTopics.ensure(servers.kafkaBootstrapServers(), partitions);
+      startServices(s3);
+      return this;
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void registerOriginal() throws IOException {
+    if (original != null) {
+      originalDir = original;
+      CheckpointManifest m = Checkpoints.readManifest(originalDir);
+      if (!m.dataset().fingerprint().equals(dataset.fingerprint())) {
+        throw new IllegalArgumentException(
+            "--original "
+                + original
+                + " was trained on dataset "
+                + m.dataset().fingerprint()
+                + ", not on the selected "
+                + dataset.fingerprint()
+                + ": choose the dataset options it was trained with");
+      }
+      log.printf("original: loaded %s%n", original);
+    } else {
+      originalDir = workDir.resolve("original");
+      ModelSpec modelSpec = spec.apply(dataset);
+      log.printf(
+          "original: training %s on %s (%d images, %d epochs)%n",
+          modelSpec.architecture().cliName(), dataset.name(), dataset.size(), recipe.epochs());
+      originalSeconds =
+          ModelLineage.train(source, dataset, modelSpec, recipe, originalDir, progress).seconds();
+    }
+    registered =
+        store.putVersion(
+            modelId,
+            NewVersion.builder(
+                    Method.TRAIN,
+                    Files.readString(
+                        originalDir.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8),
+                    Files.readAllBytes(originalDir.resolve(Checkpoints.PARAMETERS_FILE)),
+                    dataset.fingerprint())
+                .build());
+    store.promote(modelId, StandInPromotion.PRODUCTION, registered.version());
+    log.printf(
+        "registry: %s v%d (production) in bucket %s%n", modelId, registered.version(), bucket);
+  }
+
+  private void startServices(S3Settings s3) throws Exception {
+    Path catalog =
+        SubjectCatalog.write(
+            workDir.resolve("model-catalog.json"), modelId, registered.version(), dataset);
+    vertx = Vertx.vertx();
+    String bootstrap = servers.kafkaBootstrapServers();
+
+    IntakeSettings intakeSettings =
+        new IntakeSettings(kafka("intake"), http(0), coalesceWindow, catalog);
+    intake =
+        new IntakeService(
+            vertx, intakeSettings, JsonModelCatalog.load(catalog), new Metrics("intake"));
+    intakeDeployment = await(vertx.deployVerticle(new ComponentVerticle(v -> intake)));
+    metricsUrls.put("intake", url(intake.httpPort()));
+
+    Metrics workerMetrics = new Metrics("worker");
+    worker =
+        await(
+            ServiceLauncher.launch(
+                vertx,
+                http(1),
+                workerMetrics.registry(),
+                v -> new Worker(v, kafka("worker"), new WorkerSettings(s3, 1), workerMetrics)));
+    metricsUrls.put("worker", url(worker.httpPort()));
+
+    Metrics evaluatorMetrics = new Metrics("evaluator");
+    EvaluatorSettings evaluatorSettings =
+        new EvaluatorSettings(
+            s3, 1, EVALUATION_BATCH, EVALUATION_SEED, maxForgettingScore, maxNomusDrop);
+    evaluator =
+        await(
+            ServiceLauncher.launch(
+                vertx,
+                http(2),
+                evaluatorMetrics.registry(),
+                v -> new Evaluator(v, kafka("evaluator"), evaluatorSettings, evaluatorMetrics)));
+    metricsUrls.put("evaluator", url(evaluator.httpPort()));
+
+    producer =
+        new ContractProducer(
+            vertx, new KafkaSettings(bootstrap, "lethe-pipeline", "lethe-pipeline"), codec);
+    await(producer.start());
+    log.printf("services: intake, worker, evaluator up on one Vert.x%n");
+  }
+
+  private KafkaSettings kafka(String service) {
+    return new KafkaSettings(
+        servers.kafkaBootstrapServers(), "lethe-" + service + "-embedded", "lethe-" + service);
+  }
+
+  private HttpSettings http(int offset) {
+    return new HttpSettings(
+        HttpSettings.DEFAULT_HOST, httpPortBase == 0 ? 0 : httpPortBase + offset);
+  }
+
+  private static String url(int port) {
+    return "http://127.0.0.1:" + port + "/metrics";
+  }
+
+  /**
+   * Publishes one deletion event naming {@code subjects} to {@code lethe.deletion-events} and waits
+   * until the version made from it is evaluated (and promoted, if it passed).
+   *
+   * @param hyperparameters method overrides carried by the event (flat, scalar values)
+   * @throws TimeoutException if the evaluation does not arrive within {@code timeout}
+   * @throws PipelineException if the unlearning job failed
+   */
+  public PipelineRun forget(
+      Set<String> subjects, Map<String, Object> hyperparameters, Duration timeout)
+      throws Exception {
+    requireStarted();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    SortedSet<String> forget = new TreeSet<>(subjects);
+    EvaluationReport parentReport = measureParent(forget);
+    String correlationId = "pipeline-" + UUID.randomUUID();
+    try (PipelineWatch watch = new PipelineWatch(servers.kafkaBootstrapServers(), correlationId)) {
+      DeletionEvent event =
+          new DeletionEvent(
+              "evt-" + UUID.randomUUID(),
+              "idem-" + UUID.randomUUID(),
+              correlationId,
+              Instant.now().truncatedTo(ChronoUnit.MILLIS),
+              "lethe-pipeline",
+              List.copyOf(forget),
+              null,
+              "embedded pipeline demo",
+              Method.DLFD,
+              hyperparameters.isEmpty() ? null : hyperparameters);
+      await(producer.send(Contract.DELETION_EVENT, event.idempotencyKey(), event, correlationId));
+      log.printf(
+          "event: forget %d subject(s) published to lethe.deletion-events (correlation %s)%n",
+          forget.size(), correlationId);
+      JobProgressBar bar = new JobProgressBar(progress);
+      int progressRecords = 0;
+      UnlearningResult result = null;
+      try {
+        while (System.nanoTime() < deadline) {
+          for (PipelineWatch.Seen seen : watch.poll(Duration.ofMillis(250))) {
+            if (seen instanceof PipelineWatch.Progress p) {
+              progressRecords++;
+              bar.accept(p.progress());
+            } else if (seen instanceof PipelineWatch.Result r) {
+              result = r.result();
+              if (result.status() != UnlearningResult.Status.SUCCEEDED) {
+                throw new PipelineException(
+                    "unlearning " + result.requestId() + " failed: " + result.error());
+              }
+              log.printf(
+                  "%nworker: %s v%d stored in %.1f s; evaluating%n",
+                  result.modelId(), result.version(), result.seconds());
+            } else if (seen instanceof PipelineWatch.Evaluation e) {
+              EvaluationReportMessage report = e.report();
+              int production = StandInPromotion.apply(store, report);
+              ModelVersionManifest version = store.manifest(modelId, report.version());
+              return new PipelineRun(
+                  forget,
+                  correlationId,
+                  registered,
+                  parentReport,
+                  originalSeconds,
+                  result,
+                  report,
+                  version,
+                  production,
+                  progressRecords);
+            }
+          }
+        }
+      } finally {
+        bar.finish();
+      }
+      throw new TimeoutException(
+          "no evaluation within "
+              + timeout
+              + (result == null
+                  ? " (no unlearning result either: is the worker stuck?)"
+                  : " (the worker finished v" + result.version() + ")"));
+    }
+  }
+
+  /** The parent on the run's forget set, measured as the evaluator measures. */
+  private EvaluationReport measureParent(SortedSet<String> subjects) {
+    UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
+    try (LoadedCheckpoint loaded =
+        Checkpoints.load(
+            originalDir,
+            CheckpointRequirements.builder()
+                .optDatasetFingerprint(dataset.fingerprint())
+                .build())) {
+      return new UnlearningEvaluator(EVALUATION_BATCH, EVALUATION_SEED)
+          .evaluate(
+              loaded.classifier(),
+              dataset,
+              split.test(),
+              split.forget(),
+              split.unseen(),
+              ProgressListener.NONE)
+          .report();
+    }
+  }
+
+  private void requireStarted() {
+    if (producer == null) {
+      throw new IllegalStateException("start() the pipeline first");
+    }
+  }
+
+  /** The dataset the original was trained on. */
+  public ImageDataset dataset() {
+    requireStarted();
+    return dataset;
+  }
+
+  /** The registry the services use. */
+  public ModelStore store() {
+    requireStarted();
+    return store;
+  }
+
+  public String modelId() {
+    return modelId;
+  }
+
+  /** The registered original. */
+  public ModelVersionManifest original() {
+    requireStarted();
+    return registered;
+  }
+
+  /** {@code /metrics} URL per service (intake, worker, evaluator). */
+  public Map<String, String> metricsUrls() {
+    return Map.copyOf(metricsUrls);
+  }
+
+  /** The intake's HTTP port ({@code POST /v1/deletions}). */
+  public int intakePort() {
+    requireStarted();
+    return intake.httpPort();
+  }
+
+  /** Stops the services, then Vert.x; safe to call more than once and after a failed start. */
+  @Override
+  public void close() {
+    if (vertx == null) {
+      return;
+    }
+    Future<Void> stopped =
+        (producer == null ? Future.<Void>succeededFuture() : producer.stop())
+            .eventually(
+                () ->
+                    intakeDeployment == null
+                        ? Future.succeededFuture()
+                        : vertx.undeploy(intakeDeployment))
+            .eventually(() -> worker == null ? Future.succeededFuture() : worker.stop())
+            .eventually(() -> evaluator == null ? Future.succeededFuture() : evaluator.stop())
+            .eventually(() -> vertx.close());
+    try {
+      stopped.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.printf("shutdown: %s%n", e);
+    } finally {
+      vertx = null;
+      producer = null;
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The default model: a small CNN for the dataset's images, normalised as {@code lethe demo} does.
+   */
+  public static ModelSpec smallCnn(ImageDataset d) {
+    Normalization norm =
+        d.channels() == 3 ? Normalization.imagenet() : Normalization.uniform(1, 0.2860f, 0.3530f);
+    return ModelSpec.of(
+        Architecture.SMALL_CNN, d.channels(), d.side(), d.labelSchema().numOutputs(), norm);
+  }
+
+  /** Options of {@link EmbeddedPipeline}. */
+  public static final class Builder {
+    private final ServerConnections servers;
+    private final DatasetSource source;
+    private final Path workDir;
+    private String modelId = "demo-small-cnn";
+    private String bucket = WorkerSettings.DEFAULT_BUCKET;
+    private Path original;
+    private TrainingRecipe recipe = TrainingRecipe.builder().build();
+    private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
+    private int httpPortBase;
+    private Duration coalesceWindow = Duration.ofSeconds(2);
+    private double maxForgettingScore = EvaluatorSettings.DEFAULT_MAX_FORGETTING_SCORE;
+    private double maxNomusDrop = EvaluatorSettings.DEFAULT_MAX_NOMUS_DROP;
+    private int partitions = PipelineTopics.DEFAULT_PARTITIONS;
+    private ProgressListener progress = ProgressListener.NONE;
+    private PrintStream log = System.out;
+
+    private Builder(ServerConnections servers, DatasetSource source, Path workDir) {
+      this.servers = Objects.requireNonNull(servers, "servers");
+      this.source = Objects.requireNonNull(source, "source");
+      this.workDir = Objects.requireNonNull(workDir, "workDir");
+    }
+
+    /** The registry's model id (default {@code demo-small-cnn}). */
+    public Builder optModelId(String modelId) {
+      this.modelId = Objects.requireNonNull(modelId, "modelId");
+      return this;
+    }
+
+    /** The registry's bucket (default {@code lethe-models}). */
+    public Builder optBucket(String bucket) {
+      this.bucket = Objects.requireNonNull(bucket, "bucket");
+      return this;
+    }
+
+    /** Registers this checkpoint directory instead of training an original. */
+    public Builder optOriginal(Path checkpointDir) {
+      this.original = checkpointDir;
+      return this;
+    }
+
+    /** How the original is trained (default: a small CNN with the engine's default recipe). */
+    public Builder optTraining(TrainingRecipe recipe, Function<ImageDataset, ModelSpec> spec) {
+      this.recipe = Objects.requireNonNull(recipe, "recipe");
+      this.spec = Objects.requireNonNull(spec, "spec");
+      return this;
+    }
+
+    /** Intake, worker and evaluator serve HTTP on this port and the next two (0: any free). */
+    public Builder optHttpPortBase(int port) {
+      if (port < 0 || port > 65533) {
+        throw new IllegalArgumentException("HTTP port base must be in [0, 65533], got " + port);
+      }
+      this.httpPortBase = port;
+      return this;
+    }
+
+    /** The intake's coalescing window (default 2 s). */
+    public Builder optCoalesceWindow(Duration window) {
+      this.coalesceWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    /** The evaluator's gates (defaults as {@link EvaluatorSettings}). */
+    public Builder optGates(double maxForgettingScore, double maxNomusDrop) {
+      this.maxForgettingScore = maxForgettingScore;
+      this.maxNomusDrop = maxNomusDrop;
+      return this;
+    }
+
+    /** Partitions of each topic (default {@value PipelineTopics#DEFAULT_PARTITIONS}). */
+    public Builder optPartitions(int partitions) {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+      }
+      this.partitions = partitions;
+      return this;
+    }
+
+    /** Where training and the job's progress are shown (default: nowhere). */
+    public Builder optProgress(ProgressListener progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** Where one-line status messages go (default standard output). */
+    public Builder optLog(PrintStream log) {
+      this.log = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    public EmbeddedPipeline build() {
+      return new EmbeddedPipeline(this);
+    }
+  }
+}

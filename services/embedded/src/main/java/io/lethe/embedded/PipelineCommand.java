@@ -1,0 +1,321 @@
+package io.lethe.embedded;
+
+import io.lethe.cli.console.ConsoleProgress;
+import io.lethe.cli.options.DatasetOptions;
+import io.lethe.cli.options.TrainingOptions;
+import io.lethe.engine.data.DatasetSource;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.infra.LocalServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar services/embedded/target/lethe-pipeline.jar}: the user story in one command.
+ * Real Kafka and S3 (started as child processes unless {@code KAFKA_BOOTSTRAP_SERVERS} and {@code
+ * S3_*} name running ones), an original model registered as v1 with the {@code production} alias,
+ * intake, worker and evaluator in this process, a deletion event in, an evaluated and promoted
+ * version out.
+ */
+@Command(
+    name = "lethe-pipeline",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the Lethe pipeline in one process: starts Kafka and S3 (or uses KAFKA_BOOTSTRAP_SERVERS"
+          + " and S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY/S3_REGION when set), trains or loads an"
+          + " original model and registers it as v1 (alias production), starts intake, worker and"
+          + " evaluator, publishes a deletion event for the chosen subjects to"
+          + " lethe.deletion-events, follows the job on lethe.job-progress, waits for the"
+          + " evaluation on lethe.evaluations and the promotion, and prints the report.",
+      "Runs on Fashion-MNIST (/usr/share/datasets/fashion-mnist) by default."
+    },
+    footer = {
+      "",
+      "Exit status: 0 the new version passed its gates and is in production; 3 it was evaluated"
+          + " but failed its gates; 1 the run failed or timed out; 2 bad options."
+    })
+public final class PipelineCommand implements Callable<Integer> {
+  static final int GATES_FAILED = 3;
+
+  @Mixin DatasetOptions data;
+  @Mixin TrainingOptions training;
+
+  @Option(
+      names = "--original",
+      paramLabel = "DIR",
+      description =
+          "Register this checkpoint directory (from `lethe train` or an earlier run's"
+              + " <dir>/original) instead of training; it must match the dataset options.")
+  Path original;
+
+  @Option(
+      names = "--forget-subjects",
+      split = ",",
+      paramLabel = "ID",
+      description = "Subject ids to forget, comma-separated (e.g. s0001,s0042).")
+  Set<String> forgetSubjects = new TreeSet<>();
+
+  @Option(
+      names = "--forget-random",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Forget N training subjects drawn at random (seeded). Default when no subject is"
+              + " named: 40.")
+  int forgetRandom;
+
+  @Option(names = "--forget-seed", defaultValue = "7", description = "Default: ${DEFAULT-VALUE}.")
+  long forgetSeed;
+
+  @Option(
+      names = "--hyperparameter",
+      paramLabel = "KEY=VALUE",
+      description =
+          "DLFD override carried by the deletion event (repeatable), e.g. perturbationSteps=10."
+              + " Default: relativeThreshold=0.5, as `lethe demo`.")
+  Map<String, String> hyperparameters = new LinkedHashMap<>();
+
+  @Option(
+      names = "--model-id",
+      defaultValue = "fmnist-small-cnn",
+      description = "Registry model id. Default: ${DEFAULT-VALUE}.")
+  String modelId;
+
+  @Option(
+      names = "--bucket",
+      defaultValue = "lethe-models",
+      description = "Registry bucket. Default: ${DEFAULT-VALUE}.")
+  String bucket;
+
+  @Option(
+      names = "--dir",
+      defaultValue = "runs/pipeline",
+      description =
+          "Working directory: the original's checkpoint, the intake's catalog and, when started"
+              + " here, the servers' data. Default: ${DEFAULT-VALUE}.")
+  Path dir;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description =
+          "Intake, worker and evaluator serve /metrics and /health on PORT, PORT+1, PORT+2"
+              + " (0: any free ports). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(
+      names = "--coalesce-window",
+      defaultValue = "PT2S",
+      converter = DurationConverter.class,
+      description = "Intake coalescing window. Default: ${DEFAULT-VALUE}.")
+  Duration coalesceWindow;
+
+  @Option(
+      names = "--max-forgetting-score",
+      defaultValue = "0.1",
+      description = "Gate: the new version's |MIA - 0.5| at most this. Default: ${DEFAULT-VALUE}.")
+  double maxForgettingScore;
+
+  @Option(
+      names = "--max-nomus-drop",
+      defaultValue = "0.02",
+      description = "Gate: NoMUS at most this far below the parent's. Default: ${DEFAULT-VALUE}.")
+  double maxNomusDrop;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT15M",
+      converter = DurationConverter.class,
+      description =
+          "Give up (exit 1) when the run, training included, takes longer: ISO-8601 (PT10M) or"
+              + " 90s / 10m. Default: ${DEFAULT-VALUE}.")
+  Duration timeout;
+
+  @Option(names = "--no-progress", description = "No progress bars.")
+  boolean noProgress;
+
+  @Option(names = "--verbose", description = "Show the services' logs.")
+  boolean verbose;
+
+  private PipelineRun run;
+
+  /** The last run, for callers that check it. */
+  public PipelineRun run() {
+    return run;
+  }
+
+  public static void main(String[] args) {
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    EmbeddedRuntime.configure(verbose);
+    System.exit(new CommandLine(new PipelineCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    DatasetSource source;
+    try {
+      source = data.toSource();
+    } catch (IllegalArgumentException e) {
+      System.err.println("lethe-pipeline: " + e.getMessage());
+      return 2;
+    }
+    Map<String, Object> overrides = hyperparameters();
+    Optional<ServerConnections> given = ServerConnections.fromEnvironment(System.getenv());
+    LocalServers servers = null;
+    Thread hook = null;
+    EmbeddedPipeline[] pipeline = new EmbeddedPipeline[1];
+    try {
+      ServerConnections connections;
+      if (given.isPresent()) {
+        connections = given.get();
+        System.out.printf(
+            "servers: using Kafka %s and S3 %s%n",
+            connections.kafkaBootstrapServers(), connections.s3Endpoint());
+      } else {
+        System.out.println("servers: starting Kafka (KRaft) and S3 (s3proxy) as child processes");
+        servers = new LocalServers(dir.resolve("servers")).start();
+        connections = ServerConnections.of(servers);
+        System.out.printf(
+            "servers: Kafka %s, S3 %s%n",
+            connections.kafkaBootstrapServers(), connections.s3Endpoint());
+      }
+      LocalServers owned = servers;
+      // Ctrl-C: stop the services and the child servers, leave no process behind.
+      hook =
+          new Thread(
+              () -> {
+                if (pipeline[0] != null) {
+                  pipeline[0].close();
+                }
+                if (owned != null) {
+                  owned.close();
+                }
+              },
+              "lethe-pipeline-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+
+      ConsoleProgress progress = new ConsoleProgress(!noProgress);
+      EmbeddedPipeline.Builder builder =
+          EmbeddedPipeline.builder(connections, source, dir)
+              .optModelId(modelId)
+              .optBucket(bucket)
+              .optTraining(training.recipe(), training::spec)
+              .optHttpPortBase(metricsPort)
+              .optCoalesceWindow(coalesceWindow)
+              .optGates(maxForgettingScore, maxNomusDrop)
+              .optProgress(progress);
+      if (original != null) {
+        builder.optOriginal(original);
+      }
+      pipeline[0] = builder.build().start();
+      Set<String> subjects = subjects(pipeline[0].dataset());
+      Duration left = timeout.minusNanos(System.nanoTime() - started);
+      if (left.isNegative() || left.isZero()) {
+        throw new TimeoutException("--timeout " + timeout + " passed before the event was sent");
+      }
+      run = pipeline[0].forget(subjects, overrides, left);
+      PipelineReport.print(System.out, run, pipeline[0].metricsUrls());
+      System.out.printf(Locale.ROOT, "%nDone in %.0f s.%n", (System.nanoTime() - started) / 1e9);
+      return run.promoted() ? 0 : GATES_FAILED;
+    } catch (TimeoutException | PipelineException e) {
+      System.err.println("lethe-pipeline: " + e.getMessage());
+      return 1;
+    } catch (IllegalArgumentException e) {
+      System.err.println("lethe-pipeline: " + e.getMessage());
+      return 2;
+    } finally {
+      if (pipeline[0] != null) {
+        pipeline[0].close();
+      }
+      if (servers != null) {
+        servers.close();
+      }
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
+        }
+      }
+    }
+  }
+
+  private Set<String> subjects(ImageDataset dataset) {
+    Set<String> out = new TreeSet<>(forgetSubjects);
+    int random = forgetRandom == 0 && forgetSubjects.isEmpty() ? 40 : forgetRandom;
+    if (random > 0) {
+      out.addAll(UnlearningSplit.pickSubjects(dataset, random, forgetSeed));
+    }
+    return out;
+  }
+
+  private Map<String, Object> hyperparameters() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (hyperparameters.isEmpty()) {
+      out.put("relativeThreshold", 0.5);
+    }
+    hyperparameters.forEach((k, v) -> out.put(k, scalar(v)));
+    return out;
+  }
+
+  /** {@code true}/{@code false}, an integer, a decimal number, else the text itself. */
+  static Object scalar(String v) {
+    String t = v.trim();
+    if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(t);
+    }
+    try {
+      return Long.parseLong(t);
+    } catch (NumberFormatException notInteger) {
+      try {
+        return Double.parseDouble(t);
+      } catch (NumberFormatException notNumber) {
+        return t;
+      }
+    }
+  }
+
+  /** ISO-8601 ({@code PT10M}) or a number with unit s, m or h ({@code 90s}, {@code 10m}). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (v.startsWith("pt") || v.startsWith("p")) {
+          return Duration.parse(v.toUpperCase(Locale.ROOT));
+        }
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        switch (v.charAt(v.length() - 1)) {
+          case 's':
+            return Duration.ofSeconds(n);
+          case 'm':
+            return Duration.ofMinutes(n);
+          case 'h':
+            return Duration.ofHours(n);
+          default:
+            break;
+        }
+      } catch (DateTimeParseException | NumberFormatException | StringIndexOutOfBoundsException e) {
+        // fall through to the message below
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a duration: use PT10M, 90s, 10m or 1h");
+    }
+  }
+}

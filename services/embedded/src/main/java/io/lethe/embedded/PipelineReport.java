@@ -1,0 +1,84 @@
+package io.lethe.embedded;
+
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.cli.report.ReportRow;
+import io.lethe.cli.report.ReportTable;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.MiaResult;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a run: the parent-vs-new table, the gates, the new version's manifest, metrics URLs. */
+public final class PipelineReport {
+  private PipelineReport() {}
+
+  /** The evaluator's report as the engine's record, so the CLI's table can render it. */
+  public static EvaluationReport engineReport(EvaluationReportMessage m, MiaResult sameSplit) {
+    List<Double> splits = m.mia().perSplitAccuracy();
+    return new EvaluationReport(
+        m.testAccuracy(),
+        Math.max(m.testAccuracy(), m.testTop2Accuracy()),
+        new MiaResult(
+            m.mia().accuracy(),
+            m.mia().std(),
+            splits.isEmpty() ? List.of(m.mia().accuracy()) : splits,
+            sameSplit.memberCount(),
+            sameSplit.nonMemberCount()));
+  }
+
+  public static void print(PrintStream out, PipelineRun run, Map<String, String> metricsUrls) {
+    EvaluationReportMessage report = run.report();
+    ModelVersionManifest v = run.version();
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Evaluation of %s v%d against its parent v%d on the %d forgotten subject(s):%n%n",
+        v.modelId(),
+        v.version(),
+        run.parent().version(),
+        run.subjects().size());
+    out.print(
+        ReportTable.markdown(
+            List.of(
+                new ReportRow(
+                    "v" + run.parent().version() + " (parent)",
+                    run.parentReport(),
+                    run.parentSeconds()),
+                new ReportRow(
+                    "v" + v.version() + " (" + v.method().name().toLowerCase(Locale.ROOT) + ")",
+                    engineReport(report, run.parentReport().mia()),
+                    run.result() == null ? Double.NaN : run.result().seconds()))));
+    out.printf("%nGates (%s):%n", report.passed() ? "passed" : "FAILED");
+    for (EvaluationReportMessage.Gate g : report.gates()) {
+      out.printf(
+          "  %s %-20s %s%n",
+          g.passed() ? "ok  " : "FAIL", g.name(), g.detail() == null ? "" : g.detail());
+    }
+    out.printf("%nRegistry: %s v%d%n", v.modelId(), v.version());
+    out.printf("  parent             v%s%n", v.parentVersion());
+    out.printf("  method             %s%n", v.method());
+    out.printf(
+        "  subjects forgotten %d %s%n",
+        v.subjectsForgotten().size(), abbreviate(v.subjectsForgotten()));
+    out.printf("  forget requests    %s%n", v.forgetRequestIds());
+    out.printf("  checkpoint         %s%n", v.checkpointUri());
+    for (ModelVersionManifest.StoredObject o : v.objects()) {
+      out.printf("  %-18s sha256 %s (%d bytes)%n", o.key(), o.sha256(), o.bytes());
+    }
+    out.printf(
+        "  production         v%d%s%n",
+        run.productionVersion(), run.promoted() ? " (promoted: gates passed)" : " (not promoted)");
+    out.printf("%nMetrics:%n");
+    metricsUrls.forEach((service, url) -> out.printf("  %-10s %s%n", service, url));
+  }
+
+  private static String abbreviate(List<String> ids) {
+    if (ids.size() <= 8) {
+      return ids.toString();
+    }
+    return "[" + String.join(", ", ids.subList(0, 8)) + ", ... +" + (ids.size() - 8) + "]";
+  }
+}
