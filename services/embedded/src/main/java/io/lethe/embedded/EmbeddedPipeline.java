@@ -6,6 +6,7 @@ import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
 import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.CheckpointRequirements;
@@ -24,9 +25,15 @@ import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.evaluator.Evaluator;
 import io.lethe.evaluator.EvaluatorSettings;
+import io.lethe.infra.ConsumerGroups;
 import io.lethe.intake.IntakeService;
 import io.lethe.intake.IntakeSettings;
-import io.lethe.intake.JsonModelCatalog;
+import io.lethe.intake.RegistryCatalogSettings;
+import io.lethe.intake.RegistryModelCatalog;
+import io.lethe.registry.service.Registry;
+import io.lethe.registry.service.RegistrySettings;
+import io.lethe.registry.store.DatasetDescriptor;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
@@ -42,6 +49,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +58,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -61,12 +70,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * The whole service pipeline in one process: an original model registered as a version with the
- * {@code production} alias, then intake, worker and evaluator started in-process on one Vert.x
- * (each with its own {@code /metrics} and {@code /health}), against real Kafka and S3 servers.
- * {@link #forget} publishes one deletion event and follows it through {@code lethe.job-progress},
- * {@code lethe.unlearning-results} and {@code lethe.evaluations} until the new version is evaluated
- * (and, if it passed, promoted).
+ * The whole service pipeline in one process: the dataset uploaded to the registry as a snapshot
+ * ({@link DatasetStore}), an original model trained on it registered as v1 naming that dataset,
+ * with the {@code production} alias, then intake (resolving subjects through the registry: {@link
+ * RegistryModelCatalog}), worker, evaluator and the registry service ({@link Registry}: HTTP API
+ * and automatic promotion) started in-process on one Vert.x (each with its own {@code /metrics} and
+ * {@code /health}), against real Kafka and S3 servers. {@link #forget} publishes one deletion event
+ * and follows it through {@code lethe.job-progress}, {@code lethe.unlearning-results} and {@code
+ * lethe.evaluations} until the new version is evaluated and, if it passed, the registry's API shows
+ * {@code production} on it.
+ *
+ * <p>Each start is a run of its own: its consumer groups carry a run id and are positioned at the
+ * end of their topics before the services join (a shared broker holds earlier runs' records), and
+ * its dataset id carries the run id too (an earlier run's tombstones on the same data would make
+ * this run's subjects unknown).
  *
  * <pre>{@code
  * try (EmbeddedPipeline pipeline =
@@ -88,6 +105,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final Path workDir;
   private final String modelId;
   private final String bucket;
+  private final String runId = UUID.randomUUID().toString().substring(0, 8);
+  private final String datasetIdOption;
   private final Path original;
   private final TrainingRecipe recipe;
   private final Function<ImageDataset, ModelSpec> spec;
@@ -101,15 +120,21 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final MessageCodec codec = new MessageCodec();
 
   private ImageDataset dataset;
+  private String datasetId;
   private ModelStore store;
+  private DatasetStore datasets;
   private ModelVersionManifest registered;
   private Path originalDir;
   private double originalSeconds = Double.NaN;
   private Vertx vertx;
   private IntakeService intake;
+  private String catalogDeployment;
   private String intakeDeployment;
   private ServiceLauncher.Running worker;
   private ServiceLauncher.Running evaluator;
+  private Registry registry;
+  private ServiceLauncher.Running registryService;
+  private RegistryApiClient registryApi;
   private ContractProducer producer;
   private final Map<String, String> metricsUrls = new LinkedHashMap<>();
 
@@ -119,6 +144,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.workDir = b.workDir;
     this.modelId = b.modelId;
     this.bucket = b.bucket;
+    this.datasetIdOption = b.datasetId;
     this.original = b.original;
     this.recipe = b.recipe;
     this.spec = b.spec;
@@ -134,22 +160,25 @@ public final class EmbeddedPipeline implements AutoCloseable {
   /**
    * @param servers the Kafka and S3 servers to use
    * @param source the dataset the original is trained on (and the services reload)
-   * @param workDir scratch space: the original's checkpoint and the intake's catalog
+   * @param workDir scratch space: the original's checkpoint
    */
   public static Builder builder(ServerConnections servers, DatasetSource source, Path workDir) {
     return new Builder(servers, source, workDir);
   }
 
   /**
-   * Loads the dataset, trains (or loads) the original, registers it with the {@code production}
-   * alias, creates the topics and starts intake, worker and evaluator. On failure, whatever started
-   * is stopped again.
+   * Loads the dataset, uploads it to the registry, trains (or loads) the original, registers it
+   * with the {@code production} alias, creates the topics and starts intake, worker, evaluator and
+   * the registry service. On failure, whatever started is stopped again.
    */
   public EmbeddedPipeline start() throws Exception {
     try {
       dataset = source.load();
+      datasetId = datasetIdOption != null ? datasetIdOption : runDatasetId(dataset, runId);
       S3Settings s3 = servers.s3(bucket);
       store = new ModelStore(s3);
+      datasets = new DatasetStore(s3);
+      uploadDataset();
       registerOriginal();
       PipelineTopics.ensure(servers.kafkaBootstrapServers(), partitions);
       startServices(s3);
@@ -158,6 +187,32 @@ public final class EmbeddedPipeline implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** {@code <dataset name>-<run id>}, reduced to the registry's name alphabet. */
+  static String runDatasetId(ImageDataset dataset, String runId) {
+    String name = dataset.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
+    name = name.replaceAll("^[^a-z0-9]+", "");
+    int max = 63 - runId.length();
+    return (name.isEmpty() ? "dataset" : name.substring(0, Math.min(name.length(), max)))
+        + "-"
+        + runId;
+  }
+
+  /**
+   * The snapshot the worker materialises (it keeps tombstoned subjects out of retain sets) and the
+   * intake resolves subjects against.
+   */
+  private void uploadDataset() {
+    DatasetDescriptor d = datasets.putSnapshot(datasetId, dataset);
+    long bytes = d.objects().stream().mapToLong(DatasetDescriptor.StoredObject::bytes).sum();
+    log.printf(
+        Locale.ROOT,
+        "registry: dataset %s v0 uploaded (%d samples, %.1f MB, fingerprint %s)%n",
+        datasetId,
+        d.samples(),
+        bytes / 1e6,
+        d.fingerprint());
   }
 
   private void registerOriginal() throws IOException {
@@ -193,24 +248,45 @@ public final class EmbeddedPipeline implements AutoCloseable {
                         originalDir.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8),
                     Files.readAllBytes(originalDir.resolve(Checkpoints.PARAMETERS_FILE)),
                     dataset.fingerprint())
+                .optDataset(datasetId, 0)
                 .build());
-    store.promote(modelId, StandInPromotion.PRODUCTION, registered.version());
+    // The operator's first promotion; every later one is the registry service's.
+    store.promote(modelId, RegistrySettings.DEFAULT_ALIAS, registered.version());
     log.printf(
-        "registry: %s v%d (production) in bucket %s%n", modelId, registered.version(), bucket);
+        "registry: %s v%d (production, dataset %s v0) in bucket %s%n",
+        modelId, registered.version(), datasetId, bucket);
   }
 
   private void startServices(S3Settings s3) throws Exception {
-    Path catalog =
-        SubjectCatalog.write(
-            workDir.resolve("model-catalog.json"), modelId, registered.version(), dataset);
     vertx = Vertx.vertx();
     String bootstrap = servers.kafkaBootstrapServers();
+    positionGroups();
 
+    // The registry first: it answers for the alias the run waits on.
+    Metrics registryMetrics = new Metrics(RegistrySettings.SERVICE);
+    RegistrySettings registrySettings =
+        RegistrySettings.defaults(kafka(RegistrySettings.SERVICE), http(4), s3);
+    registryService =
+        await(
+            ServiceLauncher.launch(
+                vertx,
+                http(3),
+                registryMetrics.registry(),
+                v -> registry = new Registry(v, registrySettings, registryMetrics)));
+    metricsUrls.put("registry", url(registryService.httpPort()));
+    registryApi = new RegistryApiClient(URI.create(base(registry.apiPort())));
+
+    // Subjects resolve through the registry: models at production, samples from the dataset's
+    // latest revision, so a subject tombstoned by an earlier forgetting is no longer resolved.
+    RegistryCatalogSettings catalogSettings =
+        RegistryCatalogSettings.of(s3, RegistryCatalogSettings.DEFAULT_REFRESH);
+    RegistryModelCatalog catalog =
+        new RegistryModelCatalog(vertx, store, datasets, catalogSettings.refresh());
+    catalogDeployment = await(vertx.deployVerticle(new ComponentVerticle(v -> catalog)));
     IntakeSettings intakeSettings =
-        new IntakeSettings(kafka("intake"), http(0), coalesceWindow, catalog);
-    intake =
-        new IntakeService(
-            vertx, intakeSettings, JsonModelCatalog.load(catalog), new Metrics("intake"));
+        new IntakeSettings(
+            kafka(IntakeSettings.SERVICE), http(0), coalesceWindow, null, catalogSettings);
+    intake = new IntakeService(vertx, intakeSettings, catalog, new Metrics(IntakeSettings.SERVICE));
     intakeDeployment = await(vertx.deployVerticle(new ComponentVerticle(v -> intake)));
     metricsUrls.put("intake", url(intake.httpPort()));
 
@@ -239,14 +315,40 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     producer =
         new ContractProducer(
-            vertx, new KafkaSettings(bootstrap, "lethe-pipeline", "lethe-pipeline"), codec);
+            vertx,
+            new KafkaSettings(bootstrap, "lethe-pipeline-" + runId, "lethe-pipeline-" + runId),
+            codec);
     await(producer.start());
-    log.printf("services: intake, worker, evaluator up on one Vert.x%n");
+    log.printf(
+        "services: registry, intake, worker, evaluator up on one Vert.x (registry API %s)%n",
+        registryApiUrl());
+  }
+
+  /** Each service's topic: its group starts at the topic's current end, not at earliest. */
+  private void positionGroups() {
+    Map<String, String> topicOf =
+        Map.of(
+            IntakeSettings.SERVICE,
+            Topics.DELETION_EVENTS,
+            "worker",
+            Topics.FORGET_REQUESTS,
+            "evaluator",
+            Topics.UNLEARNING_RESULTS,
+            RegistrySettings.SERVICE,
+            Topics.EVALUATIONS);
+    topicOf.forEach(
+        (service, topic) ->
+            ConsumerGroups.startAtEnd(
+                servers.kafkaBootstrapServers(), group(service), List.of(topic)));
+  }
+
+  private String group(String service) {
+    return "lethe-" + service + "-pipeline-" + runId;
   }
 
   private KafkaSettings kafka(String service) {
     return new KafkaSettings(
-        servers.kafkaBootstrapServers(), "lethe-" + service + "-embedded", "lethe-" + service);
+        servers.kafkaBootstrapServers(), "lethe-" + service + "-" + runId, group(service));
   }
 
   private HttpSettings http(int offset) {
@@ -255,7 +357,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   private static String url(int port) {
-    return "http://127.0.0.1:" + port + "/metrics";
+    return base(port) + "/metrics";
+  }
+
+  private static String base(int port) {
+    return "http://127.0.0.1:" + port;
   }
 
   /**
@@ -311,7 +417,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                   result.modelId(), result.version(), result.seconds());
             } else if (seen instanceof PipelineWatch.Evaluation e) {
               EvaluationReportMessage report = e.report();
-              int production = StandInPromotion.apply(store, report);
+              int production = production(report, deadline);
               ModelVersionManifest version = store.manifest(modelId, report.version());
               return new PipelineRun(
                   forget,
@@ -337,6 +443,25 @@ public final class EmbeddedPipeline implements AutoCloseable {
                   ? " (no unlearning result either: is the worker stuck?)"
                   : " (the worker finished v" + result.version() + ")"));
     }
+  }
+
+  /**
+   * Where {@code production} points once the registry service has read {@code report}: for a
+   * passing version, waits until the registry's API shows the alias on it; a failing one is never
+   * promoted, so the alias is read as it is.
+   */
+  private int production(EvaluationReportMessage report, long deadline) throws Exception {
+    String alias = RegistrySettings.DEFAULT_ALIAS;
+    if (!report.passed()) {
+      log.printf("registry: v%d failed its gates: not promoted%n", report.version());
+      return registryApi.alias(modelId, alias).orElse(-1);
+    }
+    log.printf(
+        "evaluator: v%d passed its gates; waiting for the registry to promote it%n",
+        report.version());
+    int version = registryApi.awaitAlias(modelId, alias, report.version(), deadline);
+    log.printf("registry: %s now v%d (%s)%n", alias, version, registryApi.aliasUri(modelId, alias));
+    return version;
   }
 
   /** The parent on the run's forget set, measured as the evaluator measures. */
@@ -378,6 +503,24 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return store;
   }
 
+  /** The registry's datasets (the same bucket as its models). */
+  public DatasetStore datasets() {
+    requireStarted();
+    return datasets;
+  }
+
+  /** The registry dataset the original was registered with (revision 0 = the snapshot). */
+  public String datasetId() {
+    requireStarted();
+    return datasetId;
+  }
+
+  /** The registry service's HTTP API, e.g. {@code http://127.0.0.1:8084}. */
+  public String registryApiUrl() {
+    requireStarted();
+    return base(registry.apiPort());
+  }
+
   public String modelId() {
     return modelId;
   }
@@ -388,7 +531,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return registered;
   }
 
-  /** {@code /metrics} URL per service (intake, worker, evaluator). */
+  /** {@code /metrics} URL per service (registry, intake, worker, evaluator). */
   public Map<String, String> metricsUrls() {
     return Map.copyOf(metricsUrls);
   }
@@ -412,8 +555,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
                     intakeDeployment == null
                         ? Future.succeededFuture()
                         : vertx.undeploy(intakeDeployment))
+            .eventually(
+                () ->
+                    catalogDeployment == null
+                        ? Future.succeededFuture()
+                        : vertx.undeploy(catalogDeployment))
             .eventually(() -> worker == null ? Future.succeededFuture() : worker.stop())
             .eventually(() -> evaluator == null ? Future.succeededFuture() : evaluator.stop())
+            .eventually(
+                () -> registryService == null ? Future.succeededFuture() : registryService.stop())
             .eventually(() -> vertx.close());
     try {
       stopped.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -446,6 +596,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private final Path workDir;
     private String modelId = "demo-small-cnn";
     private String bucket = WorkerSettings.DEFAULT_BUCKET;
+    private String datasetId;
     private Path original;
     private TrainingRecipe recipe = TrainingRecipe.builder().build();
     private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
@@ -475,6 +626,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The registry dataset id the data is uploaded under (default {@code <dataset name>-<run id>}:
+     * a fresh dataset per run, so tombstones of an earlier run on the same bucket do not make this
+     * run's subjects unknown). Uploading the same data under an existing id is a no-op; other data
+     * under it is refused.
+     */
+    public Builder optDatasetId(String datasetId) {
+      this.datasetId = Objects.requireNonNull(datasetId, "datasetId");
+      return this;
+    }
+
     /** Registers this checkpoint directory instead of training an original. */
     public Builder optOriginal(Path checkpointDir) {
       this.original = checkpointDir;
@@ -488,10 +650,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
       return this;
     }
 
-    /** Intake, worker and evaluator serve HTTP on this port and the next two (0: any free). */
+    /**
+     * Intake, worker, evaluator and the registry serve {@code /metrics} on this port and the next
+     * three, the registry's API on the fifth (0: any free).
+     */
     public Builder optHttpPortBase(int port) {
-      if (port < 0 || port > 65533) {
-        throw new IllegalArgumentException("HTTP port base must be in [0, 65533], got " + port);
+      if (port < 0 || port > 65531) {
+        throw new IllegalArgumentException("HTTP port base must be in [0, 65531], got " + port);
       }
       this.httpPortBase = port;
       return this;

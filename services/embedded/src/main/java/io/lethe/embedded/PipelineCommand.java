@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar services/embedded/target/lethe-pipeline.jar}: the user story in one command.
  * Real Kafka and S3 (started as child processes unless {@code KAFKA_BOOTSTRAP_SERVERS} and {@code
- * S3_*} name running ones), an original model registered as v1 with the {@code production} alias,
- * intake, worker and evaluator in this process, a deletion event in, an evaluated and promoted
- * version out.
+ * S3_*} name running ones), the dataset uploaded to the registry, an original model registered as
+ * v1 with the {@code production} alias, intake, worker, evaluator and the registry service in this
+ * process, a deletion event in, an evaluated version out that the registry service promotes.
  */
 @Command(
     name = "lethe-pipeline",
@@ -36,17 +36,22 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Runs the Lethe pipeline in one process: starts Kafka and S3 (or uses KAFKA_BOOTSTRAP_SERVERS"
-          + " and S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY/S3_REGION when set), trains or loads an"
-          + " original model and registers it as v1 (alias production), starts intake, worker and"
-          + " evaluator, publishes a deletion event for the chosen subjects to"
-          + " lethe.deletion-events, follows the job on lethe.job-progress, waits for the"
-          + " evaluation on lethe.evaluations and the promotion, and prints the report.",
+          + " and S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY/S3_REGION when set), uploads the dataset"
+          + " to the registry (a fresh dataset id per run), trains or loads an original model and"
+          + " registers it as v1 naming that dataset (alias production), starts the registry"
+          + " service (HTTP API + automatic promotion), intake (subjects resolved through the"
+          + " registry), worker and evaluator, publishes a deletion event for the chosen subjects"
+          + " to lethe.deletion-events, follows the job on lethe.job-progress, waits for the"
+          + " evaluation on lethe.evaluations and for the registry's API to show production on the"
+          + " new version, and prints the report with the registry's and the metrics' URLs.",
       "Runs on Fashion-MNIST (/usr/share/datasets/fashion-mnist) by default."
     },
     footer = {
       "",
-      "Exit status: 0 the new version passed its gates and is in production; 3 it was evaluated"
-          + " but failed its gates; 1 the run failed or timed out; 2 bad options."
+      "Exit status: 0 the new version passed its gates and the registry promoted it to"
+          + " production; 3 it was evaluated but failed its gates (not promoted); 1 the run failed"
+          + " or timed out (the registry not promoting a passing version in time included); 2 bad"
+          + " options."
     })
 public final class PipelineCommand implements Callable<Integer> {
   static final int GATES_FAILED = 3;
@@ -98,15 +103,17 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(
       names = "--bucket",
       defaultValue = "lethe-models",
-      description = "Registry bucket. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Registry bucket (model versions, aliases and the dataset snapshot). Default:"
+              + " ${DEFAULT-VALUE}.")
   String bucket;
 
   @Option(
       names = "--dir",
       defaultValue = "runs/pipeline",
       description =
-          "Working directory: the original's checkpoint, the intake's catalog and, when started"
-              + " here, the servers' data. Default: ${DEFAULT-VALUE}.")
+          "Working directory: the original's checkpoint and, when started here, the servers'"
+              + " data (kept between runs). Default: ${DEFAULT-VALUE}.")
   Path dir;
 
   @Option(
@@ -114,8 +121,9 @@ public final class PipelineCommand implements Callable<Integer> {
       defaultValue = "0",
       paramLabel = "PORT",
       description =
-          "Intake, worker and evaluator serve /metrics and /health on PORT, PORT+1, PORT+2"
-              + " (0: any free ports). Default: ${DEFAULT-VALUE}.")
+          "Intake, worker, evaluator and registry serve /metrics and /health on PORT, PORT+1,"
+              + " PORT+2, PORT+3, the registry's API is on PORT+4 (0: any free ports). Default:"
+              + " ${DEFAULT-VALUE}.")
   int metricsPort;
 
   @Option(
@@ -230,7 +238,8 @@ public final class PipelineCommand implements Callable<Integer> {
         throw new TimeoutException("--timeout " + timeout + " passed before the event was sent");
       }
       run = pipeline[0].forget(subjects, overrides, left);
-      PipelineReport.print(System.out, run, pipeline[0].metricsUrls());
+      PipelineReport.print(
+          System.out, run, pipeline[0].registryApiUrl(), pipeline[0].metricsUrls());
       System.out.printf(Locale.ROOT, "%nDone in %.0f s.%n", (System.nanoTime() - started) / 1e9);
       return run.promoted() ? 0 : GATES_FAILED;
     } catch (TimeoutException | PipelineException e) {

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Prints a run: the parent-vs-new table, the gates, the new version's manifest, metrics URLs. */
+/**
+ * Prints a run: the parent-vs-new table, the gates, the new version's manifest (with its dataset
+ * revision), where {@code production} points according to the registry's API, the registry's URLs
+ * and every service's metrics URL.
+ */
 public final class PipelineReport {
   private PipelineReport() {}
 
@@ -29,7 +33,12 @@ public final class PipelineReport {
             sameSplit.nonMemberCount()));
   }
 
-  public static void print(PrintStream out, PipelineRun run, Map<String, String> metricsUrls) {
+  /**
+   * @param registryApi the registry service's API root, e.g. {@code http://127.0.0.1:8084}
+   * @param metricsUrls {@code /metrics} URL per service
+   */
+  public static void print(
+      PrintStream out, PipelineRun run, String registryApi, Map<String, String> metricsUrls) {
     EvaluationReportMessage report = run.report();
     ModelVersionManifest v = run.version();
     out.println();
@@ -65,12 +74,23 @@ public final class PipelineReport {
         v.subjectsForgotten().size(), abbreviate(v.subjectsForgotten()));
     out.printf("  forget requests    %s%n", v.forgetRequestIds());
     out.printf("  checkpoint         %s%n", v.checkpointUri());
+    out.printf(
+        "  dataset            %s revision %s (the forgotten subjects tombstoned)%n",
+        v.datasetId(), v.datasetRevision());
     for (ModelVersionManifest.StoredObject o : v.objects()) {
       out.printf("  %-18s sha256 %s (%d bytes)%n", o.key(), o.sha256(), o.bytes());
     }
     out.printf(
         "  production         v%d%s%n",
-        run.productionVersion(), run.promoted() ? " (promoted: gates passed)" : " (not promoted)");
+        run.productionVersion(),
+        run.promoted() ? " (promoted by the registry service: gates passed)" : " (not promoted)");
+    String model = registryApi + "/v1/models/" + v.modelId();
+    out.printf("%nRegistry API:%n");
+    out.printf("  models             %s/v1/models%n", registryApi);
+    out.printf("  versions           %s/versions%n", model);
+    out.printf("  new version        %s/versions/%d%n", model, v.version());
+    out.printf("  its evaluation     %s/versions/%d/report%n", model, v.version());
+    out.printf("  production alias   %s/aliases/production%n", model);
     out.printf("%nMetrics:%n");
     metricsUrls.forEach((service, url) -> out.printf("  %-10s %s%n", service, url));
   }

@@ -19,7 +19,8 @@ import java.util.SortedSet;
  * @param result the worker's result
  * @param report the evaluator's report on the new version
  * @param version the new version as the registry has it (with its evaluation summary)
- * @param productionVersion where the {@code production} alias points after the run
+ * @param productionVersion where the {@code production} alias points after the run, as the registry
+ *     service's API answers (-1: nowhere)
  * @param progressRecords {@code lethe.job-progress} records seen for the run
  */
 public record PipelineRun(
