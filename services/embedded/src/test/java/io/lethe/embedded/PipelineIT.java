@@ -10,14 +10,18 @@ import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.IdxDatasetReader;
 import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.data.Split;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.infra.ServerEnvironment;
+import io.lethe.registry.store.DatasetStore;
+import io.lethe.testutils.DashboardMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -26,7 +30,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,9 +51,14 @@ import org.junit.jupiter.api.TestInstance;
  * The user story end to end, against real Kafka and S3 ({@link ServerEnvironment}) on real
  * Fashion-MNIST: an original small CNN that memorises its training subjects is registered, a
  * deletion event for 40 of them goes to {@code lethe.deletion-events}, and a new version comes out
- * registered, evaluated and promoted, while bad events of the same run are dead-lettered. Runs the
- * same {@link EmbeddedPipeline} as {@code lethe-pipeline.jar}, with the demo's setup ({@code lethe
- * demo}'s, which {@code DemoEndToEndIT} shows to memorise).
+ * registered, evaluated and promoted by the registry service, its subjects tombstoned in the
+ * dataset snapshot in S3, while bad events of the same run are dead-lettered. Runs the same {@link
+ * EmbeddedPipeline} as {@code lethe-pipeline.jar}, with the demo's setup ({@code lethe demo}'s,
+ * which {@code DemoEndToEndIT} shows to memorise).
+ *
+ * <p>The broker may be shared with earlier ITs ({@code .ci/run}): the pipeline's consumer groups
+ * carry a run id and start at the end of their topics, and model, bucket and dataset ids are unique
+ * per run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineIT {
@@ -114,6 +126,15 @@ class PipelineIT {
     assertThat(result.report().passed()).as("gates %s", result.gates()).isTrue();
     assertThat(result.productionVersion()).isEqualTo(v.version());
     assertThat(pipeline.store().resolve(model, "production")).isEqualTo(v.version());
+    assertThat(metrics("registry"))
+        .containsPattern(
+            "lethe_registry_versions_promoted_total\\{[^}]*mode=\"auto\"[^}]*\\} 1\\.0")
+        .containsPattern(
+            "lethe_registry_alias_version\\{[^}]*model=\""
+                + model
+                + "\"[^}]*\\} "
+                + v.version()
+                + "\\.0");
     assertThat(result.progressRecords()).as("job-progress records seen").isPositive();
   }
 
@@ -139,20 +160,37 @@ class PipelineIT {
   }
 
   @Test
+  void theDatasetsLatestRevisionTombstonesExactlyTheForgottenSubjects() {
+    DatasetStore datasets = pipeline.datasets();
+    String datasetId = pipeline.datasetId();
+    assertThat(pipeline.original().datasetId()).isEqualTo(datasetId);
+    assertThat(pipeline.original().datasetRevision()).isZero();
+    int latest = datasets.latest(datasetId);
+    assertThat(latest).as("tombstone revisions of %s", datasetId).isPositive();
+    assertThat(datasets.tombstonedSubjects(datasetId, latest)).containsExactlyElementsOf(subjects);
+    Map<String, List<String>> remaining = datasets.subjectSamples(datasetId, latest);
+    assertThat(remaining.keySet()).doesNotContainAnyElementsOf(subjects).isNotEmpty();
+    assertThat(datasets.subjectSamples(datasetId, 0).keySet()).containsAll(subjects);
+    ModelVersionManifest v = result.version();
+    assertThat(v.datasetId()).isEqualTo(datasetId);
+    assertThat(v.datasetRevision()).isEqualTo(latest);
+  }
+
+  @Test
   void trainingDataForTheNextRunExcludesTheForgottenSubjects() {
-    // What exists today: the version's checkpoint records what it forgot, and the dataset the next
-    // (re)training reads is the registry's version's dataset minus exactly those subjects.
+    // The version's checkpoint records what it forgot, and materialising the dataset at the
+    // version's revision (what the next retraining reads) yields none of those subjects' TRAIN
+    // samples.
     CheckpointManifest checkpoint =
         CheckpointManifest.fromJson(
             pipeline.store().checkpointJson(model, result.version().version()));
     assertThat(checkpoint.forgottenSubjects()).containsExactlyElementsOf(subjects);
     ImageDataset next =
-        pipeline.dataset().withoutSubjects(Set.copyOf(checkpoint.forgottenSubjects()));
-    assertThat(next.samples()).noneMatch(s -> subjects.contains(s.subjectId()));
+        pipeline.datasets().materialise(pipeline.datasetId(), result.version().datasetRevision());
+    assertThat(next.fingerprint()).isEqualTo(pipeline.dataset().fingerprint());
+    assertThat(next.samples())
+        .noneMatch(s -> s.split() == Split.TRAIN && subjects.contains(s.subjectId()));
     assertThat(next.size()).isLessThan(pipeline.dataset().size());
-    // TODO(lead): once the datasets helper's DatasetStore snapshots + tombstones are merged, assert
-    // that the dataset's latest version in S3 tombstones `subjects` and that materialising it for
-    // the next run yields none of their samples.
   }
 
   @Test
@@ -173,17 +211,52 @@ class PipelineIT {
       assertThat(header(r, Headers.DLQ_SOURCE_TOPIC)).isEqualTo(Topics.DELETION_EVENTS);
     }
     assertThat(header(schema, Headers.DLQ_REASON)).contains("subjectIds");
-    // An event naming only unknown subjects is valid: the intake counts it and makes no request
-    // (it is not a dead letter: see IntakeService); the good event's version is unaffected.
-    assertThat(metrics("intake"))
-        .containsPattern(
-            "lethe_intake_unknown_subjects_total\\{[^}]*source=\"kafka\"[^}]*\\} 1\\.0");
     assertThat(result.version().subjectsForgotten()).doesNotContain("nobody-" + run);
     assertThat(result.report().passed()).isTrue();
   }
 
   @Test
+  void anEventWhoseSubjectsNoModelKnowsIsDeadLetteredAsUnprocessable() throws Exception {
+    // Valid, but nothing can be forgotten: the intake dead-letters it, naming the unknown subjects,
+    // rather than dropping it, so an operator sees the erasure that could not be honoured.
+    ConsumerRecord<byte[], byte[]> unknown = deadLetter("unknown-" + run);
+    assertThat(header(unknown, Headers.DLQ_REASON)).contains("nobody-" + run);
+    assertThat(header(unknown, Headers.DLQ_SOURCE_TOPIC)).isEqualTo(Topics.DELETION_EVENTS);
+    assertThat(metrics("intake"))
+        .containsPattern(
+            "lethe_intake_dead_letters_total\\{[^}]*reason=\"unprocessable\"[^}]*\\}"
+                + " [1-9][0-9]*\\.0");
+    HttpResponse<String> http422 =
+        post(
+            "{\"eventId\":\"evt-http-unknown-"
+                + run
+                + "\",\"idempotencyKey\":\"idem-http-unknown-"
+                + run
+                + "\",\"occurredAt\":\"2025-01-01T00:00:00Z\",\"source\":\"pipeline-it\","
+                + "\"subjectIds\":[\"nobody-http-"
+                + run
+                + "\"]}");
+    assertThat(http422.statusCode()).as(http422.body()).isEqualTo(422);
+    assertThat(http422.body()).contains("nobody-http-" + run);
+  }
+
+  @Test
   void everyPromisedMetricIsExported() throws Exception {
+    for (String stage : List.of("intake", "worker", "evaluator", "registry")) {
+      assertThat(metrics(stage))
+          .as("%s consumer metrics", stage)
+          .contains(
+              "lethe_" + stage + "_consumer_lag_records", "lethe_" + stage + "_dead_letters_total");
+    }
+    assertThat(metrics("registry"))
+        .contains(
+            "lethe_registry_versions_promoted_total",
+            "lethe_registry_rollbacks_total",
+            "lethe_registry_evaluations_seen_total",
+            "lethe_registry_promotions_skipped_total",
+            "lethe_registry_http_requests_total",
+            "lethe_registry_bytes_downloaded_total",
+            "lethe_registry_alias_version");
     assertThat(metrics("intake"))
         .contains(
             "lethe_intake_requests_received_total",
@@ -197,7 +270,11 @@ class PipelineIT {
             "lethe_worker_jobs_succeeded_total",
             "lethe_worker_jobs_failed_total",
             "lethe_worker_job_duration_seconds_bucket",
-            "lethe_worker_dlfd_batches_total");
+            "lethe_worker_dlfd_batches_total",
+            "lethe_worker_checkpoint_bytes_count",
+            "lethe_worker_checkpoint_bytes_sum",
+            "lethe_worker_checkpoint_upload_seconds_count",
+            "lethe_worker_checkpoint_upload_seconds_sum");
     assertThat(metrics("evaluator"))
         .contains(
             "lethe_evaluator_evaluations_passed_total",
@@ -205,8 +282,53 @@ class PipelineIT {
             "lethe_evaluator_evaluation_duration_seconds",
             "lethe_evaluator_latest_nomus_ratio",
             "lethe_evaluator_latest_forgetting_score_ratio");
-    // TODO(lead): add lethe_registry_* (registry service) and the ops helper's dashboard names
-    // (DashboardMetrics.referencedMetricNames) once merged.
+  }
+
+  @Test
+  void everyMetricTheDashboardQueriesIsExportedBySomeService() {
+    Set<String> exported = new TreeSet<>();
+    for (String service : pipeline.metricsUrls().keySet()) {
+      exported.addAll(exportedNames(metrics(service)));
+    }
+    Set<String> referenced = DashboardMetrics.referencedMetricNames(dashboard());
+    assertThat(referenced).as("names the dashboard queries").isNotEmpty();
+    List<String> missing = new ArrayList<>();
+    for (String name : referenced) {
+      if (!exported.contains(name)) {
+        missing.add(name);
+      }
+    }
+    assertThat(missing).as("dashboard metrics no running service exports").isEmpty();
+  }
+
+  /**
+   * Every sample name of a scrape, plus, for a histogram or summary, its base name (the dashboard
+   * may query {@code x_bucket} or {@code x_sum}; then {@code x} must be a histogram or summary).
+   */
+  private static Set<String> exportedNames(String scrape) {
+    Set<String> names = new TreeSet<>();
+    Matcher sample = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape);
+    while (sample.find()) {
+      names.add(sample.group(1));
+    }
+    Matcher type =
+        Pattern.compile("(?m)^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (histogram|summary)$")
+            .matcher(scrape);
+    while (type.find()) {
+      names.add(type.group(1));
+    }
+    return names;
+  }
+
+  /** The repository's Grafana dashboard, found upwards from the module directory. */
+  private static Path dashboard() {
+    Path relative = Path.of("grafana", "dashboards", "lethe-pipeline.json");
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(relative))) {
+        return dir.resolve(relative);
+      }
+    }
+    throw new AssertionError("no " + relative + " above " + Path.of("").toAbsolutePath());
   }
 
   private void publishBadEvents() throws Exception {
@@ -252,15 +374,17 @@ class PipelineIT {
   }
 
   private void rejectABadHttpRequest() throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + pipeline.intakePort() + "/v1/deletions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"x\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(post("{\"eventId\":\"x\"}").statusCode()).isEqualTo(400);
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + pipeline.intakePort() + "/v1/deletions"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void readDeadLetters() {
@@ -279,8 +403,14 @@ class PipelineIT {
                 ByteArrayDeserializer.class))) {
       consumer.subscribe(List.of(Topics.DEAD_LETTERS));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      // bad-json, bad-schema and unknown (the unknown event's duplicate may be de-duplicated).
       while (System.nanoTime() < deadline
-          && deadLetters.stream().filter(r -> key(r).endsWith(run)).count() < 2) {
+          && deadLetters.stream()
+                  .map(PipelineIT::key)
+                  .filter(k -> k.endsWith(run))
+                  .distinct()
+                  .count()
+              < 3) {
         consumer.poll(Duration.ofMillis(500)).forEach(deadLetters::add);
       }
     }

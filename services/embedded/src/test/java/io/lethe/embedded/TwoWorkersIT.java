@@ -17,6 +17,7 @@ import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.infra.ConsumerGroups;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
@@ -56,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two worker processes (child JVMs running {@code WorkerMain}, as a deployment would) in one
  * consumer group share the forget requests of three models: both do work, and no request is
  * unlearned twice. Which worker ran a job is read from its own log ({@code job <id> ... started}):
- * the worker's identity is its process.
+ * the worker's identity is its process. Robust to a shared broker: the group is new per run and
+ * starts at the end of {@code lethe.forget-requests}; models and bucket carry the run id.
  */
 class TwoWorkersIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(4);
@@ -85,6 +87,8 @@ class TwoWorkersIT {
   @Test
   void twoWorkerProcessesShareTheRequestsAndNoneIsProcessedTwice() throws Exception {
     PipelineTopics.ensure(bootstrap, PipelineTopics.DEFAULT_PARTITIONS);
+    // A shared broker holds earlier tests' forget requests: the new group must not process them.
+    ConsumerGroups.startAtEnd(bootstrap, group, List.of(Topics.FORGET_REQUESTS));
     ServerEnvironment.S3 s3 = ServerEnvironment.s3();
     S3Settings s3Settings =
         new S3Settings(
