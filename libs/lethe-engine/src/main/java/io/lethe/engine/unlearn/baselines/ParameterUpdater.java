@@ -33,6 +33,12 @@ final class ParameterUpdater implements AutoCloseable {
     for (NDArray a : model.manager().getManagedArrays()) {
       before.add(a.getUid());
     }
+    // As DJL's Trainer does: parameters loaded from bytes do not yet record gradients.
+    for (Parameter p : model.block().getParameters().values()) {
+      if (p.requiresGradient()) {
+        p.getArray().setRequiresGradient(true);
+      }
+    }
   }
 
   ParameterUpdater(Classifier model, TrainingSettings settings) {
