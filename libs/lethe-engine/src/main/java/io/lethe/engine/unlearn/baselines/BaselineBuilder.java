@@ -3,8 +3,8 @@ package io.lethe.engine.unlearn.baselines;
 import java.util.Objects;
 
 /**
- * The setters every baseline config builder shares. Values are checked when the config is built,
- * so a bad value fails with the setting named, wherever it came from.
+ * The setters every baseline config builder shares. Values are checked when the config is built, so
+ * a bad value fails with the setting named, wherever it came from.
  *
  * @param <B> the concrete builder, returned by every setter
  */

@@ -8,9 +8,9 @@ import io.lethe.engine.unlearn.UnlearningOutcome;
 import java.util.Map;
 
 /**
- * CF-k (catastrophic forgetting of the last k blocks; Goel et al., 2022): fine-tune only the
- * last k blocks, counted from the head, on the retain set; the rest is frozen and runs in eval
- * mode. Reads the retain set {@code epochs} times, the forget set never.
+ * CF-k (catastrophic forgetting of the last k blocks; Goel et al., 2022): fine-tune only the last k
+ * blocks, counted from the head, on the retain set; the rest is frozen and runs in eval mode. Reads
+ * the retain set {@code epochs} times, the forget set never.
  */
 public final class CfK implements UnlearningMethod {
   public static final String NAME = "cf-k";

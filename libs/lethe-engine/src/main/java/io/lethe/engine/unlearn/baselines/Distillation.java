@@ -10,9 +10,9 @@ import io.lethe.engine.tensor.Scalars;
  *
  * <p>Single-label: over the softmax of the logits divided by a temperature T, multiplied by T² so
  * that gradients keep their size as T changes (Hinton et al.; SCRUB's {@code DistillKL}).
- * Multi-label: the mean over attributes of the KL between the teacher's and the student's
- * Bernoulli distributions (sigmoid of the logits / T), times T². Only array operands are used, so
- * the gradients are exact inside a collector (see {@link Scalars}).
+ * Multi-label: the mean over attributes of the KL between the teacher's and the student's Bernoulli
+ * distributions (sigmoid of the logits / T), times T². Only array operands are used, so the
+ * gradients are exact inside a collector (see {@link Scalars}).
  */
 final class Distillation {
   private final LabelSchema labels;

@@ -8,11 +8,10 @@ import io.lethe.engine.unlearn.UnlearningOutcome;
 import java.util.Map;
 
 /**
- * EU-k (exact unlearning of the last k blocks; Goel et al., 2022): re-initialise the last k
- * blocks, counted from the head, and train them from scratch on the retain set; the rest is frozen
- * and runs in eval mode. Nothing of the forget set can survive in the re-initialised blocks; what
- * the frozen prefix memorised stays. Reads the retain set {@code epochs} times, the forget set
- * never.
+ * EU-k (exact unlearning of the last k blocks; Goel et al., 2022): re-initialise the last k blocks,
+ * counted from the head, and train them from scratch on the retain set; the rest is frozen and runs
+ * in eval mode. Nothing of the forget set can survive in the re-initialised blocks; what the frozen
+ * prefix memorised stays. Reads the retain set {@code epochs} times, the forget set never.
  */
 public final class EuK implements UnlearningMethod {
   public static final String NAME = "eu-k";

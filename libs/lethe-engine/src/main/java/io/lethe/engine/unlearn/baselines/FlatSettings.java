@@ -56,8 +56,8 @@ public final class FlatSettings {
   }
 
   /**
-   * Builds the config with {@code build}, naming the method in a validation error, then checks
-   * that every key given was one the method knows.
+   * Builds the config with {@code build}, naming the method in a validation error, then checks that
+   * every key given was one the method knows.
    */
   <T> T build(java.util.function.Supplier<T> build) {
     T result;

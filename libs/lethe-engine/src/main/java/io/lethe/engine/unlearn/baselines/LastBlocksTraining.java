@@ -56,8 +56,8 @@ final class LastBlocksTraining {
   }
 
   /**
-   * Gives the parameters in {@code ids} the values a freshly initialised model of the same spec
-   * and {@code seed} has (He-normal weights, zero biases, unit BatchNorm scale, fresh running
+   * Gives the parameters in {@code ids} the values a freshly initialised model of the same spec and
+   * {@code seed} has (He-normal weights, zero biases, unit BatchNorm scale, fresh running
    * statistics): the engine's own initialisation, so EU-k's blocks start as training would.
    */
   private static void reinitialise(Classifier model, Set<String> ids, int seed) {

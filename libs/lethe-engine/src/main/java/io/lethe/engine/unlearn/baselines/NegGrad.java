@@ -55,8 +55,7 @@ public final class NegGrad implements UnlearningMethod {
     TaskLoss loss = TaskLoss.of(model.labels());
     ParameterStore parameters = new ParameterStore(model.manager(), false);
     BatchCursor forget = new BatchCursor(data.forget(), t.seed() * 7919L + 1);
-    RunAccount account =
-        new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs());
+    RunAccount account = new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs());
     try (ParameterUpdater updater = new ParameterUpdater(model, t)) {
       for (int epoch = 0; epoch < t.epochs(); epoch++) {
         int[] order = Indices.shuffled(driver, t.seed() * 1_000_003L + epoch);
