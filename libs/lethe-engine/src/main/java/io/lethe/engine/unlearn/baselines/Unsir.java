@@ -107,8 +107,7 @@ public final class Unsir implements UnlearningMethod {
    * Noise images for {@code labels} that maximise CE(model(noise), labels) − w·mean‖noise‖², shaped
    * by Adam with the model frozen; owned by {@code batch}.
    */
-  private NDArray errorMaximisingNoise(
-      Classifier model, NDManager batch, NDArray labels, Random random) {
+  NDArray errorMaximisingNoise(Classifier model, NDManager batch, NDArray labels, Random random) {
     int n = (int) labels.getShape().get(0);
     var shape = Models.inputShape(model.spec(), n);
     float[] init = new float[(int) shape.size()];
