@@ -22,6 +22,9 @@ public record Problem(
   public static final String CONTRACT_VIOLATION_TYPE =
       "https://lethe.dev/problems/contract-violation";
 
+  /** Problem type of a valid body that cannot be acted on (e.g. subjects no model knows). */
+  public static final String UNPROCESSABLE_TYPE = "https://lethe.dev/problems/unprocessable";
+
   /** Most violations listed in one problem (the schema's bound). */
   public static final int MAX_VIOLATIONS = 100;
 
@@ -40,6 +43,23 @@ public record Problem(
         title,
         400,
         violation.reason(8000),
+        instance,
+        List.copyOf(listed),
+        null,
+        null);
+  }
+
+  /** A 422 for a body that keeps its contract but cannot be acted on; lists the reasons. */
+  public static Problem unprocessable(ContractViolation why, String instance) {
+    List<Violation> listed = why.violations();
+    if (listed.size() > MAX_VIOLATIONS) {
+      listed = listed.subList(0, MAX_VIOLATIONS);
+    }
+    return new Problem(
+        UNPROCESSABLE_TYPE,
+        "Request cannot be processed",
+        422,
+        why.reason(8000),
         instance,
         List.copyOf(listed),
         null,

@@ -10,6 +10,7 @@ import io.lethe.api.MessageCodec;
 import io.lethe.api.Method;
 import io.lethe.api.Problem;
 import io.lethe.api.Topics;
+import io.lethe.api.Violation;
 import io.lethe.intake.Coalescer.Batch;
 import io.lethe.intake.ModelCatalog.Affected;
 import io.lethe.intake.ModelCatalog.Resolution;
@@ -17,6 +18,7 @@ import io.lethe.service.Component;
 import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.Delivery;
+import io.lethe.service.kafka.UnprocessableRecord;
 import io.lethe.service.metrics.HttpEndpoint;
 import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Future;
@@ -82,7 +84,8 @@ public final class IntakeService implements Component {
       boolean duplicate,
       List<String> requestIds,
       List<String> modelIds,
-      List<String> unknownSubjectIds) {}
+      List<String> unknownSubjectIds,
+      List<String> alreadyForgottenSubjectIds) {}
 
   /** The body of {@code GET /v1/requests/{id}}. */
   public record RequestStatus(
@@ -255,7 +258,8 @@ public final class IntakeService implements Component {
               true,
               original.requestIds(),
               original.modelIds(),
-              original.unknownSubjectIds()),
+              original.unknownSubjectIds(),
+              original.alreadyForgottenSubjectIds()),
           before.get().emitted());
     }
     String correlationId =
@@ -263,6 +267,21 @@ public final class IntakeService implements Component {
             .or(() -> headerCorrelation.filter(c -> ID.matcher(c).matches()))
             .orElseGet(() -> UUID.randomUUID().toString());
     Resolution resolution = catalog.resolve(event.subjectIds(), event.modelIds());
+    if (resolution.nothingKnown()) {
+      // Most likely a wrong id (or the wrong upstream): say so rather than accept and do nothing.
+      meters.unknownSubjects(source).increment(resolution.unknownSubjectIds().size());
+      throw new UnprocessableRecord(
+          Contract.DELETION_EVENT,
+          List.of(
+              new Violation(
+                  "$.subjectIds",
+                  "no model"
+                      + (event.modelIds() == null ? "" : " among " + event.modelIds())
+                      + " was trained on "
+                      + (resolution.unknownSubjectIds().size() == 1 ? "subject " : "subjects ")
+                      + String.join(", ", resolution.unknownSubjectIds())
+                      + ", and none of them was forgotten earlier: nothing to forget")));
+    }
     if (!resolution.unknownSubjectIds().isEmpty()) {
       meters.unknownSubjects(source).increment(resolution.unknownSubjectIds().size());
       LOG.info(
@@ -293,7 +312,8 @@ public final class IntakeService implements Component {
             false,
             List.copyOf(requestIds),
             List.copyOf(modelIds),
-            resolution.unknownSubjectIds());
+            resolution.unknownSubjectIds(),
+            resolution.forgottenSubjectIds());
     Future<Void> emitted = Future.all(emissions).mapEmpty();
     seen.put(event.idempotencyKey(), new Seen(accepted, emitted));
     // A key whose request was not sent is forgotten, so the retry (redelivery, client) is accepted.
@@ -312,11 +332,18 @@ public final class IntakeService implements Component {
       problem(ctx, Problem.badRequest(violation, ctx.request().path()));
       return;
     }
-    Intake intake =
-        accept(
-            event,
-            IntakeMetrics.HTTP,
-            Optional.ofNullable(ctx.request().getHeader(Headers.CORRELATION_ID)));
+    Intake intake;
+    try {
+      intake =
+          accept(
+              event,
+              IntakeMetrics.HTTP,
+              Optional.ofNullable(ctx.request().getHeader(Headers.CORRELATION_ID)));
+    } catch (UnprocessableRecord unprocessable) {
+      meters.rejected(IntakeMetrics.HTTP).increment();
+      problem(ctx, Problem.unprocessable(unprocessable.violation(), ctx.request().path()));
+      return;
+    }
     Accepted accepted = intake.accepted();
     respond(ctx, accepted.duplicate() ? 200 : 202, "application/json", accepted);
   }

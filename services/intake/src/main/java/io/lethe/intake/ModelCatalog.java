@@ -39,12 +39,27 @@ public interface ModelCatalog {
 
   /**
    * @param affected one entry per affected model, ordered by model id
-   * @param unknownSubjectIds subjects of the event that no considered model was trained on, sorted
+   * @param unknownSubjectIds subjects of the event that no considered model was trained on and that
+   *     no considered model's dataset has tombstoned, sorted
+   * @param forgottenSubjectIds subjects that no considered model still resolves because they are
+   *     already tombstoned in its dataset (forgotten earlier), sorted
    */
-  record Resolution(List<Affected> affected, List<String> unknownSubjectIds) {
+  record Resolution(
+      List<Affected> affected, List<String> unknownSubjectIds, List<String> forgottenSubjectIds) {
     public Resolution {
       affected = List.copyOf(affected);
       unknownSubjectIds = List.copyOf(unknownSubjectIds);
+      forgottenSubjectIds = List.copyOf(forgottenSubjectIds);
+    }
+
+    /** A resolution by a catalog that keeps no record of forgotten subjects. */
+    public Resolution(List<Affected> affected, List<String> unknownSubjectIds) {
+      this(affected, unknownSubjectIds, List.of());
+    }
+
+    /** Nothing to do and nothing already done: every subject is unknown to every model. */
+    public boolean nothingKnown() {
+      return affected.isEmpty() && forgottenSubjectIds.isEmpty();
     }
   }
 }

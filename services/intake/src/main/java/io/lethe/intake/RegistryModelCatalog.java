@@ -48,13 +48,15 @@ public final class RegistryModelCatalog implements ModelCatalog, Component {
   private final ModelStore models;
   private final DatasetStore datasets;
   private final Duration refresh;
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
   private WorkerExecutor pool;
   private long timer = -1;
 
   /** The models and their subjects at one refresh. */
   private record Snapshot(
-      Map<String, ModelTarget> models, Map<String, Map<String, List<String>>> subjectsByDataset) {}
+      Map<String, ModelTarget> models,
+      Map<String, Map<String, List<String>>> subjectsByDataset,
+      Map<String, Set<String>> tombstonedByDataset) {}
 
   public RegistryModelCatalog(
       Vertx vertx, ModelStore models, DatasetStore datasets, Duration refresh) {
@@ -109,6 +111,7 @@ public final class RegistryModelCatalog implements ModelCatalog, Component {
   private Snapshot read() {
     Map<String, ModelTarget> targets = new TreeMap<>();
     Map<String, Map<String, List<String>>> subjects = new HashMap<>();
+    Map<String, Set<String>> tombstoned = new HashMap<>();
     List<String> unlinked = new ArrayList<>();
     for (String modelId : models.models()) {
       Optional<Integer> base = baseVersion(modelId);
@@ -122,13 +125,18 @@ public final class RegistryModelCatalog implements ModelCatalog, Component {
       }
       targets.put(
           modelId, new ModelTarget(modelId, m.version(), m.datasetId(), m.datasetVersion()));
-      subjects.computeIfAbsent(
-          m.datasetId(), id -> datasets.subjectSamples(id, datasets.latest(id)));
+      if (!subjects.containsKey(m.datasetId())) {
+        int latest = datasets.latest(m.datasetId());
+        subjects.put(m.datasetId(), datasets.subjectSamples(m.datasetId(), latest));
+        tombstoned.put(
+            m.datasetId(), Set.copyOf(datasets.tombstonedSubjects(m.datasetId(), latest)));
+      }
     }
     if (!unlinked.isEmpty()) {
       LOG.warn("models without a registry dataset, not resolvable: {}", unlinked);
     }
-    return new Snapshot(Collections.unmodifiableMap(targets), Map.copyOf(subjects));
+    return new Snapshot(
+        Collections.unmodifiableMap(targets), Map.copyOf(subjects), Map.copyOf(tombstoned));
   }
 
   private Optional<Integer> baseVersion(String modelId) {
@@ -144,10 +152,17 @@ public final class RegistryModelCatalog implements ModelCatalog, Component {
   public Resolution resolve(Collection<String> subjectIds, Collection<String> modelIds) {
     Snapshot s = snapshot;
     Set<String> known = new HashSet<>();
+    Set<String> forgotten = new TreeSet<>();
     List<Affected> affected = new ArrayList<>();
     for (ModelTarget model : s.models().values()) {
       if (modelIds != null && !modelIds.contains(model.modelId())) {
         continue;
+      }
+      Set<String> tombstones = s.tombstonedByDataset().get(model.datasetId());
+      for (String subject : subjectIds) {
+        if (tombstones.contains(subject)) {
+          forgotten.add(subject);
+        }
       }
       Map<String, List<String>> samples = s.subjectsByDataset().get(model.datasetId());
       SortedMap<String, List<String>> hit = new TreeMap<>();
@@ -164,6 +179,8 @@ public final class RegistryModelCatalog implements ModelCatalog, Component {
     }
     TreeSet<String> unknown = new TreeSet<>(subjectIds);
     unknown.removeAll(known);
-    return new Resolution(affected, List.copyOf(unknown));
+    forgotten.removeAll(known);
+    unknown.removeAll(forgotten);
+    return new Resolution(affected, List.copyOf(unknown), List.copyOf(forgotten));
   }
 }

@@ -191,6 +191,21 @@ class IntakeIT {
   }
 
   @Test
+  void aPostNamingOnlySubjectsNoModelKnowsIsA422ProblemAndRemembersNothing() throws Exception {
+    HttpResponse<String> response = post(event("evt-ghost", "key-ghost", "\"ghost-9\"", "c-g"));
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");
+    JsonNode problem = json.readTree(response.body());
+    assertThat(problem.path("type").asText()).isEqualTo("https://lethe.dev/problems/unprocessable");
+    assertThat(problem.path("violations").get(0).path("path").asText()).isEqualTo("$.subjectIds");
+    assertThat(problem.path("detail").asText()).contains("ghost-9");
+    // Not recorded as seen: once the subject is known, the same event is accepted.
+    assertThat(post(event("evt-ghost", "key-ghost", "\"ghost-9\"", "c-g")).statusCode())
+        .isEqualTo(422);
+  }
+
+  @Test
   void aBadKafkaRecordIsDeadLetteredWhileAGoodOneBecomesARequest() throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
       producer
@@ -201,11 +216,27 @@ class IntakeIT {
               new ProducerRecord<>(
                   IN, bytes("key-k1"), bytes(event("evt-k1", "key-k1", "\"k-1\"", "corr-k"))))
           .get(30, TimeUnit.SECONDS);
+      producer
+          .send(
+              new ProducerRecord<>(
+                  IN,
+                  bytes("key-k2"),
+                  bytes(event("evt-k2", "key-k2", "\"nobody\", \"no-one\"", "corr-k2"))))
+          .get(30, TimeUnit.SECONDS);
     }
 
     List<ConsumerRecord<byte[], byte[]>> dead =
-        read(DLQ, rs -> !rs.isEmpty(), Duration.ofSeconds(30));
-    assertThat(dead).hasSize(1);
+        read(DLQ, rs -> rs.size() >= 2, Duration.ofSeconds(30));
+    assertThat(dead).hasSize(2);
+    // Valid, but naming only subjects no model was trained on: dead-lettered, not silently dropped.
+    assertThat(new String(dead.get(1).key(), StandardCharsets.UTF_8)).isEqualTo("key-k2");
+    assertThat(
+            new String(
+                dead.get(1).headers().lastHeader(Headers.DLQ_REASON).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "deletion-event.v1: 1 violation: $.subjectIds: no model was trained on subjects"
+                + " no-one, nobody, and none of them was forgotten earlier: nothing to forget");
     assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("k-bad");
     String reason =
         new String(
@@ -227,14 +258,16 @@ class IntakeIT {
     assertThat(status.path("modelId").asText()).isEqualTo("voices");
 
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (committed() < 2 && System.nanoTime() < deadline) {
+    while (committed() < 3 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertThat(committed()).isEqualTo(2);
-    // The dead letter is counted as received and rejected, and by reason.
+    assertThat(committed()).isEqualTo(3);
+    // The dead letters are counted as received and rejected, and by reason.
     assertThat(get("/metrics").body())
-        .contains("lethe_intake_requests_rejected_total{source=\"kafka\"} 1.0")
+        .contains("lethe_intake_requests_rejected_total{source=\"kafka\"} 2.0")
         .contains("lethe_intake_dead_letters_total{reason=\"schema\",topic=\"" + IN + "\"} 1.0")
+        .contains(
+            "lethe_intake_dead_letters_total{reason=\"unprocessable\",topic=\"" + IN + "\"} 1.0")
         .contains("lethe_intake_consumer_lag_records{topic=\"" + IN + "\"}");
   }
 

@@ -135,7 +135,8 @@ class RegistryModelCatalogIT {
     Resolution r = catalog.resolve(List.of("s-1", "s-3", "ghost"), null);
 
     assertThat(catalog.modelIds()).containsExactly("faces"); // legacy names no dataset
-    assertThat(r.unknownSubjectIds()).containsExactly("ghost", "s-3"); // s-3 is tombstoned
+    assertThat(r.unknownSubjectIds()).containsExactly("ghost");
+    assertThat(r.forgottenSubjectIds()).containsExactly("s-3"); // tombstoned: forgotten earlier
     assertThat(r.affected()).hasSize(1);
     ModelCatalog.Affected faces = r.affected().get(0);
     assertThat(faces.model())
@@ -146,7 +147,7 @@ class RegistryModelCatalogIT {
     models.promote("faces", "production", 2);
     datasets.tombstone("faces-data", List.of("s-1"));
     waitFor(
-        () -> catalog.resolve(List.of("s-1"), null).unknownSubjectIds().contains("s-1"),
+        () -> catalog.resolve(List.of("s-1"), null).forgottenSubjectIds().contains("s-1"),
         "the refresh to see the new tombstone");
     assertThat(catalog.resolve(List.of("s-2"), null).affected().get(0).model().baseVersion())
         .isEqualTo(2);

@@ -12,6 +12,7 @@ import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.StoreUnavailableException;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.kafka.ContractConsumer;
@@ -53,6 +54,8 @@ public final class Worker implements Component {
 
   /** The worker pool DLFD and retraining run on. */
   public static final String POOL = "lethe-unlearning";
+
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final KafkaSettings kafka;
@@ -116,7 +119,9 @@ public final class Worker implements Component {
                           Topics.FORGET_REQUESTS,
                           ForgetRequest.class,
                           this::handle)
-                      .optMetrics(metrics.metrics());
+                      .optMetrics(metrics.metrics())
+                      // An S3 outage is waited out, not hammered.
+                      .optRetryDelay(RETRY_DELAY);
               return consumer.start();
             })
         .onSuccess(
@@ -175,6 +180,16 @@ public final class Worker implements Component {
                 false)
             .recover(
                 failure -> {
+                  if (isTransient(failure)) {
+                    // S3 is down or overloaded: no result, the consumer redelivers the request
+                    // after its retry delay and alreadyDone() keeps the retry idempotent.
+                    metrics.retried.increment();
+                    LOG.warn(
+                        "job {} hit a transient failure, will be retried: {}",
+                        request.requestId(),
+                        failure.toString());
+                    return Future.failedFuture(failure);
+                  }
                   LOG.warn("job {} failed: {}", request.requestId(), failure.toString(), failure);
                   return Future.succeededFuture(
                       failed(request, failure, correlationId, seconds(startNanos)));
@@ -263,6 +278,16 @@ public final class Worker implements Component {
         seconds,
         error,
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /** Whether {@code failure} (or a cause) is an outage worth waiting out rather than a verdict. */
+  static boolean isTransient(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StoreUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static double seconds(long startNanos) {

@@ -11,11 +11,11 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded and failed; job duration as
- * a histogram (so dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes
- * and upload times of the versions it stores; and, while a job runs, its forgetting score as a
- * gauge tagged with the request id, removed when the job ends so finished jobs do not linger as
- * stale series.
+ * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded, failed and retried (a
+ * transient S3 failure: no result, the request is redelivered); job duration as a histogram (so
+ * dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes and upload times
+ * of the versions it stores; and, while a job runs, its forgetting score as a gauge tagged with the
+ * request id, removed when the job ends so finished jobs do not linger as stale series.
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";
@@ -24,6 +24,7 @@ final class WorkerMetrics {
   final Counter started;
   final Counter succeeded;
   final Counter failed;
+  final Counter retried;
   final Counter dlfdBatches;
   private final Timer succeededDuration;
   private final Timer failedDuration;
@@ -38,6 +39,7 @@ final class WorkerMetrics {
     started = metrics.counter("jobs_started");
     succeeded = metrics.counter("jobs_succeeded");
     failed = metrics.counter("jobs_failed");
+    retried = metrics.counter("jobs_retried");
     dlfdBatches = metrics.counter("dlfd_batches");
     succeededDuration = durationTimer("succeeded");
     failedDuration = durationTimer("failed");

@@ -62,6 +62,11 @@ public final class Classifier implements AutoCloseable {
           "the parameters do not fit a " + spec.architecture().cliName() + " model of this shape",
           e);
     }
+    // DJL's load replaces every parameter's array with a fresh one that has no gradient attached
+    // (initialisation attaches it, loading does not), and a Trainer does not attach it either: an
+    // optimiser step on a loaded model would fail with "element 0 of tensors does not require
+    // grad" unless something (e.g. DLFD's freeze/unfreeze) happened to re-attach it first.
+    c.block.freezeParameters(false, p -> p.requiresGradient());
     return c;
   }
 

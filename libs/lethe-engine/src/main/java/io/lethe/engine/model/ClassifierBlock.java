@@ -110,9 +110,10 @@ public final class ClassifierBlock extends AbstractBlock {
 
   /**
    * {@code (x - mean) / std} per channel, with the constants created in x's manager so they live as
-   * long as the graph that may read them during backward.
+   * long as the graph that may read them during backward. Public for forwards that run the feature
+   * chain piece by piece (baselines that freeze a prefix of the network).
    */
-  NDArray normalize(NDArray x) {
+  public NDArray normalize(NDArray x) {
     int c = normalization.channels();
     if (x.getShape().dimension() != 4 || x.getShape().get(1) != c) {
       throw new IllegalArgumentException(

@@ -11,6 +11,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One S3 bucket, reduced to the few operations the stores need, with MinIO's checked exceptions
@@ -27,6 +29,10 @@ import java.util.Optional;
 final class Bucket {
   private static final String NO_SUCH_KEY = "NoSuchKey";
   private static final String PRECONDITION_FAILED = "PreconditionFailed";
+
+  /** S3 error codes that mean "try again later" even without a 5xx status. */
+  private static final Set<String> TRANSIENT_CODES =
+      Set.of("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout");
 
   private final MinioClient client;
   private final String name;
@@ -100,7 +106,7 @@ final class Bucket {
     } catch (MinioException e) {
       throw failure("get", key, e);
     } catch (IOException e) {
-      throw new StoreException("could not read s3://" + name + "/" + key + ": " + e, e);
+      throw new StoreUnavailableException("could not read s3://" + name + "/" + key + ": " + e, e);
     }
   }
 
@@ -143,12 +149,35 @@ final class Bucket {
     return b.build();
   }
 
-  private StoreException failure(String action, String key, MinioException e) {
+  StoreException failure(String action, String key, MinioException e) {
     String detail =
         e instanceof ErrorResponseException r
             ? r.errorResponse().code() + ": " + r.errorResponse().message()
             : e.toString();
-    return new StoreException(
-        "could not " + action + " s3://" + name + "/" + key + " (" + detail + ")", e);
+    String message = "could not " + action + " s3://" + name + "/" + key + " (" + detail + ")";
+    return isTransient(e)
+        ? new StoreUnavailableException(message, e)
+        : new StoreException(message, e);
+  }
+
+  /**
+   * Whether retrying may help: the network failed (the SDK wraps the {@code IOException}), or S3
+   * answered 5xx or asked us to slow down. Client errors (403, 404, a bad request) are permanent.
+   */
+  static boolean isTransient(MinioException e) {
+    if (e instanceof ErrorResponseException r) {
+      String code = r.errorResponse() == null ? "" : r.errorResponse().code();
+      int status = r.response() == null ? 0 : r.response().code();
+      return status >= 500 || TRANSIENT_CODES.contains(code);
+    }
+    if (e instanceof ServerException server) {
+      return server.statusCode() >= 500;
+    }
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  *       succeeds. If the future fails, the partition is rewound to that record and retried after
  *       {@link #optRetryDelay(Duration) a delay}: handlers must be idempotent (the worker checks
  *       the registry before unlearning twice).
+ *   <li>A valid record its handler can never process (the handler fails with {@link
+ *       UnprocessableRecord}) is dead-lettered like a contract breach, with reason {@code
+ *       unprocessable}, and committed: retrying it would block the partition for nothing.
  * </ul>
  *
  * <p><b>Long handlers and the group.</b> Kafka evicts a member that does not call {@code poll()}
@@ -370,7 +373,32 @@ public final class ContractConsumer<T extends Record> implements Component {
             r.partition(),
             r.offset(),
             r.timestamp());
-    return Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
+    Future<Void> handled;
+    try {
+      handled = Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
+    } catch (UnprocessableRecord e) {
+      handled = Future.failedFuture(e);
+    }
+    return handled.recover(
+        failure -> {
+          if (!(failure instanceof UnprocessableRecord unprocessable)) {
+            return Future.failedFuture(failure);
+          }
+          ContractViolation violation = unprocessable.violation();
+          LOG.warn(
+              "{}-{}@{} unprocessable, sent to {}: {}",
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              deadLetterTopic,
+              violation.reason(ContractProducer.MAX_REASON_CHARS));
+          return deadLetters
+              .sendDeadLetter(r, deadLetterTopic, violation)
+              .onSuccess(
+                  md ->
+                      tellDeadLetterListeners(r.topic(), DeadLetterReason.UNPROCESSABLE, violation))
+              .mapEmpty();
+        });
   }
 
   private void tellDeadLetterListeners(

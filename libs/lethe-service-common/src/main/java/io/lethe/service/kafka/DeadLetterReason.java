@@ -17,7 +17,9 @@ public enum DeadLetterReason {
   /** Bytes that do not parse as JSON. */
   NOT_JSON,
   /** Valid JSON that breaks the record's JSON Schema. */
-  SCHEMA;
+  SCHEMA,
+  /** A valid record its handler can never process ({@link UnprocessableRecord}). */
+  UNPROCESSABLE;
 
   /** The tag value: lower-case, e.g. {@code not_json}. */
   public String tag() {

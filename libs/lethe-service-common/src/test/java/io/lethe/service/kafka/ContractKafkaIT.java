@@ -181,6 +181,46 @@ class ContractKafkaIT {
   }
 
   @Test
+  void aRecordItsHandlerCannotProcessIsDeadLetteredWithTheHandlersReasonAndNotRetried()
+      throws Exception {
+    await(producer.send(topic, Contract.DELETION_EVENT, "k-1", event("evt-1"), "c-1"));
+    await(producer.send(topic, Contract.DELETION_EVENT, "k-2", event("evt-ghost"), "c-2"));
+    await(producer.send(topic, Contract.DELETION_EVENT, "k-3", event("evt-3"), "c-3"));
+
+    Metrics metrics = new Metrics("intake");
+    List<String> handled = new CopyOnWriteArrayList<>();
+    ContractConsumer<DeletionEvent> consumer =
+        consumer(
+                d -> {
+                  handled.add(d.value().eventId());
+                  if (d.value().eventId().equals("evt-ghost")) {
+                    return Future.failedFuture(
+                        new UnprocessableRecord(
+                            Contract.DELETION_EVENT,
+                            List.of(
+                                new io.lethe.api.Violation(
+                                    "$.subjectIds", "no model was trained on subject-17"))));
+                  }
+                  return Future.succeededFuture();
+                })
+            .optMetrics(metrics);
+    await(consumer.start());
+    waitFor(() -> committed(topic) == 3);
+    await(consumer.stop());
+
+    // Handled once each: the unprocessable record is not retried, and does not block evt-3.
+    assertThat(handled).containsExactly("evt-1", "evt-ghost", "evt-3");
+    ConsumerRecord<byte[], byte[]> dead = readAll(deadLetters, 1).get(0);
+    assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("k-2");
+    assertThat(header(dead, Headers.DLQ_REASON))
+        .isEqualTo(
+            "deletion-event.v1: 1 violation: $.subjectIds: no model was trained on subject-17");
+    assertThat(header(dead, Headers.DLQ_SOURCE_TOPIC)).isEqualTo(topic);
+    assertThat(header(dead, Headers.CORRELATION_ID)).isEqualTo("c-2");
+    assertThat(deadLetterCount(metrics, "unprocessable")).isEqualTo(1.0);
+  }
+
+  @Test
   void consumerLagCountsRecordsNotYetCommittedAndFallsToZeroOnceHandled() throws Exception {
     for (int i = 0; i < 3; i++) {
       await(producer.send(topic, Contract.DELETION_EVENT, "k-" + i, event("evt-" + i), "c-" + i));

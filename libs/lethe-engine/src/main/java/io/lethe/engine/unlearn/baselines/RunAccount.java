@@ -1,0 +1,60 @@
+package io.lethe.engine.unlearn.baselines;
+
+import io.lethe.engine.progress.ProgressEvent;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.engine.unlearn.UnlearningOutcome;
+
+/**
+ * What a baseline run has done so far: wall time, optimiser steps and samples read from the retain
+ * and forget sets, reported to the progress listener step by step and turned into the {@link
+ * UnlearningOutcome} at the end. Baselines do not estimate the forgetting score while they run, so
+ * the outcome's scores are NaN.
+ */
+final class RunAccount {
+  private final String method;
+  private final UnlearningData data;
+  private final ProgressListener progress;
+  private final long totalSteps;
+  private final long start = System.nanoTime();
+  private long steps;
+  private long retainSamples;
+  private long forgetSamples;
+
+  RunAccount(String method, UnlearningData data, ProgressListener progress, long totalSteps) {
+    this.method = method;
+    this.data = data;
+    this.progress = progress;
+    this.totalSteps = totalSteps;
+    progress.stageStarted(method, totalSteps);
+  }
+
+  /** Counts samples read without a step of their own (e.g. forwards of a frozen teacher). */
+  void read(int retain, int forget) {
+    retainSamples += retain;
+    forgetSamples += forget;
+  }
+
+  /** One optimiser step that read {@code retain} retain and {@code forget} forget samples. */
+  void stepped(double loss, int retain, int forget) {
+    steps++;
+    read(retain, forget);
+    progress.stepCompleted(ProgressEvent.of(method, steps, totalSteps, loss));
+  }
+
+  void finished() {
+    progress.stageFinished(method);
+  }
+
+  UnlearningOutcome outcome() {
+    return new UnlearningOutcome(
+        method,
+        (System.nanoTime() - start) / 1e9,
+        steps,
+        (double) retainSamples / data.retain().length,
+        (double) forgetSamples / data.forget().length,
+        0,
+        Double.NaN,
+        Double.NaN);
+  }
+}

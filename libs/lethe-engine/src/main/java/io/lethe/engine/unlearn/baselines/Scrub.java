@@ -1,0 +1,104 @@
+package io.lethe.engine.unlearn.baselines;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.lethe.engine.data.Indices;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.tensor.Scalars;
+import io.lethe.engine.training.ImageBatches;
+import io.lethe.engine.training.TaskLoss;
+import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.engine.unlearn.UnlearningMethod;
+import io.lethe.engine.unlearn.UnlearningOutcome;
+import java.util.Map;
+
+/**
+ * SCRUB (Kurmanji et al., "Towards Unbounded Machine Unlearning", NeurIPS 2023). The model is a
+ * student of a frozen copy of itself (the teacher): each epoch first, while epoch &lt; maxSteps,
+ * runs a "max" pass over the forget set minimising −KL(teacher ‖ student) (the student moves away
+ * from the original on the forget samples), then a "min" pass over the retain set minimising γ·CE +
+ * α·KL(teacher ‖ student) (it stays the original elsewhere). One optimiser serves both. The teacher
+ * runs in eval mode outside the gradient collector; the student in training mode.
+ */
+public final class Scrub implements UnlearningMethod {
+  public static final String NAME = "scrub";
+
+  private final ScrubConfig config;
+
+  public Scrub(ScrubConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Map<String, Object> hyperparameters() {
+    return config.describe();
+  }
+
+  @Override
+  public UnlearningOutcome unlearn(
+      Classifier model, UnlearningData data, ProgressListener progress) {
+    TrainingSettings t = config.training();
+    int retainBatch = Math.min(t.batchSize(), data.retain().length);
+    int retainBatches = data.retain().length / retainBatch;
+    int forgetBatch = Math.min(config.forgetBatchSize(), data.forget().length);
+    int forgetBatches = data.forget().length / forgetBatch;
+    int maxEpochs = Math.min(config.maxSteps(), t.epochs());
+    long total = (long) retainBatches * t.epochs() + (long) forgetBatches * maxEpochs;
+    ImageBatches batches = new ImageBatches(data.dataset());
+    TaskLoss loss = TaskLoss.of(model.labels());
+    Distillation kl = new Distillation(model.labels(), config.temperature());
+    ParameterStore parameters = new ParameterStore(model.manager(), false);
+    RunAccount account = new RunAccount(NAME, data, progress, total);
+    try (Classifier teacher = model.copy();
+        ParameterUpdater updater = new ParameterUpdater(model, t)) {
+      teacher.freezeTrainableParameters(true);
+      for (int epoch = 0; epoch < t.epochs(); epoch++) {
+        if (epoch < maxEpochs) {
+          int[] order = Indices.shuffled(data.forget(), t.seed() * 7919L + epoch);
+          for (int b = 0; b < forgetBatches; b++) {
+            int from = b * forgetBatch;
+            double value;
+            try (NDManager batch = updater.newBatchManager()) {
+              NDArray x = batches.images(batch, order, from, from + forgetBatch);
+              NDArray target = teacher.predict(x).get(0);
+              value =
+                  updater.minimise(
+                      () -> kl.mean(model.forward(parameters, x, true).get(0), target).neg());
+            }
+            account.stepped(value, 0, forgetBatch);
+          }
+        }
+        int[] order = Indices.shuffled(data.retain(), t.seed() * 1_000_003L + epoch);
+        for (int b = 0; b < retainBatches; b++) {
+          int from = b * retainBatch;
+          double value;
+          try (NDManager batch = updater.newBatchManager()) {
+            NDArray x = batches.images(batch, order, from, from + retainBatch);
+            NDArray y = batches.labels(batch, order, from, from + retainBatch);
+            NDArray target = teacher.predict(x).get(0);
+            value =
+                updater.minimise(
+                    () -> {
+                      NDArray logits = model.forward(parameters, x, true).get(0);
+                      NDArray ce = loss.mean(logits, y);
+                      NDArray distance = kl.mean(logits, target);
+                      return ce.mul(Scalars.like(ce, config.gamma()))
+                          .add(distance.mul(Scalars.like(distance, config.alpha())));
+                    });
+          }
+          account.stepped(value, retainBatch, 0);
+        }
+      }
+    } finally {
+      account.finished();
+    }
+    return account.outcome();
+  }
+}

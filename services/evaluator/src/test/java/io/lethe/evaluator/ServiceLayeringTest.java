@@ -1,0 +1,21 @@
+package io.lethe.evaluator;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Services know nothing of tensors: they use the engine's API, never DJL itself. */
+class ServiceLayeringTest {
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.lethe.evaluator");
+
+  @Test
+  void usesNoDjlDirectly() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("ai.djl..").check(MAIN);
+  }
+}
