@@ -563,10 +563,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
             .eventually(() -> worker == null ? Future.succeededFuture() : worker.stop())
             .eventually(() -> evaluator == null ? Future.succeededFuture() : evaluator.stop())
             .eventually(
-                () -> registryService == null ? Future.succeededFuture() : registryService.stop())
-            .eventually(() -> vertx.close());
+                () -> registryService == null ? Future.succeededFuture() : registryService.stop());
     try {
       stopped.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.printf("shutdown: %s%n", e);
+    }
+    // Closed from this thread, not chained above: a chained future completes on an event loop
+    // context, and once Vert.x has closed that loop the completion is rejected and never arrives.
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.printf("shutdown: %s%n", e);
     } finally {
