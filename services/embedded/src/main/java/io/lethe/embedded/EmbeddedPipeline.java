@@ -160,7 +160,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   /**
    * @param servers the Kafka and S3 servers to use
    * @param source the dataset the original is trained on (and the services reload)
-   * @param workDir scratch space: the original's checkpoint
+   * @param workDir scratch space: a trained original goes to {@code run-<run id>/original}
    */
   public static Builder builder(ServerConnections servers, DatasetSource source, Path workDir) {
     return new Builder(servers, source, workDir);
@@ -231,13 +231,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
       }
       log.printf("original: loaded %s%n", original);
     } else {
-      originalDir = workDir.resolve("original");
+      // One directory per run: a checkpoint is never overwritten, and an earlier run's original
+      // stays reusable with --original.
+      originalDir = workDir.resolve("run-" + runId).resolve("original");
       ModelSpec modelSpec = spec.apply(dataset);
       log.printf(
           "original: training %s on %s (%d images, %d epochs)%n",
           modelSpec.architecture().cliName(), dataset.name(), dataset.size(), recipe.epochs());
       originalSeconds =
           ModelLineage.train(source, dataset, modelSpec, recipe, originalDir, progress).seconds();
+      log.printf("original: saved to %s (reuse it with --original)%n", originalDir);
     }
     registered =
         store.putVersion(

@@ -64,7 +64,8 @@ public final class PipelineCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Register this checkpoint directory (from `lethe train` or an earlier run's"
-              + " <dir>/original) instead of training; it must match the dataset options.")
+              + " <dir>/run-<id>/original, printed when it was saved) instead of training; it must"
+              + " match the dataset options.")
   Path original;
 
   @Option(
@@ -112,8 +113,8 @@ public final class PipelineCommand implements Callable<Integer> {
       names = "--dir",
       defaultValue = "runs/pipeline",
       description =
-          "Working directory: the original's checkpoint and, when started here, the servers'"
-              + " data (kept between runs). Default: ${DEFAULT-VALUE}.")
+          "Working directory: each run's trained original (run-<id>/original) and, when"
+              + " started here, the servers' data (kept between runs). Default: ${DEFAULT-VALUE}.")
   Path dir;
 
   @Option(
