@@ -23,9 +23,6 @@ public final class BenchMain implements Runnable {
   }
 
   public static void main(String[] args) {
-    // run.json records the exact command that made the results.
-    System.setProperty(
-        "lethe.bench.args", "java -jar bench/target/lethe-bench.jar " + String.join(" ", args));
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 }

@@ -28,7 +28,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The paper's comparison as one command: trains one original, then for every seed forgets that
@@ -52,6 +54,8 @@ import picocli.CommandLine.Option;
 public final class UnlearningBenchmark implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec CommandSpec spec;
 
   @Mixin DatasetOptions data;
 
@@ -528,9 +532,10 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     JSON.writeValue(file.toFile(), run);
   }
 
+  /** The command as typed, so the results can be made again. */
   private String commandLine() {
-    String args = System.getProperty("lethe.bench.args");
-    return args != null ? args : "lethe-bench unlearning (arguments not recorded)";
+    return "java -jar bench/target/lethe-bench.jar unlearning "
+        + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 
   private static String loadAverage() {
