@@ -105,7 +105,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       names = "--forget-subjects",
       defaultValue = "0",
       description =
-          "Subjects forgotten per seed; 0 = 10% of the original's training subjects."
+          "Subjects forgotten per seed; 0 = 10%% of the original's training subjects."
               + " Default: ${DEFAULT-VALUE}.")
   int forgetSubjects;
 
