@@ -23,6 +23,7 @@ final class DlfdSettings {
           "learningRate",
           "forgetWeight",
           "sinkhornEpsilon",
+          "sinkhornIterations",
           "batchNormRecalibrationBatches",
           "seed");
 
@@ -48,6 +49,7 @@ final class DlfdSettings {
             case "learningRate" -> b.optLearningRate((float) d);
             case "forgetWeight" -> b.optForgetWeight(d);
             case "sinkhornEpsilon" -> b.optSinkhornEpsilon(d);
+            case "sinkhornIterations" -> b.optSinkhornIterations((int) d);
             case "batchNormRecalibrationBatches" -> b.optBatchNormRecalibration((int) d);
             case "seed" -> b.optSeed((int) d);
             default -> throw new IllegalStateException(k);
