@@ -534,8 +534,12 @@ public final class UnlearningBenchmark implements Callable<Integer> {
 
   /** The command as typed, so the results can be made again. */
   private String commandLine() {
-    return "java -jar bench/target/lethe-bench.jar unlearning "
-        + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    // Run through BenchMain, the parse result also holds the sub-command's own name.
+    if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+      args.remove(0);
+    }
+    return "java -jar bench/target/lethe-bench.jar unlearning " + String.join(" ", args);
   }
 
   private static String loadAverage() {
