@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "lethe-bench 0.1.0",
     description = "Lethe engine benchmarks (commands, not tests).",
-    subcommands = {EngineThroughputBenchmark.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      EngineThroughputBenchmark.class,
+      io.lethe.bench.unlearning.UnlearningBenchmark.class,
+      CommandLine.HelpCommand.class
+    })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

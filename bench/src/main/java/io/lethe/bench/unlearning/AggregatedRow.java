@@ -1,0 +1,58 @@
+package io.lethe.bench.unlearning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One method's results over seeds: every column of Table 1 as mean ± std over the seeds.
+ *
+ * @param miaSplitStd the attack's own standard deviation across its shuffle splits (mean over
+ *     seeds): the noise floor of one MIA number
+ */
+public record AggregatedRow(
+    String key,
+    String label,
+    List<Integer> seeds,
+    MeanStd testAccuracy,
+    MeanStd top2Accuracy,
+    MeanStd mia,
+    MeanStd miaSplitStd,
+    MeanStd forgettingScore,
+    MeanStd nomus,
+    MeanStd seconds,
+    MeanStd retainPasses,
+    MeanStd forgetPasses) {
+
+  /** Groups {@code results} by method key, keeping the order in which methods first appear. */
+  public static List<AggregatedRow> aggregate(List<MethodResult> results) {
+    Map<String, List<MethodResult>> byKey = new LinkedHashMap<>();
+    for (MethodResult r : results) {
+      byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+    }
+    List<AggregatedRow> rows = new ArrayList<>();
+    for (List<MethodResult> runs : byKey.values()) {
+      rows.add(
+          new AggregatedRow(
+              runs.get(0).key(),
+              runs.get(0).label(),
+              runs.stream().map(MethodResult::seed).toList(),
+              over(runs, r -> r.report().testAccuracy()),
+              over(runs, r -> r.report().testTop2Accuracy()),
+              over(runs, r -> r.report().mia().accuracy()),
+              over(runs, r -> r.report().mia().std()),
+              over(runs, r -> r.report().forgettingScore()),
+              over(runs, r -> r.report().nomus()),
+              over(runs, MethodResult::seconds),
+              over(runs, MethodResult::retainPasses),
+              over(runs, MethodResult::forgetPasses)));
+    }
+    return rows;
+  }
+
+  private static MeanStd over(List<MethodResult> runs, ToDoubleFunction<MethodResult> f) {
+    return MeanStd.of(runs.stream().mapToDouble(f).toArray());
+  }
+}

@@ -1,0 +1,104 @@
+package io.lethe.bench.unlearning;
+
+import io.lethe.engine.unlearn.UnlearningMethods;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalogue of rows, in the order of the paper's Table 1, and their tuning grids.
+ *
+ * <p>Every method with a tunable gets the same budget, {@link #BUDGET} trials: the learning rate
+ * for the baselines (a factor of ~3 around the documented default, which is in the grid), and for
+ * DLFD the step size α × the threshold relative to the original's forgetting score. DLFD's ablation
+ * rows reuse the settings tuned for full DLFD, so Table 3 varies only the components.
+ */
+public final class BenchMethods {
+  /** Trials per tunable method. */
+  public static final int BUDGET = 4;
+
+  /**
+   * DLFD's bench default threshold: half the original's forgetting score. The authors' absolute
+   * 0.15 never switches perturbation on when the original scores below it (issue 4 measured 0.12 on
+   * a 2,000-image ResNet-18), and DLFD then degenerates to fine-tuning.
+   */
+  public static final double DLFD_RELATIVE_THRESHOLD = 0.5;
+
+  private static final Map<String, List<Double>> LEARNING_RATES =
+      Map.of(
+          "finetune", List.of(0.0003, 0.001, 0.003, 0.01),
+          "neggrad", List.of(0.0001, 0.0003, 0.001, 0.003),
+          "cf-k", List.of(0.001, 0.003, 0.01, 0.03),
+          "eu-k", List.of(0.003, 0.01, 0.03, 0.1),
+          "unsir", List.of(0.005, 0.01, 0.02, 0.05),
+          "bad-teaching", List.of(0.00001, 0.00003, 0.0001, 0.0003),
+          "scrub", List.of(0.0001, 0.0005, 0.002, 0.005));
+
+  private static final Map<String, String> LABELS =
+      Map.of(
+          "finetune", "Fine-tune",
+          "neggrad", "NegGrad",
+          "cf-k", "CF-k",
+          "eu-k", "EU-k",
+          "unsir", "UNSIR",
+          "bad-teaching", "Bad Teaching",
+          "scrub", "SCRUB");
+
+  private BenchMethods() {}
+
+  /** Every row: retrain, the baselines, DLFD and its two ablations. */
+  public static List<BenchMethod> all() {
+    List<BenchMethod> all = new ArrayList<>();
+    all.add(new BenchMethod(BenchMethod.RETRAIN, "Retrain", Map.of(), List.of(), null));
+    for (String name : UnlearningMethods.BASELINES) {
+      List<Map<String, Object>> grid = new ArrayList<>();
+      for (double lr : LEARNING_RATES.get(name)) {
+        grid.add(Map.of("learningRate", lr));
+      }
+      all.add(new BenchMethod(name, LABELS.get(name), Map.of(), grid, null));
+    }
+    Map<String, Object> dlfdDefaults = Map.of("relativeThreshold", DLFD_RELATIVE_THRESHOLD);
+    List<Map<String, Object>> dlfdGrid = new ArrayList<>();
+    for (double alpha : List.of(0.001, 0.003)) {
+      for (double relative : List.of(0.25, DLFD_RELATIVE_THRESHOLD)) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("stepSize", alpha);
+        c.put("relativeThreshold", relative);
+        dlfdGrid.add(c);
+      }
+    }
+    all.add(
+        new BenchMethod(
+            DlfdVariant.FULL.key(),
+            DlfdVariant.FULL.label(),
+            dlfdDefaults,
+            dlfdGrid,
+            DlfdVariant.FULL));
+    for (DlfdVariant v : List.of(DlfdVariant.OT_ONLY, DlfdVariant.WITH_CLASSIFICATION)) {
+      all.add(new BenchMethod(v.key(), v.label(), dlfdDefaults, List.of(), v));
+    }
+    return all;
+  }
+
+  /** The rows named by {@code keys} (all when empty), in catalogue order. */
+  public static List<BenchMethod> select(List<String> keys) {
+    List<BenchMethod> all = all();
+    if (keys == null || keys.isEmpty()) {
+      return all;
+    }
+    List<String> known = all.stream().map(BenchMethod::key).toList();
+    for (String k : keys) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException("unknown method '" + k + "'; known: " + known);
+      }
+    }
+    return all.stream().filter(m -> keys.contains(m.key())).toList();
+  }
+
+  /** Table 3's rows, in the paper's order. */
+  public static List<String> ablationKeys() {
+    return List.of(
+        DlfdVariant.OT_ONLY.key(), DlfdVariant.WITH_CLASSIFICATION.key(), DlfdVariant.FULL.key());
+  }
+}

@@ -1,0 +1,85 @@
+package io.lethe.bench.unlearning;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Renders the aggregated rows as the paper's Table 1 and Table 3, in Markdown. */
+public final class BenchmarkTables {
+  private BenchmarkTables() {}
+
+  /** Table 1: every method; {@code footer} lines are appended under the table. */
+  public static String table1(String title, List<AggregatedRow> rows, List<String> footer) {
+    StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+    sb.append(
+        "| Method | Test acc | Top-2 acc | MIA acc | MIA split std | Forgetting score | NoMUS"
+            + " | Seconds | Retain passes | Forget passes |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (AggregatedRow r : rows) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %.4f | %s | %s | %s | %s | %s |%n",
+              r.label(),
+              r.testAccuracy().format(4),
+              r.top2Accuracy().format(4),
+              r.mia().format(4),
+              r.miaSplitStd().mean(),
+              r.forgettingScore().format(4),
+              r.nomus().format(4),
+              r.seconds().format(1),
+              r.retainPasses().format(2),
+              r.forgetPasses().format(2)));
+    }
+    appendFooter(sb, footer);
+    return sb.toString();
+  }
+
+  /** Table 3: the DLFD ablation rows, in {@link BenchMethods#ablationKeys()} order. */
+  public static String table3(String title, List<AggregatedRow> rows, List<String> footer) {
+    StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+    sb.append(
+        "| Variant | Classification loss | Dynamic forgetting | Test acc | MIA acc | Forgetting"
+            + " score | NoMUS | Seconds |\n");
+    sb.append("|---|:---:|:---:|---:|---:|---:|---:|---:|\n");
+    for (String key : BenchMethods.ablationKeys()) {
+      DlfdVariant v = variantOf(key);
+      rows.stream()
+          .filter(r -> r.key().equals(key))
+          .findFirst()
+          .ifPresent(
+              r ->
+                  sb.append(
+                      String.format(
+                          Locale.ROOT,
+                          "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                          r.label(),
+                          v.classificationLoss() ? "yes" : "no",
+                          v.dynamicForgetting() ? "yes" : "no",
+                          r.testAccuracy().format(4),
+                          r.mia().format(4),
+                          r.forgettingScore().format(4),
+                          r.nomus().format(4),
+                          r.seconds().format(1))));
+    }
+    appendFooter(sb, footer);
+    return sb.toString();
+  }
+
+  private static DlfdVariant variantOf(String key) {
+    for (DlfdVariant v : DlfdVariant.values()) {
+      if (v.key().equals(key)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("not a DLFD variant: " + key);
+  }
+
+  private static void appendFooter(StringBuilder sb, List<String> footer) {
+    if (!footer.isEmpty()) {
+      sb.append('\n');
+      for (String line : footer) {
+        sb.append(line).append('\n');
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.lethe.bench.unlearning;
+
+import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * DLFD's configuration from flat settings, like the worker's {@code MethodSettings} (same key names
+ * as {@link DlfdConfig#describe()}, {@code alpha} an alias of {@code stepSize}), limited to what
+ * the benchmark sets. Unknown keys are rejected so a typo in a grid cannot silently fall back to a
+ * default.
+ */
+final class DlfdSettings {
+  static final Set<String> KEYS =
+      Set.of(
+          "stepSize",
+          "alpha",
+          "perturbationSteps",
+          "threshold",
+          "relativeThreshold",
+          "epochs",
+          "learningRate",
+          "forgetWeight",
+          "sinkhornEpsilon",
+          "sinkhornIterations",
+          "batchNormRecalibrationBatches",
+          "seed");
+
+  private DlfdSettings() {}
+
+  static DlfdConfig config(DlfdVariant variant, Map<String, ?> settings) {
+    Set<String> unknown = new TreeSet<>(settings.keySet());
+    unknown.removeAll(KEYS);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unsupported dlfd setting(s) " + unknown + "; supported: " + new TreeSet<>(KEYS));
+    }
+    DlfdConfig.Builder b = DlfdConfig.builder();
+    settings.forEach(
+        (k, v) -> {
+          double d = number(k, v);
+          switch (k) {
+            case "stepSize", "alpha" -> b.optStepSize(d);
+            case "perturbationSteps" -> b.optPerturbationSteps((int) d);
+            case "threshold" -> b.optThreshold(d);
+            case "relativeThreshold" -> b.optRelativeThreshold(d);
+            case "epochs" -> b.optEpochs((int) d);
+            case "learningRate" -> b.optLearningRate((float) d);
+            case "forgetWeight" -> b.optForgetWeight(d);
+            case "sinkhornEpsilon" -> b.optSinkhornEpsilon(d);
+            case "sinkhornIterations" -> b.optSinkhornIterations((int) d);
+            case "batchNormRecalibrationBatches" -> b.optBatchNormRecalibration((int) d);
+            case "seed" -> b.optSeed((int) d);
+            default -> throw new IllegalStateException(k);
+          }
+        });
+    return variant.apply(b).build();
+  }
+
+  private static double number(String key, Object v) {
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("dlfd setting " + key + " must be a number, got " + v, e);
+    }
+  }
+}

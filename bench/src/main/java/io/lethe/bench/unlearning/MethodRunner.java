@@ -1,0 +1,157 @@
+package io.lethe.bench.unlearning;
+
+import io.lethe.engine.evaluation.Predictions;
+import io.lethe.engine.evaluation.Predictor;
+import io.lethe.engine.evaluation.UnlearningEvaluator;
+import io.lethe.engine.metrics.MembershipInferenceAttack;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.SupervisedTrainer;
+import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.UnlearningMethod;
+import io.lethe.engine.unlearn.UnlearningOutcome;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * Runs methods from the same original parameters and measures them. Every run starts from a fresh
+ * copy of the original, so methods cannot influence each other. Unlearning methods only ever get
+ * {@link TuningData#unlearningData()}; the reported test and unseen sets are read here, by the
+ * final evaluation, and nowhere else.
+ */
+final class MethodRunner implements HyperparameterTuner.Trial {
+  private static final int EVAL_BATCH = 256;
+
+  private final ModelSpec spec;
+  private final BenchmarkSplits splits;
+  private final byte[] original;
+  private final IntFunction<TrainingRecipe> recipes;
+  private final ProgressListener progress;
+
+  MethodRunner(
+      ModelSpec spec,
+      BenchmarkSplits splits,
+      byte[] original,
+      IntFunction<TrainingRecipe> recipes,
+      ProgressListener progress) {
+    this.spec = spec;
+    this.splits = splits;
+    this.original = original.clone();
+    this.recipes = recipes;
+    this.progress = progress;
+  }
+
+  private Classifier freshOriginal() {
+    return Classifier.fromParameters(spec, splits.dataset().labelSchema(), original);
+  }
+
+  @Override
+  public TuningScore run(BenchMethod method, Map<String, Object> settings, TuningData data) {
+    // Tuning uses the seed of no reported run, so its randomness is not the reported runs'.
+    UnlearningMethod m = method.create(-1, settings);
+    try (Classifier model = freshOriginal()) {
+      m.unlearn(model, data.unlearningData(), progress);
+      Predictor predictor = new Predictor(EVAL_BATCH);
+      Predictions acc = predictor.predict(model, data.dataset(), data.accuracy(), progress);
+      double[] members = predictor.predict(model, data.dataset(), data.forget()).losses();
+      double[] nonMembers = predictor.predict(model, data.dataset(), data.nonMembers()).losses();
+      double mia =
+          MembershipInferenceAttack.builder()
+              .optSeed(0)
+              .build()
+              .evaluate(members, nonMembers)
+              .accuracy();
+      return new TuningScore(acc.accuracy(), mia);
+    }
+  }
+
+  /** The original, measured on this seed's forget set. */
+  MethodResult original(SeedSplit split, double trainSeconds, double trainPasses) {
+    try (Classifier model = freshOriginal()) {
+      return measure(
+          MethodResult.ORIGINAL,
+          "Original",
+          split,
+          model,
+          trainSeconds,
+          trainPasses,
+          0,
+          0,
+          Map.of());
+    }
+  }
+
+  /**
+   * Retrains from scratch on the retain set, with the original's recipe; {@code recipes} gives it
+   * for a seed, and the split's seed is used.
+   */
+  MethodResult retrain(BenchMethod method, SeedSplit split) {
+    TrainingRecipe seeded = recipes.apply(split.seed());
+    try (Classifier model = Classifier.create(spec, splits.dataset().labelSchema(), split.seed())) {
+      SupervisedTrainer.TrainingSummary summary =
+          new SupervisedTrainer(seeded).train(model, splits.dataset(), split.retain(), progress);
+      return measure(
+          method.key(),
+          method.label(),
+          split,
+          model,
+          summary.seconds(),
+          seeded.epochs(),
+          0,
+          0,
+          seeded.describe());
+    }
+  }
+
+  /** Runs {@code method} with {@code settings} on this seed's forget request. */
+  MethodResult unlearn(BenchMethod method, Map<String, Object> settings, SeedSplit split) {
+    UnlearningMethod m = method.create(split.seed(), settings);
+    try (Classifier model = freshOriginal()) {
+      UnlearningOutcome outcome =
+          m.unlearn(model, splits.tuningData(split).unlearningData(), progress);
+      return measure(
+          method.key(),
+          method.label(),
+          split,
+          model,
+          outcome.seconds(),
+          outcome.retainPasses(),
+          outcome.forgetPasses(),
+          outcome.perturbedSteps(),
+          m.hyperparameters());
+    }
+  }
+
+  private MethodResult measure(
+      String key,
+      String label,
+      SeedSplit split,
+      Classifier model,
+      double seconds,
+      double retainPasses,
+      double forgetPasses,
+      long perturbed,
+      Map<String, Object> settings) {
+    UnlearningEvaluator.Evaluation e =
+        new UnlearningEvaluator(EVAL_BATCH, split.seed())
+            .evaluate(
+                model,
+                splits.dataset(),
+                splits.test(),
+                split.forget(),
+                splits.unseen(),
+                ProgressListener.NONE);
+    return new MethodResult(
+        key,
+        label,
+        split.seed(),
+        e.report(),
+        seconds,
+        retainPasses,
+        forgetPasses,
+        perturbed,
+        settings,
+        e.losses());
+  }
+}

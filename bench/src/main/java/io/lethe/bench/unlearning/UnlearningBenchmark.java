@@ -1,0 +1,578 @@
+package io.lethe.bench.unlearning;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lethe.cli.console.ConsoleProgress;
+import io.lethe.cli.options.DatasetOptions;
+import io.lethe.cli.report.LossHistogramChart;
+import io.lethe.engine.data.DatasetSource;
+import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.metrics.LabelledLoss;
+import io.lethe.engine.metrics.PerSampleLossExport;
+import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.model.Normalization;
+import io.lethe.engine.progress.ProgressListener;
+import io.lethe.engine.training.SupervisedTrainer;
+import io.lethe.engine.training.TrainingRecipe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The paper's comparison as one command: trains one original, then for every seed forgets that
+ * seed's subjects with every method from the same original, and writes Table 1, Table 3, Figure 3
+ * and run.json. Hyperparameters are tuned (optionally) once, on the first seed's forget request,
+ * against held-out tuning subjects; see {@link BenchmarkSplits} for why that never reads test or
+ * unseen.
+ */
+@Command(
+    name = "unlearning",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Compares every unlearning method (Retrain, Fine-tune, NegGrad, CF-k, EU-k, UNSIR, Bad"
+          + " Teaching, SCRUB, DLFD and DLFD's ablations) from the same original model over"
+          + " several seeds, as in the DLFD paper's Tables 1 and 3 and Figure 3.",
+      "Seed s picks the forget subjects (the split) and seeds every method and the retrained"
+          + " model; the original and the tuning subjects are the same for all seeds.",
+      "Writes table1.md, table1.json, table3.md, figure3.png and run.json under --out."
+    })
+public final class UnlearningBenchmark implements Callable<Integer> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec CommandSpec spec;
+
+  @Mixin DatasetOptions data;
+
+  @Option(
+      names = "--arch",
+      defaultValue = "resnet18",
+      description =
+          "resnet18, densenet121, efficientnet-b0 or small-cnn. Default: ${DEFAULT-VALUE}.")
+  String arch;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "30",
+      description = "Epochs of the original and of Retrain. Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "64",
+      description = "Batch of the original and of Retrain. Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "0.05",
+      description =
+          "SGD learning rate of the original and of Retrain (cosine decay, momentum 0.9, weight"
+              + " decay 5e-4, no augmentation: the original should memorise). Default:"
+              + " ${DEFAULT-VALUE}.")
+  float learningRate;
+
+  @Option(
+      names = "--original-seed",
+      defaultValue = "0",
+      description = "Initialisation and shuffling seed of the original. Default: ${DEFAULT-VALUE}.")
+  int originalSeed;
+
+  @Option(
+      names = "--seeds",
+      split = ",",
+      defaultValue = "1,2,3",
+      description =
+          "Seeds (comma-separated); at least 3 for a mean ± std. Default: ${DEFAULT-VALUE}.")
+  List<Integer> seeds;
+
+  @Option(
+      names = "--forget-subjects",
+      defaultValue = "0",
+      description =
+          "Subjects forgotten per seed; 0 = 10%% of the original's training subjects."
+              + " Default: ${DEFAULT-VALUE}.")
+  int forgetSubjects;
+
+  @Option(
+      names = "--tuning-fraction",
+      defaultValue = "0.15",
+      description =
+          "Share of TRAIN subjects held out of the original's training for tuning (half measure"
+              + " accuracy, half play the attack's non-members). Default: ${DEFAULT-VALUE}.")
+  double tuningFraction;
+
+  @Option(
+      names = "--split-seed",
+      defaultValue = "1",
+      description = "Seed choosing the tuning subjects. Default: ${DEFAULT-VALUE}.")
+  long splitSeed;
+
+  @Option(
+      names = "--tune",
+      defaultValue = "grid",
+      description =
+          "none: every method with its defaults; grid: "
+              + BenchMethods.BUDGET
+              + " candidates per tunable method (baselines: learning rate; DLFD: α × relative"
+              + " threshold), chosen by validation NoMUS on the first seed. Default: ${DEFAULT-VALUE}.")
+  String tune;
+
+  @Option(
+      names = "--methods",
+      split = ",",
+      description =
+          "Rows to run (default all): retrain, finetune, neggrad, cf-k, eu-k, unsir,"
+              + " bad-teaching, scrub, dlfd, dlfd-ot-only, dlfd-ot-cls.")
+  List<String> methods = new ArrayList<>();
+
+  @Option(
+      names = "--set",
+      description =
+          "Override a method's setting, METHOD.KEY=VALUE (repeatable), e.g. finetune.epochs=1;"
+              + " dlfd.KEY applies to DLFD and its ablations (e.g. dlfd.perturbationSteps=5).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(
+      names = "--out",
+      description = "Output directory. Default: bench/results/<dataset>-<arch>.")
+  Path out;
+
+  @Option(
+      names = "--threads",
+      description = "libtorch intra-op threads. Default: 2 unless -Dai.djl.pytorch.num_threads.")
+  Integer threads;
+
+  @Option(names = "--no-progress", description = "No progress bars.")
+  boolean noProgress;
+
+  private List<AggregatedRow> rows = List.of();
+
+  /** The aggregated rows of the last run, for callers that check them. */
+  public List<AggregatedRow> rows() {
+    return rows;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    configureDjl();
+    if (!tune.equals("none") && !tune.equals("grid")) {
+      throw new IllegalArgumentException("--tune must be none or grid, got '" + tune + "'");
+    }
+    if (seeds.isEmpty()) {
+      throw new IllegalArgumentException("--seeds needs at least one seed");
+    }
+    List<BenchMethod> selected = withOverrides(BenchMethods.select(methods));
+    long start = System.nanoTime();
+    ProgressListener progress = new ConsoleProgress(!noProgress);
+
+    DatasetSource source = data.toSource();
+    ImageDataset dataset = source.load();
+    ModelSpec spec = spec(dataset);
+    Path dir = out != null ? out : Path.of("bench", "results", datasetName(source) + "-" + arch);
+    Files.createDirectories(dir);
+    BenchmarkSplits splits = BenchmarkSplits.of(dataset, tuningFraction, splitSeed);
+    int forgetCount = forgetSubjects > 0 ? forgetSubjects : defaultForgetCount(splits);
+
+    status(
+        "dataset %s: %d original-training, %d tuning (accuracy %d / non-members %d), %d test,"
+            + " %d unseen images; model %s; forgetting %d subjects per seed",
+        dataset.name(),
+        splits.originalTrain().length,
+        splits.tuningAccuracy().length + splits.tuningNonMembers().length,
+        splits.tuningAccuracy().length,
+        splits.tuningNonMembers().length,
+        splits.test().length,
+        splits.unseen().length,
+        spec.architecture().cliName(),
+        forgetCount);
+
+    status("training the original (%d epochs)", epochs);
+    byte[] originalParameters;
+    SupervisedTrainer.TrainingSummary trained;
+    try (Classifier original = Classifier.create(spec, dataset.labelSchema(), originalSeed)) {
+      trained =
+          new SupervisedTrainer(recipe(originalSeed))
+              .train(original, dataset, splits.originalTrain(), progress);
+      originalParameters = original.parameterBytes();
+    }
+    MethodRunner runner =
+        new MethodRunner(spec, splits, originalParameters, this::recipe, progress);
+
+    Map<String, HyperparameterTuner.Choice> choices = new LinkedHashMap<>();
+    SeedSplit first = splits.forSeed(seeds.get(0), forgetCount);
+    if (tune.equals("grid")) {
+      HyperparameterTuner tuner = new HyperparameterTuner(runner);
+      for (BenchMethod m : selected) {
+        if (!m.grid().isEmpty()) {
+          status("tuning %s (%d candidates)", m.label(), m.grid().size());
+          choices.put(m.key(), tuner.tune(m, splits.tuningData(first)));
+        }
+      }
+    }
+
+    List<MethodResult> results = new ArrayList<>();
+    Map<Integer, SeedSplit> seedSplits = new LinkedHashMap<>();
+    for (int seed : seeds) {
+      SeedSplit split = splits.forSeed(seed, forgetCount);
+      seedSplits.put(seed, split);
+      results.add(runner.original(split, trained.seconds(), epochs));
+      for (BenchMethod m : selected) {
+        status("seed %d: %s", seed, m.label());
+        MethodResult r =
+            m.isRetrain() ? runner.retrain(m, split) : runner.unlearn(m, tuned(m, choices), split);
+        results.add(r);
+        status(
+            "seed %d: %s test acc %.4f, MIA %.4f, forgetting score %.4f, NoMUS %.4f, %.1f s",
+            seed,
+            m.label(),
+            r.report().testAccuracy(),
+            r.report().mia().accuracy(),
+            r.report().forgettingScore(),
+            r.report().nomus(),
+            r.seconds());
+      }
+    }
+
+    rows = AggregatedRow.aggregate(results);
+    List<String> footer = footer(splits, forgetCount, results, choices);
+    String title =
+        String.format(
+            Locale.ROOT,
+            "Unlearning benchmark: %s × %s",
+            dataset.name(),
+            spec.architecture().cliName());
+    String table1 = BenchmarkTables.table1(title + " (Table 1)", rows, footer);
+    Files.writeString(dir.resolve("table1.md"), table1);
+    Files.writeString(
+        dir.resolve("table3.md"),
+        BenchmarkTables.table3(title + " — DLFD ablation (Table 3)", rows, footer));
+    JSON.writeValue(dir.resolve("table1.json").toFile(), table1Json(results));
+    writeFigure(dir.resolve("figure3.png"), results, seeds.get(0));
+    writeRunJson(
+        dir.resolve("run.json"),
+        source,
+        dataset,
+        splits,
+        forgetCount,
+        seedSplits,
+        results,
+        choices,
+        trained,
+        (System.nanoTime() - start) / 1e9);
+    System.out.println();
+    System.out.print(table1);
+    System.out.println("\nwritten to " + dir.toAbsolutePath());
+    return 0;
+  }
+
+  private List<BenchMethod> withOverrides(List<BenchMethod> selected) {
+    for (String k : overrides.keySet()) {
+      int dot = k.indexOf('.');
+      if (dot < 1 || dot == k.length() - 1) {
+        throw new IllegalArgumentException("--set needs METHOD.KEY=VALUE, got '" + k + "'");
+      }
+    }
+    List<BenchMethod> r = new ArrayList<>();
+    for (BenchMethod m : selected) {
+      String prefix = (m.isDlfd() ? "dlfd" : m.key()) + ".";
+      Map<String, Object> defaults = new LinkedHashMap<>(m.defaults());
+      overrides.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)) {
+              defaults.put(k.substring(prefix.length()), v);
+            }
+          });
+      BenchMethod withDefaults =
+          new BenchMethod(m.key(), m.label(), defaults, m.grid(), m.variant());
+      if (!m.isRetrain()) {
+        withDefaults.create(0, Map.of()).name(); // rejects a bad key now, not after an hour
+      }
+      r.add(withDefaults);
+    }
+    return r;
+  }
+
+  /** DLFD's ablation rows take full DLFD's tuned settings; the others their own. */
+  private static Map<String, Object> tuned(
+      BenchMethod m, Map<String, HyperparameterTuner.Choice> choices) {
+    String key = m.isDlfd() ? DlfdVariant.FULL.key() : m.key();
+    HyperparameterTuner.Choice c = choices.get(key);
+    return c == null ? Map.of() : c.settings();
+  }
+
+  private static int defaultForgetCount(BenchmarkSplits splits) {
+    long subjects =
+        java.util.Arrays.stream(splits.originalTrain())
+            .mapToObj(i -> splits.dataset().sample(i).subjectId())
+            .distinct()
+            .count();
+    return (int) Math.max(1, Math.round(subjects * 0.10));
+  }
+
+  TrainingRecipe recipe(int seed) {
+    return TrainingRecipe.builder()
+        .optEpochs(epochs)
+        .optBatchSize(batchSize)
+        .optLearningRate(learningRate)
+        .optSeed(seed)
+        .build();
+  }
+
+  private ModelSpec spec(ImageDataset dataset) {
+    Normalization norm =
+        dataset.channels() == 3
+            ? Normalization.imagenet()
+            : Normalization.uniform(1, 0.2860f, 0.3530f);
+    return ModelSpec.of(
+        Architecture.parse(arch),
+        dataset.channels(),
+        dataset.side(),
+        dataset.labelSchema().numOutputs(),
+        norm);
+  }
+
+  private static String datasetName(DatasetSource source) {
+    return source.kind().equals(DatasetSource.IDX)
+        ? source.options().get("preset")
+        : "csv-" + source.options().get("format");
+  }
+
+  private List<String> footer(
+      BenchmarkSplits splits,
+      int forgetCount,
+      List<MethodResult> results,
+      Map<String, HyperparameterTuner.Choice> choices) {
+    List<MethodResult> originals =
+        results.stream().filter(r -> r.key().equals(MethodResult.ORIGINAL)).toList();
+    MeanStd originalScore =
+        MeanStd.of(originals.stream().mapToDouble(r -> r.report().forgettingScore()).toArray());
+    MeanStd miaStd =
+        MeanStd.of(originals.stream().mapToDouble(r -> r.report().mia().std()).toArray());
+    MethodResult o = originals.get(0);
+    List<String> f = new ArrayList<>();
+    f.add(
+        String.format(
+            Locale.ROOT,
+            "Mean ± sample std (n−1) over seeds %s. Seed s picks the %d forget subjects and seeds"
+                + " every method and Retrain; one original (seed %d, %d epochs) for all.",
+            seeds,
+            forgetCount,
+            originalSeed,
+            epochs));
+    f.add(
+        String.format(
+            Locale.ROOT,
+            "Original's forgetting score: %s; MIA std across its 10 splits: %.4f (mean over"
+                + " seeds); attack on %d forget vs %d unseen samples after balancing.",
+            originalScore.format(4),
+            miaStd.mean(),
+            o.report().mia().memberCount(),
+            o.report().mia().nonMemberCount()));
+    f.add(
+        String.format(
+            Locale.ROOT,
+            "Sizes: original trained on %d images; per seed forget %d, retain %d; test %d; unseen"
+                + " %d; tuning accuracy %d, tuning non-members %d.",
+            splits.originalTrain().length,
+            splits.forSeed(seeds.get(0), forgetCount).forget().length,
+            splits.forSeed(seeds.get(0), forgetCount).retain().length,
+            splits.test().length,
+            splits.unseen().length,
+            splits.tuningAccuracy().length,
+            splits.tuningNonMembers().length));
+    if (choices.isEmpty()) {
+      f.add("Tuning: none (--tune none); every method ran with its documented defaults.");
+    } else {
+      StringBuilder sb =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "Tuning: grid, %d trials per tunable method on seed %d's forget set, objective"
+                      + " NoMUS(tuning accuracy, MIA forget vs tuning non-members); test and"
+                      + " unseen never read. Chosen:",
+                  BenchMethods.BUDGET,
+                  seeds.get(0)));
+      choices.forEach(
+          (k, c) -> sb.append(' ').append(k).append(' ').append(c.settings()).append(';'));
+      f.add(sb.toString());
+    }
+    return f;
+  }
+
+  private static Map<String, Object> table1Json(List<MethodResult> results) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("rows", AggregatedRow.aggregate(results));
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (MethodResult r : results) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("method", r.key());
+      m.put("seed", r.seed());
+      m.put("testAccuracy", r.report().testAccuracy());
+      m.put("testTop2Accuracy", r.report().testTop2Accuracy());
+      m.put("mia", r.report().mia().accuracy());
+      m.put("miaStd", r.report().mia().std());
+      m.put("forgettingScore", r.report().forgettingScore());
+      m.put("nomus", r.report().nomus());
+      m.put("seconds", r.seconds());
+      m.put("retainPasses", r.retainPasses());
+      m.put("forgetPasses", r.forgetPasses());
+      m.put("perturbedSteps", r.perturbedSteps());
+      m.put("settings", r.settings());
+      runs.add(m);
+    }
+    json.put("runs", runs);
+    return json;
+  }
+
+  private static void writeFigure(Path png, List<MethodResult> results, int seed)
+      throws IOException {
+    List<LossHistogramChart.Panel> panels = new ArrayList<>();
+    for (String key : List.of(MethodResult.ORIGINAL, BenchMethod.RETRAIN, DlfdVariant.FULL.key())) {
+      results.stream()
+          .filter(r -> r.seed() == seed && r.key().equals(key))
+          .findFirst()
+          .ifPresent(
+              r ->
+                  panels.add(
+                      new LossHistogramChart.Panel(
+                          r.label() + " (seed " + seed + ")",
+                          PerSampleLossExport.lossesOf(r.losses(), LabelledLoss.FORGET),
+                          PerSampleLossExport.lossesOf(r.losses(), LabelledLoss.UNSEEN))));
+    }
+    if (!panels.isEmpty()) {
+      LossHistogramChart.write(png, panels);
+    }
+  }
+
+  private void writeRunJson(
+      Path file,
+      DatasetSource source,
+      ImageDataset dataset,
+      BenchmarkSplits splits,
+      int forgetCount,
+      Map<Integer, SeedSplit> seedSplits,
+      List<MethodResult> results,
+      Map<String, HyperparameterTuner.Choice> choices,
+      SupervisedTrainer.TrainingSummary trained,
+      double totalSeconds)
+      throws IOException {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("command", commandLine());
+    run.put("finishedAt", Instant.now().toString());
+    run.put("totalSeconds", totalSeconds);
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("dataset", source.toMap());
+    options.put("arch", arch);
+    options.put("originalRecipe", recipe(originalSeed).describe());
+    options.put("seeds", seeds);
+    options.put("forgetSubjects", forgetCount);
+    options.put("tuningFraction", tuningFraction);
+    options.put("splitSeed", splitSeed);
+    options.put("tune", tune);
+    options.put("methods", methods.isEmpty() ? "all" : methods);
+    options.put("overrides", overrides);
+    run.put("options", options);
+    Map<String, Object> sizes = new LinkedHashMap<>();
+    sizes.put("datasetImages", dataset.size());
+    sizes.put("originalTrain", splits.originalTrain().length);
+    sizes.put("tuningSubjects", splits.tuningSubjects().size());
+    sizes.put("tuningAccuracy", splits.tuningAccuracy().length);
+    sizes.put("tuningNonMembers", splits.tuningNonMembers().length);
+    sizes.put("test", splits.test().length);
+    sizes.put("unseen", splits.unseen().length);
+    Map<String, Object> perSeed = new LinkedHashMap<>();
+    seedSplits.forEach(
+        (seed, s) ->
+            perSeed.put(
+                Integer.toString(seed),
+                Map.of("forget", s.forget().length, "retain", s.retain().length)));
+    sizes.put("perSeed", perSeed);
+    run.put("sizes", sizes);
+    Map<String, Object> original = new LinkedHashMap<>();
+    original.put("trainSeconds", trained.seconds());
+    original.put("finalEpochLoss", trained.finalEpochLoss());
+    Map<String, Object> perSeedOriginal = new LinkedHashMap<>();
+    for (MethodResult r : results) {
+      if (r.key().equals(MethodResult.ORIGINAL)) {
+        perSeedOriginal.put(
+            Integer.toString(r.seed()),
+            Map.of(
+                "forgettingScore", r.report().forgettingScore(),
+                "mia", r.report().mia().accuracy(),
+                "miaStd", r.report().mia().std(),
+                "miaMembers", r.report().mia().memberCount(),
+                "miaNonMembers", r.report().mia().nonMemberCount(),
+                "testAccuracy", r.report().testAccuracy()));
+      }
+    }
+    original.put("perSeed", perSeedOriginal);
+    run.put("original", original);
+    run.put("tuning", choices.values());
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cores", java.lang.Runtime.getRuntime().availableProcessors());
+    machine.put("numThreads", System.getProperty("ai.djl.pytorch.num_threads"));
+    machine.put("loadAverage", loadAverage());
+    run.put("machine", machine);
+    JSON.writeValue(file.toFile(), run);
+  }
+
+  /** The command as typed, so the results can be made again. */
+  private String commandLine() {
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    // Run through BenchMain, the parse result also holds the sub-command's own name.
+    if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+      args.remove(0);
+    }
+    return "java -jar bench/target/lethe-bench.jar unlearning " + String.join(" ", args);
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private void configureDjl() {
+    // DJL reads these when the engine loads; they must be in place before the first Engine call.
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("java.awt.headless", "true");
+    if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {
+      System.setProperty(
+          "DJL_CACHE_DIR", Path.of("target", "djl-cache").toAbsolutePath().toString());
+    }
+    if (threads != null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    } else {
+      setIfAbsent("ai.djl.pytorch.num_threads", "2");
+    }
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  private static void status(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+  }
+}

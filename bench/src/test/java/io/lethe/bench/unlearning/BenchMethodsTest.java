@@ -1,0 +1,91 @@
+package io.lethe.bench.unlearning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.engine.unlearn.UnlearningMethod;
+import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchMethodsTest {
+  @Test
+  void everyRowOfThePaperIsThereInTableOrder() {
+    assertThat(BenchMethods.all())
+        .extracting(BenchMethod::key)
+        .containsExactly(
+            "retrain",
+            "finetune",
+            "neggrad",
+            "cf-k",
+            "eu-k",
+            "unsir",
+            "bad-teaching",
+            "scrub",
+            "dlfd",
+            "dlfd-ot-only",
+            "dlfd-ot-cls");
+  }
+
+  @Test
+  void everyTunableMethodGetsTheSameBudgetAndEveryCandidateBuilds() {
+    for (BenchMethod m : BenchMethods.all()) {
+      if (m.isRetrain()
+          || m.variant() == DlfdVariant.OT_ONLY
+          || m.variant() == DlfdVariant.WITH_CLASSIFICATION) {
+        assertThat(m.grid()).as(m.key()).isEmpty();
+        continue;
+      }
+      assertThat(m.grid()).as(m.key()).hasSize(BenchMethods.BUDGET);
+      for (Map<String, Object> candidate : m.grid()) {
+        UnlearningMethod built = m.create(7, candidate);
+        assertThat(built.hyperparameters()).containsEntry("seed", 7);
+      }
+    }
+  }
+
+  @Test
+  void ablationRowsMapToThePapersComponents() {
+    assertThat(config(DlfdVariant.OT_ONLY))
+        .returns(false, DlfdConfig::classificationLoss)
+        .returns(false, DlfdConfig::dynamicForgetting);
+    assertThat(config(DlfdVariant.WITH_CLASSIFICATION))
+        .returns(true, DlfdConfig::classificationLoss)
+        .returns(false, DlfdConfig::dynamicForgetting);
+    assertThat(config(DlfdVariant.FULL))
+        .returns(true, DlfdConfig::classificationLoss)
+        .returns(true, DlfdConfig::dynamicForgetting);
+  }
+
+  @Test
+  void ablationRowsShareEveryOtherSettingWithFullDlfd() {
+    Map<String, Object> tuned = Map.of("stepSize", 0.003, "relativeThreshold", 0.25);
+    Map<String, Object> full = DlfdSettings.config(DlfdVariant.FULL, tuned).describe();
+    Map<String, Object> otOnly = DlfdSettings.config(DlfdVariant.OT_ONLY, tuned).describe();
+    full.remove("classificationLoss");
+    full.remove("dynamicForgetting");
+    otOnly.remove("classificationLoss");
+    otOnly.remove("dynamicForgetting");
+    assertThat(otOnly).isEqualTo(full).containsEntry("stepSize", 0.003);
+  }
+
+  @Test
+  void dlfdDefaultsToAThresholdRelativeToTheOriginalsScore() {
+    BenchMethod dlfd = BenchMethods.select(List.of("dlfd")).get(0);
+    assertThat(dlfd.create(1, Map.of()).hyperparameters())
+        .containsEntry("relativeThreshold", BenchMethods.DLFD_RELATIVE_THRESHOLD);
+  }
+
+  @Test
+  void unknownSettingsAndMethodsAreRejectedByName() {
+    assertThatThrownBy(() -> DlfdSettings.config(DlfdVariant.FULL, Map.of("alpah", 1)))
+        .hasMessageContaining("alpah");
+    assertThatThrownBy(() -> BenchMethods.select(List.of("retrian")))
+        .hasMessageContaining("retrian");
+  }
+
+  private static DlfdConfig config(DlfdVariant v) {
+    return DlfdSettings.config(v, Map.of("alpha", 0.002));
+  }
+}

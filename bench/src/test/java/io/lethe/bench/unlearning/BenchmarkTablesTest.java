@@ -1,0 +1,75 @@
+package io.lethe.bench.unlearning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.MiaResult;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkTablesTest {
+  private static MethodResult result(String key, String label, int seed, double acc, double mia) {
+    return new MethodResult(
+        key,
+        label,
+        seed,
+        new EvaluationReport(
+            acc, Math.min(1, acc + 0.1), new MiaResult(mia, 0.01, List.of(mia), 100, 100)),
+        10.0 * seed,
+        1,
+        0,
+        0,
+        Map.of(),
+        List.of());
+  }
+
+  private final List<MethodResult> results =
+      List.of(
+          result("original", "Original", 1, 0.90, 0.70),
+          result("dlfd", "DLFD", 1, 0.88, 0.52),
+          result("original", "Original", 2, 0.90, 0.68),
+          result("dlfd", "DLFD", 2, 0.86, 0.50),
+          result("dlfd-ot-only", "DLFD: OT only", 1, 0.80, 0.50),
+          result("dlfd-ot-cls", "DLFD: + classification loss", 1, 0.84, 0.50));
+
+  @Test
+  void aggregatesEachMethodOverItsSeedsInFirstSeenOrder() {
+    List<AggregatedRow> rows = AggregatedRow.aggregate(results);
+
+    assertThat(rows)
+        .extracting(AggregatedRow::key)
+        .containsExactly("original", "dlfd", "dlfd-ot-only", "dlfd-ot-cls");
+    AggregatedRow dlfd = rows.get(1);
+    assertThat(dlfd.seeds()).containsExactly(1, 2);
+    assertThat(dlfd.testAccuracy().mean()).isEqualTo(0.87, offset(1e-12));
+    assertThat(dlfd.testAccuracy().std()).isEqualTo(Math.sqrt(2 * 0.01 * 0.01), offset(1e-12));
+    // NoMUS per seed: 0.5*(0.88+1-0.04)=0.92, 0.5*(0.86+1-0)=0.93.
+    assertThat(dlfd.nomus().mean()).isEqualTo(0.925, offset(1e-12));
+    assertThat(dlfd.seconds().mean()).isEqualTo(15.0, offset(1e-12));
+  }
+
+  @Test
+  void table1HasOneRowPerMethodWithMeanPlusMinusStdAndTheFooter() {
+    String md =
+        BenchmarkTables.table1(
+            "T", AggregatedRow.aggregate(results), List.of("Original's forgetting score: 0.19"));
+
+    assertThat(md).contains("| DLFD | 0.8700 ± 0.0141 |");
+    assertThat(md).contains("| Original | 0.9000 ± 0.0000 |");
+    assertThat(md).contains("Original's forgetting score: 0.19");
+    assertThat(md.lines().filter(l -> l.startsWith("| "))).hasSize(5); // header + 4 rows
+  }
+
+  @Test
+  void table3ListsTheAblationInThePapersOrderWithItsComponents() {
+    String md = BenchmarkTables.table3("T3", AggregatedRow.aggregate(results), List.of());
+    List<String> rows = md.lines().filter(l -> l.startsWith("| DLFD")).toList();
+
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(0)).startsWith("| DLFD: OT only | no | no |");
+    assertThat(rows.get(1)).startsWith("| DLFD: + classification loss | yes | no |");
+    assertThat(rows.get(2)).startsWith("| DLFD | yes | yes |");
+  }
+}

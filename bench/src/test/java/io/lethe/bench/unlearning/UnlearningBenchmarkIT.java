@@ -1,0 +1,90 @@
+package io.lethe.bench.unlearning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The whole {@code unlearning} command on a tiny Fashion-MNIST subset (Debian's
+ * dataset-fashion-mnist) with the small CNN, one seed and grid tuning: every row, every file.
+ */
+class UnlearningBenchmarkIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void writesBothTablesTheFigureAndTheRunRecordForEveryMethod(@TempDir Path out) throws Exception {
+    UnlearningBenchmark command = new UnlearningBenchmark();
+    int exit =
+        new CommandLine(command)
+            .execute(
+                "--data",
+                "fashion-mnist",
+                "--train-limit",
+                "240",
+                "--test-limit",
+                "100",
+                "--arch",
+                "small-cnn",
+                "--epochs",
+                "3",
+                "--seeds",
+                "1",
+                "--tune",
+                "grid",
+                "--set",
+                "dlfd.perturbationSteps=2",
+                "--no-progress",
+                "--out",
+                out.toString());
+
+    assertThat(exit).isZero();
+    String table1 = Files.readString(out.resolve("table1.md"));
+    for (String label :
+        new String[] {
+          "Original",
+          "Retrain",
+          "Fine-tune",
+          "NegGrad",
+          "CF-k",
+          "EU-k",
+          "UNSIR",
+          "Bad Teaching",
+          "SCRUB",
+          "DLFD",
+          "DLFD: OT only",
+          "DLFD: + classification loss"
+        }) {
+      assertThat(table1).contains("| " + label + " | ");
+    }
+    assertThat(table1).contains("Original's forgetting score:").contains("4 trials per tunable");
+    assertThat(command.rows()).hasSize(12);
+
+    String table3 = Files.readString(out.resolve("table3.md"));
+    assertThat(table3.lines().filter(l -> l.startsWith("| DLFD"))).hasSize(3);
+
+    byte[] png = Files.readAllBytes(out.resolve("figure3.png"));
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+
+    JsonNode table1Json = JSON.readTree(out.resolve("table1.json").toFile());
+    assertThat(table1Json.get("runs")).hasSize(12);
+    assertThat(table1Json.get("rows").get(0).get("label").asText()).isEqualTo("Original");
+
+    JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+    assertThat(run.get("command").asText())
+        .startsWith("java -jar bench/target/lethe-bench.jar unlearning --data fashion-mnist");
+    JsonNode original = run.get("original").get("perSeed").get("1");
+    assertThat(original.get("forgettingScore").asDouble()).isBetween(0.0, 0.5);
+    assertThat(original.get("miaStd").asDouble()).isPositive();
+    assertThat(run.get("sizes").get("perSeed").get("1").get("forget").asInt()).isPositive();
+    assertThat(run.get("tuning")).hasSize(8);
+    for (JsonNode choice : run.get("tuning")) {
+      assertThat(choice.get("attempts")).hasSize(BenchMethods.BUDGET);
+    }
+  }
+}
