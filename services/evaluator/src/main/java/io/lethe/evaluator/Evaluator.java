@@ -5,6 +5,7 @@ import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NotFoundException;
 import io.lethe.registry.store.StoreException;
@@ -76,7 +77,12 @@ public final class Evaluator implements Component {
     pool = vertx.createSharedWorkerExecutor(POOL, settings.threads(), 6, TimeUnit.HOURS);
     producer = new ContractProducer(vertx, kafka, codec);
     return pool.executeBlocking(
-            () -> new VersionEvaluation(new ModelStore(settings.s3()), settings, clock))
+            () ->
+                new VersionEvaluation(
+                    new ModelStore(settings.s3()),
+                    new DatasetStore(settings.datasetS3()),
+                    settings,
+                    clock))
         .compose(
             e -> {
               evaluation = e;

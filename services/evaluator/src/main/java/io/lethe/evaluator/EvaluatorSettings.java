@@ -18,6 +18,9 @@ import java.util.Objects;
  *     ({@code EVALUATOR_MAX_FORGETTING_SCORE}, default 0.1)
  * @param maxNomusDrop gate: the new version's NoMUS may be at most this much below its parent's on
  *     the same forget set ({@code EVALUATOR_MAX_NOMUS_DROP}, default 0.02)
+ * @param datasetBucket the bucket of the training datasets ({@code S3_DATASET_BUCKET}, default the
+ *     registry's bucket), same endpoint: versions that name a registry dataset are measured on its
+ *     snapshot, so the evaluator needs no local copy of the data
  */
 public record EvaluatorSettings(
     S3Settings s3,
@@ -25,12 +28,14 @@ public record EvaluatorSettings(
     int batchSize,
     long seed,
     double maxForgettingScore,
-    double maxNomusDrop) {
+    double maxNomusDrop,
+    String datasetBucket) {
   public static final String THREADS = "EVALUATOR_THREADS";
   public static final String BATCH_SIZE = "EVALUATOR_BATCH_SIZE";
   public static final String SEED = "EVALUATOR_SEED";
   public static final String MAX_FORGETTING_SCORE = "EVALUATOR_MAX_FORGETTING_SCORE";
   public static final String MAX_NOMUS_DROP = "EVALUATOR_MAX_NOMUS_DROP";
+  public static final String DATASET_BUCKET = "S3_DATASET_BUCKET";
   public static final String DEFAULT_BUCKET = "lethe-models";
   public static final double DEFAULT_MAX_FORGETTING_SCORE = 0.1;
   public static final double DEFAULT_MAX_NOMUS_DROP = 0.02;
@@ -50,6 +55,38 @@ public record EvaluatorSettings(
     if (!(maxNomusDrop >= 0 && maxNomusDrop <= 1)) {
       throw new ConfigException(MAX_NOMUS_DROP + " must be in [0, 1], got " + maxNomusDrop);
     }
+    try {
+      datasets(s3, datasetBucket);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException(DATASET_BUCKET + ": " + e.getMessage());
+    }
+  }
+
+  /** Datasets in the registry's bucket. */
+  public EvaluatorSettings(
+      S3Settings s3,
+      int threads,
+      int batchSize,
+      long seed,
+      double maxForgettingScore,
+      double maxNomusDrop) {
+    this(
+        s3,
+        threads,
+        batchSize,
+        seed,
+        maxForgettingScore,
+        maxNomusDrop,
+        Objects.requireNonNull(s3, "s3").bucket());
+  }
+
+  /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
+  public S3Settings datasetS3() {
+    return datasets(s3, datasetBucket);
+  }
+
+  private static S3Settings datasets(S3Settings s3, String bucket) {
+    return new S3Settings(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), bucket);
   }
 
   /** The defaults for everything but the registry. */
@@ -78,7 +115,8 @@ public record EvaluatorSettings(
         integer(env, BATCH_SIZE, "64"),
         integer(env, SEED, "0"),
         number(env, MAX_FORGETTING_SCORE, DEFAULT_MAX_FORGETTING_SCORE),
-        number(env, MAX_NOMUS_DROP, DEFAULT_MAX_NOMUS_DROP));
+        number(env, MAX_NOMUS_DROP, DEFAULT_MAX_NOMUS_DROP),
+        optional(env, DATASET_BUCKET, s3.bucket()));
   }
 
   private static int integer(Map<String, String> env, String name, String fallback) {

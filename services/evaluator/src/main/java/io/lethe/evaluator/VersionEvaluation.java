@@ -10,6 +10,7 @@ import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -22,23 +23,27 @@ import java.util.TreeSet;
 
 /**
  * The evaluation of one stored version, as blocking code for the {@code lethe-evaluation} pool:
- * reload the version's dataset from its checkpoint manifest, split it on the version's cumulative
- * forgotten subjects, measure the version and (for comparison) its parent on the same split with
- * the engine's {@link UnlearningEvaluator}, apply the gates and record the result in the registry.
- * The registry's evaluations are write-once, so an already evaluated version is returned as it is.
+ * reload the version's dataset (the registry's snapshot when the version names one, else the source
+ * its checkpoint manifest records), split it on the version's cumulative forgotten subjects,
+ * measure the version and (for comparison) its parent on the same split with the engine's {@link
+ * UnlearningEvaluator}, apply the gates and record the result in the registry. The registry's
+ * evaluations are write-once, so an already evaluated version is returned as it is.
  */
 final class VersionEvaluation {
   /** What one evaluation produced; {@code parent} is null for a version without parent. */
   record Outcome(EvaluationReportMessage report, EvaluationReport parent, boolean reused) {}
 
   private final ModelStore store;
+  private final DatasetStore datasets;
   private final UnlearningEvaluator evaluator;
   private final Gates gates;
   private final Clock clock;
   private volatile ImageDataset cachedDataset;
 
-  VersionEvaluation(ModelStore store, EvaluatorSettings settings, Clock clock) {
+  VersionEvaluation(
+      ModelStore store, DatasetStore datasets, EvaluatorSettings settings, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
+    this.datasets = Objects.requireNonNull(datasets, "datasets");
     this.evaluator = new UnlearningEvaluator(settings.batchSize(), settings.seed());
     this.gates = Gates.of(settings);
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -63,7 +68,7 @@ final class VersionEvaluation {
       throw new IllegalArgumentException(
           modelId + " v" + version + " has forgotten no subject: nothing to evaluate");
     }
-    ImageDataset dataset = datasetOf(modelId, version);
+    ImageDataset dataset = datasetOf(manifest);
     UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
     EvaluationReport report = measure(modelId, version, dataset, split);
     EvaluationReport parent = null;
@@ -125,14 +130,35 @@ final class VersionEvaluation {
     }
   }
 
-  private ImageDataset datasetOf(String modelId, int version) throws IOException {
+  private ImageDataset datasetOf(ModelVersionManifest manifest) throws IOException {
     CheckpointManifest checkpoint =
-        CheckpointManifest.fromJson(store.checkpointJson(modelId, version));
+        CheckpointManifest.fromJson(store.checkpointJson(manifest.modelId(), manifest.version()));
+    String fingerprint = checkpoint.dataset().fingerprint();
     ImageDataset cached = cachedDataset;
-    if (cached != null && cached.fingerprint().equals(checkpoint.dataset().fingerprint())) {
+    if (cached != null && cached.fingerprint().equals(fingerprint)) {
       return cached;
     }
-    ImageDataset loaded = ModelLineage.loadDatasetOf(checkpoint);
+    ImageDataset loaded;
+    if (manifest.datasetId() != null) {
+      // The snapshot as uploaded (revision 0): the forgotten subjects must still be in it to be
+      // measured as the attack's members. Its fingerprint is the one the checkpoint pins.
+      loaded = datasets.materialise(manifest.datasetId(), 0);
+      if (!loaded.fingerprint().equals(fingerprint)) {
+        throw new IllegalStateException(
+            "dataset "
+                + manifest.datasetId()
+                + " in the registry is "
+                + loaded.fingerprint()
+                + " but "
+                + manifest.modelId()
+                + " v"
+                + manifest.version()
+                + " was trained on "
+                + fingerprint);
+      }
+    } else {
+      loaded = ModelLineage.loadDatasetOf(checkpoint);
+    }
     cachedDataset = loaded;
     return loaded;
   }

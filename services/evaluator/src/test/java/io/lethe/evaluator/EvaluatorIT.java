@@ -23,6 +23,7 @@ import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.infra.ConsumerGroups;
 import io.lethe.infra.ServerEnvironment;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
@@ -78,6 +79,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvaluatorIT {
   private static final String MODEL = "mufac-tiny";
+  private static final String MODEL_S3 = "mufac-tiny-s3";
+  private static final String DATA = "mufac-tiny-data";
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   private final MessageCodec codec = new MessageCodec();
@@ -137,6 +140,21 @@ class EvaluatorIT {
             "lethe-evaluator-it-" + run);
     store = new ModelStore(s3Settings);
     store.putVersion(MODEL, version(Method.TRAIN, original, datasetVersion).build());
+    // The same two versions once more, naming a dataset snapshot in the registry, with checkpoints
+    // whose recorded data directory does not exist: an evaluator on another machine.
+    DatasetStore datasets = new DatasetStore(s3Settings);
+    datasets.putSnapshot(DATA, dataset);
+    int revision = datasets.tombstone(DATA, List.of("p0001", "p0002")).version();
+    store.putVersion(
+        MODEL_S3, elsewhere(Method.TRAIN, original, datasetVersion).optDataset(DATA, 0).build());
+    store.putVersion(
+        MODEL_S3,
+        elsewhere(Method.DLFD, unlearned, datasetVersion)
+            .optParentVersion(1)
+            .optForgetRequestIds(List.of("fr-s3-" + run))
+            .optSubjectsForgotten(List.of("p0001", "p0002"))
+            .optDataset(DATA, revision)
+            .build());
     store.putVersion(
         MODEL,
         version(Method.DLFD, unlearned, datasetVersion)
@@ -173,6 +191,20 @@ class EvaluatorIT {
                 v -> new Evaluator(v, kafka, settings, metrics)));
     producer = new ContractProducer(vertx, new KafkaSettings(bootstrap, "it-" + run, group), codec);
     await(producer.start());
+  }
+
+  /** A version whose checkpoint's recorded dataset directory points nowhere. */
+  private static NewVersion.Builder elsewhere(Method method, Path checkpoint, String datasetVersion)
+      throws Exception {
+    String json =
+        Files.readString(checkpoint.resolve(Checkpoints.MANIFEST_FILE))
+            .replace(dir.toString(), "/nonexistent/lethe-evaluator-it");
+    assertThat(json).contains("/nonexistent/lethe-evaluator-it");
+    return NewVersion.builder(
+        method,
+        json,
+        Files.readAllBytes(checkpoint.resolve(Checkpoints.PARAMETERS_FILE)),
+        datasetVersion);
   }
 
   private static NewVersion.Builder version(Method method, Path checkpoint, String datasetVersion)
@@ -258,12 +290,15 @@ class EvaluatorIT {
         report.passed()
             ? "lethe_evaluator_evaluations_passed_total"
             : "lethe_evaluator_evaluations_failed_total";
-    assertThat(scrape).containsPattern("(?m)^" + counter + "(\\{[^}]*\\})? 1\\.0$");
+    // At least this one (the other model's evaluation may have been counted first).
+    assertThat(scrape).containsPattern("(?m)^" + counter + "(\\{[^}]*\\})? [1-9][0-9]*\\.0$");
     assertThat(scrape)
         .containsPattern("(?m)^lethe_evaluator_latest_nomus_ratio\\{model=\"" + MODEL);
     assertThat(scrape)
         .containsPattern("(?m)^lethe_evaluator_latest_forgetting_score_ratio\\{model=\"" + MODEL);
     assertThat(scrape).contains("lethe_evaluator_evaluation_duration_seconds_count");
+
+    double counted = counterValue(scrape, counter);
 
     // Redelivery (at least once): the write-once evaluation is re-announced, not recomputed.
     RecordMetadata again =
@@ -271,8 +306,15 @@ class EvaluatorIT {
     waitFor(() -> reportsOf("fr-v2-" + run).size() == 2, "the re-announced report");
     assertThat(reportsOf("fr-v2-" + run)).containsOnly(report);
     waitFor(() -> committed(again) > again.offset(), "offset of the redelivery committed");
-    assertThat(get(running.httpPort(), "/metrics"))
-        .containsPattern("(?m)^" + counter + "(\\{[^}]*\\})? 1\\.0$");
+    assertThat(counterValue(get(running.httpPort(), "/metrics"), counter)).isEqualTo(counted);
+  }
+
+  private static double counterValue(String scrape, String counter) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^" + counter + "(?:\\{[^}]*\\})? ([0-9.]+)$")
+            .matcher(scrape);
+    assertThat(m.find()).as(counter + " in the scrape").isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   private List<EvaluationReportMessage> reportsOf(String requestId) {
@@ -281,6 +323,31 @@ class EvaluatorIT {
         .map(r -> codec.decode(r.value(), EvaluationReportMessage.class))
         .filter(r -> r.requestId().equals(requestId))
         .toList();
+  }
+
+  @Test
+  void aVersionNamingARegistryDatasetIsMeasuredOnItsSnapshotWithoutLocalData() throws Exception {
+    ModelVersionManifest v2 = store.manifest(MODEL_S3, 2);
+    UnlearningResult result =
+        new UnlearningResult(
+            "fr-s3-" + run,
+            "corr-s3-" + run,
+            MODEL_S3,
+            1,
+            2,
+            Method.DLFD,
+            UnlearningResult.Status.SUCCEEDED,
+            new UnlearningResult.Checkpoint(
+                v2.checkpointUri(), v2.objects().get(0).sha256(), v2.objects().get(0).bytes()),
+            1.5,
+            null,
+            Instant.now());
+    await(producer.send(Contract.UNLEARNING_RESULT, MODEL_S3, result, "corr-s3-" + run));
+
+    EvaluationReportMessage report = awaitReport("fr-s3-" + run);
+    assertThat(report.modelId()).isEqualTo(MODEL_S3);
+    assertThat(report.mia().perSplitAccuracy()).isNotEmpty();
+    assertThat(store.evaluation(MODEL_S3, 2)).contains(report);
   }
 
   @Test

@@ -25,6 +25,25 @@ class EvaluatorSettingsTest {
     assertThat(s.maxForgettingScore()).isEqualTo(0.1);
     assertThat(s.maxNomusDrop()).isEqualTo(0.02);
     assertThat(s.s3().bucket()).isEqualTo("lethe-models");
+    assertThat(s.datasetS3().bucket()).isEqualTo("lethe-models");
+  }
+
+  @Test
+  void datasetsMayLiveInTheirOwnBucketOnTheSameServer() {
+    Map<String, String> env = env();
+    env.put("S3_DATASET_BUCKET", "lethe-datasets");
+    EvaluatorSettings s = EvaluatorSettings.fromEnv(env);
+    assertThat(s.datasetS3().bucket()).isEqualTo("lethe-datasets");
+    assertThat(s.datasetS3().endpoint()).isEqualTo(s.s3().endpoint());
+  }
+
+  @Test
+  void anInvalidDatasetBucketIsNamed() {
+    Map<String, String> env = env();
+    env.put("S3_DATASET_BUCKET", "Not A Bucket!");
+    assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("S3_DATASET_BUCKET");
   }
 
   @Test
