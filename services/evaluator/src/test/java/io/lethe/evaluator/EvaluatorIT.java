@@ -22,6 +22,7 @@ import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.infra.ConsumerGroups;
+import io.lethe.infra.KafkaTopics;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
@@ -55,14 +56,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -405,23 +404,9 @@ class EvaluatorIT {
     }
   }
 
-  private void createTopics() throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      for (String topic :
-          List.of(Topics.UNLEARNING_RESULTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS)) {
-        try {
-          admin
-              .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-              .all()
-              .get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    }
+  private void createTopics() {
+    KafkaTopics.ensure(
+        bootstrap, List.of(Topics.UNLEARNING_RESULTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS));
   }
 
   private String get(int port, String path) throws Exception {

@@ -24,6 +24,7 @@ import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.infra.ConsumerGroups;
+import io.lethe.infra.KafkaTopics;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
@@ -57,14 +58,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -393,27 +392,14 @@ class WorkerIT {
     }
   }
 
-  private void createTopics() throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      for (String topic :
-          List.of(
-              Topics.FORGET_REQUESTS,
-              Topics.JOB_PROGRESS,
-              Topics.UNLEARNING_RESULTS,
-              Topics.DEAD_LETTERS)) {
-        try {
-          admin
-              .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-              .all()
-              .get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    }
+  private void createTopics() {
+    KafkaTopics.ensure(
+        bootstrap,
+        List.of(
+            Topics.FORGET_REQUESTS,
+            Topics.JOB_PROGRESS,
+            Topics.UNLEARNING_RESULTS,
+            Topics.DEAD_LETTERS));
   }
 
   private String get(int port, String path) throws Exception {

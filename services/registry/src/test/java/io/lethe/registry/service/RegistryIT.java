@@ -15,6 +15,7 @@ import io.lethe.engine.data.LabelSchema;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
+import io.lethe.infra.KafkaTopics;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.ModelStore;
@@ -45,11 +46,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -401,22 +400,8 @@ class RegistryIT {
     }
   }
 
-  private void createTopics() throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      for (String t : List.of(topic, Topics.DEAD_LETTERS)) {
-        try {
-          admin
-              .createTopics(List.of(new NewTopic(t, 1, (short) 1)))
-              .all()
-              .get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    }
+  private void createTopics() {
+    KafkaTopics.ensure(bootstrap, List.of(topic, Topics.DEAD_LETTERS));
   }
 
   // --- HTTP -----------------------------------------------------------------------------------
