@@ -34,6 +34,7 @@ import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.metrics.Metrics;
 import io.lethe.testutils.MufacLikeDataset;
+import io.lethe.testutils.Waiting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -419,13 +420,7 @@ class EvaluatorIT {
   }
 
   private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    Waiting.until(condition, TIMEOUT, what);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

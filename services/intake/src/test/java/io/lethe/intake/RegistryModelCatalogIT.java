@@ -24,6 +24,7 @@ import io.lethe.service.ComponentVerticle;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
+import io.lethe.testutils.Waiting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -241,13 +242,7 @@ class RegistryModelCatalogIT {
   }
 
   private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+    Waiting.until(condition, Duration.ofSeconds(30), what);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -26,6 +26,7 @@ import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.metrics.Metrics;
+import io.lethe.testutils.Waiting;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.vertx.core.Future;
@@ -461,13 +462,7 @@ class RegistryIT {
   }
 
   private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    Waiting.until(condition, TIMEOUT, what);
   }
 
   private static <T> T await(Future<T> future) throws Exception {
