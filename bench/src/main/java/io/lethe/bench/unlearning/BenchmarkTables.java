@@ -11,17 +11,19 @@ public final class BenchmarkTables {
   public static String table1(String title, List<AggregatedRow> rows, List<String> footer) {
     StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
     sb.append(
-        "| Method | Test acc | Top-2 acc | MIA acc | MIA split std | Forgetting score | NoMUS"
-            + " | Seconds | Retain passes | Forget passes |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| Method | Test acc | Top-2 acc | Forget acc | Unseen acc | MIA acc | MIA split std"
+            + " | Forgetting score | NoMUS | Seconds | Retain passes | Forget passes |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (AggregatedRow r : rows) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %.4f | %s | %s | %s | %s | %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %.4f | %s | %s | %s | %s | %s |%n",
               r.label(),
               r.testAccuracy().format(4),
               r.top2Accuracy().format(4),
+              r.forgetAccuracy().format(4),
+              r.unseenAccuracy().format(4),
               r.mia().format(4),
               r.miaSplitStd().mean(),
               r.forgettingScore().format(4),

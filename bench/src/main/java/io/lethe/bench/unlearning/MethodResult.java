@@ -8,6 +8,8 @@ import java.util.Map;
 /**
  * One method on one seed, measured on the reported test, forget and unseen sets.
  *
+ * @param forgetAccuracy top-1 accuracy on the forget set (1 − this is what the attack reads)
+ * @param unseenAccuracy top-1 accuracy on the unseen set
  * @param seconds wall time of the unlearning (or training) run, evaluation excluded
  * @param retainPasses passes over the retain set (training set for the original)
  * @param forgetPasses passes over the forget set
@@ -20,6 +22,8 @@ public record MethodResult(
     String label,
     int seed,
     EvaluationReport report,
+    double forgetAccuracy,
+    double unseenAccuracy,
     double seconds,
     double retainPasses,
     double forgetPasses,

@@ -147,6 +147,8 @@ final class MethodRunner implements HyperparameterTuner.Trial {
         label,
         split.seed(),
         e.report(),
+        e.forgetAccuracy(),
+        e.unseenAccuracy(),
         seconds,
         retainPasses,
         forgetPasses,

@@ -68,24 +68,29 @@ public final class UnlearningBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "30",
+      defaultValue = "20",
       description = "Epochs of the original and of Retrain. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(
       names = "--batch-size",
-      defaultValue = "64",
+      defaultValue = "32",
       description = "Batch of the original and of Retrain. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
   @Option(
       names = "--lr",
-      defaultValue = "0.05",
+      defaultValue = "0.01",
       description =
-          "SGD learning rate of the original and of Retrain (cosine decay, momentum 0.9, weight"
-              + " decay 5e-4, no augmentation: the original should memorise). Default:"
-              + " ${DEFAULT-VALUE}.")
+          "SGD learning rate of the original and of Retrain (cosine decay, momentum 0.9, no"
+              + " augmentation: the original should memorise). Default: ${DEFAULT-VALUE}.")
   float learningRate;
+
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "5e-4",
+      description = "Weight decay of the original and of Retrain. Default: ${DEFAULT-VALUE}.")
+  float weightDecay;
 
   @Option(
       names = "--original-seed",
@@ -111,7 +116,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--tuning-fraction",
-      defaultValue = "0.15",
+      defaultValue = "0.25",
       description =
           "Share of TRAIN subjects held out of the original's training for tuning (half measure"
               + " accuracy, half play the attack's non-members). Default: ${DEFAULT-VALUE}.")
@@ -231,17 +236,29 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     for (int seed : seeds) {
       SeedSplit split = splits.forSeed(seed, forgetCount);
       seedSplits.put(seed, split);
-      results.add(runner.original(split, trained.seconds(), epochs));
+      MethodResult original = runner.original(split, trained.seconds(), epochs);
+      results.add(original);
+      status(
+          "seed %d: Original forget acc %.4f, unseen acc %.4f, forgetting score %.4f (MIA split"
+              + " std %.4f)",
+          seed,
+          original.forgetAccuracy(),
+          original.unseenAccuracy(),
+          original.report().forgettingScore(),
+          original.report().mia().std());
       for (BenchMethod m : selected) {
         status("seed %d: %s", seed, m.label());
         MethodResult r =
             m.isRetrain() ? runner.retrain(m, split) : runner.unlearn(m, tuned(m, choices), split);
         results.add(r);
         status(
-            "seed %d: %s test acc %.4f, MIA %.4f, forgetting score %.4f, NoMUS %.4f, %.1f s",
+            "seed %d: %s test acc %.4f, forget acc %.4f, unseen acc %.4f, MIA %.4f, forgetting"
+                + " score %.4f, NoMUS %.4f, %.1f s",
             seed,
             m.label(),
             r.report().testAccuracy(),
+            r.forgetAccuracy(),
+            r.unseenAccuracy(),
             r.report().mia().accuracy(),
             r.report().forgettingScore(),
             r.report().nomus(),
@@ -330,6 +347,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         .optEpochs(epochs)
         .optBatchSize(batchSize)
         .optLearningRate(learningRate)
+        .optWeightDecay(weightDecay)
         .optSeed(seed)
         .build();
   }
@@ -425,6 +443,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       m.put("seed", r.seed());
       m.put("testAccuracy", r.report().testAccuracy());
       m.put("testTop2Accuracy", r.report().testTop2Accuracy());
+      m.put("forgetAccuracy", r.forgetAccuracy());
+      m.put("unseenAccuracy", r.unseenAccuracy());
       m.put("mia", r.report().mia().accuracy());
       m.put("miaStd", r.report().mia().std());
       m.put("forgettingScore", r.report().forgettingScore());
@@ -518,7 +538,9 @@ public final class UnlearningBenchmark implements Callable<Integer> {
                 "miaStd", r.report().mia().std(),
                 "miaMembers", r.report().mia().memberCount(),
                 "miaNonMembers", r.report().mia().nonMemberCount(),
-                "testAccuracy", r.report().testAccuracy()));
+                "testAccuracy", r.report().testAccuracy(),
+                "forgetAccuracy", r.forgetAccuracy(),
+                "unseenAccuracy", r.unseenAccuracy()));
       }
     }
     original.put("perSeed", perSeedOriginal);

@@ -17,6 +17,8 @@ class BenchmarkTablesTest {
         seed,
         new EvaluationReport(
             acc, Math.min(1, acc + 0.1), new MiaResult(mia, 0.01, List.of(mia), 100, 100)),
+        mia,
+        acc,
         10.0 * seed,
         1,
         0,
@@ -48,6 +50,9 @@ class BenchmarkTablesTest {
     // NoMUS per seed: 0.5*(0.88+1-0.04)=0.92, 0.5*(0.86+1-0)=0.93.
     assertThat(dlfd.nomus().mean()).isEqualTo(0.925, offset(1e-12));
     assertThat(dlfd.seconds().mean()).isEqualTo(15.0, offset(1e-12));
+    // The fixture's forget accuracy is the MIA value and its unseen accuracy the test accuracy.
+    assertThat(dlfd.forgetAccuracy().mean()).isEqualTo(0.51, offset(1e-12));
+    assertThat(dlfd.unseenAccuracy().mean()).isEqualTo(0.87, offset(1e-12));
   }
 
   @Test
@@ -58,6 +63,10 @@ class BenchmarkTablesTest {
 
     assertThat(md).contains("| DLFD | 0.8700 ± 0.0141 |");
     assertThat(md).contains("| Original | 0.9000 ± 0.0000 |");
+    assertThat(md)
+        .contains("| Forget acc | Unseen acc |")
+        .contains(
+            "| DLFD | 0.8700 ± 0.0141 | 0.9700 ± 0.0141 | 0.5100 ± 0.0141 | 0.8700 ± 0.0141 |");
     assertThat(md).contains("Original's forgetting score: 0.19");
     assertThat(md.lines().filter(l -> l.startsWith("| "))).hasSize(5); // header + 4 rows
   }

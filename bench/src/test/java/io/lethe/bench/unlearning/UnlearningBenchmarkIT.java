@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.testutils.MufacLikeDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * The whole {@code unlearning} command on a tiny Fashion-MNIST subset (Debian's
- * dataset-fashion-mnist) with the small CNN, one seed and grid tuning: every row, every file.
+ * dataset-fashion-mnist) with the small CNN, one seed and grid tuning: every row, every file. And
+ * the same command on a MUFAC-layout CSV manifest dataset, the path users take with the face sets.
  */
 class UnlearningBenchmarkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,5 +90,59 @@ class UnlearningBenchmarkIT {
     for (JsonNode choice : run.get("tuning")) {
       assertThat(choice.get("attempts")).hasSize(BenchMethods.BUDGET);
     }
+  }
+
+  @Test
+  void runsOnAMufacLayoutCsvManifestDatasetWithSubjectLevelForgetSets(@TempDir Path dir)
+      throws Exception {
+    // 60 train people (10% forgotten per seed), 20 test and 20 unseen people, 4 images each.
+    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 4, 7).write(dir, 60, 20, 20);
+    Path out = dir.resolve("out");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--data",
+                "csv",
+                "--format",
+                "mufac",
+                "--images",
+                data.imageRoot().toString(),
+                "--side",
+                "16",
+                "--channels",
+                "1",
+                "--arch",
+                "small-cnn",
+                "--epochs",
+                "3",
+                "--seeds",
+                "1,2",
+                "--tune",
+                "none",
+                "--methods",
+                "retrain,finetune,dlfd",
+                "--set",
+                "dlfd.perturbationSteps=2",
+                "--no-progress",
+                "--out",
+                out.toString()));
+    for (String m : data.manifests()) {
+      args.addAll(List.of("--manifest", m));
+    }
+
+    UnlearningBenchmark command = new UnlearningBenchmark();
+    assertThat(new CommandLine(command).execute(args.toArray(String[]::new))).isZero();
+
+    assertThat(command.rows())
+        .extracting(AggregatedRow::label)
+        .containsExactly("Original", "Retrain", "Fine-tune", "DLFD");
+    assertThat(command.rows().get(3).seeds()).containsExactly(1, 2);
+    JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+    JsonNode seed1 = run.get("sizes").get("perSeed").get("1");
+    // Subject-level: a forgotten person's 4 images are all in the forget set.
+    assertThat(seed1.get("forget").asInt() % 4).isZero();
+    assertThat(seed1.get("forget").asInt()).isPositive();
+    assertThat(run.get("sizes").get("test").asInt()).isEqualTo(80);
+    assertThat(Files.readString(out.resolve("table1.md"))).contains("| DLFD | ");
   }
 }

@@ -25,8 +25,19 @@ public final class UnlearningEvaluator {
     this.attack = MembershipInferenceAttack.builder().optSeed(seed).build();
   }
 
-  /** The report and the per-sample losses behind it. */
-  public record Evaluation(EvaluationReport report, List<LabelledLoss> losses) {}
+  /**
+   * The report and the per-sample losses behind it.
+   *
+   * @param forgetAccuracy top-1 accuracy on the forget set: with {@code unseenAccuracy}, the
+   *     diagnostic of how much the model memorised (a model that fits its training data but not
+   *     unseen data gives the loss attack something to find)
+   * @param unseenAccuracy top-1 accuracy on the unseen set
+   */
+  public record Evaluation(
+      EvaluationReport report,
+      List<LabelledLoss> losses,
+      double forgetAccuracy,
+      double unseenAccuracy) {}
 
   public Evaluation evaluate(
       Classifier model,
@@ -46,7 +57,7 @@ public final class UnlearningEvaluator {
     addLosses(losses, dataset, onForget, LabelledLoss.FORGET);
     addLosses(losses, dataset, onUnseen, LabelledLoss.UNSEEN);
     addLosses(losses, dataset, onTest, LabelledLoss.TEST);
-    return new Evaluation(report, losses);
+    return new Evaluation(report, losses, onForget.accuracy(), onUnseen.accuracy());
   }
 
   private static void addLosses(
