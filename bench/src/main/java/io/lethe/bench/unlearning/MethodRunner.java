@@ -56,6 +56,9 @@ final class MethodRunner implements HyperparameterTuner.Trial {
       Predictions acc = predictor.predict(model, data.dataset(), data.accuracy(), progress);
       double[] members = predictor.predict(model, data.dataset(), data.forget()).losses();
       double[] nonMembers = predictor.predict(model, data.dataset(), data.nonMembers()).losses();
+      if (!allFinite(members) || !allFinite(nonMembers) || !allFinite(acc.losses())) {
+        return TuningScore.divergedRun();
+      }
       double mia =
           MembershipInferenceAttack.builder()
               .optSeed(0)
@@ -64,6 +67,15 @@ final class MethodRunner implements HyperparameterTuner.Trial {
               .accuracy();
       return new TuningScore(acc.accuracy(), mia);
     }
+  }
+
+  private static boolean allFinite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The original, measured on this seed's forget set. */
@@ -133,15 +145,29 @@ final class MethodRunner implements HyperparameterTuner.Trial {
       double forgetPasses,
       long perturbed,
       Map<String, Object> settings) {
-    UnlearningEvaluator.Evaluation e =
-        new UnlearningEvaluator(EVAL_BATCH, split.seed())
-            .evaluate(
-                model,
-                splits.dataset(),
-                splits.test(),
-                split.forget(),
-                splits.unseen(),
-                ProgressListener.NONE);
+    UnlearningEvaluator.Evaluation e;
+    try {
+      e =
+          new UnlearningEvaluator(EVAL_BATCH, split.seed())
+              .evaluate(
+                  model,
+                  splits.dataset(),
+                  splits.test(),
+                  split.forget(),
+                  splits.unseen(),
+                  ProgressListener.NONE);
+    } catch (IllegalArgumentException notFinite) {
+      throw new IllegalStateException(
+          label
+              + " diverged on seed "
+              + split.seed()
+              + " with "
+              + settings
+              + ": "
+              + notFinite.getMessage()
+              + ". Give it a smaller learning rate with --set.",
+          notFinite);
+    }
     return new MethodResult(
         key,
         label,

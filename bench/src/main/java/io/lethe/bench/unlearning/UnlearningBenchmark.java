@@ -248,8 +248,18 @@ public final class UnlearningBenchmark implements Callable<Integer> {
           original.report().mia().std());
       for (BenchMethod m : selected) {
         status("seed %d: %s", seed, m.label());
-        MethodResult r =
-            m.isRetrain() ? runner.retrain(m, split) : runner.unlearn(m, tuned(m, choices), split);
+        MethodResult r;
+        try {
+          r =
+              m.isRetrain()
+                  ? runner.retrain(m, split)
+                  : runner.unlearn(m, tuned(m, choices), split);
+        } catch (IllegalStateException diverged) {
+          // One diverged run must not throw away an hour of others: it is reported, not averaged.
+          failures.add("seed " + seed + ": " + diverged.getMessage());
+          status("seed %d: %s FAILED: %s", seed, m.label(), diverged.getMessage());
+          continue;
+        }
         results.add(r);
         status(
             "seed %d: %s test acc %.4f, forget acc %.4f, unseen acc %.4f, MIA %.4f, forgetting"
@@ -267,7 +277,10 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     }
 
     rows = AggregatedRow.aggregate(results);
-    List<String> footer = footer(splits, forgetCount, results, choices);
+    List<String> footer = new ArrayList<>(footer(splits, forgetCount, results, choices));
+    for (String failure : failures) {
+      footer.add("FAILED, not in the table: " + failure);
+    }
     String title =
         String.format(
             Locale.ROOT,
@@ -546,6 +559,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     original.put("perSeed", perSeedOriginal);
     run.put("original", original);
     run.put("tuning", choices.values());
+    run.put("failures", failures);
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("cores", java.lang.Runtime.getRuntime().availableProcessors());
     machine.put("numThreads", System.getProperty("ai.djl.pytorch.num_threads"));
@@ -593,6 +607,9 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       System.setProperty(key, value);
     }
   }
+
+  /** Runs that failed (diverged); listed under the tables and in run.json. */
+  private final List<String> failures = new ArrayList<>();
 
   private static void status(String format, Object... args) {
     System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);

@@ -64,6 +64,22 @@ class HyperparameterTunerTest {
   }
 
   @Test
+  void aDivergedCandidateLosesInsteadOfAbortingTheSearch() {
+    // The largest learning rate blows up (non-finite losses); the best finite one must win.
+    HyperparameterTuner tuner =
+        new HyperparameterTuner(
+            (method, settings, data) -> {
+              double lr = (Double) settings.get("learningRate");
+              return lr >= 0.01 ? TuningScore.divergedRun() : new TuningScore(0.5 + 10 * lr, 0.5);
+            });
+    HyperparameterTuner.Choice c = tuner.tune(finetune, splits.tuningData(splits.forSeed(1, 4)));
+
+    assertThat(c.attempts()).hasSize(BenchMethods.BUDGET);
+    assertThat(c.attempts()).anyMatch(a -> a.score().diverged());
+    assertThat(c.settings()).isEqualTo(Map.of("learningRate", 0.003));
+  }
+
+  @Test
   void aMethodWithoutGridKeepsItsDefaultsAndRunsNoTrial() {
     BenchMethod retrain = BenchMethods.select(List.of("retrain")).get(0);
     HyperparameterTuner tuner =
