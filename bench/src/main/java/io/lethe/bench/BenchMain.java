@@ -23,6 +23,17 @@ public final class BenchMain implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchMain()).execute(args));
+    System.exit(
+        new CommandLine(new BenchMain())
+            .setExecutionExceptionHandler(
+                (ex, cli, parsed) -> {
+                  if (ex instanceof IllegalArgumentException) {
+                    // Bad options: a one-line error, not a stack trace.
+                    cli.getErr().println("lethe-bench: " + ex.getMessage());
+                    return 2;
+                  }
+                  throw ex;
+                })
+            .execute(args));
   }
 }

@@ -154,6 +154,15 @@ public final class UnlearningBenchmark implements Callable<Integer> {
   Map<String, String> overrides = new LinkedHashMap<>();
 
   @Option(
+      names = "--grid",
+      description =
+          "Replace a method's tuning grid, METHOD.KEY=V1|V2|... (repeatable; several keys of one"
+              + " method give their cartesian product), e.g. dlfd.learningRate=0.002|0.008. The"
+              + " grid may have at most as many candidates as every method's budget, so budgets"
+              + " stay equal.")
+  Map<String, String> grids = new LinkedHashMap<>();
+
+  @Option(
       names = "--out",
       description = "Output directory. Default: bench/results/<dataset>-<arch>.")
   Path out;
@@ -318,6 +327,14 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         throw new IllegalArgumentException("--set needs METHOD.KEY=VALUE, got '" + k + "'");
       }
     }
+    for (String k : grids.keySet()) {
+      boolean named =
+          selected.stream().anyMatch(m -> !m.grid().isEmpty() && k.startsWith(m.key() + "."));
+      if (!named) {
+        throw new IllegalArgumentException(
+            "--grid needs TUNED_METHOD.KEY=V1|V2 for a selected, tuned method, got '" + k + "'");
+      }
+    }
     List<BenchMethod> r = new ArrayList<>();
     for (BenchMethod m : selected) {
       String prefix = (m.isDlfd() ? "dlfd" : m.key()) + ".";
@@ -328,14 +345,59 @@ public final class UnlearningBenchmark implements Callable<Integer> {
               defaults.put(k.substring(prefix.length()), v);
             }
           });
-      BenchMethod withDefaults =
-          new BenchMethod(m.key(), m.label(), defaults, m.grid(), m.variant());
+      List<Map<String, Object>> grid = gridFor(m, prefix);
+      BenchMethod withDefaults = new BenchMethod(m.key(), m.label(), defaults, grid, m.variant());
+      for (Map<String, Object> candidate : grid) {
+        if (!m.isRetrain()) {
+          withDefaults.create(0, candidate).name(); // rejects a bad value now
+        }
+      }
       if (!m.isRetrain()) {
         withDefaults.create(0, Map.of()).name(); // rejects a bad key now, not after an hour
       }
       r.add(withDefaults);
     }
     return r;
+  }
+
+  /** The method's grid, replaced by the {@code --grid} options that name it. */
+  private List<Map<String, Object>> gridFor(BenchMethod m, String prefix) {
+    List<Map<String, Object>> grid = List.of(Map.of());
+    boolean replaced = false;
+    for (Map.Entry<String, String> e : grids.entrySet()) {
+      if (!e.getKey().startsWith(prefix)) {
+        continue;
+      }
+      if (m.grid().isEmpty()) {
+        throw new IllegalArgumentException(
+            "--grid " + e.getKey() + ": " + m.label() + " is not tuned (it has no grid)");
+      }
+      replaced = true;
+      String key = e.getKey().substring(prefix.length());
+      List<Map<String, Object>> product = new ArrayList<>();
+      for (Map<String, Object> partial : grid) {
+        for (String value : e.getValue().split("\\|")) {
+          Map<String, Object> c = new LinkedHashMap<>(partial);
+          c.put(key, value.trim());
+          product.add(c);
+        }
+      }
+      grid = product;
+    }
+    if (!replaced) {
+      return m.grid();
+    }
+    if (grid.size() > BenchMethods.BUDGET) {
+      throw new IllegalArgumentException(
+          "--grid for "
+              + m.label()
+              + " has "
+              + grid.size()
+              + " candidates; the budget is "
+              + BenchMethods.BUDGET
+              + " per method");
+    }
+    return grid;
   }
 
   /** DLFD's ablation rows take full DLFD's tuned settings; the others their own. */
@@ -520,6 +582,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     options.put("tune", tune);
     options.put("methods", methods.isEmpty() ? "all" : methods);
     options.put("overrides", overrides);
+    options.put("grids", grids);
     run.put("options", options);
     Map<String, Object> sizes = new LinkedHashMap<>();
     sizes.put("datasetImages", dataset.size());

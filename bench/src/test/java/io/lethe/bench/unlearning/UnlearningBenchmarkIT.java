@@ -43,6 +43,10 @@ class UnlearningBenchmarkIT {
                 "grid",
                 "--set",
                 "dlfd.perturbationSteps=2",
+                "--grid",
+                "dlfd.learningRate=0.002|0.008",
+                "--grid",
+                "dlfd.stepSize=0.001|0.003",
                 "--no-progress",
                 "--out",
                 out.toString());
@@ -89,7 +93,37 @@ class UnlearningBenchmarkIT {
     assertThat(run.get("tuning")).hasSize(8);
     for (JsonNode choice : run.get("tuning")) {
       assertThat(choice.get("attempts")).hasSize(BenchMethods.BUDGET);
+      if (choice.get("method").asText().equals("dlfd")) {
+        // --grid replaced DLFD's grid with the 2 × 2 product of learning rate and step size.
+        assertThat(choice.get("attempts").get(3).get("settings").get("learningRate").asText())
+            .isEqualTo("0.008");
+        assertThat(choice.get("attempts").get(3).get("settings").get("stepSize").asText())
+            .isEqualTo("0.003");
+      }
     }
+  }
+
+  @Test
+  void rejectsAGridLargerThanTheBudgetBeforeTrainingAnything(@TempDir Path out) {
+    UnlearningBenchmark command = new UnlearningBenchmark();
+    CommandLine cli = new CommandLine(command);
+    java.io.StringWriter err = new java.io.StringWriter();
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit =
+        cli.execute(
+            "--train-limit",
+            "240",
+            "--arch",
+            "small-cnn",
+            "--methods",
+            "finetune",
+            "--grid",
+            "finetune.learningRate=0.1|0.01|0.001|0.0001|0.00001",
+            "--out",
+            out.toString());
+
+    assertThat(exit).isNotZero();
+    assertThat(command.rows()).isEmpty();
   }
 
   @Test
