@@ -132,37 +132,24 @@ class UnlearningBenchmarkIT {
     // 60 train people (10% forgotten per seed), 20 test and 20 unseen people, 4 images each.
     MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 4, 7).write(dir, 60, 20, 20);
     Path out = dir.resolve("out");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--data",
-                "csv",
-                "--format",
-                "mufac",
-                "--images",
-                data.imageRoot().toString(),
-                "--side",
-                "16",
-                "--channels",
-                "1",
-                "--arch",
-                "small-cnn",
-                "--epochs",
-                "3",
-                "--seeds",
-                "1,2",
-                "--tune",
-                "none",
-                "--methods",
-                "retrain,finetune,dlfd",
-                "--set",
-                "dlfd.perturbationSteps=2",
-                "--no-progress",
-                "--out",
-                out.toString()));
-    for (String m : data.manifests()) {
-      args.addAll(List.of("--manifest", m));
-    }
+    List<String> args = new ArrayList<>(data.dataOptions(16, 1));
+    args.addAll(
+        List.of(
+            "--arch",
+            "small-cnn",
+            "--epochs",
+            "3",
+            "--seeds",
+            "1,2",
+            "--tune",
+            "none",
+            "--methods",
+            "retrain,finetune,dlfd",
+            "--set",
+            "dlfd.perturbationSteps=2",
+            "--no-progress",
+            "--out",
+            out.toString()));
 
     UnlearningBenchmark command = new UnlearningBenchmark();
     assertThat(new CommandLine(command).execute(args.toArray(String[]::new))).isZero();

@@ -20,13 +20,7 @@ class CsvManifestWorkflowTest {
   @TempDir Path dir;
 
   private List<String> dataArgs(MufacLikeDataset.Written data) {
-    List<String> args = new ArrayList<>(List.of("--data", "csv", "--format", "mufac"));
-    args.addAll(
-        List.of("--images", data.imageRoot().toString(), "--side", "16", "--channels", "1"));
-    for (String m : data.manifests()) {
-      args.addAll(List.of("--manifest", m));
-    }
-    return args;
+    return data.dataOptions(16, 1);
   }
 
   /** `lethe train` on the manifest dataset; returns the checkpoint directory. */

@@ -44,7 +44,31 @@ public final class MufacLikeDataset {
   }
 
   /** The manifests written, as {@code file.csv:split} for the CLI's {@code --manifest}. */
-  public record Written(Path imageRoot, List<String> manifests) {}
+  public record Written(Path imageRoot, List<String> manifests) {
+    /**
+     * The dataset options of the CLI and the benchmark ({@code --data csv --format mufac ...}) for
+     * these files, read as {@code side}×{@code side} images with {@code channels} channels.
+     */
+    public List<String> dataOptions(int side, int channels) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--data",
+                  "csv",
+                  "--format",
+                  "mufac",
+                  "--images",
+                  imageRoot.toString(),
+                  "--side",
+                  Integer.toString(side),
+                  "--channels",
+                  Integer.toString(channels)));
+      for (String m : manifests) {
+        args.addAll(List.of("--manifest", m));
+      }
+      return args;
+    }
+  }
 
   /** Writes {@code trainSubjects}, {@code testSubjects} and {@code unseenSubjects} people. */
   public Written write(Path dir, int trainSubjects, int testSubjects, int unseenSubjects) {
