@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * One method on one seed, measured on the reported test, forget and unseen sets.
  *
- * @param forgetAccuracy top-1 accuracy on the forget set (1 − this is what the attack reads)
+ * @param forgetAccuracy top-1 accuracy on the forget set: with {@code unseenAccuracy}, how much the
+ *     model memorised
  * @param unseenAccuracy top-1 accuracy on the unseen set
  * @param seconds wall time of the unlearning (or training) run, evaluation excluded
  * @param retainPasses passes over the retain set (training set for the original)

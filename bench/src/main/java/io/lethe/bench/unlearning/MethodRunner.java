@@ -157,7 +157,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
                   splits.unseen(),
                   ProgressListener.NONE);
     } catch (IllegalArgumentException notFinite) {
-      throw new IllegalStateException(
+      throw new MethodDivergedException(
           label
               + " diverged on seed "
               + split.seed()

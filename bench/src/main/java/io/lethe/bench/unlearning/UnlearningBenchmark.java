@@ -263,7 +263,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
               m.isRetrain()
                   ? runner.retrain(m, split)
                   : runner.unlearn(m, tuned(m, choices), split);
-        } catch (IllegalStateException diverged) {
+        } catch (MethodDivergedException diverged) {
           // One diverged run must not throw away an hour of others: it is reported, not averaged.
           failures.add("seed " + seed + ": " + diverged.getMessage());
           status("seed %d: %s FAILED: %s", seed, m.label(), diverged.getMessage());
