@@ -11,6 +11,10 @@ import java.util.function.ToDoubleFunction;
  *
  * @param miaSplitStd the attack's own standard deviation across its shuffle splits (mean over
  *     seeds): the noise floor of one MIA number
+ * @param perturbedShare DLFD: share of batches trained on perturbed images; null for methods
+ *     without dynamic forgetting
+ * @param initialEstimate DLFD: its monitor's score of the original; null for the others
+ * @param finalEstimate DLFD: its monitor's score after the run; null for the others
  */
 public record AggregatedRow(
     String key,
@@ -26,7 +30,10 @@ public record AggregatedRow(
     MeanStd nomus,
     MeanStd seconds,
     MeanStd retainPasses,
-    MeanStd forgetPasses) {
+    MeanStd forgetPasses,
+    MeanStd perturbedShare,
+    MeanStd initialEstimate,
+    MeanStd finalEstimate) {
 
   /** Groups {@code results} by method key, keeping the order in which methods first appear. */
   public static List<AggregatedRow> aggregate(List<MethodResult> results) {
@@ -51,9 +58,25 @@ public record AggregatedRow(
               over(runs, r -> r.report().nomus()),
               over(runs, MethodResult::seconds),
               over(runs, MethodResult::retainPasses),
-              over(runs, MethodResult::forgetPasses)));
+              over(runs, MethodResult::forgetPasses),
+              traced(runs, DynamicForgettingTrace::perturbedShare),
+              traced(runs, DynamicForgettingTrace::initialEstimate),
+              traced(runs, DynamicForgettingTrace::finalEstimate)));
     }
     return rows;
+  }
+
+  /** Null unless every run has a monitor (NaN marks a method without one). */
+  private static MeanStd traced(
+      List<MethodResult> runs, ToDoubleFunction<DynamicForgettingTrace> f) {
+    double[] values =
+        runs.stream().mapToDouble(r -> f.applyAsDouble(r.dynamicForgetting())).toArray();
+    for (double v : values) {
+      if (Double.isNaN(v)) {
+        return null;
+      }
+    }
+    return MeanStd.of(values);
   }
 
   private static MeanStd over(List<MethodResult> runs, ToDoubleFunction<MethodResult> f) {

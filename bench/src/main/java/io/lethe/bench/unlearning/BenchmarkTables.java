@@ -41,8 +41,8 @@ public final class BenchmarkTables {
     StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
     sb.append(
         "| Variant | Classification loss | Dynamic forgetting | Test acc | MIA acc | Forgetting"
-            + " score | NoMUS | Seconds |\n");
-    sb.append("|---|:---:|:---:|---:|---:|---:|---:|---:|\n");
+            + " score | NoMUS | Seconds | Perturbed batches | Monitor: original → after |\n");
+    sb.append("|---|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String key : BenchMethods.ablationKeys()) {
       DlfdVariant v = variantOf(key);
       rows.stream()
@@ -53,7 +53,7 @@ public final class BenchmarkTables {
                   sb.append(
                       String.format(
                           Locale.ROOT,
-                          "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                          "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                           r.label(),
                           v.classificationLoss() ? "yes" : "no",
                           v.dynamicForgetting() ? "yes" : "no",
@@ -61,10 +61,21 @@ public final class BenchmarkTables {
                           r.mia().format(4),
                           r.forgettingScore().format(4),
                           r.nomus().format(4),
-                          r.seconds().format(1))));
+                          r.seconds().format(1),
+                          r.perturbedShare() == null ? "–" : r.perturbedShare().format(2),
+                          monitorReadings(r))));
     }
     appendFooter(sb, footer);
     return sb.toString();
+  }
+
+  /** The monitor's mean estimate before and after, or a dash for a row without a monitor. */
+  private static String monitorReadings(AggregatedRow r) {
+    if (r.initialEstimate() == null || r.finalEstimate() == null) {
+      return "–";
+    }
+    return String.format(
+        Locale.ROOT, "%.3f → %.3f", r.initialEstimate().mean(), r.finalEstimate().mean());
   }
 
   private static DlfdVariant variantOf(String key) {

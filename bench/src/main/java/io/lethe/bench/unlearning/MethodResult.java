@@ -14,7 +14,8 @@ import java.util.Map;
  * @param seconds wall time of the unlearning (or training) run, evaluation excluded
  * @param retainPasses passes over the retain set (training set for the original)
  * @param forgetPasses passes over the forget set
- * @param perturbedSteps DLFD batches trained on perturbed images (0 for the others)
+ * @param dynamicForgetting DLFD's perturbed batches and monitor readings ({@link
+ *     DynamicForgettingTrace#NONE} for the others)
  * @param settings the settings the method ran with (tuned or default)
  * @param losses per-sample losses (for the figure; not written to JSON)
  */
@@ -28,7 +29,7 @@ public record MethodResult(
     double seconds,
     double retainPasses,
     double forgetPasses,
-    long perturbedSteps,
+    DynamicForgettingTrace dynamicForgetting,
     Map<String, Object> settings,
     List<LabelledLoss> losses) {
   public static final String ORIGINAL = "original";

@@ -89,7 +89,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
           trainSeconds,
           trainPasses,
           0,
-          0,
+          DynamicForgettingTrace.NONE,
           Map.of());
     }
   }
@@ -111,7 +111,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
           summary.seconds(),
           seeded.epochs(),
           0,
-          0,
+          DynamicForgettingTrace.NONE,
           seeded.describe());
     }
   }
@@ -130,7 +130,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
           outcome.seconds(),
           outcome.retainPasses(),
           outcome.forgetPasses(),
-          outcome.perturbedSteps(),
+          DynamicForgettingTrace.of(outcome),
           m.hyperparameters());
     }
   }
@@ -143,7 +143,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
       double seconds,
       double retainPasses,
       double forgetPasses,
-      long perturbed,
+      DynamicForgettingTrace dynamicForgetting,
       Map<String, Object> settings) {
     UnlearningEvaluator.Evaluation e;
     try {
@@ -178,7 +178,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
         seconds,
         retainPasses,
         forgetPasses,
-        perturbed,
+        dynamicForgetting,
         settings,
         e.losses());
   }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -172,10 +173,19 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       description = "libtorch intra-op threads. Default: 2 unless -Dai.djl.pytorch.num_threads.")
   Integer threads;
 
+  @Option(
+      names = "--original-cache",
+      description =
+          "Directory that keeps trained originals keyed by dataset, sizes, architecture, recipe"
+              + " and seed; a later run with the same key loads the original instead of training"
+              + " it (its training time is still reported). Default: none (always train).")
+  Path originalCache;
+
   @Option(names = "--no-progress", description = "No progress bars.")
   boolean noProgress;
 
   private List<AggregatedRow> rows = List.of();
+  private boolean originalFromCache;
 
   /** The aggregated rows of the last run, for callers that check them. */
   public List<AggregatedRow> rows() {
@@ -216,15 +226,31 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         spec.architecture().cliName(),
         forgetCount);
 
-    status("training the original (%d epochs)", epochs);
+    OriginalCache cache = originalCache == null ? null : new OriginalCache(originalCache);
+    Map<String, Object> originalKey = originalKey(source, spec, splits);
+    Optional<OriginalCache.Entry> cached =
+        cache == null ? Optional.empty() : cache.load(originalKey);
     byte[] originalParameters;
     SupervisedTrainer.TrainingSummary trained;
-    try (Classifier original = Classifier.create(spec, dataset.labelSchema(), originalSeed)) {
-      trained =
-          new SupervisedTrainer(recipe(originalSeed))
-              .train(original, dataset, splits.originalTrain(), progress);
-      originalParameters = original.parameterBytes();
+    if (cached.isPresent()) {
+      status(
+          "original loaded from %s (%s; trained in %.1f s)",
+          originalCache, OriginalCache.stem(originalKey), cached.get().summary().seconds());
+      originalParameters = cached.get().parameters();
+      trained = cached.get().summary();
+    } else {
+      status("training the original (%d epochs)", epochs);
+      try (Classifier original = Classifier.create(spec, dataset.labelSchema(), originalSeed)) {
+        trained =
+            new SupervisedTrainer(recipe(originalSeed))
+                .train(original, dataset, splits.originalTrain(), progress);
+        originalParameters = original.parameterBytes();
+      }
+      if (cache != null) {
+        cache.store(originalKey, originalParameters, trained);
+      }
     }
+    originalFromCache = cached.isPresent();
     MethodRunner runner =
         new MethodRunner(spec, splits, originalParameters, this::recipe, progress);
 
@@ -440,6 +466,21 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         norm);
   }
 
+  /** Everything the original's parameters depend on. */
+  private Map<String, Object> originalKey(
+      DatasetSource source, ModelSpec spec, BenchmarkSplits splits) {
+    Map<String, Object> key = new LinkedHashMap<>();
+    key.put("dataset", source.toMap());
+    key.put("arch", spec.architecture().cliName());
+    key.put("channels", spec.channels());
+    key.put("side", spec.side());
+    key.put("outputs", spec.numOutputs());
+    key.put("smallInputStem", spec.smallInputStem());
+    key.put("recipe", recipe(originalSeed).describe());
+    key.put("trainIndicesSha256", OriginalCache.indicesDigest(splits.originalTrain()));
+    return key;
+  }
+
   private static String datasetName(DatasetSource source) {
     return source.kind().equals(DatasetSource.IDX)
         ? source.options().get("preset")
@@ -527,12 +568,22 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       m.put("seconds", r.seconds());
       m.put("retainPasses", r.retainPasses());
       m.put("forgetPasses", r.forgetPasses());
-      m.put("perturbedSteps", r.perturbedSteps());
+      DynamicForgettingTrace t = r.dynamicForgetting();
+      if (t.steps() > 0) {
+        m.put("steps", t.steps());
+        m.put("perturbedSteps", t.perturbedSteps());
+        m.put("monitorInitialEstimate", finiteOrNull(t.initialEstimate()));
+        m.put("monitorFinalEstimate", finiteOrNull(t.finalEstimate()));
+      }
       m.put("settings", r.settings());
       runs.add(m);
     }
     json.put("runs", runs);
     return json;
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 
   private static void writeFigure(Path png, List<MethodResult> results, int seed)
@@ -602,6 +653,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     run.put("sizes", sizes);
     Map<String, Object> original = new LinkedHashMap<>();
     original.put("trainSeconds", trained.seconds());
+    original.put("loadedFromCache", originalFromCache);
     original.put("finalEpochLoss", trained.finalEpochLoss());
     Map<String, Object> perSeedOriginal = new LinkedHashMap<>();
     for (MethodResult r : results) {

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkTablesTest {
   private static MethodResult result(String key, String label, int seed, double acc, double mia) {
+    return result(key, label, seed, acc, mia, DynamicForgettingTrace.NONE);
+  }
+
+  private static MethodResult result(
+      String key, String label, int seed, double acc, double mia, DynamicForgettingTrace trace) {
     return new MethodResult(
         key,
         label,
@@ -22,7 +27,7 @@ class BenchmarkTablesTest {
         10.0 * seed,
         1,
         0,
-        0,
+        trace,
         Map.of(),
         List.of());
   }
@@ -80,5 +85,26 @@ class BenchmarkTablesTest {
     assertThat(rows.get(0)).startsWith("| DLFD: OT only | no | no |");
     assertThat(rows.get(1)).startsWith("| DLFD: + classification loss | yes | no |");
     assertThat(rows.get(2)).startsWith("| DLFD | yes | yes |");
+  }
+
+  @Test
+  void table3ShowsHowManyBatchesDynamicForgettingPerturbedAndTheMonitorsReadings() {
+    List<MethodResult> traced =
+        List.of(
+            result("dlfd", "DLFD", 1, 0.8, 0.6, new DynamicForgettingTrace(20, 10, 0.14, 0.06)),
+            result("dlfd", "DLFD", 2, 0.8, 0.6, new DynamicForgettingTrace(20, 20, 0.12, 0.08)),
+            result("dlfd-ot-only", "DLFD: OT only", 1, 0.8, 0.6));
+
+    List<AggregatedRow> rows = AggregatedRow.aggregate(traced);
+    String md = BenchmarkTables.table3("T3", rows, List.of());
+
+    assertThat(rows.get(0).perturbedShare().mean()).isEqualTo(0.75, offset(1e-12));
+    assertThat(md).contains("| Perturbed batches | Monitor: original → after |");
+    assertThat(md.lines().filter(l -> l.startsWith("| DLFD |")).findFirst().orElseThrow())
+        .endsWith("| 0.75 ± 0.35 | 0.130 → 0.070 |");
+    // A row whose runs have no monitor shows dashes, not NaN.
+    assertThat(rows.get(1).initialEstimate()).isNull();
+    assertThat(md.lines().filter(l -> l.startsWith("| DLFD: OT only")).findFirst().orElseThrow())
+        .endsWith("| – | – |");
   }
 }

@@ -166,4 +166,46 @@ class UnlearningBenchmarkIT {
     assertThat(run.get("sizes").get("test").asInt()).isEqualTo(80);
     assertThat(Files.readString(out.resolve("table1.md"))).contains("| DLFD | ");
   }
+
+  @Test
+  void aSecondRunWithTheSameOriginalLoadsItFromTheCacheAndMeasuresTheSameOriginal(@TempDir Path dir)
+      throws Exception {
+    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 4, 7).write(dir, 40, 20, 20);
+    Path cache = dir.resolve("cache");
+    List<JsonNode> runs = new ArrayList<>();
+    List<AggregatedRow> originals = new ArrayList<>();
+    for (String name : List.of("first", "second")) {
+      List<String> args = new ArrayList<>(data.dataOptions(16, 1));
+      args.addAll(
+          List.of(
+              "--arch",
+              "small-cnn",
+              "--epochs",
+              "2",
+              "--seeds",
+              "1",
+              "--tune",
+              "none",
+              "--methods",
+              "finetune",
+              "--original-cache",
+              cache.toString(),
+              "--no-progress",
+              "--out",
+              dir.resolve(name).toString()));
+      UnlearningBenchmark command = new UnlearningBenchmark();
+      assertThat(new CommandLine(command).execute(args.toArray(String[]::new))).isZero();
+      runs.add(JSON.readTree(dir.resolve(name).resolve("run.json").toFile()));
+      originals.add(command.rows().get(0));
+    }
+
+    assertThat(runs.get(0).get("original").get("loadedFromCache").asBoolean()).isFalse();
+    assertThat(runs.get(1).get("original").get("loadedFromCache").asBoolean()).isTrue();
+    // The training time reported is the one measured when the original was trained.
+    assertThat(runs.get(1).get("original").get("trainSeconds").asDouble())
+        .isEqualTo(runs.get(0).get("original").get("trainSeconds").asDouble());
+    assertThat(originals.get(1).testAccuracy()).isEqualTo(originals.get(0).testAccuracy());
+    assertThat(originals.get(1).forgetAccuracy()).isEqualTo(originals.get(0).forgetAccuracy());
+    assertThat(originals.get(1).mia()).isEqualTo(originals.get(0).mia());
+  }
 }

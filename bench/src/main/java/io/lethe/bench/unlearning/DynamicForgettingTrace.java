@@ -1,0 +1,34 @@
+package io.lethe.bench.unlearning;
+
+import io.lethe.engine.unlearn.UnlearningOutcome;
+
+/**
+ * What DLFD's dynamic forgetting did in one run: how many of its batches were perturbed and what
+ * its own forgetting-score monitor read before and after. It is what decides DLFD's wall time
+ * (every perturbed batch costs M extra input-gradient passes), so the tables show it.
+ *
+ * @param steps optimiser steps (batches) of the run
+ * @param perturbedSteps of which trained on perturbed images
+ * @param initialEstimate the monitor's score of the original, on the unlearning data only (the
+ *     threshold is relative to it); NaN when the method has no monitor
+ * @param finalEstimate the monitor's score after the run; NaN when the method has no monitor
+ */
+public record DynamicForgettingTrace(
+    long steps, long perturbedSteps, double initialEstimate, double finalEstimate) {
+  /** For methods without perturbation or a monitor. */
+  public static final DynamicForgettingTrace NONE =
+      new DynamicForgettingTrace(0, 0, Double.NaN, Double.NaN);
+
+  public static DynamicForgettingTrace of(UnlearningOutcome outcome) {
+    return new DynamicForgettingTrace(
+        outcome.steps(),
+        outcome.perturbedSteps(),
+        outcome.initialForgettingScore(),
+        outcome.finalForgettingScore());
+  }
+
+  /** Share of batches perturbed, or NaN for a run without steps. */
+  public double perturbedShare() {
+    return steps == 0 ? Double.NaN : (double) perturbedSteps / steps;
+  }
+}
