@@ -1,6 +1,8 @@
 package io.lethe.bench.unlearning;
 
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.unlearn.dlfd.FeatureSource;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,6 +27,9 @@ final class DlfdSettings {
           "sinkhornEpsilon",
           "sinkhornIterations",
           "batchNormRecalibrationBatches",
+          "scoreEvery",
+          "scoreSampleSize",
+          "featureSource",
           "seed");
 
   private DlfdSettings() {}
@@ -39,6 +44,10 @@ final class DlfdSettings {
     DlfdConfig.Builder b = DlfdConfig.builder();
     settings.forEach(
         (k, v) -> {
+          if (k.equals("featureSource")) {
+            b.optFeatureSource(featureSource(v));
+            return;
+          }
           double d = number(k, v);
           switch (k) {
             case "stepSize", "alpha" -> b.optStepSize(d);
@@ -51,11 +60,23 @@ final class DlfdSettings {
             case "sinkhornEpsilon" -> b.optSinkhornEpsilon(d);
             case "sinkhornIterations" -> b.optSinkhornIterations((int) d);
             case "batchNormRecalibrationBatches" -> b.optBatchNormRecalibration((int) d);
+            case "scoreEvery" -> b.optScoreEvery((int) d);
+            case "scoreSampleSize" -> b.optScoreSampleSize((int) d);
             case "seed" -> b.optSeed((int) d);
             default -> throw new IllegalStateException(k);
           }
         });
     return variant.apply(b).build();
+  }
+
+  private static FeatureSource featureSource(Object v) {
+    String name = String.valueOf(v).trim().toUpperCase(Locale.ROOT);
+    try {
+      return FeatureSource.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "dlfd setting featureSource must be logits or embedding, got " + v, e);
+    }
   }
 
   private static double number(String key, Object v) {

@@ -151,7 +151,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       names = "--set",
       description =
           "Override a method's setting, METHOD.KEY=VALUE (repeatable), e.g. finetune.epochs=1;"
-              + " dlfd.KEY applies to DLFD and its ablations (e.g. dlfd.perturbationSteps=5).")
+              + " dlfd.KEY applies to DLFD and its ablations (e.g. dlfd.perturbationSteps=5,"
+              + " dlfd.featureSource=embedding, dlfd.scoreEvery=3).")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   @Option(

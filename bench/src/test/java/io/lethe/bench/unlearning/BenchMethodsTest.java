@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.unlearn.dlfd.FeatureSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,21 @@ class BenchMethodsTest {
         .hasMessageContaining("alpah");
     assertThatThrownBy(() -> BenchMethods.select(List.of("retrian")))
         .hasMessageContaining("retrian");
+  }
+
+  @Test
+  void theOtFeatureLayerAndTheMonitorsCadenceCanBeSetByName() {
+    DlfdConfig c =
+        DlfdSettings.config(
+            DlfdVariant.FULL,
+            Map.of("featureSource", "embedding", "scoreEvery", "3", "scoreSampleSize", 256));
+
+    assertThat(c.featureSource()).isEqualTo(FeatureSource.EMBEDDING);
+    assertThat(c.scoreEvery()).isEqualTo(3);
+    assertThat(c.scoreSampleSize()).isEqualTo(256);
+    assertThatThrownBy(() -> DlfdSettings.config(DlfdVariant.FULL, Map.of("featureSource", "pool")))
+        .hasMessageContaining("logits or embedding")
+        .hasMessageContaining("pool");
   }
 
   private static DlfdConfig config(DlfdVariant v) {
