@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -12,6 +13,7 @@ import ai.djl.training.tracker.Tracker;
 import io.lethe.engine.data.Indices;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.Models;
+import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.tensor.Scalars;
 import io.lethe.engine.training.ImageBatches;
@@ -32,8 +34,14 @@ import java.util.Random;
  * and shaped (model frozen, eval mode) to maximise their cross-entropy minus a penalty on its norm.
  * Each impair step trains (training mode) on a retain batch concatenated with one noise batch; the
  * retain set is cycled. The forget images themselves are never read, only their labels, so the
- * outcome reports 0 forget passes. The noise lives in pixel units (the model normalises its input)
- * and is unbounded, as in UNSIR.
+ * outcome reports 0 forget passes.
+ *
+ * <p>The noise is shaped where the authors shape it: in the model's <em>normalised</em> input space
+ * (their data loaders normalise, so their N(0, 1) initialisation and norm penalty are in units of
+ * the per-channel std), and it is handed to our model, which normalises as its first op, as pixels
+ * {@code mean + std·n}. Shaping it in raw pixel units instead starts it ~1/std ≈ 3× larger than an
+ * image and weakens the penalty by std²; on Fashion-MNIST × ResNet-18 that variant collapsed the
+ * model to chance accuracy at every impair learning rate tried (bench/README.md).
  */
 public final class Unsir implements UnlearningMethod {
   public static final String NAME = "unsir";
@@ -104,12 +112,17 @@ public final class Unsir implements UnlearningMethod {
   }
 
   /**
-   * Noise images for {@code labels} that maximise CE(model(noise), labels) − w·mean‖noise‖², shaped
-   * by Adam with the model frozen; owned by {@code batch}.
+   * Noise images (in pixels) for {@code labels}: n maximises CE(model(mean + std·n), labels) −
+   * w·mean‖n‖², with n in normalised units from N(0, 1), shaped by Adam with the model frozen;
+   * owned by {@code batch}.
    */
   NDArray errorMaximisingNoise(Classifier model, NDManager batch, NDArray labels, Random random) {
     int n = (int) labels.getShape().get(0);
     var shape = Models.inputShape(model.spec(), n);
+    Normalization normalization = model.spec().normalization();
+    Shape perChannel = new Shape(1, normalization.channels(), 1, 1);
+    NDArray mean = batch.create(normalization.mean(), perChannel);
+    NDArray std = batch.create(normalization.std(), perChannel);
     float[] init = new float[(int) shape.size()];
     for (int i = 0; i < init.length; i++) {
       init[i] = (float) random.nextGaussian();
@@ -127,7 +140,8 @@ public final class Unsir implements UnlearningMethod {
           input.attach(step);
           input.setRequiresGradient(true);
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray ce = loss.mean(model.forward(parameters, input, false).get(0), labels);
+            NDArray pixels = input.mul(std).add(mean);
+            NDArray ce = loss.mean(model.forward(parameters, pixels, false).get(0), labels);
             NDArray norm = input.square().sum(new int[] {1, 2, 3}).mean();
             NDArray objective =
                 ce.neg().add(norm.mul(Scalars.like(norm, config.noiseNormWeight())));
@@ -139,6 +153,6 @@ public final class Unsir implements UnlearningMethod {
     } finally {
       model.freezeTrainableParameters(false);
     }
-    return noise.stopGradient();
+    return noise.mul(std).add(mean).stopGradient();
   }
 }

@@ -59,4 +59,25 @@ class UnsirTest {
       assertThat(BaselineFixture.predict(model, data.retain()).accuracy()).isGreaterThan(0.5);
     }
   }
+
+  @Test
+  void noiseStartsAsUnitGaussianInTheModelsNormalisedUnitsAsTheAuthorsShapeIt() {
+    UnlearningData data = BaselineFixture.data();
+    try (Classifier model = BaselineFixture.trained();
+        NDManager batch = model.manager().newSubManager()) {
+      NDArray labels =
+          new ImageBatches(BaselineFixture.dataset()).labels(batch, data.forget(), 0, 10);
+      // One tiny Adam step: the noise is still its N(0, 1) initialisation, in normalised units.
+      NDArray pixels =
+          new Unsir(UnsirConfig.builder().optNoiseSteps(1).optNoiseLearningRate(1e-4f).build())
+              .errorMaximisingNoise(model, batch, labels, new Random(1));
+
+      // The fixture normalises with mean 0.5 and std 0.25: pixels = 0.5 + 0.25·n.
+      NDArray normalised = pixels.sub(0.5f).div(0.25f);
+      double mean = normalised.mean().getFloat();
+      double std = Math.sqrt(normalised.sub((float) mean).square().mean().getFloat());
+      assertThat(mean).isCloseTo(0, org.assertj.core.data.Offset.offset(0.05));
+      assertThat(std).isCloseTo(1, org.assertj.core.data.Offset.offset(0.05));
+    }
+  }
 }
