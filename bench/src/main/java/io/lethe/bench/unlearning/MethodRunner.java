@@ -11,6 +11,9 @@ import io.lethe.engine.training.SupervisedTrainer;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.dlfd.FeatureSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -22,6 +25,8 @@ import java.util.function.IntFunction;
  */
 final class MethodRunner implements HyperparameterTuner.Trial {
   private static final int EVAL_BATCH = 256;
+  private static final int PROBE_BATCHES = 10;
+  private static final int PROBE_BATCH_SIZE = 32;
 
   private final ModelSpec spec;
   private final BenchmarkSplits splits;
@@ -92,6 +97,29 @@ final class MethodRunner implements HyperparameterTuner.Trial {
           DynamicForgettingTrace.NONE,
           Map.of());
     }
+  }
+
+  /**
+   * DLFD's Sinkhorn distance under the original, from retain batches to retain, forget and unseen
+   * batches, on the logits and on the embedding (a diagnostic: no method reads it).
+   */
+  List<FeatureDistanceProbe.Distances> originalFeatureDistances(SeedSplit split) {
+    FeatureDistanceProbe probe = new FeatureDistanceProbe(PROBE_BATCHES, PROBE_BATCH_SIZE);
+    List<FeatureDistanceProbe.Distances> all = new ArrayList<>();
+    try (Classifier model = freshOriginal()) {
+      for (FeatureSource f : FeatureSource.values()) {
+        all.add(
+            probe.measure(
+                model,
+                splits.dataset(),
+                f,
+                split.retain(),
+                split.forget(),
+                splits.unseen(),
+                split.seed()));
+      }
+    }
+    return all;
   }
 
   /**

@@ -16,6 +16,7 @@ import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.SupervisedTrainer;
 import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.dlfd.FeatureSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,6 +188,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
 
   private List<AggregatedRow> rows = List.of();
   private boolean originalFromCache;
+  private final Map<Integer, List<FeatureDistanceProbe.Distances>> featureDistances =
+      new LinkedHashMap<>();
 
   /** The aggregated rows of the last run, for callers that check them. */
   public List<AggregatedRow> rows() {
@@ -274,6 +277,18 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       seedSplits.put(seed, split);
       MethodResult original = runner.original(split, trained.seconds(), epochs);
       results.add(original);
+      List<FeatureDistanceProbe.Distances> distances = runner.originalFeatureDistances(split);
+      featureDistances.put(seed, distances);
+      for (FeatureDistanceProbe.Distances d : distances) {
+        status(
+            "seed %d: Original's OT distance on %s from retain to retain %.4f, to forget %.4f,"
+                + " to unseen %.4f",
+            seed,
+            d.features().name().toLowerCase(Locale.ROOT),
+            d.retainToRetain(),
+            d.retainToForget(),
+            d.retainToUnseen());
+      }
       status(
           "seed %d: Original forget acc %.4f, unseen acc %.4f, forgetting score %.4f (MIA split"
               + " std %.4f)",
@@ -531,6 +546,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
             splits.unseen().length,
             splits.tuningAccuracy().length,
             splits.tuningNonMembers().length));
+    f.add(featureDistanceLine());
     if (choices.isEmpty()) {
       f.add("Tuning: none (--tune none); every method ran with its documented defaults.");
     } else {
@@ -548,6 +564,41 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       f.add(sb.toString());
     }
     return f;
+  }
+
+  /** The original's OT distances, mean over seeds, per feature layer. */
+  private String featureDistanceLine() {
+    StringBuilder sb =
+        new StringBuilder(
+            "Original's Sinkhorn distance (DLFD's OT, ε 0.01) from retain batches, mean over seeds"
+                + " and paired batches of "
+                + featureDistances.values().iterator().next().get(0).batchSize()
+                + ":");
+    for (FeatureSource f : FeatureSource.values()) {
+      double rr = 0;
+      double rf = 0;
+      double ru = 0;
+      int n = 0;
+      for (List<FeatureDistanceProbe.Distances> seed : featureDistances.values()) {
+        for (FeatureDistanceProbe.Distances d : seed) {
+          if (d.features() == f) {
+            rr += d.retainToRetain();
+            rf += d.retainToForget();
+            ru += d.retainToUnseen();
+            n++;
+          }
+        }
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " %s: to retain %.4f, to forget %.4f, to unseen %.4f;",
+              f.name().toLowerCase(Locale.ROOT),
+              rr / n,
+              rf / n,
+              ru / n));
+    }
+    return sb.toString();
   }
 
   private static Map<String, Object> table1Json(List<MethodResult> results) {
@@ -673,6 +724,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       }
     }
     original.put("perSeed", perSeedOriginal);
+    original.put("featureDistances", featureDistances);
     run.put("original", original);
     run.put("tuning", choices.values());
     run.put("failures", failures);

@@ -90,6 +90,25 @@ class UnlearningBenchmarkIT {
     assertThat(original.get("forgettingScore").asDouble()).isBetween(0.0, 0.5);
     assertThat(original.get("miaStd").asDouble()).isPositive();
     assertThat(run.get("sizes").get("perSeed").get("1").get("forget").asInt()).isPositive();
+    // The original's OT distances, on both feature layers: retain to retain is the floor.
+    JsonNode distances = run.get("original").get("featureDistances").get("1");
+    assertThat(distances).hasSize(2);
+    assertThat(distances.get(0).get("features").asText()).isEqualTo("LOGITS");
+    for (JsonNode d : distances) {
+      assertThat(d.get("retainToRetain").asDouble()).isPositive();
+      assertThat(d.get("retainToForget").asDouble()).isPositive();
+      assertThat(d.get("retainToUnseen").asDouble()).isPositive();
+    }
+    assertThat(table1).contains("Original's Sinkhorn distance").contains("embedding: to retain");
+    // Table 3 shows how much of DLFD's epoch was perturbed and what its monitor read.
+    assertThat(table3).contains("| Perturbed batches | Monitor: original → after |");
+    JsonNode dlfdRun =
+        java.util.stream.StreamSupport.stream(table1Json.get("runs").spliterator(), false)
+            .filter(r -> r.get("method").asText().equals("dlfd"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(dlfdRun.get("steps").asLong()).isPositive();
+    assertThat(dlfdRun.get("monitorInitialEstimate").asDouble()).isBetween(0.0, 0.5);
     assertThat(run.get("tuning")).hasSize(8);
     for (JsonNode choice : run.get("tuning")) {
       assertThat(choice.get("attempts")).hasSize(BenchMethods.BUDGET);
