@@ -47,6 +47,22 @@ class BenchMethodsTest {
   }
 
   @Test
+  void unsirsRepairLearningRateFollowsItsImpairLearningRateAtTheAuthorsRatio() {
+    BenchMethod unsir = BenchMethods.select(List.of("unsir")).get(0);
+    for (Map<String, Object> candidate : unsir.grid()) {
+      Map<String, Object> built = unsir.create(1, candidate).hyperparameters();
+      assertThat(((Number) built.get("repairLearningRate")).doubleValue())
+          .isCloseTo(
+              ((Number) built.get("learningRate")).doubleValue() / 2,
+              org.assertj.core.data.Offset.offset(1e-9));
+    }
+    // The authors' own setting (Adam, impair 0.02, repair 0.01) is one of the candidates.
+    assertThat(unsir.grid())
+        .anySatisfy(
+            c -> assertThat(((Number) c.get("learningRate")).doubleValue()).isEqualTo(0.02));
+  }
+
+  @Test
   void ablationRowsMapToThePapersComponents() {
     assertThat(config(DlfdVariant.OT_ONLY))
         .returns(false, DlfdConfig::classificationLoss)
