@@ -136,8 +136,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       description =
           "none: every method with its defaults; grid: "
               + BenchMethods.BUDGET
-              + " candidates per tunable method (baselines: learning rate; DLFD: α × relative"
-              + " threshold), chosen by validation NoMUS on the first seed. Default: ${DEFAULT-VALUE}.")
+              + " candidates per tunable method (baselines: learning rate; DLFD: pixel step size"
+              + " α), chosen by validation NoMUS on the first seed. Default: ${DEFAULT-VALUE}.")
   String tune;
 
   @Option(
