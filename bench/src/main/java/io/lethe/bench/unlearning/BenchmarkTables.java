@@ -36,6 +36,43 @@ public final class BenchmarkTables {
     return sb.toString();
   }
 
+  /**
+   * The reference method against each other one, seed by seed ({@link PairedDifference}); empty
+   * when there is nothing to pair.
+   */
+  public static String pairedTable(String referenceLabel, List<PairedDifference> pairs) {
+    if (pairs.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb =
+        new StringBuilder("## Paired with ")
+            .append(referenceLabel)
+            .append(" (same seed: same forget set, splits and original)\n\n");
+    sb.append(
+        "| Method | NoMUS: "
+            + referenceLabel
+            + " − method | Seeds where "
+            + referenceLabel
+            + " ≥ method | Wall time: "
+            + referenceLabel
+            + " / method |\n");
+    sb.append("|---|---:|---:|---:|\n");
+    for (PairedDifference p : pairs) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %+.4f ± %.4f | %d of %d | %.2f ± %.2f |%n",
+              p.label(),
+              p.nomusDifference().mean(),
+              p.nomusDifference().std(),
+              p.wins(),
+              p.seeds().size(),
+              p.secondsRatio().mean(),
+              p.secondsRatio().std()));
+    }
+    return sb.toString();
+  }
+
   /** Table 3: the DLFD ablation rows, in {@link BenchMethods#ablationKeys()} order. */
   public static String table3(String title, List<AggregatedRow> rows, List<String> footer) {
     StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");

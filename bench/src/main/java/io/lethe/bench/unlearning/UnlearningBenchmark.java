@@ -338,7 +338,12 @@ public final class UnlearningBenchmark implements Callable<Integer> {
             "Unlearning benchmark: %s × %s",
             dataset.name(),
             spec.architecture().cliName());
-    String table1 = BenchmarkTables.table1(title + " (Table 1)", rows, footer);
+    String paired =
+        BenchmarkTables.pairedTable(
+            "DLFD", PairedDifference.against(DlfdVariant.FULL.key(), results));
+    String table1 =
+        BenchmarkTables.table1(title + " (Table 1)", rows, footer)
+            + (paired.isEmpty() ? "" : "\n" + paired);
     Files.writeString(dir.resolve("table1.md"), table1);
     Files.writeString(
         dir.resolve("table3.md"),
@@ -604,6 +609,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
   private static Map<String, Object> table1Json(List<MethodResult> results) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("rows", AggregatedRow.aggregate(results));
+    json.put("pairedWithDlfd", PairedDifference.against(DlfdVariant.FULL.key(), results));
     List<Map<String, Object>> runs = new ArrayList<>();
     for (MethodResult r : results) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -109,6 +109,12 @@ class UnlearningBenchmarkIT {
             .orElseThrow();
     assertThat(dlfdRun.get("steps").asLong()).isPositive();
     assertThat(dlfdRun.get("monitorInitialEstimate").asDouble()).isBetween(0.0, 0.5);
+    // DLFD paired seed by seed with every other row (10 baselines/ablations plus Original).
+    assertThat(table1).contains("## Paired with DLFD").contains("| NoMUS: DLFD − method |");
+    JsonNode paired = table1Json.get("pairedWithDlfd");
+    assertThat(paired).hasSize(11);
+    assertThat(paired.get(0).get("key").asText()).isEqualTo("original");
+    assertThat(paired.get(0).get("seeds")).hasSize(1);
     assertThat(run.get("tuning")).hasSize(8);
     for (JsonNode choice : run.get("tuning")) {
       assertThat(choice.get("attempts")).hasSize(BenchMethods.BUDGET);
