@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       EngineThroughputBenchmark.class,
       io.lethe.bench.unlearning.UnlearningBenchmark.class,
+      io.lethe.bench.unlearning.PairedComparison.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain implements Runnable {

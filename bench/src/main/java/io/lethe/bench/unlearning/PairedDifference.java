@@ -26,14 +26,26 @@ public record PairedDifference(
     int wins,
     MeanStd secondsRatio) {
 
+  /** One method's NoMUS and wall time on one seed: all a pairing needs. */
+  public record SeedScore(String key, String label, int seed, double nomus, double seconds) {
+    static SeedScore of(MethodResult r) {
+      return new SeedScore(r.key(), r.label(), r.seed(), r.report().nomus(), r.seconds());
+    }
+  }
+
+  /** {@link #between} on the benchmark's own results. */
+  public static List<PairedDifference> against(String referenceKey, List<MethodResult> results) {
+    return between(referenceKey, results.stream().map(SeedScore::of).toList());
+  }
+
   /**
-   * The reference against every other method in {@code results} (in first-seen order), on the seeds
+   * The reference against every other method in {@code scores} (in first-seen order), on the seeds
    * both have. Methods without a common seed are left out; no reference result means no pairs.
    */
-  public static List<PairedDifference> against(String referenceKey, List<MethodResult> results) {
-    Map<Integer, MethodResult> reference = new LinkedHashMap<>();
-    Map<String, Map<Integer, MethodResult>> others = new LinkedHashMap<>();
-    for (MethodResult r : results) {
+  public static List<PairedDifference> between(String referenceKey, List<SeedScore> scores) {
+    Map<Integer, SeedScore> reference = new LinkedHashMap<>();
+    Map<String, Map<Integer, SeedScore>> others = new LinkedHashMap<>();
+    for (SeedScore r : scores) {
       if (r.key().equals(referenceKey)) {
         reference.put(r.seed(), r);
       } else {
@@ -41,32 +53,30 @@ public record PairedDifference(
       }
     }
     List<PairedDifference> pairs = new ArrayList<>();
-    for (Map<Integer, MethodResult> other : others.values()) {
+    for (Map<Integer, SeedScore> other : others.values()) {
       List<Integer> seeds = new ArrayList<>();
       List<Double> differences = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
       int wins = 0;
-      String label = null;
-      for (Map.Entry<Integer, MethodResult> e : other.entrySet()) {
-        MethodResult ref = reference.get(e.getKey());
+      for (Map.Entry<Integer, SeedScore> e : other.entrySet()) {
+        SeedScore ref = reference.get(e.getKey());
         if (ref == null) {
           continue;
         }
-        MethodResult o = e.getValue();
-        label = o.label();
         seeds.add(e.getKey());
-        double d = ref.report().nomus() - o.report().nomus();
+        double d = ref.nomus() - e.getValue().nomus();
         differences.add(d);
-        ratios.add(ref.seconds() / o.seconds());
+        ratios.add(ref.seconds() / e.getValue().seconds());
         if (d >= 0) {
           wins++;
         }
       }
       if (!seeds.isEmpty()) {
+        SeedScore any = other.values().iterator().next();
         pairs.add(
             new PairedDifference(
-                other.values().iterator().next().key(),
-                label,
+                any.key(),
+                any.label(),
                 List.copyOf(seeds),
                 MeanStd.of(differences.stream().mapToDouble(Double::doubleValue).toArray()),
                 wins,
