@@ -338,9 +338,9 @@ public final class UnlearningBenchmark implements Callable<Integer> {
             "Unlearning benchmark: %s × %s",
             dataset.name(),
             spec.architecture().cliName());
-    String paired =
-        BenchmarkTables.pairedTable(
-            "DLFD", PairedDifference.against(DlfdVariant.FULL.key(), results));
+    List<PairedDifference> pairsWithDlfd =
+        PairedDifference.against(DlfdVariant.FULL.key(), results);
+    String paired = BenchmarkTables.pairedTable(DlfdVariant.FULL.label(), pairsWithDlfd);
     String table1 =
         BenchmarkTables.table1(title + " (Table 1)", rows, footer)
             + (paired.isEmpty() ? "" : "\n" + paired);
@@ -348,7 +348,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     Files.writeString(
         dir.resolve("table3.md"),
         BenchmarkTables.table3(title + " — DLFD ablation (Table 3)", rows, footer));
-    JSON.writeValue(dir.resolve("table1.json").toFile(), table1Json(results));
+    JSON.writeValue(dir.resolve("table1.json").toFile(), table1Json(results, pairsWithDlfd));
     writeFigure(dir.resolve("figure3.png"), results, seeds.get(0));
     writeRunJson(
         dir.resolve("run.json"),
@@ -606,10 +606,11 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     return sb.toString();
   }
 
-  private static Map<String, Object> table1Json(List<MethodResult> results) {
+  private static Map<String, Object> table1Json(
+      List<MethodResult> results, List<PairedDifference> pairsWithDlfd) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("rows", AggregatedRow.aggregate(results));
-    json.put("pairedWithDlfd", PairedDifference.against(DlfdVariant.FULL.key(), results));
+    json.put("pairedWithDlfd", pairsWithDlfd);
     List<Map<String, Object>> runs = new ArrayList<>();
     for (MethodResult r : results) {
       Map<String, Object> m = new LinkedHashMap<>();
