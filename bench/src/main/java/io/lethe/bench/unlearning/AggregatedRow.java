@@ -15,6 +15,10 @@ import java.util.function.ToDoubleFunction;
  *     without dynamic forgetting
  * @param initialEstimate DLFD: its monitor's score of the original; null for the others
  * @param finalEstimate DLFD: its monitor's score after the run; null for the others
+ * @param monitorSeconds DLFD: of {@code seconds}, the time its forgetting-score monitor took; null
+ *     for the others
+ * @param perturbationSeconds DLFD: of {@code seconds}, the time spent computing x*; null for the
+ *     others
  */
 public record AggregatedRow(
     String key,
@@ -33,7 +37,9 @@ public record AggregatedRow(
     MeanStd forgetPasses,
     MeanStd perturbedShare,
     MeanStd initialEstimate,
-    MeanStd finalEstimate) {
+    MeanStd finalEstimate,
+    MeanStd monitorSeconds,
+    MeanStd perturbationSeconds) {
 
   /** Groups {@code results} by method key, keeping the order in which methods first appear. */
   public static List<AggregatedRow> aggregate(List<MethodResult> results) {
@@ -61,7 +67,9 @@ public record AggregatedRow(
               over(runs, MethodResult::forgetPasses),
               traced(runs, DynamicForgettingTrace::perturbedShare),
               traced(runs, DynamicForgettingTrace::initialEstimate),
-              traced(runs, DynamicForgettingTrace::finalEstimate)));
+              traced(runs, DynamicForgettingTrace::finalEstimate),
+              traced(runs, DynamicForgettingTrace::monitorSeconds),
+              traced(runs, DynamicForgettingTrace::perturbationSeconds)));
     }
     return rows;
   }

@@ -78,8 +78,9 @@ public final class BenchmarkTables {
     StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
     sb.append(
         "| Variant | Classification loss | Dynamic forgetting | Test acc | MIA acc | Forgetting"
-            + " score | NoMUS | Seconds | Perturbed batches | Monitor: original → after |\n");
-    sb.append("|---|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " score | NoMUS | Seconds | of which monitor | of which perturbation | Perturbed"
+            + " batches | Monitor: original → after |\n");
+    sb.append("|---|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String key : BenchMethods.ablationKeys()) {
       DlfdVariant v = variantOf(key);
       rows.stream()
@@ -90,7 +91,7 @@ public final class BenchmarkTables {
                   sb.append(
                       String.format(
                           Locale.ROOT,
-                          "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                          "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                           r.label(),
                           v.classificationLoss() ? "yes" : "no",
                           v.dynamicForgetting() ? "yes" : "no",
@@ -99,11 +100,17 @@ public final class BenchmarkTables {
                           r.forgettingScore().format(4),
                           r.nomus().format(4),
                           r.seconds().format(1),
+                          orDash(r.monitorSeconds(), 1),
+                          orDash(r.perturbationSeconds(), 1),
                           r.perturbedShare() == null ? "–" : r.perturbedShare().format(2),
                           monitorReadings(r))));
     }
     appendFooter(sb, footer);
     return sb.toString();
+  }
+
+  private static String orDash(MeanStd v, int decimals) {
+    return v == null ? "–" : v.format(decimals);
   }
 
   /** The monitor's mean estimate before and after, or a dash for a row without a monitor. */

@@ -12,19 +12,29 @@ import io.lethe.engine.unlearn.UnlearningOutcome;
  * @param initialEstimate the monitor's score of the original, on the unlearning data only (the
  *     threshold is relative to it); NaN when the method has no monitor
  * @param finalEstimate the monitor's score after the run; NaN when the method has no monitor
+ * @param monitorSeconds of the run's wall time, the time its monitor took; NaN without a monitor
+ * @param perturbationSeconds of the run's wall time, the time computing perturbed images; NaN
+ *     without a monitor
  */
 public record DynamicForgettingTrace(
-    long steps, long perturbedSteps, double initialEstimate, double finalEstimate) {
+    long steps,
+    long perturbedSteps,
+    double initialEstimate,
+    double finalEstimate,
+    double monitorSeconds,
+    double perturbationSeconds) {
   /** For methods without perturbation or a monitor. */
   public static final DynamicForgettingTrace NONE =
-      new DynamicForgettingTrace(0, 0, Double.NaN, Double.NaN);
+      new DynamicForgettingTrace(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
   public static DynamicForgettingTrace of(UnlearningOutcome outcome) {
     return new DynamicForgettingTrace(
         outcome.steps(),
         outcome.perturbedSteps(),
         outcome.initialForgettingScore(),
-        outcome.finalForgettingScore());
+        outcome.finalForgettingScore(),
+        outcome.monitorSeconds(),
+        outcome.perturbationSeconds());
   }
 
   /** Share of batches perturbed, or NaN for a run without steps. */

@@ -633,6 +633,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         m.put("perturbedSteps", t.perturbedSteps());
         m.put("monitorInitialEstimate", finiteOrNull(t.initialEstimate()));
         m.put("monitorFinalEstimate", finiteOrNull(t.finalEstimate()));
+        m.put("monitorSeconds", finiteOrNull(t.monitorSeconds()));
+        m.put("perturbationSeconds", finiteOrNull(t.perturbationSeconds()));
       }
       m.put("settings", r.settings());
       runs.add(m);

@@ -88,23 +88,38 @@ class BenchmarkTablesTest {
   }
 
   @Test
-  void table3ShowsHowManyBatchesDynamicForgettingPerturbedAndTheMonitorsReadings() {
+  void table3ShowsHowManyBatchesDynamicForgettingPerturbedTheMonitorsReadingsAndWhereTimeWent() {
     List<MethodResult> traced =
         List.of(
-            result("dlfd", "DLFD", 1, 0.8, 0.6, new DynamicForgettingTrace(20, 10, 0.14, 0.06)),
-            result("dlfd", "DLFD", 2, 0.8, 0.6, new DynamicForgettingTrace(20, 20, 0.12, 0.08)),
+            result(
+                "dlfd",
+                "DLFD",
+                1,
+                0.8,
+                0.6,
+                new DynamicForgettingTrace(20, 10, 0.14, 0.06, 6.0, 40.0)),
+            result(
+                "dlfd",
+                "DLFD",
+                2,
+                0.8,
+                0.6,
+                new DynamicForgettingTrace(20, 20, 0.12, 0.08, 8.0, 80.0)),
             result("dlfd-ot-only", "DLFD: OT only", 1, 0.8, 0.6));
 
     List<AggregatedRow> rows = AggregatedRow.aggregate(traced);
     String md = BenchmarkTables.table3("T3", rows, List.of());
 
     assertThat(rows.get(0).perturbedShare().mean()).isEqualTo(0.75, offset(1e-12));
-    assertThat(md).contains("| Perturbed batches | Monitor: original → after |");
+    assertThat(md)
+        .contains(
+            "| of which monitor | of which perturbation | Perturbed batches | Monitor: original →"
+                + " after |");
     assertThat(md.lines().filter(l -> l.startsWith("| DLFD |")).findFirst().orElseThrow())
-        .endsWith("| 0.75 ± 0.35 | 0.130 → 0.070 |");
+        .endsWith("| 7.0 ± 1.4 | 60.0 ± 28.3 | 0.75 ± 0.35 | 0.130 → 0.070 |");
     // A row whose runs have no monitor shows dashes, not NaN.
     assertThat(rows.get(1).initialEstimate()).isNull();
     assertThat(md.lines().filter(l -> l.startsWith("| DLFD: OT only")).findFirst().orElseThrow())
-        .endsWith("| – | – |");
+        .endsWith("| – | – | – | – |");
   }
 }

@@ -4,13 +4,18 @@ package io.lethe.engine.unlearn;
  * What an unlearning run did.
  *
  * @param method the method's name
- * @param seconds wall time
+ * @param seconds wall time of the unlearning itself (diagnostics measured after it, such as DLFD's
+ *     final forgetting-score estimate, are not included)
  * @param steps optimiser steps taken
  * @param retainPasses passes over the retain set (fractional when partial)
  * @param forgetPasses passes over the forget set (DLFD pairs forget batches with retain batches)
  * @param perturbedSteps steps that trained on perturbed images (DLFD; 0 otherwise)
  * @param initialForgettingScore estimate before the run, or NaN if the method does not measure it
  * @param finalForgettingScore estimate after the run, or NaN
+ * @param monitorSeconds of {@code seconds}, the time spent estimating the forgetting score to
+ *     decide what to do (DLFD's dynamic forgetting; 0 otherwise)
+ * @param perturbationSeconds of {@code seconds}, the time spent computing perturbed inputs (DLFD's
+ *     x*; 0 otherwise)
  */
 public record UnlearningOutcome(
     String method,
@@ -20,4 +25,6 @@ public record UnlearningOutcome(
     double forgetPasses,
     long perturbedSteps,
     double initialForgettingScore,
-    double finalForgettingScore) {}
+    double finalForgettingScore,
+    double monitorSeconds,
+    double perturbationSeconds) {}

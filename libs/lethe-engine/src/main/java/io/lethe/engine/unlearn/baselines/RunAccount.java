@@ -55,6 +55,8 @@ final class RunAccount {
         (double) forgetSamples / data.forget().length,
         0,
         Double.NaN,
-        Double.NaN);
+        Double.NaN,
+        0,
+        0);
   }
 }
