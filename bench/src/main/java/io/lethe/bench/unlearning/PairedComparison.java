@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,9 +39,22 @@ public final class PairedComparison implements Callable<Integer> {
       description = "The method key to compare with the others. Default: ${DEFAULT-VALUE}.")
   String reference;
 
+  @Option(
+      names = "--against",
+      paramLabel = "TABLE1_JSON",
+      description =
+          "Compare the reference's runs in the first file with every row of this one instead (e.g."
+              + " an exploratory DLFD-only run against a full run's baselines). Both must have an"
+              + " Original row with the same NoMUS on every common seed: same original, same"
+              + " splits.")
+  Path against;
+
   @Override
   public Integer call() throws IOException {
     List<PairedDifference.SeedScore> scores = read(table1Json);
+    if (against != null) {
+      scores = referenceAgainst(reference, scores, read(against), against);
+    }
     Map<String, String> labels = new HashMap<>();
     scores.forEach(s -> labels.put(s.key(), s.label()));
     if (!labels.containsKey(reference)) {
@@ -55,6 +70,66 @@ public final class PairedComparison implements Callable<Integer> {
         BenchmarkTables.pairedTable(
             labels.get(reference), PairedDifference.between(reference, scores)));
     return 0;
+  }
+
+  /**
+   * The reference's scores from one run followed by every score of another run, once the two are
+   * shown to share their original and splits (identical Original NoMUS on every common seed). The
+   * other run's own rows of the reference method are kept under a suffixed key, so the two versions
+   * can be compared too.
+   */
+  static List<PairedDifference.SeedScore> referenceAgainst(
+      String reference,
+      List<PairedDifference.SeedScore> run,
+      List<PairedDifference.SeedScore> other,
+      Path otherName) {
+    Map<Integer, Double> original = originalNomus(run, "the first file");
+    Map<Integer, Double> otherOriginal = originalNomus(other, otherName.toString());
+    List<Integer> common = new ArrayList<>(original.keySet());
+    common.retainAll(otherOriginal.keySet());
+    if (common.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the two runs have no seed in common: "
+              + original.keySet()
+              + " vs "
+              + otherOriginal.keySet());
+    }
+    for (int seed : common) {
+      if (Math.abs(original.get(seed) - otherOriginal.get(seed)) > 1e-9) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "the two runs do not share their original and splits: the Original's NoMUS on"
+                    + " seed %d is %.4f in the first file and %.4f in %s",
+                seed,
+                original.get(seed),
+                otherOriginal.get(seed),
+                otherName));
+      }
+    }
+    List<PairedDifference.SeedScore> combined = new ArrayList<>();
+    run.stream().filter(s -> s.key().equals(reference)).forEach(combined::add);
+    for (PairedDifference.SeedScore s : other) {
+      combined.add(
+          s.key().equals(reference)
+              ? new PairedDifference.SeedScore(
+                  s.key() + "@other", s.label() + " (other run)", s.seed(), s.nomus(), s.seconds())
+              : s);
+    }
+    return combined;
+  }
+
+  private static Map<Integer, Double> originalNomus(
+      List<PairedDifference.SeedScore> scores, String where) {
+    Map<Integer, Double> bySeed = new TreeMap<>();
+    scores.stream()
+        .filter(s -> s.key().equals(MethodResult.ORIGINAL))
+        .forEach(s -> bySeed.put(s.seed(), s.nomus()));
+    if (bySeed.isEmpty()) {
+      throw new IllegalArgumentException(
+          where + " has no Original row, so it cannot be shown to share the other's original");
+    }
+    return bySeed;
   }
 
   /** The per-seed scores of a table1.json, labelled from its aggregated rows. */

@@ -40,4 +40,98 @@ class PairedComparisonTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a file");
   }
+
+  /** A minimal table1.json: rows give labels, runs give (method, seed, NoMUS, seconds). */
+  private static Path table(Path dir, String name, Object[]... runs) throws Exception {
+    StringBuilder rows = new StringBuilder();
+    StringBuilder json = new StringBuilder();
+    for (Object[] r : runs) {
+      rows.append(rows.isEmpty() ? "" : ",")
+          .append(String.format("{\"key\":\"%s\",\"label\":\"%s\"}", r[0], r[0]));
+      json.append(json.isEmpty() ? "" : ",")
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "{\"method\":\"%s\",\"seed\":%d,\"nomus\":%f,\"seconds\":%f}",
+                  r[0],
+                  r[1],
+                  r[2],
+                  r[3]));
+    }
+    return Files.writeString(
+        dir.resolve(name), "{\"rows\":[" + rows + "],\"runs\":[" + json + "]}");
+  }
+
+  @Test
+  void pairsOneRunsReferenceWithAnotherRunsRowsWhenBothShareTheOriginal(@TempDir Path dir)
+      throws Exception {
+    Path exploratory =
+        table(
+            dir,
+            "dlfd-only.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"original", 2, 0.76, 700.0},
+            new Object[] {"dlfd", 1, 0.83, 40.0},
+            new Object[] {"dlfd", 2, 0.81, 50.0});
+    Path full =
+        table(
+            dir,
+            "full.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"original", 2, 0.76, 700.0},
+            new Object[] {"unsir", 1, 0.80, 200.0},
+            new Object[] {"unsir", 2, 0.82, 200.0},
+            new Object[] {"dlfd", 1, 0.79, 130.0});
+
+    List<PairedDifference> pairs =
+        PairedDifference.between(
+            "dlfd",
+            PairedComparison.referenceAgainst(
+                "dlfd", PairedComparison.read(exploratory), PairedComparison.read(full), full));
+
+    PairedDifference unsir =
+        pairs.stream().filter(p -> p.key().equals("unsir")).findFirst().orElseThrow();
+    assertThat(unsir.nomusDifference().mean()).isEqualTo(0.01, offset(1e-6));
+    assertThat(unsir.wins()).isEqualTo(1);
+    assertThat(unsir.secondsRatio().mean()).isEqualTo(0.225, offset(1e-6));
+    PairedDifference otherDlfd =
+        pairs.stream().filter(p -> p.key().equals("dlfd@other")).findFirst().orElseThrow();
+    assertThat(otherDlfd.label()).isEqualTo("dlfd (other run)");
+    assertThat(otherDlfd.seeds()).containsExactly(1);
+    assertThat(otherDlfd.nomusDifference().mean()).isEqualTo(0.04, offset(1e-6));
+  }
+
+  @Test
+  void refusesToPairRunsWhoseOriginalsDiffer(@TempDir Path dir) throws Exception {
+    Path one =
+        table(
+            dir,
+            "one.json",
+            new Object[] {"original", 1, 0.75, 1.0},
+            new Object[] {"dlfd", 1, 0.8, 1.0});
+    Path other =
+        table(
+            dir,
+            "other.json",
+            new Object[] {"original", 1, 0.74, 1.0},
+            new Object[] {"eu-k", 1, 0.8, 1.0});
+    Path noOriginal = table(dir, "bare.json", new Object[] {"eu-k", 1, 0.8, 1.0});
+
+    assertThatThrownBy(
+            () ->
+                PairedComparison.referenceAgainst(
+                    "dlfd", PairedComparison.read(one), PairedComparison.read(other), other))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("do not share their original")
+        .hasMessageContaining("seed 1 is 0.7500 in the first file and 0.7400");
+    assertThatThrownBy(
+            () ->
+                PairedComparison.referenceAgainst(
+                    "dlfd",
+                    PairedComparison.read(one),
+                    PairedComparison.read(noOriginal),
+                    noOriginal))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has no Original row");
+  }
 }
