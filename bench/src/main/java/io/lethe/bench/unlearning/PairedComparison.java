@@ -30,8 +30,14 @@ import picocli.CommandLine.Parameters;
 public final class PairedComparison implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(index = "0", description = "A table1.json written by the unlearning benchmark.")
-  Path table1Json;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "TABLE1_JSON",
+      description =
+          "table1.json files written by the unlearning benchmark. Several are pooled seed by seed"
+              + " (e.g. a run of seeds 1-3 and one of seeds 4-6): they must share the original"
+              + " (same Original test accuracy) and no method may repeat a seed.")
+  List<Path> tables;
 
   @Option(
       names = "--reference",
@@ -43,7 +49,7 @@ public final class PairedComparison implements Callable<Integer> {
       names = "--against",
       paramLabel = "TABLE1_JSON",
       description =
-          "Compare the reference's runs in the first file with every row of this one instead (e.g."
+          "Compare the reference's runs in the files above with every row of this one instead (e.g."
               + " an exploratory DLFD-only run against a full run's baselines). Both must have an"
               + " Original row with the same NoMUS on every common seed: same original, same"
               + " splits.")
@@ -51,7 +57,7 @@ public final class PairedComparison implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<PairedDifference.SeedScore> scores = read(table1Json);
+    List<PairedDifference.SeedScore> scores = pooled(tables);
     if (against != null) {
       scores = referenceAgainst(reference, scores, read(against), against);
     }
@@ -59,12 +65,7 @@ public final class PairedComparison implements Callable<Integer> {
     scores.forEach(s -> labels.put(s.key(), s.label()));
     if (!labels.containsKey(reference)) {
       throw new IllegalArgumentException(
-          "no runs of '"
-              + reference
-              + "' in "
-              + table1Json
-              + "; methods there: "
-              + labels.keySet());
+          "no runs of '" + reference + "' in " + tables + "; methods there: " + labels.keySet());
     }
     System.out.print(
         BenchmarkTables.pairedTable(
@@ -83,7 +84,7 @@ public final class PairedComparison implements Callable<Integer> {
       List<PairedDifference.SeedScore> run,
       List<PairedDifference.SeedScore> other,
       Path otherName) {
-    Map<Integer, Double> original = originalNomus(run, "the first file");
+    Map<Integer, Double> original = originalNomus(run, "the files compared");
     Map<Integer, Double> otherOriginal = originalNomus(other, otherName.toString());
     List<Integer> common = new ArrayList<>(original.keySet());
     common.retainAll(otherOriginal.keySet());
@@ -100,7 +101,7 @@ public final class PairedComparison implements Callable<Integer> {
             String.format(
                 Locale.ROOT,
                 "the two runs do not share their original and splits: the Original's NoMUS on"
-                    + " seed %d is %.4f in the first file and %.4f in %s",
+                    + " seed %d is %.4f in the files compared and %.4f in %s",
                 seed,
                 original.get(seed),
                 otherOriginal.get(seed),
@@ -130,6 +131,54 @@ public final class PairedComparison implements Callable<Integer> {
           where + " has no Original row, so it cannot be shown to share the other's original");
     }
     return bySeed;
+  }
+
+  /**
+   * The per-seed scores of several runs of one original, e.g. the same command on other seeds. The
+   * original is recognised by its test accuracy (the same model on the same test set whatever the
+   * seed); a method's seed may come from one file only.
+   */
+  static List<PairedDifference.SeedScore> pooled(List<Path> files) throws IOException {
+    List<PairedDifference.SeedScore> all = new ArrayList<>();
+    Map<String, Path> seenAt = new HashMap<>();
+    Double firstAccuracy = null;
+    for (Path file : files) {
+      List<PairedDifference.SeedScore> scores = read(file);
+      if (files.size() > 1) {
+        double accuracy = originalTestAccuracy(file);
+        if (firstAccuracy == null) {
+          firstAccuracy = accuracy;
+        } else if (Math.abs(accuracy - firstAccuracy) > 1e-9) {
+          throw new IllegalArgumentException(
+              String.format(
+                  Locale.ROOT,
+                  "%s and %s do not share their original: its test accuracy is %.4f and %.4f",
+                  files.get(0),
+                  file,
+                  firstAccuracy,
+                  accuracy));
+        }
+      }
+      for (PairedDifference.SeedScore s : scores) {
+        Path earlier = seenAt.putIfAbsent(s.key() + "#" + s.seed(), file);
+        if (earlier != null) {
+          throw new IllegalArgumentException(
+              "seed " + s.seed() + " of '" + s.key() + "' is in both " + earlier + " and " + file);
+        }
+      }
+      all.addAll(scores);
+    }
+    return all;
+  }
+
+  private static double originalTestAccuracy(Path table1Json) throws IOException {
+    for (JsonNode run : JSON.readTree(table1Json.toFile()).path("runs")) {
+      if (run.path("method").asText().equals(MethodResult.ORIGINAL)) {
+        return run.path("testAccuracy").asDouble(Double.NaN);
+      }
+    }
+    throw new IllegalArgumentException(
+        table1Json + " has no Original row, so it cannot be pooled with another run");
   }
 
   /** The per-seed scores of a table1.json, labelled from its aggregated rows. */

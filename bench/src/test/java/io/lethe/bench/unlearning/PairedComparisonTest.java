@@ -52,11 +52,13 @@ class PairedComparisonTest {
           .append(
               String.format(
                   java.util.Locale.ROOT,
-                  "{\"method\":\"%s\",\"seed\":%d,\"nomus\":%f,\"seconds\":%f}",
+                  "{\"method\":\"%s\",\"seed\":%d,\"nomus\":%f,\"seconds\":%f,"
+                      + "\"testAccuracy\":%f}",
                   r[0],
                   r[1],
                   r[2],
-                  r[3]));
+                  r[3],
+                  r.length > 4 ? r[4] : 0.8));
     }
     return Files.writeString(
         dir.resolve(name), "{\"rows\":[" + rows + "],\"runs\":[" + json + "]}");
@@ -123,7 +125,7 @@ class PairedComparisonTest {
                     "dlfd", PairedComparison.read(one), PairedComparison.read(other), other))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("do not share their original")
-        .hasMessageContaining("seed 1 is 0.7500 in the first file and 0.7400");
+        .hasMessageContaining("seed 1 is 0.7500 in the files compared and 0.7400");
     assertThatThrownBy(
             () ->
                 PairedComparison.referenceAgainst(
@@ -133,5 +135,63 @@ class PairedComparisonTest {
                     noOriginal))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no Original row");
+  }
+
+  @Test
+  void poolsRunsOfTheSameOriginalOnOtherSeeds(@TempDir Path dir) throws Exception {
+    Path first =
+        table(
+            dir,
+            "seeds1.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"dlfd", 1, 0.80, 40.0},
+            new Object[] {"unsir", 1, 0.82, 200.0});
+    Path second =
+        table(
+            dir,
+            "seeds2.json",
+            new Object[] {"original", 2, 0.74, 700.0},
+            new Object[] {"dlfd", 2, 0.83, 40.0},
+            new Object[] {"unsir", 2, 0.81, 200.0});
+
+    PairedDifference unsir =
+        PairedDifference.between("dlfd", PairedComparison.pooled(List.of(first, second))).stream()
+            .filter(p -> p.key().equals("unsir"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(unsir.seeds()).containsExactly(1, 2);
+    assertThat(unsir.nomusDifference().mean()).isEqualTo(0.0, offset(1e-6));
+    assertThat(unsir.wins()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesToPoolAnotherOriginalOrARepeatedSeed(@TempDir Path dir) throws Exception {
+    Path first =
+        table(
+            dir,
+            "a.json",
+            new Object[] {"original", 1, 0.75, 1.0},
+            new Object[] {"dlfd", 1, 0.8, 1.0});
+    Path otherOriginal =
+        table(
+            dir,
+            "b.json",
+            new Object[] {"original", 2, 0.75, 1.0, 0.7},
+            new Object[] {"dlfd", 2, 0.8, 1.0});
+    Path sameSeed =
+        table(
+            dir,
+            "c.json",
+            new Object[] {"original", 3, 0.75, 1.0},
+            new Object[] {"dlfd", 1, 0.8, 1.0});
+
+    assertThatThrownBy(() -> PairedComparison.pooled(List.of(first, otherOriginal)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "do not share their original: its test accuracy is 0.8000 and 0.7000");
+    assertThatThrownBy(() -> PairedComparison.pooled(List.of(first, sameSeed)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("seed 1 of 'dlfd' is in both");
   }
 }
