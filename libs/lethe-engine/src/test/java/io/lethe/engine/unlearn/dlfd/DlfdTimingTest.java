@@ -2,11 +2,6 @@ package io.lethe.engine.unlearn.dlfd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
-import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.ModelSpec;
@@ -14,10 +9,6 @@ import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningOutcome;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,28 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class DlfdTimingTest {
 
-  private static UnlearningData randomData() {
-    Random random = new Random(9);
-    List<Sample> samples = new ArrayList<>();
-    List<byte[]> pixels = new ArrayList<>();
-    for (int i = 0; i < 160; i++) {
-      Split split = i < 120 ? Split.TRAIN : Split.UNSEEN;
-      samples.add(new Sample(i, "x" + i, "s" + (i / 10), new int[] {random.nextInt(4)}, split));
-      byte[] img = new byte[16 * 16];
-      random.nextBytes(img);
-      pixels.add(img);
-    }
-    ImageDataset ds =
-        new ImageDataset(
-            "random", LabelSchema.singleLabel(List.of("a", "b", "c", "d")), 1, 16, samples, pixels);
-    UnlearningSplit split = UnlearningSplit.of(ds, Set.of("s0", "s1"));
-    return new UnlearningData(ds, split.forget(), split.retain(), split.unseen(), new int[0]);
-  }
-
   private static UnlearningOutcome run(DlfdConfig.Builder config) {
     ModelSpec spec =
         ModelSpec.of(Architecture.SMALL_CNN, 1, 16, 4, Normalization.uniform(1, 0.5f, 0.25f));
-    UnlearningData data = randomData();
+    UnlearningData data =
+        RandomImageData.forgettingTwoSubjects(RandomImageData.dataset(160, 120, 9));
     try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), 1)) {
       return new Dlfd(
               config
