@@ -1,7 +1,10 @@
 package io.lethe.bench.unlearning;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renders the aggregated rows as the paper's Table 1 and Table 3, in Markdown. */
 public final class BenchmarkTables {
@@ -33,6 +36,35 @@ public final class BenchmarkTables {
               r.forgetPasses().format(2)));
     }
     appendFooter(sb, footer);
+    return sb.toString();
+  }
+
+  /**
+   * Each method's NoMUS and wall time over the seeds it has in {@code scores}, in first-seen order:
+   * the rows of runs pooled by {@code paired}, which may cover different seeds per method.
+   */
+  public static String pooledRowsTable(List<PairedDifference.SeedScore> scores) {
+    Map<String, List<PairedDifference.SeedScore>> byMethod = new LinkedHashMap<>();
+    scores.forEach(s -> byMethod.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s));
+    StringBuilder sb =
+        new StringBuilder("## Rows (mean ± sample std over each method's seeds)\n\n");
+    sb.append("| Method | Seeds | NoMUS | Seconds |\n|---|---|---:|---:|\n");
+    for (List<PairedDifference.SeedScore> runs : byMethod.values()) {
+      MeanStd nomus =
+          MeanStd.of(runs.stream().mapToDouble(PairedDifference.SeedScore::nomus).toArray());
+      MeanStd seconds =
+          MeanStd.of(runs.stream().mapToDouble(PairedDifference.SeedScore::seconds).toArray());
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.4f ± %.4f | %.1f ± %.1f |%n",
+              runs.get(0).label(),
+              runs.stream().map(PairedDifference.SeedScore::seed).sorted().toList(),
+              nomus.mean(),
+              nomus.std(),
+              seconds.mean(),
+              seconds.std()));
+    }
     return sb.toString();
   }
 

@@ -35,8 +35,10 @@ public final class PairedComparison implements Callable<Integer> {
       paramLabel = "TABLE1_JSON",
       description =
           "table1.json files written by the unlearning benchmark. Several are pooled seed by seed"
-              + " (e.g. a run of seeds 1-3 and one of seeds 4-6): they must share the original"
-              + " (same Original test accuracy) and no method may repeat a seed.")
+              + " (e.g. a run of seeds 1-3 and one of seeds 4-6, or one of other methods on the"
+              + " same seeds): they must share the original (same Original test accuracy), no"
+              + " method but the Original may repeat a seed, and a repeated Original must score"
+              + " the same NoMUS.")
   List<Path> tables;
 
   @Option(
@@ -67,6 +69,8 @@ public final class PairedComparison implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no runs of '" + reference + "' in " + tables + "; methods there: " + labels.keySet());
     }
+    System.out.print(BenchmarkTables.pooledRowsTable(scores));
+    System.out.println();
     System.out.print(
         BenchmarkTables.pairedTable(
             labels.get(reference), PairedDifference.between(reference, scores)));
@@ -161,14 +165,44 @@ public final class PairedComparison implements Callable<Integer> {
       }
       for (PairedDifference.SeedScore s : scores) {
         Path earlier = seenAt.putIfAbsent(s.key() + "#" + s.seed(), file);
-        if (earlier != null) {
+        if (earlier == null) {
+          all.add(s);
+        } else if (!isSameOriginalRow(s, all)) {
           throw new IllegalArgumentException(
               "seed " + s.seed() + " of '" + s.key() + "' is in both " + earlier + " and " + file);
         }
       }
-      all.addAll(scores);
     }
     return all;
+  }
+
+  /**
+   * Whether {@code s} repeats an Original row already pooled with the same NoMUS: two runs of other
+   * methods on the same seeds (e.g. Retrain alone, run later from the cached original) both score
+   * the original on that seed's forget set, and must agree exactly, since the original and the
+   * splits are the same.
+   */
+  private static boolean isSameOriginalRow(
+      PairedDifference.SeedScore s, List<PairedDifference.SeedScore> pooled) {
+    if (!s.key().equals(MethodResult.ORIGINAL)) {
+      return false;
+    }
+    for (PairedDifference.SeedScore p : pooled) {
+      if (p.key().equals(s.key()) && p.seed() == s.seed()) {
+        if (Math.abs(p.nomus() - s.nomus()) > 1e-9) {
+          throw new IllegalArgumentException(
+              String.format(
+                  Locale.ROOT,
+                  "the files do not share their splits: the Original's NoMUS on seed %d is %.4f"
+                      + " in one and %.4f in another",
+                  s.seed(),
+                  p.nomus(),
+                  s.nomus()));
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   private static double originalTestAccuracy(Path table1Json) throws IOException {

@@ -194,4 +194,59 @@ class PairedComparisonTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("seed 1 of 'dlfd' is in both");
   }
+
+  @Test
+  void poolsARunOfOtherMethodsOnTheSameSeedsWhenItsOriginalRowsAgree(@TempDir Path dir)
+      throws Exception {
+    Path main =
+        table(
+            dir,
+            "main.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"original", 2, 0.74, 700.0},
+            new Object[] {"dlfd", 1, 0.80, 40.0},
+            new Object[] {"dlfd", 2, 0.84, 60.0});
+    Path retrainOnly =
+        table(
+            dir,
+            "retrain.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"retrain", 1, 0.88, 400.0});
+
+    List<PairedDifference.SeedScore> pooled = PairedComparison.pooled(List.of(main, retrainOnly));
+
+    assertThat(pooled).filteredOn(s -> s.key().equals("original")).hasSize(2);
+    PairedDifference retrain =
+        PairedDifference.between("dlfd", pooled).stream()
+            .filter(p -> p.key().equals("retrain"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(retrain.seeds()).containsExactly(1);
+    assertThat(retrain.nomusDifference().mean()).isEqualTo(-0.08, offset(1e-6));
+    assertThat(retrain.secondsRatio().mean()).isEqualTo(0.1, offset(1e-6));
+    assertThat(BenchmarkTables.pooledRowsTable(pooled))
+        .contains("| dlfd | [1, 2] | 0.8200 ± 0.0283 | 50.0 ± 14.1 |")
+        .contains("| retrain | [1] | 0.8800 ± 0.0000 | 400.0 ± 0.0 |");
+  }
+
+  @Test
+  void refusesToPoolARepeatedOriginalThatScoresDifferently(@TempDir Path dir) throws Exception {
+    Path main =
+        table(
+            dir,
+            "main.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"dlfd", 1, 0.80, 40.0});
+    Path otherSplits =
+        table(
+            dir,
+            "other.json",
+            new Object[] {"original", 1, 0.70, 700.0},
+            new Object[] {"retrain", 1, 0.88, 400.0});
+
+    assertThatThrownBy(() -> PairedComparison.pooled(List.of(main, otherSplits)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("do not share their splits")
+        .hasMessageContaining("seed 1 is 0.7500 in one and 0.7000");
+  }
 }
