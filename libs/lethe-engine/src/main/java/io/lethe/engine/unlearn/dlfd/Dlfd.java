@@ -72,7 +72,6 @@ public final class Dlfd implements UnlearningMethod {
   @Override
   public UnlearningOutcome unlearn(
       Classifier model, UnlearningData data, ProgressListener progress) {
-    long start = System.nanoTime();
     int batchSize = Math.min(config.batchSize(), data.retain().length);
     int forgetBatch = Math.min(batchSize, data.forget().length);
     int batchesPerEpoch = data.retain().length / batchSize;
@@ -86,7 +85,18 @@ public final class Dlfd implements UnlearningMethod {
 
     PhaseClock monitorClock = new PhaseClock();
     PhaseClock perturbationClock = new PhaseClock();
-    double initialScore = monitorClock.timeScore(monitor::estimate);
+    // Without dynamic forgetting the monitor steers nothing: its readings are diagnostics for the
+    // caller, so the first is taken before the clock starts and none is taken between batches.
+    boolean steering = config.dynamicForgetting();
+    double initialScore;
+    long start;
+    if (steering) {
+      start = System.nanoTime();
+      initialScore = monitorClock.timeScore(monitor::estimate);
+    } else {
+      initialScore = monitor.estimate();
+      start = System.nanoTime();
+    }
     double threshold = config.effectiveThreshold(initialScore);
     double score = initialScore;
     long perturbed = 0;
@@ -127,7 +137,7 @@ public final class Dlfd implements UnlearningMethod {
             }
             stepLoss = TrainingSteps.sgdStep(trainer, loss, x, y);
           }
-          if ((k + 1) % config.scoreEvery() == 0 && k + 1 < total) {
+          if (steering && (k + 1) % config.scoreEvery() == 0 && k + 1 < total) {
             score = monitorClock.timeScore(monitor::estimate);
           }
           progress.stepCompleted(new ProgressEvent(STAGE, k + 1, total, stepLoss, score, perturb));

@@ -36,7 +36,8 @@ class DlfdTimingTest {
 
   @Test
   void splitsItsWallTimeIntoMonitorAndPerturbationWhenEveryBatchIsPerturbed() {
-    UnlearningOutcome outcome = run(DlfdConfig.builder().optDynamicForgetting(false));
+    // Threshold 0: every estimate is at or above it, so the monitor runs and every batch perturbs.
+    UnlearningOutcome outcome = run(DlfdConfig.builder().optThreshold(0));
 
     assertThat(outcome.perturbedSteps()).isEqualTo(outcome.steps()).isPositive();
     assertThat(outcome.perturbationSeconds()).isPositive();
@@ -54,5 +55,15 @@ class DlfdTimingTest {
     assertThat(outcome.perturbedSteps()).isZero();
     assertThat(outcome.perturbationSeconds()).isZero();
     assertThat(outcome.monitorSeconds()).isPositive().isLessThan(outcome.seconds());
+  }
+
+  @Test
+  void withoutDynamicForgettingTheMonitorStaysOffTheClockAndOnlyReportsBeforeAndAfter() {
+    UnlearningOutcome outcome = run(DlfdConfig.builder().optDynamicForgetting(false));
+
+    assertThat(outcome.perturbedSteps()).isEqualTo(outcome.steps()).isPositive();
+    assertThat(outcome.monitorSeconds()).as("no reading steers anything").isZero();
+    assertThat(outcome.initialForgettingScore()).isBetween(0.0, 0.5);
+    assertThat(outcome.finalForgettingScore()).isBetween(0.0, 0.5);
   }
 }
