@@ -145,6 +145,7 @@ public final class PairedComparison implements Callable<Integer> {
   static List<PairedDifference.SeedScore> pooled(List<Path> files) throws IOException {
     List<PairedDifference.SeedScore> all = new ArrayList<>();
     Map<String, Path> seenAt = new HashMap<>();
+    Map<String, PairedDifference.SeedScore> pooledRow = new HashMap<>();
     Double firstAccuracy = null;
     for (Path file : files) {
       List<PairedDifference.SeedScore> scores = read(file);
@@ -164,10 +165,14 @@ public final class PairedComparison implements Callable<Integer> {
         }
       }
       for (PairedDifference.SeedScore s : scores) {
-        Path earlier = seenAt.putIfAbsent(s.key() + "#" + s.seed(), file);
+        String key = s.key() + "#" + s.seed();
+        Path earlier = seenAt.putIfAbsent(key, file);
+        PairedDifference.SeedScore first = pooledRow.putIfAbsent(key, s);
         if (earlier == null) {
           all.add(s);
-        } else if (!isSameOriginalRow(s, all)) {
+        } else if (s.key().equals(MethodResult.ORIGINAL)) {
+          requireSameScore(first, s);
+        } else {
           throw new IllegalArgumentException(
               "seed " + s.seed() + " of '" + s.key() + "' is in both " + earlier + " and " + file);
         }
@@ -177,32 +182,22 @@ public final class PairedComparison implements Callable<Integer> {
   }
 
   /**
-   * Whether {@code s} repeats an Original row already pooled with the same NoMUS: two runs of other
-   * methods on the same seeds (e.g. Retrain alone, run later from the cached original) both score
-   * the original on that seed's forget set, and must agree exactly, since the original and the
-   * splits are the same.
+   * Two runs of other methods on the same seeds (e.g. Retrain alone, run later from the cached
+   * original) both score the original on that seed's forget set; with the same original and splits
+   * the two scores are identical, so a repeated Original row is dropped, or refused if it differs.
    */
-  private static boolean isSameOriginalRow(
-      PairedDifference.SeedScore s, List<PairedDifference.SeedScore> pooled) {
-    if (!s.key().equals(MethodResult.ORIGINAL)) {
-      return false;
+  private static void requireSameScore(
+      PairedDifference.SeedScore pooled, PairedDifference.SeedScore repeated) {
+    if (Math.abs(pooled.nomus() - repeated.nomus()) > 1e-9) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "the files do not share their splits: the Original's NoMUS on seed %d is %.4f"
+                  + " in one and %.4f in another",
+              repeated.seed(),
+              pooled.nomus(),
+              repeated.nomus()));
     }
-    for (PairedDifference.SeedScore p : pooled) {
-      if (p.key().equals(s.key()) && p.seed() == s.seed()) {
-        if (Math.abs(p.nomus() - s.nomus()) > 1e-9) {
-          throw new IllegalArgumentException(
-              String.format(
-                  Locale.ROOT,
-                  "the files do not share their splits: the Original's NoMUS on seed %d is %.4f"
-                      + " in one and %.4f in another",
-                  s.seed(),
-                  p.nomus(),
-                  s.nomus()));
-        }
-        return true;
-      }
-    }
-    return false;
   }
 
   private static double originalTestAccuracy(Path table1Json) throws IOException {
