@@ -28,6 +28,7 @@ final class DlfdSettings {
           "sinkhornIterations",
           "batchNormRecalibrationBatches",
           "scoreEvery",
+          "scoreEveryWhileClean",
           "scoreSampleSize",
           "featureSource",
           "seed");
@@ -61,6 +62,7 @@ final class DlfdSettings {
             case "sinkhornIterations" -> b.optSinkhornIterations((int) d);
             case "batchNormRecalibrationBatches" -> b.optBatchNormRecalibration((int) d);
             case "scoreEvery" -> b.optScoreEvery((int) d);
+            case "scoreEveryWhileClean" -> b.optScoreEveryWhileClean((int) d);
             case "scoreSampleSize" -> b.optScoreSampleSize((int) d);
             case "seed" -> b.optSeed((int) d);
             default -> throw new IllegalStateException(k);

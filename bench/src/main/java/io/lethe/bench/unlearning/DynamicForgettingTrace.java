@@ -13,6 +13,7 @@ import io.lethe.engine.unlearn.UnlearningOutcome;
  *     threshold is relative to it); NaN when the method has no monitor
  * @param finalEstimate the monitor's score after the run; NaN when the method has no monitor
  * @param monitorSeconds of the run's wall time, the time its monitor took; NaN without a monitor
+ * @param monitorEstimates how many estimates the monitor took on the clock; 0 without a monitor
  * @param perturbationSeconds of the run's wall time, the time computing perturbed images; NaN
  *     without a monitor
  */
@@ -22,10 +23,11 @@ public record DynamicForgettingTrace(
     double initialEstimate,
     double finalEstimate,
     double monitorSeconds,
+    long monitorEstimates,
     double perturbationSeconds) {
   /** For methods without perturbation or a monitor. */
   public static final DynamicForgettingTrace NONE =
-      new DynamicForgettingTrace(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      new DynamicForgettingTrace(0, 0, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN);
 
   public static DynamicForgettingTrace of(UnlearningOutcome outcome) {
     return new DynamicForgettingTrace(
@@ -34,6 +36,7 @@ public record DynamicForgettingTrace(
         outcome.initialForgettingScore(),
         outcome.finalForgettingScore(),
         outcome.monitorSeconds(),
+        outcome.monitorEstimates(),
         outcome.perturbationSeconds());
   }
 

@@ -634,6 +634,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         m.put("monitorInitialEstimate", finiteOrNull(t.initialEstimate()));
         m.put("monitorFinalEstimate", finiteOrNull(t.finalEstimate()));
         m.put("monitorSeconds", finiteOrNull(t.monitorSeconds()));
+        m.put("monitorEstimates", t.monitorEstimates());
         m.put("perturbationSeconds", finiteOrNull(t.perturbationSeconds()));
       }
       m.put("settings", r.settings());

@@ -97,14 +97,14 @@ class BenchmarkTablesTest {
                 1,
                 0.8,
                 0.6,
-                new DynamicForgettingTrace(20, 10, 0.14, 0.06, 6.0, 40.0)),
+                new DynamicForgettingTrace(20, 10, 0.14, 0.06, 6.0, 3, 40.0)),
             result(
                 "dlfd",
                 "DLFD",
                 2,
                 0.8,
                 0.6,
-                new DynamicForgettingTrace(20, 20, 0.12, 0.08, 8.0, 80.0)),
+                new DynamicForgettingTrace(20, 20, 0.12, 0.08, 8.0, 4, 80.0)),
             result("dlfd-ot-only", "DLFD: OT only", 1, 0.8, 0.6));
 
     List<AggregatedRow> rows = AggregatedRow.aggregate(traced);

@@ -40,6 +40,7 @@ public final class MethodSettings {
           "sinkhornEpsilon",
           "sinkhornIterations",
           "scoreEvery",
+          "scoreEveryWhileClean",
           "scoreSampleSize",
           "scoreSplits",
           "seed",
@@ -94,6 +95,7 @@ public final class MethodSettings {
     apply(o, "sinkhornEpsilon", (k, v) -> b.optSinkhornEpsilon(number(k, v)));
     apply(o, "sinkhornIterations", (k, v) -> b.optSinkhornIterations(integer(k, v)));
     apply(o, "scoreEvery", (k, v) -> b.optScoreEvery(integer(k, v)));
+    apply(o, "scoreEveryWhileClean", (k, v) -> b.optScoreEveryWhileClean(integer(k, v)));
     apply(o, "scoreSampleSize", (k, v) -> b.optScoreSampleSize(integer(k, v)));
     apply(o, "scoreSplits", (k, v) -> b.optScoreSplits(integer(k, v)));
     apply(o, "seed", (k, v) -> b.optSeed(integer(k, v)));

@@ -14,6 +14,7 @@ package io.lethe.engine.unlearn;
  * @param finalForgettingScore estimate after the run, or NaN
  * @param monitorSeconds of {@code seconds}, the time spent estimating the forgetting score to
  *     decide what to do (DLFD's dynamic forgetting; 0 otherwise)
+ * @param monitorEstimates how many of those estimates were taken (0 without a steering monitor)
  * @param perturbationSeconds of {@code seconds}, the time spent computing perturbed inputs (DLFD's
  *     x*; 0 otherwise)
  */
@@ -27,4 +28,5 @@ public record UnlearningOutcome(
     double initialForgettingScore,
     double finalForgettingScore,
     double monitorSeconds,
+    long monitorEstimates,
     double perturbationSeconds) {}

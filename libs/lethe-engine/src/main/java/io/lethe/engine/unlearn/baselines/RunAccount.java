@@ -57,6 +57,7 @@ final class RunAccount {
         Double.NaN,
         Double.NaN,
         0,
+        0,
         0);
   }
 }

@@ -110,6 +110,7 @@ public final class Dlfd implements UnlearningMethod {
     try (OwnedTrainer owned = new OwnedTrainer(model, trainingConfig)) {
       Trainer trainer = owned.trainer();
       long k = 0;
+      long lastEstimateAt = 0;
       int[] forgetOrder = Indices.shuffled(data.forget(), config.seed() * 7919L + 1);
       int forgetCursor = 0;
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
@@ -137,8 +138,12 @@ public final class Dlfd implements UnlearningMethod {
             }
             stepLoss = TrainingSteps.sgdStep(trainer, loss, x, y);
           }
-          if (steering && (k + 1) % config.scoreEvery() == 0 && k + 1 < total) {
-            score = monitorClock.timeScore(monitor::estimate);
+          if (steering && k + 1 < total) {
+            int cadence = score >= threshold ? config.scoreEvery() : config.scoreEveryWhileClean();
+            if (k + 1 - lastEstimateAt >= cadence) {
+              score = monitorClock.timeScore(monitor::estimate);
+              lastEstimateAt = k + 1;
+            }
           }
           progress.stepCompleted(new ProgressEvent(STAGE, k + 1, total, stepLoss, score, perturb));
         }
@@ -160,15 +165,18 @@ public final class Dlfd implements UnlearningMethod {
         initialScore,
         finalScore,
         monitorClock.seconds(),
+        monitorClock.count(),
         perturbationClock.seconds());
   }
 
   /** Accumulates the wall time of one phase of the run, so the outcome can say where time went. */
   private static final class PhaseClock {
     private long nanos;
+    private long count;
 
     double timeScore(DoubleSupplier phase) {
       long t0 = System.nanoTime();
+      count++;
       try {
         return phase.getAsDouble();
       } finally {
@@ -178,6 +186,7 @@ public final class Dlfd implements UnlearningMethod {
 
     <T> T time(Supplier<T> phase) {
       long t0 = System.nanoTime();
+      count++;
       try {
         return phase.get();
       } finally {
@@ -187,6 +196,11 @@ public final class Dlfd implements UnlearningMethod {
 
     double seconds() {
       return nanos / 1e9;
+    }
+
+    /** Phases timed so far. */
+    long count() {
+      return count;
     }
   }
 }

@@ -42,6 +42,17 @@ class DlfdConfigTest {
   }
 
   @Test
+  void monitorCadenceWhileCleanFollowsTheMainCadenceUnlessSet() {
+    assertThat(DlfdConfig.builder().optScoreEvery(3).build().scoreEveryWhileClean()).isEqualTo(3);
+    DlfdConfig c = DlfdConfig.builder().optScoreEvery(1).optScoreEveryWhileClean(10).build();
+    assertThat(c.scoreEvery()).isEqualTo(1);
+    assertThat(c.scoreEveryWhileClean()).isEqualTo(10);
+    assertThat(c.describe()).containsEntry("scoreEveryWhileClean", 10);
+    assertThatThrownBy(() -> DlfdConfig.builder().optScoreEveryWhileClean(0))
+        .hasMessageContaining("score interval while clean");
+  }
+
+  @Test
   void rejectsNonsenseWithTheSettingNamed() {
     assertThatThrownBy(() -> DlfdConfig.builder().optStepSize(0)).hasMessageContaining("step size");
     assertThatThrownBy(() -> DlfdConfig.builder().optThreshold(0.7))

@@ -58,11 +58,34 @@ class DlfdTimingTest {
   }
 
   @Test
+  void readsTheMonitorAtItsOwnCadenceWhileTrainingOnCleanBatches() {
+    // 100 retain images in batches of 16: 6 batches. Never perturbing (threshold 0.5), the
+    // readings are the initial one plus one after every 2 or every 4 batches; none after the last.
+    UnlearningOutcome paperCadence = run(DlfdConfig.builder().optThreshold(0.5));
+    UnlearningOutcome slowerWhileClean =
+        run(DlfdConfig.builder().optThreshold(0.5).optScoreEveryWhileClean(4));
+
+    assertThat(paperCadence.steps()).isEqualTo(6);
+    assertThat(paperCadence.monitorEstimates()).isEqualTo(3);
+    assertThat(slowerWhileClean.monitorEstimates()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsTheFastCadenceWhilePerturbing() {
+    UnlearningOutcome outcome =
+        run(DlfdConfig.builder().optThreshold(0).optScoreEveryWhileClean(100));
+
+    assertThat(outcome.perturbedSteps()).isEqualTo(6);
+    assertThat(outcome.monitorEstimates()).isEqualTo(3);
+  }
+
+  @Test
   void withoutDynamicForgettingTheMonitorStaysOffTheClockAndOnlyReportsBeforeAndAfter() {
     UnlearningOutcome outcome = run(DlfdConfig.builder().optDynamicForgetting(false));
 
     assertThat(outcome.perturbedSteps()).isEqualTo(outcome.steps()).isPositive();
     assertThat(outcome.monitorSeconds()).as("no reading steers anything").isZero();
+    assertThat(outcome.monitorEstimates()).isZero();
     assertThat(outcome.initialForgettingScore()).isBetween(0.0, 0.5);
     assertThat(outcome.finalForgettingScore()).isBetween(0.0, 0.5);
   }
