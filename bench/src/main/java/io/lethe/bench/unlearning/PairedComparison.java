@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +41,8 @@ public final class PairedComparison implements Callable<Integer> {
               + " (e.g. a run of seeds 1-3 and one of seeds 4-6, or one of other methods on the"
               + " same seeds): they must share the original (same Original test accuracy), no"
               + " method but the Original may repeat a seed, and a repeated Original must score"
-              + " the same NoMUS.")
+              + " the same NoMUS. FILE::key1,key2 takes only those methods' rows (and the"
+              + " Original's) from FILE, e.g. to replace one method's runs by a later round's.")
   List<Path> tables;
 
   @Option(
@@ -51,17 +55,17 @@ public final class PairedComparison implements Callable<Integer> {
       names = "--against",
       paramLabel = "TABLE1_JSON",
       description =
-          "Compare the reference's runs in the files above with every row of this one instead (e.g."
-              + " an exploratory DLFD-only run against a full run's baselines). Both must have an"
-              + " Original row with the same NoMUS on every common seed: same original, same"
-              + " splits.")
-  Path against;
+          "Compare the reference's runs in the files above with every row of these instead (e.g."
+              + " a later DLFD-only run against a full run's baselines). Repeatable: the files"
+              + " given are pooled like the positional ones. Both sides must have an Original row"
+              + " with the same NoMUS on every common seed: same original, same splits.")
+  List<Path> against = new ArrayList<>();
 
   @Override
   public Integer call() throws IOException {
     List<PairedDifference.SeedScore> scores = pooled(tables);
-    if (against != null) {
-      scores = referenceAgainst(reference, scores, read(against), against);
+    if (!against.isEmpty()) {
+      scores = referenceAgainst(reference, scores, pooled(against), against.toString());
     }
     Map<String, String> labels = new HashMap<>();
     scores.forEach(s -> labels.put(s.key(), s.label()));
@@ -87,9 +91,9 @@ public final class PairedComparison implements Callable<Integer> {
       String reference,
       List<PairedDifference.SeedScore> run,
       List<PairedDifference.SeedScore> other,
-      Path otherName) {
+      String otherName) {
     Map<Integer, Double> original = originalNomus(run, "the files compared");
-    Map<Integer, Double> otherOriginal = originalNomus(other, otherName.toString());
+    Map<Integer, Double> otherOriginal = originalNomus(other, otherName);
     List<Integer> common = new ArrayList<>(original.keySet());
     common.retainAll(otherOriginal.keySet());
     if (common.isEmpty()) {
@@ -142,13 +146,16 @@ public final class PairedComparison implements Callable<Integer> {
    * original is recognised by its test accuracy (the same model on the same test set whatever the
    * seed); a method's seed may come from one file only.
    */
-  static List<PairedDifference.SeedScore> pooled(List<Path> files) throws IOException {
+  static List<PairedDifference.SeedScore> pooled(List<Path> refs) throws IOException {
     List<PairedDifference.SeedScore> all = new ArrayList<>();
     Map<String, Path> seenAt = new HashMap<>();
     Map<String, PairedDifference.SeedScore> pooledRow = new HashMap<>();
     Double firstAccuracy = null;
-    for (Path file : files) {
-      List<PairedDifference.SeedScore> scores = read(file);
+    List<TableSelection> selections = refs.stream().map(TableSelection::parse).toList();
+    List<Path> files = selections.stream().map(TableSelection::file).toList();
+    for (TableSelection selection : selections) {
+      Path file = selection.file();
+      List<PairedDifference.SeedScore> scores = selection.keep(read(file));
       if (files.size() > 1) {
         double accuracy = originalTestAccuracy(file);
         if (firstAccuracy == null) {
@@ -236,5 +243,50 @@ public final class PairedComparison implements Callable<Integer> {
               run.path("seconds").asDouble()));
     }
     return scores;
+  }
+
+  /**
+   * A table1.json, optionally limited to some methods ({@code FILE::key1,key2}): the Original's
+   * rows are always kept, since pooling checks them.
+   */
+  record TableSelection(Path file, Set<String> methods) {
+    private static final String SEPARATOR = "::";
+
+    static TableSelection parse(Path ref) {
+      String text = ref.toString();
+      int at = text.lastIndexOf(SEPARATOR);
+      if (at < 0) {
+        return new TableSelection(ref, Set.of());
+      }
+      Set<String> methods = new LinkedHashSet<>();
+      for (String key : text.substring(at + SEPARATOR.length()).split(",")) {
+        if (!key.isBlank()) {
+          methods.add(key.trim());
+        }
+      }
+      if (methods.isEmpty()) {
+        throw new IllegalArgumentException(
+            "'" + text + "' names no method after '" + SEPARATOR + "'; use FILE::key1,key2");
+      }
+      return new TableSelection(Path.of(text.substring(0, at)), Set.copyOf(methods));
+    }
+
+    /** The selected rows; every row if no method was named, and refuses a name not in the file. */
+    List<PairedDifference.SeedScore> keep(List<PairedDifference.SeedScore> scores) {
+      if (methods.isEmpty()) {
+        return scores;
+      }
+      Set<String> present = new TreeSet<>();
+      scores.forEach(s -> present.add(s.key()));
+      for (String m : methods) {
+        if (!present.contains(m)) {
+          throw new IllegalArgumentException(
+              file + " has no runs of '" + m + "'; methods there: " + present);
+        }
+      }
+      return scores.stream()
+          .filter(s -> methods.contains(s.key()) || s.key().equals(MethodResult.ORIGINAL))
+          .toList();
+    }
   }
 }

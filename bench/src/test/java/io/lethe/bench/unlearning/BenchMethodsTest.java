@@ -95,6 +95,20 @@ class BenchMethodsTest {
   }
 
   @Test
+  void dlfdsGridCrossesTheStepSizeWithTheBrakingCadenceAndReadsRarelyWhileClean() {
+    BenchMethod dlfd = BenchMethods.select(List.of("dlfd")).get(0);
+
+    assertThat(dlfd.grid())
+        .containsExactlyInAnyOrder(
+            Map.of("stepSize", 0.01, "scoreEvery", 1),
+            Map.of("stepSize", 0.01, "scoreEvery", 3),
+            Map.of("stepSize", 0.02, "scoreEvery", 1),
+            Map.of("stepSize", 0.02, "scoreEvery", 3));
+    Map<String, Object> built = dlfd.create(1, dlfd.grid().get(0)).hyperparameters();
+    assertThat(built).containsEntry("scoreEvery", 1).containsEntry("scoreEveryWhileClean", 10);
+  }
+
+  @Test
   void unknownSettingsAndMethodsAreRejectedByName() {
     assertThatThrownBy(() -> DlfdSettings.config(DlfdVariant.FULL, Map.of("alpah", 1)))
         .hasMessageContaining("alpah");

@@ -89,7 +89,10 @@ class PairedComparisonTest {
         PairedDifference.between(
             "dlfd",
             PairedComparison.referenceAgainst(
-                "dlfd", PairedComparison.read(exploratory), PairedComparison.read(full), full));
+                "dlfd",
+                PairedComparison.read(exploratory),
+                PairedComparison.read(full),
+                full.toString()));
 
     PairedDifference unsir =
         pairs.stream().filter(p -> p.key().equals("unsir")).findFirst().orElseThrow();
@@ -122,17 +125,14 @@ class PairedComparisonTest {
     assertThatThrownBy(
             () ->
                 PairedComparison.referenceAgainst(
-                    "dlfd", PairedComparison.read(one), PairedComparison.read(other), other))
+                    "dlfd", PairedComparison.read(one), PairedComparison.read(other), "other"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("do not share their original")
         .hasMessageContaining("seed 1 is 0.7500 in the files compared and 0.7400");
     assertThatThrownBy(
             () ->
                 PairedComparison.referenceAgainst(
-                    "dlfd",
-                    PairedComparison.read(one),
-                    PairedComparison.read(noOriginal),
-                    noOriginal))
+                    "dlfd", PairedComparison.read(one), PairedComparison.read(noOriginal), "bare"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no Original row");
   }
@@ -248,5 +248,42 @@ class PairedComparisonTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("do not share their splits")
         .hasMessageContaining("seed 1 is 0.7500 in one and 0.7000");
+  }
+
+  @Test
+  void takesOnlyTheNamedMethodsFromAFileSoALaterRoundCanReplaceOneMethodsRuns(@TempDir Path dir)
+      throws Exception {
+    Path firstRound =
+        table(
+            dir,
+            "first.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"dlfd", 1, 0.80, 40.0},
+            new Object[] {"unsir", 1, 0.82, 150.0});
+    Path secondRound =
+        table(
+            dir,
+            "second.json",
+            new Object[] {"original", 1, 0.75, 700.0},
+            new Object[] {"dlfd", 1, 0.85, 30.0},
+            new Object[] {"unsir", 1, 0.83, 150.0});
+
+    List<PairedDifference.SeedScore> pooled =
+        PairedComparison.pooled(
+            List.of(Path.of(firstRound + "::unsir"), Path.of(secondRound + "::dlfd")));
+
+    assertThat(pooled)
+        .extracting(PairedDifference.SeedScore::key, PairedDifference.SeedScore::nomus)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("original", 0.75),
+            org.assertj.core.groups.Tuple.tuple("unsir", 0.82),
+            org.assertj.core.groups.Tuple.tuple("dlfd", 0.85));
+    assertThatThrownBy(() -> PairedComparison.pooled(List.of(Path.of(firstRound + "::scrub"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no runs of 'scrub'")
+        .hasMessageContaining("[dlfd, original, unsir]");
+    assertThatThrownBy(() -> PairedComparison.pooled(List.of(Path.of(firstRound + "::"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("names no method");
   }
 }

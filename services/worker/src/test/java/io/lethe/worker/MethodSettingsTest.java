@@ -23,13 +23,24 @@ class MethodSettingsTest {
     DlfdConfig c =
         MethodSettings.dlfd(
             Map.of(
-                "perturbationSteps", 2,
-                "alpha", 0.002,
-                "threshold", new BigDecimal("0.3"),
-                "epochs", 2.0,
-                "dynamicForgetting", false,
-                "lambdaEnd", 0.5,
-                "learningRate", 0.01));
+                "perturbationSteps",
+                2,
+                "alpha",
+                0.002,
+                "threshold",
+                new BigDecimal("0.3"),
+                "epochs",
+                2.0,
+                "dynamicForgetting",
+                false,
+                "lambdaEnd",
+                0.5,
+                "learningRate",
+                0.01,
+                "scoreEvery",
+                1,
+                "scoreEveryWhileClean",
+                10));
     assertThat(c.perturbationSteps()).isEqualTo(2);
     assertThat(c.stepSize()).isEqualTo(0.002);
     assertThat(c.threshold()).isEqualTo(0.3);
@@ -38,6 +49,8 @@ class MethodSettingsTest {
     assertThat(c.lambdaStart()).isEqualTo(0.0);
     assertThat(c.lambdaEnd()).isEqualTo(0.5);
     assertThat(c.learningRate()).isEqualTo(0.01f);
+    assertThat(c.scoreEvery()).isEqualTo(1);
+    assertThat(c.scoreEveryWhileClean()).isEqualTo(10);
   }
 
   @Test
