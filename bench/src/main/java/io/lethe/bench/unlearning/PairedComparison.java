@@ -152,11 +152,10 @@ public final class PairedComparison implements Callable<Integer> {
     Map<String, PairedDifference.SeedScore> pooledRow = new HashMap<>();
     Double firstAccuracy = null;
     List<TableSelection> selections = refs.stream().map(TableSelection::parse).toList();
-    List<Path> files = selections.stream().map(TableSelection::file).toList();
     for (TableSelection selection : selections) {
       Path file = selection.file();
       List<PairedDifference.SeedScore> scores = selection.keep(read(file));
-      if (files.size() > 1) {
+      if (selections.size() > 1) {
         double accuracy = originalTestAccuracy(file);
         if (firstAccuracy == null) {
           firstAccuracy = accuracy;
@@ -165,7 +164,7 @@ public final class PairedComparison implements Callable<Integer> {
               String.format(
                   Locale.ROOT,
                   "%s and %s do not share their original: its test accuracy is %.4f and %.4f",
-                  files.get(0),
+                  selections.get(0).file(),
                   file,
                   firstAccuracy,
                   accuracy));
