@@ -246,6 +246,7 @@ public final class DlfdConfig {
     private PerturbationSpace perturbationSpace = PerturbationSpace.PIXEL;
     private boolean perturbInTrainingMode = false;
     private int scoreEvery = 10;
+    // 0 = not set: build() uses scoreEvery, whatever order the two setters were called in.
     private int scoreEveryWhileClean = 0;
     private int scoreSampleSize = 512;
     private int scoreSplits = 10;
