@@ -29,6 +29,7 @@ final class DlfdSettings {
           "batchNormRecalibrationBatches",
           "scoreEvery",
           "scoreEveryWhileClean",
+          "cleanReadingsPerEpoch",
           "scoreSampleSize",
           "featureSource",
           "seed");
@@ -63,6 +64,7 @@ final class DlfdSettings {
             case "batchNormRecalibrationBatches" -> b.optBatchNormRecalibration((int) d);
             case "scoreEvery" -> b.optScoreEvery((int) d);
             case "scoreEveryWhileClean" -> b.optScoreEveryWhileClean((int) d);
+            case "cleanReadingsPerEpoch" -> b.optCleanReadingsPerEpoch((int) d);
             case "scoreSampleSize" -> b.optScoreSampleSize((int) d);
             case "seed" -> b.optSeed((int) d);
             default -> throw new IllegalStateException(k);

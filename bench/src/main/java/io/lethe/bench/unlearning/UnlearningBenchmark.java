@@ -553,7 +553,13 @@ public final class UnlearningBenchmark implements Callable<Integer> {
             splits.tuningNonMembers().length));
     f.add(featureDistanceLine());
     if (choices.isEmpty()) {
-      f.add("Tuning: none (--tune none); every method ran with its documented defaults.");
+      f.add(
+          overrides.isEmpty()
+              ? "Tuning: none (--tune none); every method ran with its documented defaults."
+              : "Tuning: none (--tune none); every method ran with its documented defaults and"
+                  + " these --set overrides: "
+                  + overrides
+                  + ".");
     } else {
       StringBuilder sb =
           new StringBuilder(

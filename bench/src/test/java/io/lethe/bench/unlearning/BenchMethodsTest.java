@@ -105,7 +105,10 @@ class BenchMethodsTest {
             Map.of("stepSize", 0.02, "scoreEvery", 1),
             Map.of("stepSize", 0.02, "scoreEvery", 3));
     Map<String, Object> built = dlfd.create(1, dlfd.grid().get(0)).hyperparameters();
-    assertThat(built).containsEntry("scoreEvery", 1).containsEntry("scoreEveryWhileClean", 10);
+    assertThat(built)
+        .containsEntry("scoreEvery", 1)
+        .containsEntry("scoreEveryWhileClean", 10)
+        .containsEntry("cleanReadingsPerEpoch", 5);
   }
 
   @Test

@@ -41,6 +41,7 @@ public final class MethodSettings {
           "sinkhornIterations",
           "scoreEvery",
           "scoreEveryWhileClean",
+          "cleanReadingsPerEpoch",
           "scoreSampleSize",
           "scoreSplits",
           "seed",
@@ -96,6 +97,7 @@ public final class MethodSettings {
     apply(o, "sinkhornIterations", (k, v) -> b.optSinkhornIterations(integer(k, v)));
     apply(o, "scoreEvery", (k, v) -> b.optScoreEvery(integer(k, v)));
     apply(o, "scoreEveryWhileClean", (k, v) -> b.optScoreEveryWhileClean(integer(k, v)));
+    apply(o, "cleanReadingsPerEpoch", (k, v) -> b.optCleanReadingsPerEpoch(integer(k, v)));
     apply(o, "scoreSampleSize", (k, v) -> b.optScoreSampleSize(integer(k, v)));
     apply(o, "scoreSplits", (k, v) -> b.optScoreSplits(integer(k, v)));
     apply(o, "seed", (k, v) -> b.optSeed(integer(k, v)));

@@ -54,6 +54,15 @@ class MethodSettingsTest {
   }
 
   @Test
+  void capsTheCleanPhaseReadingsPerEpoch() {
+    DlfdConfig c =
+        MethodSettings.dlfd(Map.of("scoreEveryWhileClean", 10, "cleanReadingsPerEpoch", 5));
+
+    assertThat(c.cleanReadingsPerEpoch()).isEqualTo(5);
+    assertThat(c.scoreEveryWhileClean(139)).isEqualTo(28);
+  }
+
+  @Test
   void unknownKeysAreRejectedByName() {
     assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("perturbationStep", 2, "zeta", 1)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -108,6 +108,20 @@ public final class DlfdOptions {
       description = "Re-estimate the forgetting score every K batches. Default: ${DEFAULT-VALUE}.")
   int scoreEvery;
 
+  @Option(
+      names = "--score-every-while-clean",
+      description =
+          "While dynamic forgetting trains on clean batches, re-estimate every K batches instead."
+              + " Default: --score-every.")
+  Integer scoreEveryWhileClean;
+
+  @Option(
+      names = "--clean-readings-per-epoch",
+      description =
+          "At most N clean-phase estimates per epoch (widens the interval on large retain sets)."
+              + " Default: no cap.")
+  Integer cleanReadingsPerEpoch;
+
   @Option(names = "--unlearn-seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
   int seed;
 
@@ -132,6 +146,12 @@ public final class DlfdOptions {
             .optClassificationLoss(!noClassificationLoss)
             .optScoreEvery(scoreEvery)
             .optSeed(seed);
+    if (scoreEveryWhileClean != null) {
+      b.optScoreEveryWhileClean(scoreEveryWhileClean);
+    }
+    if (cleanReadingsPerEpoch != null) {
+      b.optCleanReadingsPerEpoch(cleanReadingsPerEpoch);
+    }
     if (threshold != null) {
       b.optThreshold(threshold);
     } else {

@@ -139,7 +139,10 @@ public final class Dlfd implements UnlearningMethod {
             stepLoss = TrainingSteps.sgdStep(trainer, loss, x, y);
           }
           if (steering && k + 1 < total) {
-            int cadence = score >= threshold ? config.scoreEvery() : config.scoreEveryWhileClean();
+            int cadence =
+                score >= threshold
+                    ? config.scoreEvery()
+                    : config.scoreEveryWhileClean(batchesPerEpoch);
             if (k + 1 - lastEstimateAt >= cadence) {
               score = monitorClock.timeScore(monitor::estimate);
               lastEstimateAt = k + 1;

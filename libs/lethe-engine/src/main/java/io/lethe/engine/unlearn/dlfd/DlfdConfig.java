@@ -31,6 +31,7 @@ public final class DlfdConfig {
   private final boolean perturbInTrainingMode;
   private final int scoreEvery;
   private final int scoreEveryWhileClean;
+  private final int cleanReadingsPerEpoch;
   private final int scoreSampleSize;
   private final int scoreSplits;
   private final int seed;
@@ -60,6 +61,7 @@ public final class DlfdConfig {
     perturbInTrainingMode = b.perturbInTrainingMode;
     scoreEvery = b.scoreEvery;
     scoreEveryWhileClean = b.scoreEveryWhileClean == 0 ? b.scoreEvery : b.scoreEveryWhileClean;
+    cleanReadingsPerEpoch = b.cleanReadingsPerEpoch;
     scoreSampleSize = b.scoreSampleSize;
     scoreSplits = b.scoreSplits;
     seed = b.seed;
@@ -154,9 +156,30 @@ public final class DlfdConfig {
     return scoreEvery;
   }
 
-  /** Batches between estimates while dynamic forgetting trains on clean batches. */
+  /**
+   * Batches between estimates while dynamic forgetting trains on clean batches, before the
+   * per-epoch cap; {@link #scoreEveryWhileClean(int)} is what a run uses.
+   */
   public int scoreEveryWhileClean() {
     return scoreEveryWhileClean;
+  }
+
+  /** At most this many clean-phase estimates per epoch; 0 = no cap. */
+  public int cleanReadingsPerEpoch() {
+    return cleanReadingsPerEpoch;
+  }
+
+  /**
+   * Batches between estimates while clean, in an epoch of {@code batchesPerEpoch} batches: {@link
+   * #scoreEveryWhileClean()}, widened so there are at most {@link #cleanReadingsPerEpoch()}
+   * readings per epoch.
+   */
+  public int scoreEveryWhileClean(int batchesPerEpoch) {
+    if (cleanReadingsPerEpoch == 0) {
+      return scoreEveryWhileClean;
+    }
+    int spread = (batchesPerEpoch + cleanReadingsPerEpoch - 1) / cleanReadingsPerEpoch;
+    return Math.max(scoreEveryWhileClean, spread);
   }
 
   public int scoreSampleSize() {
@@ -216,6 +239,7 @@ public final class DlfdConfig {
     m.put("perturbInTrainingMode", perturbInTrainingMode);
     m.put("scoreEvery", scoreEvery);
     m.put("scoreEveryWhileClean", scoreEveryWhileClean);
+    m.put("cleanReadingsPerEpoch", cleanReadingsPerEpoch);
     m.put("scoreSampleSize", scoreSampleSize);
     m.put("scoreSplits", scoreSplits);
     m.put("seed", seed);
@@ -248,6 +272,7 @@ public final class DlfdConfig {
     private int scoreEvery = 10;
     // 0 = not set: build() uses scoreEvery, whatever order the two setters were called in.
     private int scoreEveryWhileClean = 0;
+    private int cleanReadingsPerEpoch = 0;
     private int scoreSampleSize = 512;
     private int scoreSplits = 10;
     private int seed = 0;
@@ -432,6 +457,17 @@ public final class DlfdConfig {
      */
     public Builder optScoreEveryWhileClean(int v) {
       scoreEveryWhileClean = (int) positive(v, "score interval while clean");
+      return this;
+    }
+
+    /**
+     * Cap the clean-phase estimates at this many per epoch, widening {@link
+     * #optScoreEveryWhileClean(int)}'s interval on large retain sets. Why: a batch-counted cadence
+     * makes the monitor's cost grow with the retain set, while what it watches (a score drifting
+     * back over the threshold on clean batches) does not speed up with it. Default: no cap.
+     */
+    public Builder optCleanReadingsPerEpoch(int v) {
+      cleanReadingsPerEpoch = (int) positive(v, "clean-phase readings per epoch");
       return this;
     }
 

@@ -53,6 +53,22 @@ class DlfdConfigTest {
   }
 
   @Test
+  void capsCleanPhaseReadingsPerEpochByWideningTheirInterval() {
+    DlfdConfig uncapped = DlfdConfig.builder().optScoreEveryWhileClean(10).build();
+    DlfdConfig capped =
+        DlfdConfig.builder().optScoreEveryWhileClean(10).optCleanReadingsPerEpoch(5).build();
+
+    assertThat(uncapped.scoreEveryWhileClean(139)).isEqualTo(10);
+    assertThat(capped.scoreEveryWhileClean(45)).as("45 / 10 is under the cap").isEqualTo(10);
+    assertThat(capped.scoreEveryWhileClean(139)).as("ceil(139 / 5)").isEqualTo(28);
+    assertThat(capped.scoreEveryWhileClean(3)).isEqualTo(10);
+    assertThat(capped.describe()).containsEntry("cleanReadingsPerEpoch", 5);
+    assertThat(uncapped.describe()).containsEntry("cleanReadingsPerEpoch", 0);
+    assertThatThrownBy(() -> DlfdConfig.builder().optCleanReadingsPerEpoch(0))
+        .hasMessageContaining("clean-phase readings per epoch");
+  }
+
+  @Test
   void rejectsNonsenseWithTheSettingNamed() {
     assertThatThrownBy(() -> DlfdConfig.builder().optStepSize(0)).hasMessageContaining("step size");
     assertThatThrownBy(() -> DlfdConfig.builder().optThreshold(0.7))

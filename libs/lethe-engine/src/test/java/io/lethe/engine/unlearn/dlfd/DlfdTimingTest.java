@@ -71,6 +71,27 @@ class DlfdTimingTest {
   }
 
   @Test
+  void capsTheCleanPhaseReadingsPerEpoch() {
+    // 6 batches, one reading per epoch allowed: every 6 batches, so none between batches (the
+    // last batch takes none); only the initial reading is left.
+    UnlearningOutcome capped =
+        run(
+            DlfdConfig.builder()
+                .optThreshold(0.5)
+                .optScoreEveryWhileClean(1)
+                .optCleanReadingsPerEpoch(1));
+    UnlearningOutcome threePerEpoch =
+        run(
+            DlfdConfig.builder()
+                .optThreshold(0.5)
+                .optScoreEveryWhileClean(1)
+                .optCleanReadingsPerEpoch(3));
+
+    assertThat(capped.monitorEstimates()).isEqualTo(1);
+    assertThat(threePerEpoch.monitorEstimates()).as("initial + after batches 2 and 4").isEqualTo(3);
+  }
+
+  @Test
   void keepsTheFastCadenceWhilePerturbing() {
     UnlearningOutcome outcome =
         run(DlfdConfig.builder().optThreshold(0).optScoreEveryWhileClean(100));

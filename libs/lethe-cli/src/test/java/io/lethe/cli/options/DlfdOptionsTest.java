@@ -1,0 +1,46 @@
+package io.lethe.cli.options;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class DlfdOptionsTest {
+  private static DlfdConfig parse(String... args) {
+    DlfdOptions options = new DlfdOptions();
+    new CommandLine(options).parseArgs(args);
+    return options.config();
+  }
+
+  @Test
+  void monitorCadenceWhileCleanDefaultsToTheMainCadenceWithoutACap() {
+    DlfdConfig c = parse("--score-every", "3");
+
+    assertThat(c.scoreEveryWhileClean()).isEqualTo(3);
+    assertThat(c.cleanReadingsPerEpoch()).isZero();
+  }
+
+  @Test
+  void monitorCadenceWhileCleanAndItsPerEpochCapAreSettable() {
+    DlfdConfig c =
+        parse(
+            "--score-every",
+            "1",
+            "--score-every-while-clean",
+            "10",
+            "--clean-readings-per-epoch",
+            "5");
+
+    assertThat(c.scoreEvery()).isEqualTo(1);
+    assertThat(c.scoreEveryWhileClean(45)).isEqualTo(10);
+    assertThat(c.scoreEveryWhileClean(139)).isEqualTo(28);
+  }
+
+  @Test
+  void aZeroCapIsRejectedByName() {
+    assertThatThrownBy(() -> parse("--clean-readings-per-epoch", "0"))
+        .hasMessageContaining("clean-phase readings per epoch");
+  }
+}
