@@ -59,7 +59,7 @@ class MethodSettingsTest {
         MethodSettings.dlfd(Map.of("scoreEveryWhileClean", 10, "cleanReadingsPerEpoch", 5));
 
     assertThat(c.cleanReadingsPerEpoch()).isEqualTo(5);
-    assertThat(c.scoreEveryWhileClean(139)).isEqualTo(28);
+    assertThat(c.cleanPhaseInterval(139)).isEqualTo(28);
   }
 
   @Test

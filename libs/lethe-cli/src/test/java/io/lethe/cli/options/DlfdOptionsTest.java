@@ -34,8 +34,8 @@ class DlfdOptionsTest {
             "5");
 
     assertThat(c.scoreEvery()).isEqualTo(1);
-    assertThat(c.scoreEveryWhileClean(45)).isEqualTo(10);
-    assertThat(c.scoreEveryWhileClean(139)).isEqualTo(28);
+    assertThat(c.cleanPhaseInterval(45)).isEqualTo(10);
+    assertThat(c.cleanPhaseInterval(139)).isEqualTo(28);
   }
 
   @Test

@@ -142,7 +142,7 @@ public final class Dlfd implements UnlearningMethod {
             int cadence =
                 score >= threshold
                     ? config.scoreEvery()
-                    : config.scoreEveryWhileClean(batchesPerEpoch);
+                    : config.cleanPhaseInterval(batchesPerEpoch);
             if (k + 1 - lastEstimateAt >= cadence) {
               score = monitorClock.timeScore(monitor::estimate);
               lastEstimateAt = k + 1;

@@ -158,7 +158,7 @@ public final class DlfdConfig {
 
   /**
    * Batches between estimates while dynamic forgetting trains on clean batches, before the
-   * per-epoch cap; {@link #scoreEveryWhileClean(int)} is what a run uses.
+   * per-epoch cap; {@link #cleanPhaseInterval(int)} is what a run uses.
    */
   public int scoreEveryWhileClean() {
     return scoreEveryWhileClean;
@@ -174,7 +174,7 @@ public final class DlfdConfig {
    * #scoreEveryWhileClean()}, widened so there are at most {@link #cleanReadingsPerEpoch()}
    * readings per epoch.
    */
-  public int scoreEveryWhileClean(int batchesPerEpoch) {
+  public int cleanPhaseInterval(int batchesPerEpoch) {
     if (cleanReadingsPerEpoch == 0) {
       return scoreEveryWhileClean;
     }

@@ -58,10 +58,10 @@ class DlfdConfigTest {
     DlfdConfig capped =
         DlfdConfig.builder().optScoreEveryWhileClean(10).optCleanReadingsPerEpoch(5).build();
 
-    assertThat(uncapped.scoreEveryWhileClean(139)).isEqualTo(10);
-    assertThat(capped.scoreEveryWhileClean(45)).as("45 / 10 is under the cap").isEqualTo(10);
-    assertThat(capped.scoreEveryWhileClean(139)).as("ceil(139 / 5)").isEqualTo(28);
-    assertThat(capped.scoreEveryWhileClean(3)).isEqualTo(10);
+    assertThat(uncapped.cleanPhaseInterval(139)).isEqualTo(10);
+    assertThat(capped.cleanPhaseInterval(45)).as("45 / 10 is under the cap").isEqualTo(10);
+    assertThat(capped.cleanPhaseInterval(139)).as("ceil(139 / 5)").isEqualTo(28);
+    assertThat(capped.cleanPhaseInterval(3)).isEqualTo(10);
     assertThat(capped.describe()).containsEntry("cleanReadingsPerEpoch", 5);
     assertThat(uncapped.describe()).containsEntry("cleanReadingsPerEpoch", 0);
     assertThatThrownBy(() -> DlfdConfig.builder().optCleanReadingsPerEpoch(0))
