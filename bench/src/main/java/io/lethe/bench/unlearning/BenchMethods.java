@@ -45,9 +45,9 @@ public final class BenchMethods {
   static final int DLFD_SCORE_EVERY_WHILE_CLEAN = 10;
 
   /**
-   * ... and at most 5 times per epoch, so the monitor's cost does not grow with the retain set: on
-   * the 4,000-image pool's 45 batches the cap changes nothing (every 10), on the 7,000-image pool's
-   * 139 it widens the interval to 28.
+   * DLFD's clean-phase monitor reads no more often than every 10 batches and 5 times an epoch, so
+   * its cost does not grow with the retain set: on the 4,000-image pool's 45 batches the cap
+   * changes nothing (every 10), on the 7,000-image pool's 139 it widens the interval to 28.
    */
   static final int DLFD_CLEAN_READINGS_PER_EPOCH = 5;
 
