@@ -21,6 +21,7 @@ final class DlfdSettings {
           "perturbationSteps",
           "threshold",
           "relativeThreshold",
+          "resumeMargin",
           "epochs",
           "learningRate",
           "forgetWeight",
@@ -56,6 +57,7 @@ final class DlfdSettings {
             case "perturbationSteps" -> b.optPerturbationSteps((int) d);
             case "threshold" -> b.optThreshold(d);
             case "relativeThreshold" -> b.optRelativeThreshold(d);
+            case "resumeMargin" -> b.optResumeMargin(d);
             case "epochs" -> b.optEpochs((int) d);
             case "learningRate" -> b.optLearningRate((float) d);
             case "forgetWeight" -> b.optForgetWeight(d);

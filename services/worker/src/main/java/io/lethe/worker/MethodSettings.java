@@ -37,6 +37,7 @@ public final class MethodSettings {
           "dynamicForgetting",
           "threshold",
           "relativeThreshold",
+          "resumeMargin",
           "sinkhornEpsilon",
           "sinkhornIterations",
           "scoreEvery",
@@ -93,6 +94,7 @@ public final class MethodSettings {
     apply(o, "dynamicForgetting", (k, v) -> b.optDynamicForgetting(bool(k, v)));
     apply(o, "threshold", (k, v) -> b.optThreshold(number(k, v)));
     apply(o, "relativeThreshold", (k, v) -> b.optRelativeThreshold(number(k, v)));
+    apply(o, "resumeMargin", (k, v) -> b.optResumeMargin(number(k, v)));
     apply(o, "sinkhornEpsilon", (k, v) -> b.optSinkhornEpsilon(number(k, v)));
     apply(o, "sinkhornIterations", (k, v) -> b.optSinkhornIterations(integer(k, v)));
     apply(o, "scoreEvery", (k, v) -> b.optScoreEvery(integer(k, v)));

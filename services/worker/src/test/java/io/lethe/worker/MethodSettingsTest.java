@@ -63,6 +63,12 @@ class MethodSettingsTest {
   }
 
   @Test
+  void acceptsAResumeMarginForDynamicForgetting() {
+    assertThat(MethodSettings.dlfd(Map.of("resumeMargin", 0.25)).resumeMargin()).isEqualTo(0.25);
+    assertThat(MethodSettings.dlfd(Map.of()).resumeMargin()).isZero();
+  }
+
+  @Test
   void unknownKeysAreRejectedByName() {
     assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("perturbationStep", 2, "zeta", 1)))
         .isInstanceOf(IllegalArgumentException.class)

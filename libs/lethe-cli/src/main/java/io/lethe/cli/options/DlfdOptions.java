@@ -64,6 +64,15 @@ public final class DlfdOptions {
   double relativeThreshold;
 
   @Option(
+      names = "--resume-margin",
+      defaultValue = "0",
+      description =
+          "Hysteresis: once the score is below the threshold, perturb again only at threshold +"
+              + " this fraction of the original's score. Default: ${DEFAULT-VALUE} (the paper's"
+              + " single threshold).")
+  double resumeMargin;
+
+  @Option(
       names = "--sinkhorn-epsilon",
       defaultValue = "0.01",
       description = "Default: ${DEFAULT-VALUE}.")
@@ -152,6 +161,7 @@ public final class DlfdOptions {
     if (cleanReadingsPerEpoch != null) {
       b.optCleanReadingsPerEpoch(cleanReadingsPerEpoch);
     }
+    b.optResumeMargin(resumeMargin);
     if (threshold != null) {
       b.optThreshold(threshold);
     } else {

@@ -43,4 +43,11 @@ class DlfdOptionsTest {
     assertThatThrownBy(() -> parse("--clean-readings-per-epoch", "0"))
         .hasMessageContaining("clean-phase readings per epoch");
   }
+
+  @Test
+  void resumeMarginDefaultsToThePapersSingleThresholdAndIsSettable() {
+    assertThat(parse().resumeMargin()).isZero();
+    assertThat(parse("--resume-margin", "0.25").resumeMargin()).isEqualTo(0.25);
+    assertThatThrownBy(() -> parse("--resume-margin", "1.5")).hasMessageContaining("resume margin");
+  }
 }

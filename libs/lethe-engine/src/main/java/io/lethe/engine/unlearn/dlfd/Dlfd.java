@@ -29,8 +29,10 @@ import java.util.function.Supplier;
  * forgetting score is at or above the threshold, the retain images are perturbed by {@link
  * FeatureDistancingPerturbation} and the model takes one SGD step on (x*, y) in training mode;
  * below it ("dynamic forgetting") the step is on the clean batch. The score is re-estimated every K
- * batches by a {@link ForgettingScoreMonitor}. There is no checkpoint selection: the model after
- * the last batch is the result, so the test set is never consulted.
+ * batches by a {@link ForgettingScoreMonitor}; {@link DynamicForgettingSwitch} turns readings into
+ * the perturb / clean decision (the paper's single threshold unless a resume margin is set). There
+ * is no checkpoint selection: the model after the last batch is the result, so the test set is
+ * never consulted.
  */
 public final class Dlfd implements UnlearningMethod {
   public static final String NAME = "dlfd";
@@ -97,7 +99,11 @@ public final class Dlfd implements UnlearningMethod {
       initialScore = monitor.estimate();
       start = System.nanoTime();
     }
-    double threshold = config.effectiveThreshold(initialScore);
+    DynamicForgettingSwitch forgetting =
+        new DynamicForgettingSwitch(
+            config.effectiveThreshold(initialScore),
+            config.effectiveResumeMargin(initialScore),
+            initialScore);
     double score = initialScore;
     long perturbed = 0;
     long forgetSamplesUsed = 0;
@@ -116,7 +122,7 @@ public final class Dlfd implements UnlearningMethod {
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
         int[] retainOrder = Indices.shuffled(data.retain(), config.seed() * 1_000_003L + epoch);
         for (int b = 0; b < batchesPerEpoch; b++, k++) {
-          boolean perturb = !config.dynamicForgetting() || score >= threshold;
+          boolean perturb = !config.dynamicForgetting() || forgetting.perturbing();
           double stepLoss;
           try (NDManager batch = model.manager().newSubManager()) {
             int from = b * batchSize;
@@ -140,11 +146,12 @@ public final class Dlfd implements UnlearningMethod {
           }
           if (steering && k + 1 < total) {
             int cadence =
-                score >= threshold
+                forgetting.perturbing()
                     ? config.scoreEvery()
                     : config.cleanPhaseInterval(batchesPerEpoch);
             if (k + 1 - lastEstimateAt >= cadence) {
               score = monitorClock.timeScore(monitor::estimate);
+              forgetting.update(score);
               lastEstimateAt = k + 1;
             }
           }

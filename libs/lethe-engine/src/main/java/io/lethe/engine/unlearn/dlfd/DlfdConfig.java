@@ -23,6 +23,7 @@ public final class DlfdConfig {
   private final boolean dynamicForgetting;
   private final double threshold;
   private final double relativeThreshold;
+  private final double resumeMargin;
   private final double sinkhornEpsilon;
   private final int sinkhornIterations;
   private final FeatureSource featureSource;
@@ -53,6 +54,7 @@ public final class DlfdConfig {
     dynamicForgetting = b.dynamicForgetting;
     threshold = b.threshold;
     relativeThreshold = b.relativeThreshold;
+    resumeMargin = b.resumeMargin;
     sinkhornEpsilon = b.sinkhornEpsilon;
     sinkhornIterations = b.sinkhornIterations;
     featureSource = b.featureSource;
@@ -126,6 +128,21 @@ public final class DlfdConfig {
   /** NaN when the absolute {@link #threshold()} applies. */
   public double relativeThreshold() {
     return relativeThreshold;
+  }
+
+  /**
+   * Hysteresis of dynamic forgetting, as a fraction of the original model's score; 0 = the paper's
+   * single threshold.
+   */
+  public double resumeMargin() {
+    return resumeMargin;
+  }
+
+  /**
+   * How far above the threshold the score must climb, once below it, before perturbation resumes.
+   */
+  public double effectiveResumeMargin(double initialScore) {
+    return resumeMargin * initialScore;
   }
 
   public double sinkhornEpsilon() {
@@ -231,6 +248,7 @@ public final class DlfdConfig {
       // Unset is left out, not null: checkpoint manifests refuse null hyperparameters.
       m.put("relativeThreshold", relativeThreshold);
     }
+    m.put("resumeMargin", resumeMargin);
     m.put("sinkhornEpsilon", sinkhornEpsilon);
     m.put("sinkhornIterations", sinkhornIterations);
     m.put("featureSource", featureSource.name());
@@ -263,6 +281,7 @@ public final class DlfdConfig {
     private boolean dynamicForgetting = true;
     private double threshold = 0.15;
     private double relativeThreshold = Double.NaN;
+    private double resumeMargin = 0.0;
     private double sinkhornEpsilon = 0.01;
     private int sinkhornIterations = 50;
     private FeatureSource featureSource = FeatureSource.LOGITS;
@@ -398,6 +417,21 @@ public final class DlfdConfig {
         throw new IllegalArgumentException("relative threshold must be in [0,1], got " + fraction);
       }
       relativeThreshold = fraction;
+      return this;
+    }
+
+    /**
+     * Hysteresis for dynamic forgetting: once the score has fallen below the threshold, perturb
+     * again only when it reaches the threshold + {@code fraction} × the original model's score.
+     * Why: the score is re-estimated on a sub-sample, and when it settles near the threshold a
+     * single threshold switches on noise, each switch costing a perturbed batch and a reading at
+     * the braking cadence. Default 0: the paper's single threshold.
+     */
+    public Builder optResumeMargin(double fraction) {
+      if (!(fraction >= 0 && fraction <= 1)) {
+        throw new IllegalArgumentException("resume margin must be in [0,1], got " + fraction);
+      }
+      resumeMargin = fraction;
       return this;
     }
 

@@ -69,6 +69,20 @@ class DlfdConfigTest {
   }
 
   @Test
+  void resumeMarginIsAFractionOfTheOriginalScoreAndZeroByDefault() {
+    DlfdConfig paper = DlfdConfig.builder().build();
+    DlfdConfig hysteresis = DlfdConfig.builder().optResumeMargin(0.25).build();
+
+    assertThat(paper.effectiveResumeMargin(0.08)).isZero();
+    assertThat(hysteresis.effectiveResumeMargin(0.08)).isCloseTo(0.02, within(1e-12));
+    assertThat(hysteresis.describe()).containsEntry("resumeMargin", 0.25);
+    assertThatThrownBy(() -> DlfdConfig.builder().optResumeMargin(-0.1))
+        .hasMessageContaining("resume margin");
+    assertThatThrownBy(() -> DlfdConfig.builder().optResumeMargin(Double.NaN))
+        .hasMessageContaining("resume margin");
+  }
+
+  @Test
   void rejectsNonsenseWithTheSettingNamed() {
     assertThatThrownBy(() -> DlfdConfig.builder().optStepSize(0)).hasMessageContaining("step size");
     assertThatThrownBy(() -> DlfdConfig.builder().optThreshold(0.7))
