@@ -38,12 +38,4 @@ final class DynamicForgettingSwitch {
   boolean perturbing() {
     return perturbing;
   }
-
-  double threshold() {
-    return threshold;
-  }
-
-  double resumeThreshold() {
-    return resumeThreshold;
-  }
 }
