@@ -112,6 +112,15 @@ class BenchMethodsTest {
   }
 
   @Test
+  void dlfdDefaultsToAResumeMarginSoNoisyReadingsNearTheThresholdDoNotReArmPerturbation() {
+    BenchMethod dlfd = BenchMethods.select(List.of("dlfd")).get(0);
+
+    assertThat(dlfd.create(1, Map.of()).hyperparameters()).containsEntry("resumeMargin", 0.25);
+    assertThat(dlfd.create(1, Map.of("resumeMargin", 0.0)).hyperparameters())
+        .containsEntry("resumeMargin", 0.0);
+  }
+
+  @Test
   void unknownSettingsAndMethodsAreRejectedByName() {
     assertThatThrownBy(() -> DlfdSettings.config(DlfdVariant.FULL, Map.of("alpah", 1)))
         .hasMessageContaining("alpah");
