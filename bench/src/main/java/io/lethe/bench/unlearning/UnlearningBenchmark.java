@@ -565,13 +565,20 @@ public final class UnlearningBenchmark implements Callable<Integer> {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "Tuning: grid, %d trials per tunable method on seed %d's forget set, objective"
-                      + " NoMUS(tuning accuracy, MIA forget vs tuning non-members); test and"
-                      + " unseen never read. Chosen:",
-                  BenchMethods.BUDGET,
+                  "Tuning: grid on seed %d's forget set, objective NoMUS(tuning accuracy, MIA"
+                      + " forget vs tuning non-members); test and unseen never read. Chosen:",
                   seeds.get(0)));
+      // The trial count is each method's own: a --grid override may offer more or fewer than the
+      // default budget, and the budget is what a reader compares between methods.
       choices.forEach(
-          (k, c) -> sb.append(' ').append(k).append(' ').append(c.settings()).append(';'));
+          (k, c) ->
+              sb.append(' ')
+                  .append(k)
+                  .append(' ')
+                  .append(c.settings())
+                  .append(" (best of ")
+                  .append(c.attempts().size())
+                  .append(" trials);"));
       f.add(sb.toString());
     }
     return f;

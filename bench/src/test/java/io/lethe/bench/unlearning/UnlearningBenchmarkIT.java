@@ -70,7 +70,10 @@ class UnlearningBenchmarkIT {
         }) {
       assertThat(table1).contains("| " + label + " | ");
     }
-    assertThat(table1).contains("Original's forgetting score:").contains("4 trials per tunable");
+    assertThat(table1)
+        .contains("Original's forgetting score:")
+        .contains("Tuning: grid on seed 1's forget set");
+    assertThat(table1).containsPattern("dlfd \\{[^}]*\\} \\(best of 4 trials\\);");
     assertThat(command.rows()).hasSize(12);
 
     String table3 = Files.readString(out.resolve("table3.md"));
