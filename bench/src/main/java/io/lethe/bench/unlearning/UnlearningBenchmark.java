@@ -568,8 +568,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
                   "Tuning: grid on seed %d's forget set, objective NoMUS(tuning accuracy, MIA"
                       + " forget vs tuning non-members); test and unseen never read. Chosen:",
                   seeds.get(0)));
-      // The trial count is each method's own: a --grid override may offer more or fewer than the
-      // default budget, and the budget is what a reader compares between methods.
+      // The trial count is each method's own: a --grid override may offer fewer candidates than
+      // the budget, and the count is what a reader compares between methods.
       choices.forEach(
           (k, c) ->
               sb.append(' ')
