@@ -265,7 +265,9 @@ public final class UnlearningBenchmark implements Callable<Integer> {
       for (BenchMethod m : selected) {
         if (!m.grid().isEmpty()) {
           status("tuning %s (%d candidates)", m.label(), m.grid().size());
-          choices.put(m.key(), tuner.tune(m, splits.tuningData(first)));
+          HyperparameterTuner.Choice choice = tuner.tune(m, splits.tuningData(first));
+          choices.put(m.key(), choice);
+          reportTuning(m, choice);
         }
       }
     }
@@ -801,6 +803,21 @@ public final class UnlearningBenchmark implements Callable<Integer> {
 
   /** Runs that failed (diverged); listed under the tables and in run.json. */
   private final List<String> failures = new ArrayList<>();
+
+  /** Each trial's validation score and the choice, as soon as a method's grid is done. */
+  private static void reportTuning(BenchMethod m, HyperparameterTuner.Choice choice) {
+    for (HyperparameterTuner.Attempt a : choice.attempts()) {
+      TuningScore s = a.score();
+      if (s.diverged()) {
+        status("tuning %s %s: diverged", m.label(), a.settings());
+      } else {
+        status(
+            "tuning %s %s: validation acc %.4f, MIA %.4f, NoMUS %.4f",
+            m.label(), a.settings(), s.accuracy(), s.mia(), s.objective());
+      }
+    }
+    status("tuning %s: chose %s", m.label(), choice.settings());
+  }
 
   private static void status(String format, Object... args) {
     System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);

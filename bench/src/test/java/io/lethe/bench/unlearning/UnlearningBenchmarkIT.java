@@ -1,10 +1,15 @@
 package io.lethe.bench.unlearning;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.testutils.MufacLikeDataset;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,37 +26,66 @@ import picocli.CommandLine;
 class UnlearningBenchmarkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static OutputStream tee(OutputStream first, OutputStream second) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        first.write(b);
+        second.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        first.write(b, off, len);
+        second.write(b, off, len);
+      }
+    };
+  }
+
   @Test
   void writesBothTablesTheFigureAndTheRunRecordForEveryMethod(@TempDir Path out) throws Exception {
     UnlearningBenchmark command = new UnlearningBenchmark();
-    int exit =
-        new CommandLine(command)
-            .execute(
-                "--data",
-                "fashion-mnist",
-                "--train-limit",
-                "240",
-                "--test-limit",
-                "100",
-                "--arch",
-                "small-cnn",
-                "--epochs",
-                "3",
-                "--seeds",
-                "1",
-                "--tune",
-                "grid",
-                "--set",
-                "dlfd.perturbationSteps=2",
-                "--grid",
-                "dlfd.learningRate=0.002|0.008",
-                "--grid",
-                "dlfd.stepSize=0.001|0.003",
-                "--no-progress",
-                "--out",
-                out.toString());
+    // The status lines go to System.err; keep a copy to check that tuning reports as it goes.
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream status = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(tee(stderr, status), true, UTF_8));
+    int exit;
+    try {
+      exit =
+          new CommandLine(command)
+              .execute(
+                  "--data",
+                  "fashion-mnist",
+                  "--train-limit",
+                  "240",
+                  "--test-limit",
+                  "100",
+                  "--arch",
+                  "small-cnn",
+                  "--epochs",
+                  "3",
+                  "--seeds",
+                  "1",
+                  "--tune",
+                  "grid",
+                  "--set",
+                  "dlfd.perturbationSteps=2",
+                  "--grid",
+                  "dlfd.learningRate=0.002|0.008",
+                  "--grid",
+                  "dlfd.stepSize=0.001|0.003",
+                  "--no-progress",
+                  "--out",
+                  out.toString());
+    } finally {
+      System.setErr(stderr);
+    }
 
     assertThat(exit).isZero();
+    // Every trial's validation score and the choice are printed when the method's grid is done.
+    assertThat(status.toString(UTF_8))
+        .containsPattern("tuning DLFD \\{[^}]*\\}: validation acc [0-9.]+, MIA [0-9.]+, NoMUS")
+        .containsPattern("tuning DLFD: chose \\{[^}]*stepSize=");
     String table1 = Files.readString(out.resolve("table1.md"));
     for (String label :
         new String[] {
