@@ -581,6 +581,11 @@ public final class UnlearningBenchmark implements Callable<Integer> {
                   .append(" (best of ")
                   .append(c.attempts().size())
                   .append(" trials);"));
+      // A --set next to --tune grid fixes a setting in every trial and every seed (e.g. UNSIR's
+      // repair rate while its impair rate is tuned); without it the choice reads incomplete.
+      if (!overrides.isEmpty()) {
+        sb.append(" Fixed by --set in every trial and seed: ").append(overrides).append('.');
+      }
       f.add(sb.toString());
     }
     return f;

@@ -106,7 +106,8 @@ class UnlearningBenchmarkIT {
     }
     assertThat(table1)
         .contains("Original's forgetting score:")
-        .contains("Tuning: grid on seed 1's forget set");
+        .contains("Tuning: grid on seed 1's forget set")
+        .contains("Fixed by --set in every trial and seed: {dlfd.perturbationSteps=2}.");
     assertThat(table1).containsPattern("dlfd \\{[^}]*\\} \\(best of 4 trials\\);");
     assertThat(command.rows()).hasSize(12);
 
