@@ -11,7 +11,8 @@ public enum Contract {
   EVALUATION_REPORT("evaluation-report", 1, EvaluationReportMessage.class),
   MODEL_VERSION_MANIFEST("model-version-manifest", 1, ModelVersionManifest.class),
   PROBLEM("problem", 1, Problem.class),
-  ALIAS_UPDATE("alias-update", 1, AliasUpdate.class);
+  ALIAS_UPDATE("alias-update", 1, AliasUpdate.class),
+  REQUEST_STATE("request-state", 1, RequestState.class);
 
   /** Base of every schema's {@code $id}. */
   public static final String ID_BASE = "https://lethe.dev/schemas/";

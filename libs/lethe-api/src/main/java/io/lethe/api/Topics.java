@@ -18,6 +18,12 @@ public final class Topics {
   public static final String EVALUATIONS = "lethe.evaluations";
 
   /**
+   * {@link RequestState}, keyed by request id, compacted: the intake's ledger of forget requests,
+   * its idempotency keys and request status, shared by its replicas and read back at start-up.
+   */
+  public static final String INTAKE_LEDGER = "lethe.intake-ledger";
+
+  /**
    * Records that failed validation, as received (original key and value), with {@link
    * Headers#DLQ_REASON} and {@link Headers#DLQ_SOURCE_TOPIC}.
    */
