@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,6 +59,12 @@ final class Coalescer {
 
   private record Key(String modelId, Method method, Map<String, Object> hyperparameters) {}
 
+  /**
+   * What the emitter sends: the request, the idempotency keys of its events and when the earliest
+   * of them was accepted.
+   */
+  record Emission(ForgetRequest request, List<String> idempotencyKeys, Instant acceptedAt) {}
+
   /** One forget request in the making. */
   static final class Batch {
     private final String requestId;
@@ -68,6 +75,8 @@ final class Coalescer {
     private final TreeMap<String, List<String>> samplesBySubject = new TreeMap<>();
     private final Set<String> sampleIds = new LinkedHashSet<>();
     private final Set<String> sourceEventIds = new LinkedHashSet<>();
+    private final Set<String> idempotencyKeys = new LinkedHashSet<>();
+    private Instant acceptedAt;
     private final Promise<Void> emitted = Promise.promise();
     private State state = State.PENDING;
     private long timer;
@@ -115,6 +124,11 @@ final class Coalescer {
       return List.copyOf(sourceEventIds);
     }
 
+    /** The idempotency keys of the merged events, in arrival order. */
+    List<String> idempotencyKeys() {
+      return List.copyOf(idempotencyKeys);
+    }
+
     /** Completes when the request is acknowledged by the broker; fails if it could not be sent. */
     Future<Void> emitted() {
       return emitted.future();
@@ -131,15 +145,21 @@ final class Coalescer {
       }
       return subjects <= MAX_SUBJECTS
           && samples <= MAX_SAMPLES
-          && sourceEventIds.size() < MAX_EVENTS;
+          && sourceEventIds.size() < MAX_EVENTS
+          && idempotencyKeys.size() < MAX_EVENTS;
     }
 
-    private void merge(String eventId, Map<String, List<String>> more) {
+    private void merge(
+        String eventId, String idempotencyKey, Instant accepted, Map<String, List<String>> more) {
       for (Map.Entry<String, List<String>> e : more.entrySet()) {
         samplesBySubject.putIfAbsent(e.getKey(), e.getValue());
       }
       more.values().forEach(sampleIds::addAll);
       sourceEventIds.add(eventId);
+      idempotencyKeys.add(idempotencyKey);
+      if (acceptedAt == null || accepted.isBefore(acceptedAt)) {
+        acceptedAt = accepted;
+      }
     }
 
     private ForgetRequest toRequest(Clock clock) {
@@ -163,18 +183,18 @@ final class Coalescer {
   private final Timers timers;
   private final Clock clock;
   private final Supplier<String> requestIds;
-  private final Function<ForgetRequest, Future<Void>> emitter;
+  private final Function<Emission, Future<Void>> emitter;
   private final Map<Key, Batch> open = new LinkedHashMap<>();
 
   /**
-   * @param emitter sends one request; its future completes when the broker acknowledged it
+   * @param emitter records and sends one request; its future completes when it is durable
    */
   Coalescer(
       Duration window,
       Timers timers,
       Clock clock,
       Supplier<String> requestIds,
-      Function<ForgetRequest, Future<Void>> emitter) {
+      Function<Emission, Future<Void>> emitter) {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("the window must be positive: " + window);
     }
@@ -190,11 +210,14 @@ final class Coalescer {
    * hyperparameters (opening it, and starting its timer, if there is none).
    *
    * @param correlationId used only if this event opens the batch
+   * @param acceptedAt when the intake accepted the event
    * @return the batch the subjects went into
    */
   Batch add(
       Affected affected,
       String eventId,
+      String idempotencyKey,
+      Instant acceptedAt,
       String correlationId,
       Method method,
       Map<String, Object> hyperparameters) {
@@ -211,7 +234,7 @@ final class Coalescer {
       open.put(key, fresh);
       batch = fresh;
     }
-    batch.merge(eventId, affected.samplesBySubject());
+    batch.merge(eventId, idempotencyKey, acceptedAt, affected.samplesBySubject());
     return batch;
   }
 
@@ -242,7 +265,11 @@ final class Coalescer {
     timers.cancel(batch.timer);
     Future<Void> sent;
     try {
-      sent = Objects.requireNonNull(emitter.apply(batch.toRequest(clock)), "emitter");
+      sent =
+          Objects.requireNonNull(
+              emitter.apply(
+                  new Emission(batch.toRequest(clock), batch.idempotencyKeys(), batch.acceptedAt)),
+              "emitter");
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }

@@ -24,6 +24,8 @@ final class IntakeMetrics {
       unknownSubjects(source);
     }
     emitted();
+    failed();
+    retries();
   }
 
   /** {@code lethe_intake_requests_received_total}: deletion events received, valid or not. */
@@ -44,6 +46,16 @@ final class IntakeMetrics {
   /** {@code lethe_intake_unknown_subjects_total}: subjects no model was trained on. */
   Counter unknownSubjects(String source) {
     return metrics.counter("unknown_subjects", "source", source);
+  }
+
+  /** {@code lethe_intake_forget_requests_failed_total}: requests that can never be sent. */
+  Counter failed() {
+    return metrics.counter("forget_requests_failed");
+  }
+
+  /** {@code lethe_intake_write_retries_total}: ledger or forget-request writes retried. */
+  Counter retries() {
+    return metrics.counter("write_retries");
   }
 
   /** {@code lethe_intake_forget_requests_emitted_total}: acknowledged by the broker. */

@@ -54,6 +54,7 @@ class CoalescerTest {
 
   private final FakeTimers timers = new FakeTimers();
   private final List<ForgetRequest> sent = new ArrayList<>();
+  private final List<Coalescer.Emission> emissions = new ArrayList<>();
   private final List<Promise<Void>> acks = new ArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final Coalescer coalescer =
@@ -62,8 +63,9 @@ class CoalescerTest {
           timers,
           Clock.fixed(NOW, ZoneOffset.UTC),
           () -> "fr-" + ids.incrementAndGet(),
-          request -> {
-            sent.add(request);
+          emission -> {
+            sent.add(emission.request());
+            emissions.add(emission);
             Promise<Void> ack = Promise.promise();
             acks.add(ack);
             return ack.future();
@@ -80,9 +82,11 @@ class CoalescerTest {
   @Test
   void mergesOneModelsSubjectsWithinTheWindowIntoOneRequest() {
     Batch first =
-        coalescer.add(affected(FACES, "s-9", "s-1"), "evt-1", "corr-1", Method.DLFD, null);
+        coalescer.add(
+            affected(FACES, "s-9", "s-1"), "evt-1", "key-evt-1", NOW, "corr-1", Method.DLFD, null);
     Batch second =
-        coalescer.add(affected(FACES, "s-1", "s-5"), "evt-2", "corr-2", Method.DLFD, null);
+        coalescer.add(
+            affected(FACES, "s-1", "s-5"), "evt-2", "key-evt-2", NOW, "corr-2", Method.DLFD, null);
 
     assertThat(second).isSameAs(first);
     assertThat(timers.delays).containsExactly(Duration.ofSeconds(5));
@@ -105,6 +109,8 @@ class CoalescerTest {
     assertThat(r.method()).isEqualTo(Method.DLFD);
     assertThat(r.datasetVersion()).isEqualTo(FACES.datasetVersion());
     assertThat(r.requestedAt()).isEqualTo(NOW);
+    assertThat(emissions.get(0).idempotencyKeys()).containsExactly("key-evt-1", "key-evt-2");
+    assertThat(emissions.get(0).acceptedAt()).isEqualTo(NOW);
     assertThat(first.emitted().isComplete()).isFalse(); // not acked yet
 
     acks.get(0).complete();
@@ -115,11 +121,21 @@ class CoalescerTest {
 
   @Test
   void keepsModelsAndMethodsApart() {
-    Batch faces = coalescer.add(affected(FACES, "s-1"), "evt-1", "c", Method.DLFD, null);
-    Batch voices = coalescer.add(affected(VOICES, "s-1"), "evt-1", "c", Method.DLFD, null);
-    Batch retrain = coalescer.add(affected(FACES, "s-2"), "evt-2", "c", Method.RETRAIN, null);
+    Batch faces =
+        coalescer.add(affected(FACES, "s-1"), "evt-1", "key-evt-1", NOW, "c", Method.DLFD, null);
+    Batch voices =
+        coalescer.add(affected(VOICES, "s-1"), "evt-1", "key-evt-1", NOW, "c", Method.DLFD, null);
+    Batch retrain =
+        coalescer.add(affected(FACES, "s-2"), "evt-2", "key-evt-2", NOW, "c", Method.RETRAIN, null);
     Batch tuned =
-        coalescer.add(affected(FACES, "s-3"), "evt-3", "c", Method.DLFD, Map.of("alpha", 0.1));
+        coalescer.add(
+            affected(FACES, "s-3"),
+            "evt-3",
+            "key-evt-3",
+            NOW,
+            "c",
+            Method.DLFD,
+            Map.of("alpha", 0.1));
 
     assertThat(List.of(faces, voices, retrain, tuned)).doesNotHaveDuplicates();
     assertThat(coalescer.pending()).isEqualTo(4);
@@ -130,9 +146,11 @@ class CoalescerTest {
 
   @Test
   void anEventAfterTheWindowOpensANewBatch() {
-    Batch first = coalescer.add(affected(FACES, "s-1"), "evt-1", "c", Method.DLFD, null);
+    Batch first =
+        coalescer.add(affected(FACES, "s-1"), "evt-1", "key-evt-1", NOW, "c", Method.DLFD, null);
     timers.fireAll();
-    Batch second = coalescer.add(affected(FACES, "s-2"), "evt-2", "c", Method.DLFD, null);
+    Batch second =
+        coalescer.add(affected(FACES, "s-2"), "evt-2", "key-evt-2", NOW, "c", Method.DLFD, null);
 
     assertThat(second).isNotSameAs(first);
     timers.fireAll();
@@ -143,7 +161,8 @@ class CoalescerTest {
 
   @Test
   void aFailedSendFailsTheBatch() {
-    Batch batch = coalescer.add(affected(FACES, "s-1"), "evt-1", "c", Method.DLFD, null);
+    Batch batch =
+        coalescer.add(affected(FACES, "s-1"), "evt-1", "key-evt-1", NOW, "c", Method.DLFD, null);
     timers.fireAll();
     acks.get(0).fail(new IllegalStateException("broker down"));
 
@@ -161,8 +180,10 @@ class CoalescerTest {
     for (String s : many) {
       one.put(s, List.of(s));
     }
-    Batch full = coalescer.add(new Affected(FACES, one), "evt-1", "c", Method.DLFD, null);
-    Batch next = coalescer.add(affected(FACES, "extra"), "evt-2", "c", Method.DLFD, null);
+    Batch full =
+        coalescer.add(new Affected(FACES, one), "evt-1", "key-1", NOW, "c", Method.DLFD, null);
+    Batch next =
+        coalescer.add(affected(FACES, "extra"), "evt-2", "key-evt-2", NOW, "c", Method.DLFD, null);
 
     assertThat(next).isNotSameAs(full);
     assertThat(sent).hasSize(1);
@@ -172,8 +193,8 @@ class CoalescerTest {
 
   @Test
   void flushEmitsEverythingOpenNow() {
-    coalescer.add(affected(FACES, "s-1"), "evt-1", "c", Method.DLFD, null);
-    coalescer.add(affected(VOICES, "s-1"), "evt-1", "c", Method.DLFD, null);
+    coalescer.add(affected(FACES, "s-1"), "evt-1", "key-evt-1", NOW, "c", Method.DLFD, null);
+    coalescer.add(affected(VOICES, "s-1"), "evt-1", "key-evt-1", NOW, "c", Method.DLFD, null);
 
     Future<Void> flushed = coalescer.flush();
 

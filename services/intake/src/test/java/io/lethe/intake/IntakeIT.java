@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
+import io.lethe.api.RequestState;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.service.ComponentVerticle;
 import io.lethe.service.config.HttpSettings;
@@ -66,6 +67,7 @@ class IntakeIT {
   static final String IN = "it.intake.in." + RUN;
   static final String OUT = "it.intake.out." + RUN;
   static final String DLQ = "it.intake.dlq." + RUN;
+  static final String LEDGER = "it.intake.ledger." + RUN;
   static final String GROUP = "it-intake-" + RUN;
 
   static String bootstrap;
@@ -103,7 +105,8 @@ class IntakeIT {
               service =
                   new IntakeService(
                           v, settings, JsonModelCatalog.load(catalog), new Metrics("intake"))
-                      .optTopics(IN, OUT, DLQ);
+                      .optTopics(IN, OUT, DLQ)
+                      .optLedgerTopic(LEDGER);
               return service;
             });
     await(vertx.deployVerticle(verticle));
@@ -123,20 +126,24 @@ class IntakeIT {
     HttpResponse<String> first = post(event("evt-1", "key-1", "\"s-1\"", "corr-1"));
     HttpResponse<String> second = post(event("evt-2", "key-2", "\"s-2\", \"ghost\"", "corr-2"));
 
+    // 202 = durably on the deletion-events topic; coalescing happens downstream of that.
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(second.statusCode()).isEqualTo(202);
     JsonNode a = json.readTree(first.body());
     JsonNode b = json.readTree(second.body());
-    String requestId = a.path("requestIds").get(0).asText();
-    assertThat(b.path("requestIds").get(0).asText()).isEqualTo(requestId);
+    assertThat(a.path("status").asText()).isEqualTo("accepted");
+    assertThat(a.path("statusUrl").asText()).isEqualTo("/v1/deletions/key-1");
+    assertThat(a.path("modelIds").toString()).isEqualTo("[\"faces\"]");
     assertThat(b.path("unknownSubjectIds").toString()).isEqualTo("[\"ghost\"]");
-    assertThat(json.readTree(get("/v1/requests/" + requestId).body()).path("status").asText())
-        .isEqualTo("pending");
+    assertThat(
+            read(IN, rs -> rs.size() >= 2, Duration.ofSeconds(10)).stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8)))
+        .contains("key-1", "key-2");
 
     List<ForgetRequest> emitted = forgetRequests(rs -> !rs.isEmpty(), Duration.ofSeconds(20));
     assertThat(emitted).hasSize(1);
     ForgetRequest r = emitted.get(0);
-    assertThat(r.requestId()).isEqualTo(requestId);
+    String requestId = r.requestId();
     assertThat(r.modelId()).isEqualTo("faces");
     assertThat(r.subjectIds()).containsExactly("s-1", "s-2");
     assertThat(r.sampleIds()).containsExactly("f/1.png", "f/2.png");
@@ -144,12 +151,20 @@ class IntakeIT {
     assertThat(r.correlationId()).isEqualTo("corr-1");
     assertThat(r.baseVersion()).isEqualTo(2);
 
+    JsonNode deletion = awaitStatus("/v1/deletions/key-1", "emitted");
+    assertThat(deletion.path("requests").get(0).path("requestId").asText()).isEqualTo(requestId);
     HttpResponse<String> status = get("/v1/requests/" + requestId);
     assertThat(status.statusCode()).isEqualTo(200);
     JsonNode s = json.readTree(status.body());
     assertThat(s.path("status").asText()).isEqualTo("emitted");
     assertThat(s.path("modelId").asText()).isEqualTo("faces");
     assertThat(s.path("subjectIds").toString()).isEqualTo("[\"s-1\",\"s-2\"]");
+    // The ledger holds it: what a restarted or another replica answers from.
+    List<ConsumerRecord<byte[], byte[]>> ledger =
+        read(LEDGER, rs -> rs.size() >= 2, Duration.ofSeconds(10));
+    assertThat(ledger)
+        .extracting(rec -> codec.decode(rec.value(), RequestState.class).state())
+        .containsSubsequence(RequestState.State.EMITTING, RequestState.State.EMITTED);
 
     HttpResponse<String> again = post(event("evt-1b", "key-1", "\"s-1\"", "corr-9"));
     assertThat(again.statusCode()).isEqualTo(200);
@@ -172,6 +187,39 @@ class IntakeIT {
     HttpResponse<String> unknown = get("/v1/requests/fr-unknown");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().firstValue("content-type")).contains("application/problem+json");
+    assertThat(get("/v1/deletions/never-sent").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aKafkaBacklogForOneModelIsReadWhileTheWindowIsOpenAndCoalesced() throws Exception {
+    int events = 3000;
+    try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+      for (int i = 0; i < events; i++) {
+        String subject = i % 2 == 0 ? "\"s-1\"" : "\"s-2\"";
+        producer.send(
+            new ProducerRecord<>(
+                IN, bytes("bl-" + i), bytes(event("evt-bl-" + i, "bl-" + i, subject, "c-bl"))));
+      }
+      producer.flush();
+    }
+    List<ForgetRequest> covering =
+        forgetRequests(
+            rs ->
+                rs.stream()
+                        .flatMap(fr -> fr.sourceEventIds().stream())
+                        .filter(id -> id.startsWith("evt-bl-"))
+                        .count()
+                    >= events,
+            Duration.ofSeconds(60));
+    List<ForgetRequest> backlog =
+        covering.stream()
+            .filter(fr -> fr.sourceEventIds().stream().anyMatch(id -> id.startsWith("evt-bl-")))
+            .toList();
+    List<String> covered = backlog.stream().flatMap(fr -> fr.sourceEventIds().stream()).toList();
+    assertThat(covered).hasSize(events).doesNotHaveDuplicates();
+    // One request per window, not one per event: 3,000 events took a few windows at most.
+    assertThat(backlog.size()).isLessThanOrEqualTo(5);
+    awaitCommittedToEnd();
   }
 
   @Test
@@ -257,11 +305,7 @@ class IntakeIT {
     assertThat(status.path("status").asText()).isEqualTo("emitted");
     assertThat(status.path("modelId").asText()).isEqualTo("voices");
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (committed() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(committed()).isEqualTo(3);
+    awaitCommittedToEnd();
     // The dead letters are counted as received and rejected, and by reason.
     assertThat(get("/metrics").body())
         .contains("lethe_intake_requests_rejected_total{source=\"kafka\"} 2.0")
@@ -329,6 +373,41 @@ class IntakeIT {
       }
     }
     return records;
+  }
+
+  /** Waits until the group committed every record of {@code IN} (nothing left uncovered). */
+  static void awaitCommittedToEnd() throws Exception {
+    long end;
+    try (Admin admin = admin()) {
+      TopicPartition tp = new TopicPartition(IN, 0);
+      end =
+          admin
+              .listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+              .partitionResult(tp)
+              .get(30, TimeUnit.SECONDS)
+              .offset();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (committed() < end && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(committed()).isEqualTo(end);
+  }
+
+  static JsonNode awaitStatus(String path, String status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = get(path);
+      if (r.statusCode() == 200) {
+        last = json.readTree(r.body());
+        if (status.equals(last.path("status").asText())) {
+          return last;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(path + " never became " + status + "; last: " + last);
   }
 
   static long committed() throws Exception {

@@ -118,7 +118,8 @@ class RegistryModelCatalogIT {
                 v -> {
                   service[0] =
                       new IntakeService(v, intake, catalog, new Metrics("intake"))
-                          .optTopics(IN, OUT, DLQ);
+                          .optTopics(IN, OUT, DLQ)
+                          .optLedgerTopic(OUT + ".ledger");
                   return service[0];
                 })));
     base = "http://127.0.0.1:" + service[0].httpPort();

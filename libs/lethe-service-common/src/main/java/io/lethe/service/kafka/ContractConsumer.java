@@ -19,12 +19,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -101,8 +105,13 @@ public final class ContractConsumer<T extends Record> implements Component {
   private long nextLagCheck;
 
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  // Written by the poll thread; read by pipelined handlers to stop retrying a revoked partition.
+  private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
+  // Pipelined mode: records handed out and not yet finished, per partition (both threads).
+  private final Map<TopicPartition, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private int maxInFlight; // 0: one record at a time (the default)
   // Poll-thread state.
-  private final Map<TopicPartition, Long> epochs = new HashMap<>();
+  private final Set<TopicPartition> throttled = new HashSet<>();
   private final Map<TopicPartition, Long> retryAt = new HashMap<>();
   private long nextEpoch;
 
@@ -152,6 +161,24 @@ public final class ContractConsumer<T extends Record> implements Component {
       throw new IllegalArgumentException(key + " is fixed to false (commit after handling)");
     }
     overrides.put(key, value);
+    return this;
+  }
+
+  /**
+   * Pipelined handling: records of a partition are handed to the handler in order <em>without</em>
+   * waiting for the previous one's future, and the partition is not paused; offsets are committed
+   * up to the first record whose future has not succeeded yet. A failed record is retried on its
+   * own after the retry delay while later ones go on. For handlers whose futures complete late but
+   * cheaply (the intake's complete when a coalescing window closes): with one record at a time a
+   * partition would advance by one record per window. At most {@code maxInFlight} records per
+   * partition are outstanding; beyond that the partition is paused until half of them finished.
+   * Handlers must be idempotent, as always.
+   */
+  public ContractConsumer<T> optPipelined(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
     return this;
   }
 
@@ -279,6 +306,7 @@ public final class ContractConsumer<T extends Record> implements Component {
       while (running) {
         applyCompletions(consumer);
         resumeRetries(consumer);
+        throttle(consumer);
         updateLag(consumer);
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
         for (TopicPartition tp : records.partitions()) {
@@ -287,8 +315,13 @@ public final class ContractConsumer<T extends Record> implements Component {
           if (epoch == null) {
             continue; // not ours any more
           }
-          consumer.pause(List.of(tp));
-          context.runOnContext(v -> handle(tp, epoch, batch, 0));
+          if (maxInFlight > 0) {
+            inFlight.computeIfAbsent(tp, k -> new AtomicInteger()).addAndGet(batch.size());
+            context.runOnContext(v -> pipe(tp, epoch, batch));
+          } else {
+            consumer.pause(List.of(tp));
+            context.runOnContext(v -> handle(tp, epoch, batch, 0));
+          }
         }
       }
       applyCompletions(consumer);
@@ -344,6 +377,90 @@ public final class ContractConsumer<T extends Record> implements Component {
             completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.RETRY));
           }
         });
+  }
+
+  // Pipelined mode, Vert.x context: per partition and epoch, offsets handed out and not finished.
+  private final Map<TopicPartition, PipelinedOffsets> pipelines = new HashMap<>();
+
+  /** Pipelined offsets of one partition: commit up to the first unfinished one. */
+  private static final class PipelinedOffsets {
+    final long epoch;
+    final TreeMap<Long, Boolean> outstanding = new TreeMap<>(); // offset -> finished
+
+    PipelinedOffsets(long epoch) {
+      this.epoch = epoch;
+    }
+  }
+
+  /** Hands every record of {@code batch} to the handler at once (pipelined mode). */
+  private void pipe(TopicPartition tp, long epoch, List<ConsumerRecord<byte[], byte[]>> batch) {
+    PipelinedOffsets offsets = pipelines.get(tp);
+    if (offsets == null || offsets.epoch != epoch) {
+      offsets = new PipelinedOffsets(epoch);
+      pipelines.put(tp, offsets);
+    }
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      offsets.outstanding.put(r.offset(), false);
+    }
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      pipeOne(tp, offsets, r);
+    }
+  }
+
+  private void pipeOne(
+      TopicPartition tp, PipelinedOffsets offsets, ConsumerRecord<byte[], byte[]> r) {
+    if (!running || !Objects.equals(epochs.get(tp), offsets.epoch)) {
+      return; // stopped or revoked: the next owner re-reads from the last commit
+    }
+    Future<Void> outcome;
+    try {
+      outcome = handleOne(r);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            LOG.warn(
+                "{}-{}@{} failed, retrying in {}: {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                retryDelay,
+                ar.cause().toString(),
+                ar.cause());
+            vertx.setTimer(retryDelay.toMillis(), id -> pipeOne(tp, offsets, r));
+            return;
+          }
+          AtomicInteger n = inFlight.get(tp);
+          if (n != null) {
+            n.decrementAndGet();
+          }
+          offsets.outstanding.put(r.offset(), true);
+          long commitTo = -1;
+          while (!offsets.outstanding.isEmpty() && offsets.outstanding.firstEntry().getValue()) {
+            commitTo = offsets.outstanding.pollFirstEntry().getKey() + 1;
+          }
+          if (commitTo >= 0) {
+            completions.add(new Completion(tp, offsets.epoch, commitTo, Completion.Kind.COMMIT));
+          }
+        });
+  }
+
+  /** Poll thread, pipelined mode: pauses partitions with too much outstanding, resumes them. */
+  private void throttle(KafkaConsumer<byte[], byte[]> consumer) {
+    if (maxInFlight == 0) {
+      return;
+    }
+    for (Map.Entry<TopicPartition, AtomicInteger> e : inFlight.entrySet()) {
+      TopicPartition tp = e.getKey();
+      int n = e.getValue().get();
+      if (n >= maxInFlight && throttled.add(tp) && epochs.containsKey(tp)) {
+        consumer.pause(List.of(tp));
+      } else if (n <= maxInFlight / 2 && throttled.remove(tp) && epochs.containsKey(tp)) {
+        consumer.resume(List.of(tp));
+      }
+    }
   }
 
   private Future<Void> handleOne(ConsumerRecord<byte[], byte[]> r) {
@@ -532,6 +649,8 @@ public final class ContractConsumer<T extends Record> implements Component {
       for (TopicPartition tp : partitions) {
         epochs.remove(tp);
         retryAt.remove(tp);
+        inFlight.remove(tp);
+        throttled.remove(tp);
       }
       LOG.info("{} revoked {}", settings.groupId(), partitions);
     }

@@ -1,0 +1,362 @@
+package io.lethe.intake;
+
+import io.lethe.api.Contract;
+import io.lethe.api.ContractViolation;
+import io.lethe.api.Headers;
+import io.lethe.api.MessageCodec;
+import io.lethe.api.RequestState;
+import io.lethe.api.RequestState.State;
+import io.lethe.service.Component;
+import io.lethe.service.config.KafkaSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The intake's durable memory: a compacted Kafka topic ({@link io.lethe.api.Topics#INTAKE_LEDGER})
+ * of {@link RequestState}s keyed by request id. It is what makes idempotency keys and request
+ * status survive restarts and what intake replicas share.
+ *
+ * <p><b>Why a compacted topic, not S3.</b> Every intake already depends on Kafka and on nothing
+ * else for its correctness; a record per forget request (not per event) costs one produce per
+ * window, with {@code acks=all} and idempotence like every other record; compaction keeps the
+ * latest state of each request for ever; and every replica can read the whole topic, at start-up
+ * and then continuously, so a status or an idempotency key recorded by one replica is seen by the
+ * others within a poll. S3 would give conditional writes per key but a round trip per event.
+ *
+ * <p><b>Reading.</b> {@link #start()} creates the topic if it is missing (compacted), reads it from
+ * the beginning to its end offsets and completes only then: an intake never answers from a partial
+ * memory. A dedicated thread then keeps tailing it. The view is a map request id → latest state and
+ * an index idempotency key → request ids; a terminal state ({@code emitted}, {@code failed}) is
+ * never replaced by an older {@code emitting} (records of one request arrive in order, but a local
+ * acknowledgement may be applied before the tail catches up).
+ *
+ * <p><b>Cost.</b> The view holds every request ever recorded (a few hundred bytes plus the keys):
+ * about 100 MB per million requests. Retention beyond that is an operator's choice ({@code
+ * cleanup.policy=compact,delete}); keys older than the retention are forgotten and a repeat of one
+ * is treated as new (the worker still finds an existing version by request id only).
+ */
+final class RequestLedger implements Component {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestLedger.class);
+  private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final KafkaSettings settings;
+  private final MessageCodec codec;
+  private final String topic;
+  private final Map<String, RequestState> byRequest = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> byKey = new ConcurrentHashMap<>();
+  private final Map<String, Object> producerOverrides = new HashMap<>();
+
+  private volatile boolean running;
+  private volatile KafkaProducer<byte[], byte[]> producer;
+  private Thread tail;
+  private Context context;
+  private Promise<Void> caughtUp;
+  private Promise<Void> stopped;
+  private List<RequestState> unfinishedAtStart = List.of();
+
+  RequestLedger(Vertx vertx, KafkaSettings settings, MessageCodec codec, String topic) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.topic = Objects.requireNonNull(topic, "topic");
+  }
+
+  /** Overrides a producer property (not acks or idempotence). */
+  RequestLedger optProducerProperty(String key, Object value) {
+    if (ProducerConfig.ACKS_CONFIG.equals(key)
+        || ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG.equals(key)) {
+      throw new IllegalArgumentException(key + " is fixed (acks=all, idempotence on)");
+    }
+    producerOverrides.put(key, value);
+    return this;
+  }
+
+  /** Creates the topic if needed, reads it to its end, then keeps tailing it. */
+  @Override
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    caughtUp = Promise.promise();
+    stopped = Promise.promise();
+    running = true;
+    Thread t = new Thread(this::run, "lethe-intake-ledger-" + settings.clientId());
+    t.setDaemon(true);
+    tail = t;
+    t.start();
+    return caughtUp.future();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (tail == null) {
+      return Future.succeededFuture();
+    }
+    running = false;
+    return stopped.future();
+  }
+
+  /**
+   * Writes {@code state} durably (all in-sync replicas) and applies it to this replica's view.
+   * Completes on the caller's context.
+   */
+  Future<Void> record(RequestState state) {
+    KafkaProducer<byte[], byte[]> p = producer;
+    if (p == null) {
+      return Future.failedFuture(new IllegalStateException("the intake ledger is not started"));
+    }
+    byte[] value;
+    try {
+      value = codec.encode(state);
+    } catch (ContractViolation e) {
+      return Future.failedFuture(e);
+    }
+    ProducerRecord<byte[], byte[]> out =
+        new ProducerRecord<>(topic, state.requestId().getBytes(StandardCharsets.UTF_8), value);
+    out.headers()
+        .add(
+            Headers.CORRELATION_ID,
+            state.request().correlationId().getBytes(StandardCharsets.UTF_8));
+    out.headers()
+        .add(Headers.SCHEMA, Contract.REQUEST_STATE.tag().getBytes(StandardCharsets.UTF_8));
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> acked = Promise.promise();
+    try {
+      // send() blocks only while metadata is unknown or the buffer is full; the producer is warm
+      // (created and used at start-up), so this is the asynchronous path.
+      p.send(
+          out,
+          (metadata, error) -> {
+            if (error == null) {
+              apply(state);
+            }
+            caller.runOnContext(
+                v -> {
+                  if (error != null) {
+                    acked.tryFail(error);
+                  } else {
+                    acked.tryComplete();
+                  }
+                });
+          });
+    } catch (KafkaException e) {
+      return Future.failedFuture(e);
+    }
+    return acked.future();
+  }
+
+  /** The latest state of {@code requestId}, if it was ever recorded. */
+  Optional<RequestState> request(String requestId) {
+    return Optional.ofNullable(byRequest.get(requestId));
+  }
+
+  /** Every recorded request that coalesced an event with {@code idempotencyKey}, oldest first. */
+  List<RequestState> byKey(String idempotencyKey) {
+    Set<String> ids = byKey.get(idempotencyKey);
+    if (ids == null) {
+      return List.of();
+    }
+    return ids.stream()
+        .map(byRequest::get)
+        .filter(Objects::nonNull)
+        .sorted(Comparator.comparing(RequestState::updatedAt))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Whether {@code idempotencyKey} belongs to a request that was or is being sent: a repeat of it
+   * must not make another one. A key whose requests all failed may be submitted again.
+   */
+  boolean honours(String idempotencyKey) {
+    return byKey(idempotencyKey).stream().anyMatch(s -> s.state() != State.FAILED);
+  }
+
+  /** The requests recorded as {@code emitting} but never as sent when this replica started. */
+  List<RequestState> unfinishedAtStart() {
+    return unfinishedAtStart;
+  }
+
+  /** Requests in the view. */
+  int size() {
+    return byRequest.size();
+  }
+
+  private void apply(RequestState state) {
+    byRequest.merge(
+        state.requestId(),
+        state,
+        (old, next) ->
+            old.state() != State.EMITTING && next.state() == State.EMITTING ? old : next);
+    for (String key : state.idempotencyKeys()) {
+      byKey.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(state.requestId());
+    }
+  }
+
+  private Map<String, Object> producerProperties() {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MessageCodec.MAX_BYTES + 64 * 1024);
+    p.putAll(producerOverrides);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return p;
+  }
+
+  private Map<String, Object> consumerProperties() {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-reader");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MessageCodec.MAX_BYTES + 64 * 1024);
+    return p;
+  }
+
+  private void ensureTopic() throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, Object> admin = new HashMap<>();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    admin.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-admin");
+    try (Admin a = Admin.create(admin)) {
+      if (a.listTopics().names().get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(topic)) {
+        return;
+      }
+      NewTopic t =
+          new NewTopic(topic, Optional.of(1), Optional.empty())
+              .configs(
+                  Map.of(
+                      TopicConfig.CLEANUP_POLICY_CONFIG,
+                      TopicConfig.CLEANUP_POLICY_COMPACT,
+                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                      String.valueOf(MessageCodec.MAX_BYTES + 64 * 1024)));
+      try {
+        a.createTopics(List.of(t)).all().get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        LOG.info("created the intake ledger {} (compacted)", topic);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void run() {
+    Throwable failure = null;
+    try {
+      ensureTopic();
+      producer = new KafkaProducer<>(producerProperties());
+      producer.partitionsFor(topic); // metadata now, so record() never blocks the event loop on it
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(topic, IO_TIMEOUT).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, IO_TIMEOUT);
+        long read = 0;
+        while (running && !reached(consumer, ends)) {
+          read += applyAll(consumer.poll(Duration.ofMillis(200)));
+        }
+        unfinishedAtStart =
+            byRequest.values().stream().filter(s -> s.state() == State.EMITTING).toList();
+        LOG.info(
+            "intake ledger {} read: {} records, {} requests, {} keys, {} unfinished",
+            topic,
+            read,
+            byRequest.size(),
+            byKey.size(),
+            unfinishedAtStart.size());
+        context.runOnContext(v -> caughtUp.tryComplete());
+        while (running) {
+          applyAll(consumer.poll(Duration.ofMillis(200)));
+        }
+      }
+    } catch (Throwable e) {
+      failure = e;
+      if (running) {
+        LOG.error("intake ledger {} stopped: {}", topic, e.toString(), e);
+      }
+    } finally {
+      running = false;
+      KafkaProducer<byte[], byte[]> p = producer;
+      producer = null;
+      if (p != null) {
+        p.close(Duration.ofSeconds(10));
+      }
+      Throwable f = failure;
+      context.runOnContext(
+          v -> {
+            caughtUp.tryFail(
+                f != null ? f : new IllegalStateException("stopped before it read the ledger"));
+            stopped.tryComplete();
+          });
+    }
+  }
+
+  private static boolean reached(
+      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private long applyAll(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+    long n = 0;
+    List<String> bad = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      n++;
+      if (r.value() == null) {
+        continue; // a tombstone an operator wrote to drop a request
+      }
+      try {
+        apply(codec.decode(r.value(), RequestState.class));
+      } catch (ContractViolation e) {
+        bad.add(r.partition() + "@" + r.offset() + ": " + e.reason(300));
+      }
+    }
+    for (String b : bad) {
+      LOG.warn("intake ledger {}: skipped an invalid record {}", topic, b);
+    }
+    return n;
+  }
+}
