@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       EngineThroughputBenchmark.class,
       io.lethe.bench.unlearning.UnlearningBenchmark.class,
       io.lethe.bench.unlearning.PairedComparison.class,
+      io.lethe.bench.intake.IntakeBenchmark.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain implements Runnable {

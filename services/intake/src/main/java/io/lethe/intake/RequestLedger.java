@@ -232,6 +232,7 @@ final class RequestLedger implements Component {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MessageCodec.MAX_BYTES + 64 * 1024);
+    p.putAll(settings.producerProperties());
     p.putAll(producerOverrides);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

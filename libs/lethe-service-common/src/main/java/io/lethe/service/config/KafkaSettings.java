@@ -14,8 +14,29 @@ import java.util.regex.Pattern;
  * @param groupId the consumer group ({@code KAFKA_GROUP_ID}, default {@code lethe-<service>}):
  *     replicas of one service share it, so each record is handled by one of them
  */
-public record KafkaSettings(String bootstrapServers, String clientId, String groupId) {
+public record KafkaSettings(
+    String bootstrapServers,
+    String clientId,
+    String groupId,
+    Map<String, String> consumerProperties,
+    Map<String, String> producerProperties) {
   public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+
+  /**
+   * Prefix of variables that set a consumer property: {@code
+   * KAFKA_CONSUMER_SESSION_TIMEOUT_MS=6000} sets {@code session.timeout.ms} (lower case, {@code _}
+   * → {@code .}), as Kafka's own images do.
+   */
+  public static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
+
+  /** Prefix of variables that set a producer property (e.g. {@code KAFKA_PRODUCER_LINGER_MS}). */
+  public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
+
+  /** Properties no variable may set: they are what makes "acknowledged" mean "durable". */
+  private static final java.util.Set<String> FIXED =
+      java.util.Set.of(
+          "enable.auto.commit", "acks", "enable.idempotence", "bootstrap.servers", "group.id");
+
   public static final String CLIENT_ID = "KAFKA_CLIENT_ID";
   public static final String GROUP_ID = "KAFKA_GROUP_ID";
 
@@ -48,6 +69,19 @@ public record KafkaSettings(String bootstrapServers, String clientId, String gro
     }
     checkId(CLIENT_ID, clientId);
     checkId(GROUP_ID, groupId);
+    consumerProperties = Map.copyOf(Objects.requireNonNull(consumerProperties, "consumer"));
+    producerProperties = Map.copyOf(Objects.requireNonNull(producerProperties, "producer"));
+    for (String key : consumerProperties.keySet()) {
+      checkProperty(CONSUMER_PREFIX, key);
+    }
+    for (String key : producerProperties.keySet()) {
+      checkProperty(PRODUCER_PREFIX, key);
+    }
+  }
+
+  /** Without client property overrides. */
+  public KafkaSettings(String bootstrapServers, String clientId, String groupId) {
+    this(bootstrapServers, clientId, groupId, Map.of(), Map.of());
   }
 
   /** From the process environment; see {@link #fromEnv(Map, String)}. */
@@ -68,12 +102,44 @@ public record KafkaSettings(String bootstrapServers, String clientId, String gro
     return new KafkaSettings(
         e.required(BOOTSTRAP_SERVERS, "the Kafka brokers, host:port[,host:port...]"),
         e.optional(CLIENT_ID).orElse(serviceName),
-        e.optional(GROUP_ID).orElse("lethe-" + serviceName));
+        e.optional(GROUP_ID).orElse("lethe-" + serviceName),
+        prefixed(env, CONSUMER_PREFIX),
+        prefixed(env, PRODUCER_PREFIX));
   }
 
   /** A copy in another consumer group (tests give each its own). */
   public KafkaSettings withGroupId(String newGroupId) {
-    return new KafkaSettings(bootstrapServers, clientId, newGroupId);
+    return new KafkaSettings(
+        bootstrapServers, clientId, newGroupId, consumerProperties, producerProperties);
+  }
+
+  private static Map<String, String> prefixed(Map<String, String> env, String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> v : env.entrySet()) {
+      if (v.getKey().startsWith(prefix) && v.getKey().length() > prefix.length()) {
+        String key =
+            v.getKey()
+                .substring(prefix.length())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '.');
+        if (v.getValue() == null || v.getValue().isBlank()) {
+          throw new ConfigException(v.getKey() + " is set but empty");
+        }
+        out.put(key, v.getValue().trim());
+      }
+    }
+    return out;
+  }
+
+  private static void checkProperty(String prefix, String key) {
+    if (FIXED.contains(key)) {
+      throw new ConfigException(
+          prefix
+              + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
+              + " cannot be set: "
+              + key
+              + " is fixed by Lethe (commits after handling, acks=all, idempotence)");
+    }
   }
 
   private static void checkId(String variable, String value) {

@@ -250,6 +250,7 @@ public final class ContractConsumer<T extends Record> implements Component {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.putAll(settings.consumerProperties());
     p.putAll(overrides);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return p;

@@ -97,6 +97,7 @@ public final class ContractProducer implements Component {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MessageCodec.MAX_BYTES + 64 * 1024);
+    p.putAll(settings.producerProperties());
     p.putAll(overrides);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

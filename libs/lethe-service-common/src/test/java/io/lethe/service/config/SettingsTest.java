@@ -26,6 +26,37 @@ class SettingsTest {
   }
 
   @Test
+  void kafkaClientPropertiesComeFromPrefixedVariablesButNeverTheOnesThatMakeAcksDurable() {
+    KafkaSettings s =
+        KafkaSettings.fromEnv(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+                "KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000",
+                "KAFKA_PRODUCER_LINGER_MS", " 20 "),
+            "worker");
+    assertThat(s.consumerProperties()).containsExactly(Map.entry("session.timeout.ms", "6000"));
+    assertThat(s.producerProperties()).containsExactly(Map.entry("linger.ms", "20"));
+    assertThatThrownBy(
+            () ->
+                KafkaSettings.fromEnv(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "KAFKA_PRODUCER_ACKS", "1"),
+                    "worker"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KAFKA_PRODUCER_ACKS cannot be set");
+    assertThatThrownBy(
+            () ->
+                KafkaSettings.fromEnv(
+                    Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "127.0.0.1:9092",
+                        "KAFKA_CONSUMER_ENABLE_AUTO_COMMIT",
+                        "true"),
+                    "worker"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("enable.auto.commit is fixed");
+  }
+
+  @Test
   void aMissingOrMalformedKafkaVariableIsNamedInTheError() {
     assertThatThrownBy(() -> KafkaSettings.fromEnv(Map.of(), "worker"))
         .isInstanceOf(ConfigException.class)
