@@ -30,7 +30,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -70,7 +69,6 @@ final class UnlearningJob {
   private final Path scratchRoot;
   private HyperparameterLimits limits = HyperparameterLimits.defaults();
   private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
-  private LongSupplier nanoTime = System::nanoTime;
 
   UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
@@ -87,12 +85,6 @@ final class UnlearningJob {
   /** Each run's time budget (default {@link WorkerSettings#DEFAULT_JOB_TIMEOUT}). */
   UnlearningJob optTimeBudget(Duration budget) {
     this.timeBudget = Objects.requireNonNull(budget, "budget");
-    return this;
-  }
-
-  /** The clock the budget is measured with (default {@link System#nanoTime()}), for tests. */
-  UnlearningJob optNanoTime(LongSupplier nanoTime) {
-    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     return this;
   }
 
@@ -121,7 +113,7 @@ final class UnlearningJob {
    * @throws JobTimedOutException if the run exceeds its time budget
    */
   ModelVersionManifest run(ForgetRequest request, JobProgressReporter progress) throws IOException {
-    JobDeadline deadline = JobDeadline.start(timeBudget, nanoTime);
+    JobDeadline deadline = JobDeadline.start(timeBudget, System::nanoTime);
     // Settings first: a bad request fails before anything is downloaded.
     if (request.method() != Method.DLFD && request.method() != Method.RETRAIN) {
       throw new IllegalArgumentException("unsupported method " + request.method());
