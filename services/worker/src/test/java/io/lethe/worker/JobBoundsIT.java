@@ -1,7 +1,7 @@
 package io.lethe.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lethe.api.Contract;
 import io.lethe.api.ForgetRequest;
@@ -73,8 +73,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class JobBoundsIT {
   private static final Duration BUDGET = Duration.ofSeconds(5);
 
-  /** One engine step plus the result's bookkeeping: generous for a 16-pixel CNN. */
-  private static final double SLACK_SECONDS = 3.0;
+  /**
+   * The budget is checked between engine steps, so a job overruns by up to one step plus the
+   * unwinding. Measured here: 0.0-0.5 s warm, but a cold first DLFD step (PyTorch warm-up, the
+   * first perturbation) on a shared 2-core machine took up to 2.6 s, hence 5 s.
+   */
+  private static final double SLACK_SECONDS = 5.0;
 
   private static final Pattern TOOK = Pattern.compile("after (\\d+\\.\\d) s in stage train");
   private static final String MODEL = "bounds-tiny";
@@ -289,12 +293,16 @@ class JobBoundsIT {
             Duration.ofMillis(100));
 
     long start = System.nanoTime();
-    assertThatThrownBy(() -> job.run(endless, reporter))
-        .isInstanceOf(JobTimedOutException.class)
-        .hasMessageStartingWith("exceeded its time budget of PT2S after ")
-        .hasMessageContaining("in stage " + (method == Method.DLFD ? "dlfd" : "train") + " (step ");
+    JobTimedOutException cut =
+        catchThrowableOfType(JobTimedOutException.class, () -> job.run(endless, reporter));
     double took = (System.nanoTime() - start) / 1e9;
 
+    assertThat(cut).isNotNull();
+    assertThat(cut)
+        .hasMessageStartingWith("exceeded its time budget of PT2S after ")
+        .hasMessageContaining("in stage " + (method == Method.DLFD ? "dlfd" : "train") + " (step ");
+    System.out.printf(
+        "JobBoundsIT: %s run returned after %.2f s: %s%n", method, took, cut.getMessage());
     assertThat(took).isLessThan(2 + SLACK_SECONDS);
     // The engine really ran (the budget stopped training, not loading) and its scratch is gone.
     assertThat(progress)
