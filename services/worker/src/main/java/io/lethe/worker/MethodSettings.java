@@ -15,6 +15,11 @@ import java.util.function.BiConsumer;
  * IllegalArgumentException} (the job fails with that message) rather than silently ignored, because
  * a caller who asked for {@code perturbationStep: 2} and got the default 15 would trust a model
  * that was not made the way they think.
+ *
+ * <p>How far a value may go is operator policy, not this class's: {@link UnlearningJob} checks the
+ * request against {@link io.lethe.service.limits.HyperparameterLimits} first, whose keys must stay
+ * exactly {@link #DLFD_KEYS} and {@link #RETRAIN_KEYS} ({@code MethodSettingsTest} fails when they
+ * drift). Adding a key here means adding its ranges there.
  */
 public final class MethodSettings {
   private MethodSettings() {}

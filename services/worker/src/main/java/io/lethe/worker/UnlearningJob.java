@@ -4,9 +4,11 @@ import io.lethe.api.ForgetRequest;
 import io.lethe.api.JobProgress.Stage;
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.Violation;
 import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
@@ -15,17 +17,20 @@ import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.DatasetVersion;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
+import io.lethe.service.limits.HyperparameterLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * between the two is repaired by redelivery: the run repeats from the snapshot and {@link
  * DatasetStore#tombstone} returns the existing revision. A crash after the version is stored is
  * caught by {@link #alreadyDone}.
+ *
+ * <p><b>Bounds.</b> The request's hyperparameters are checked against the operator's {@link
+ * HyperparameterLimits} before anything is downloaded (the intake checks them too, but forget
+ * requests can be produced by anything), and the run has a time budget ({@link JobDeadline}): past
+ * it, the engine is stopped at its next progress callback, its native resources are released by its
+ * try-with-resources, the scratch directory is deleted and the job fails with the reason, so the
+ * model's next request runs.
  */
 final class UnlearningJob {
   private static final Logger LOG = LoggerFactory.getLogger(UnlearningJob.class);
@@ -55,11 +67,25 @@ final class UnlearningJob {
   private final ModelStore store;
   private final DatasetStore datasets;
   private final Path scratchRoot;
+  private HyperparameterLimits limits = HyperparameterLimits.defaults();
+  private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
 
   UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
     this.datasets = Objects.requireNonNull(datasets, "datasets");
     this.scratchRoot = Objects.requireNonNull(scratchRoot, "scratchRoot");
+  }
+
+  /** The ranges requests must keep (default {@link HyperparameterLimits#defaults()}). */
+  UnlearningJob optLimits(HyperparameterLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /** Each run's time budget (default {@link WorkerSettings#DEFAULT_JOB_TIMEOUT}). */
+  UnlearningJob optTimeBudget(Duration budget) {
+    this.timeBudget = Objects.requireNonNull(budget, "budget");
+    return this;
   }
 
   /**
@@ -82,17 +108,25 @@ final class UnlearningJob {
    * Runs the request and stores the new version.
    *
    * @return the manifest of the stored version
-   * @throws IllegalArgumentException for a request that can never succeed (unsupported
-   *     hyperparameters, another dataset, unknown subjects)
+   * @throws IllegalArgumentException for a request that can never succeed (hyperparameters outside
+   *     the limits or unsupported, another dataset, unknown subjects)
+   * @throws JobTimedOutException if the run exceeds its time budget
    */
   ModelVersionManifest run(ForgetRequest request, JobProgressReporter progress) throws IOException {
-    progress.stage(Stage.LOADING, 0, 1);
+    JobDeadline deadline = JobDeadline.start(timeBudget, System::nanoTime);
     // Settings first: a bad request fails before anything is downloaded.
-    DlfdConfig dlfd =
-        request.method() == Method.DLFD ? MethodSettings.dlfd(request.hyperparameters()) : null;
     if (request.method() != Method.DLFD && request.method() != Method.RETRAIN) {
       throw new IllegalArgumentException("unsupported method " + request.method());
     }
+    List<Violation> violations = limits.check(request.method(), request.hyperparameters());
+    if (!violations.isEmpty()) {
+      throw new IllegalArgumentException(
+          "hyperparameters outside the operator's limits: "
+              + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+    }
+    DlfdConfig dlfd =
+        request.method() == Method.DLFD ? MethodSettings.dlfd(request.hyperparameters()) : null;
+    progress.stage(Stage.LOADING, 0, 1);
     int base = parentVersionFor(request);
     ModelVersionManifest parent = store.manifest(request.modelId(), base);
     if (!parent.datasetVersion().equals(request.datasetVersion())) {
@@ -120,11 +154,15 @@ final class UnlearningJob {
       Set<String> forget = new TreeSet<>(request.subjectIds());
       TrainingData data = trainingData(parent, parentCheckpoint, forget);
       progress.stage(Stage.LOADING, 1, 1);
+      deadline.check("loading", 1, 1);
 
+      // Checked at every engine callback. Not after the engine is done: what remains is a bounded
+      // upload, and discarding a finished run would only make the data subjects wait longer.
+      ProgressListener watched = deadline.watching(progress);
       Path out = work.resolve("out");
       if (request.method() == Method.DLFD) {
         ModelLineage.unlearn(
-            parentDir, data.dataset(), new Dlfd(dlfd), forget, data.tombstoned(), out, progress);
+            parentDir, data.dataset(), new Dlfd(dlfd), forget, data.tombstoned(), out, watched);
       } else {
         TrainingRecipe recipe =
             MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
@@ -136,7 +174,7 @@ final class UnlearningJob {
             forget,
             data.tombstoned(),
             out,
-            progress);
+            watched);
       }
 
       progress.stage(Stage.SAVING, 0, 1);

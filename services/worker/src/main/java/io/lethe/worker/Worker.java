@@ -101,7 +101,9 @@ public final class Worker implements Component {
                       .optUploadListener(metrics.checkpointUploads())
                       .build();
               Path scratch = Files.createTempDirectory("lethe-worker-");
-              return new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch);
+              return new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch)
+                  .optLimits(settings.hyperparameterLimits())
+                  .optTimeBudget(settings.jobTimeout());
             })
         .compose(
             j -> {

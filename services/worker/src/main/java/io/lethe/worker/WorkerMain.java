@@ -8,9 +8,10 @@ import io.lethe.service.metrics.Metrics;
 /**
  * Runs the worker: settings from the environment ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code
  * S3_ENDPOINT}, {@code S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code S3_REGION}, {@code S3_BUCKET},
- * {@code HTTP_PORT}, optional {@code WORKER_JOB_THREADS}), all checked before anything connects,
- * then {@code /metrics} and {@code /health} and the {@link Worker}. Exits 2 on bad settings, 1 if
- * start-up fails.
+ * {@code HTTP_PORT}, optional {@code WORKER_JOB_THREADS}, {@code S3_DATASET_BUCKET}, {@code
+ * WORKER_JOB_TIMEOUT} and {@code LETHE_HYPERPARAMETER_LIMITS}: see {@link WorkerSettings}), all
+ * checked before anything connects, then {@code /metrics} and {@code /health} and the {@link
+ * Worker}. Exits 2 on bad settings, 1 if start-up fails.
  */
 public final class WorkerMain {
   private static final String SERVICE = "lethe-worker";

@@ -2,13 +2,17 @@ package io.lethe.worker;
 
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
+import io.lethe.service.limits.HyperparameterLimits;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the worker needs beyond Kafka and HTTP: where the registry lives and how many jobs may run
- * at once. Read from the environment and checked at start-up, so a missing bucket fails the process
- * with the variable's name instead of failing every job.
+ * What the worker needs beyond Kafka and HTTP: where the registry lives, how many jobs may run at
+ * once, how long one may take and which hyperparameters a request may set. Read from the
+ * environment and checked at start-up, so a missing bucket fails the process with the variable's
+ * name instead of failing every job.
  *
  * @param s3 the registry's S3 endpoint, credentials, region and bucket ({@code S3_ENDPOINT}, {@code
  *     S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code S3_REGION} (default {@code us-east-1}), {@code
@@ -17,16 +21,45 @@ import java.util.Objects;
  *     1): a DLFD run uses every core it is given, so more than one job per replica rarely pays
  * @param datasetBucket the bucket of the training datasets ({@code S3_DATASET_BUCKET}, default the
  *     registry's bucket: {@code datasets/} and {@code models/} do not collide), same endpoint
+ * @param jobTimeout each job's time budget ({@code WORKER_JOB_TIMEOUT}: an ISO-8601 duration such
+ *     as {@code PT30M} or whole seconds such as {@code 1800}; default {@code PT2H}, 1 s to 7 days).
+ *     A job past it fails with a reason and the model's next request runs. The default is generous
+ *     (a DLFD run on the datasets in {@code bench/} takes minutes, a 30-epoch retrain under an hour
+ *     on CPU) because a job cut short must be requested again
+ * @param hyperparameterLimits the ranges a request's hyperparameters must keep ({@value
+ *     HyperparameterLimits#ENV}, the same variable the intake reads): the worker checks them again
+ *     because forget requests can be produced by anything
  */
-public record WorkerSettings(S3Settings s3, int jobThreads, String datasetBucket) {
+public record WorkerSettings(
+    S3Settings s3,
+    int jobThreads,
+    String datasetBucket,
+    Duration jobTimeout,
+    HyperparameterLimits hyperparameterLimits) {
   public static final String JOB_THREADS = "WORKER_JOB_THREADS";
   public static final String DATASET_BUCKET = "S3_DATASET_BUCKET";
+  public static final String JOB_TIMEOUT = "WORKER_JOB_TIMEOUT";
   public static final String DEFAULT_BUCKET = "lethe-models";
+  public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(2);
+  static final Duration MIN_JOB_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration MAX_JOB_TIMEOUT = Duration.ofDays(7);
 
   public WorkerSettings {
     Objects.requireNonNull(s3, "s3");
+    Objects.requireNonNull(jobTimeout, JOB_TIMEOUT);
+    Objects.requireNonNull(hyperparameterLimits, HyperparameterLimits.ENV);
     if (jobThreads < 1 || jobThreads > 64) {
       throw new ConfigException(JOB_THREADS + " must be in [1, 64], got " + jobThreads);
+    }
+    if (jobTimeout.compareTo(MIN_JOB_TIMEOUT) < 0 || jobTimeout.compareTo(MAX_JOB_TIMEOUT) > 0) {
+      throw new ConfigException(
+          JOB_TIMEOUT
+              + " must be from "
+              + MIN_JOB_TIMEOUT
+              + " to "
+              + MAX_JOB_TIMEOUT
+              + ", got "
+              + jobTimeout);
     }
     try {
       datasets(s3, datasetBucket);
@@ -35,9 +68,24 @@ public record WorkerSettings(S3Settings s3, int jobThreads, String datasetBucket
     }
   }
 
-  /** Datasets in the registry's bucket. */
+  /** Default time budget and hyperparameter limits. */
+  public WorkerSettings(S3Settings s3, int jobThreads, String datasetBucket) {
+    this(s3, jobThreads, datasetBucket, DEFAULT_JOB_TIMEOUT, HyperparameterLimits.defaults());
+  }
+
+  /** Datasets in the registry's bucket, default time budget and hyperparameter limits. */
   public WorkerSettings(S3Settings s3, int jobThreads) {
     this(s3, jobThreads, Objects.requireNonNull(s3, "s3").bucket());
+  }
+
+  /** A copy with another time budget. */
+  public WorkerSettings withJobTimeout(Duration timeout) {
+    return new WorkerSettings(s3, jobThreads, datasetBucket, timeout, hyperparameterLimits);
+  }
+
+  /** A copy with other hyperparameter limits. */
+  public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
+    return new WorkerSettings(s3, jobThreads, datasetBucket, jobTimeout, limits);
   }
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
@@ -70,7 +118,31 @@ public record WorkerSettings(S3Settings s3, int jobThreads, String datasetBucket
     } catch (NumberFormatException e) {
       throw new ConfigException(JOB_THREADS + " must be an integer, got '" + threads + "'");
     }
-    return new WorkerSettings(s3, n, optional(env, DATASET_BUCKET, s3.bucket()));
+    return new WorkerSettings(
+        s3,
+        n,
+        optional(env, DATASET_BUCKET, s3.bucket()),
+        duration(JOB_TIMEOUT, optional(env, JOB_TIMEOUT, DEFAULT_JOB_TIMEOUT.toString())),
+        HyperparameterLimits.fromEnv(env));
+  }
+
+  /** An ISO-8601 duration ({@code PT90M}) or whole seconds ({@code 5400}). */
+  private static Duration duration(String name, String value) {
+    if (value.chars().allMatch(Character::isDigit)) {
+      try {
+        return Duration.ofSeconds(Long.parseLong(value));
+      } catch (NumberFormatException e) {
+        // too many digits: reported below
+      }
+    } else {
+      try {
+        return Duration.parse(value);
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+    }
+    throw new ConfigException(
+        name + " must be an ISO-8601 duration (e.g. PT2H) or whole seconds, got '" + value + "'");
   }
 
   private static String optional(Map<String, String> env, String name, String fallback) {

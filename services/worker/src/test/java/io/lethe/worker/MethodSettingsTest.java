@@ -1,12 +1,18 @@
 package io.lethe.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.api.Method;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.service.limits.Bound;
+import io.lethe.service.limits.HyperparameterLimits;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class MethodSettingsTest {
@@ -100,5 +106,50 @@ class MethodSettingsTest {
     assertThat(r.learningRate()).isEqualTo(0.02f);
     assertThatThrownBy(() -> MethodSettings.retrain(Map.of("perturbationSteps", 2), Map.of()))
         .hasMessageContaining("unsupported retrain hyperparameter(s) [perturbationSteps]");
+  }
+
+  @Test
+  void theLimitsBoundExactlyTheKeysAccepted() {
+    HyperparameterLimits limits = HyperparameterLimits.defaults();
+    assertThat(limits.keys(Method.DLFD)).isEqualTo(MethodSettings.DLFD_KEYS);
+    assertThat(limits.keys(Method.RETRAIN)).isEqualTo(MethodSettings.RETRAIN_KEYS);
+    assertThat(limits.keys(Method.TRAIN)).isEmpty();
+  }
+
+  /**
+   * Every value the default limits, or the widest an operator may configure, allow is one the
+   * engine takes: otherwise the intake would accept requests the worker must fail. And for integer
+   * keys, the widest range is exactly the engine's: one past either end is refused.
+   */
+  @Test
+  void everyValueTheLimitsAllowIsOneTheEngineTakes() {
+    Map<Method, Function<Map<String, Object>, Object>> settings =
+        Map.of(
+            Method.DLFD,
+            MethodSettings::dlfd,
+            Method.RETRAIN,
+            o -> MethodSettings.retrain(o, Map.of()));
+    HyperparameterLimits limits = HyperparameterLimits.defaults();
+    for (Method m : Set.of(Method.DLFD, Method.RETRAIN)) {
+      for (String key : limits.keys(m)) {
+        for (Bound bound :
+            new Bound[] {limits.range(m, key), HyperparameterLimits.engineRange(m, key)}) {
+          for (Object edge : bound.edges()) {
+            assertThatCode(() -> settings.get(m).apply(Map.of(key, edge)))
+                .as("%s.%s=%s", m, key, edge)
+                .doesNotThrowAnyException();
+          }
+        }
+        if (HyperparameterLimits.engineRange(m, key) instanceof Bound.IntegerRange r
+            && r.min() > Integer.MIN_VALUE) {
+          assertThatThrownBy(() -> settings.get(m).apply(Map.of(key, r.min() - 1)))
+              .as("%s.%s=%s", m, key, r.min() - 1)
+              .isInstanceOf(IllegalArgumentException.class);
+          assertThatThrownBy(() -> settings.get(m).apply(Map.of(key, r.max() + 1)))
+              .as("%s.%s=%s", m, key, r.max() + 1)
+              .isInstanceOf(IllegalArgumentException.class);
+        }
+      }
+    }
   }
 }

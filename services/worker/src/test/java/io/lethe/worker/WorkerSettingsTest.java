@@ -3,7 +3,10 @@ package io.lethe.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.api.Method;
 import io.lethe.service.config.ConfigException;
+import io.lethe.service.limits.HyperparameterLimits;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,48 @@ class WorkerSettingsTest {
     assertThat(s.s3().region()).isEqualTo("us-east-1");
     assertThat(s.jobThreads()).isEqualTo(1);
     assertThat(s.datasetS3().bucket()).isEqualTo("lethe-models");
+    assertThat(s.jobTimeout()).isEqualTo(Duration.ofHours(2));
+    assertThat(s.hyperparameterLimits()).isEqualTo(HyperparameterLimits.defaults());
+  }
+
+  @Test
+  void theJobTimeoutIsAnIsoDurationOrWholeSeconds() {
+    Map<String, String> env = env();
+    env.put("WORKER_JOB_TIMEOUT", "PT30M");
+    assertThat(WorkerSettings.fromEnv(env).jobTimeout()).isEqualTo(Duration.ofMinutes(30));
+    env.put("WORKER_JOB_TIMEOUT", " 90 ");
+    assertThat(WorkerSettings.fromEnv(env).jobTimeout()).isEqualTo(Duration.ofSeconds(90));
+    for (String bad : new String[] {"30m", "-5", "1.5", "PT", "99999999999999999999999"}) {
+      env.put("WORKER_JOB_TIMEOUT", bad);
+      assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("WORKER_JOB_TIMEOUT must be an ISO-8601 duration")
+          .hasMessageContaining(bad);
+    }
+    for (String outOfRange : new String[] {"0", "PT0.5S", "P8D"}) {
+      env.put("WORKER_JOB_TIMEOUT", outOfRange);
+      assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+          .as(outOfRange)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("WORKER_JOB_TIMEOUT must be from PT1S to PT168H");
+    }
+  }
+
+  @Test
+  void hyperparameterLimitsComeFromTheVariableTheIntakeReadsToo() {
+    Map<String, String> env = env();
+    env.put("LETHE_HYPERPARAMETER_LIMITS", "retrain.epochs=1..50");
+    assertThat(
+            WorkerSettings.fromEnv(env)
+                .hyperparameterLimits()
+                .range(Method.RETRAIN, "epochs")
+                .spec())
+        .isEqualTo("1..50");
+    env.put("LETHE_HYPERPARAMETER_LIMITS", "retrain.epochs=50..1");
+    assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LETHE_HYPERPARAMETER_LIMITS");
   }
 
   @Test
