@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -154,6 +155,40 @@ class AliasRaceIT {
     assertThat(new Bucket(clientA, BUCKET).keys(ModelKeys.aliasEntries(model, "prod")))
         .containsExactly(
             ModelKeys.aliasEntry(model, "prod", 1), ModelKeys.aliasEntry(model, "prod", 2));
+  }
+
+  @Test
+  void aConditionalPromotionIsDecidedAgainOnTheHistoryThatWonTheRace() {
+    String model = "decide-again";
+    for (int v = 1; v <= 3; v++) {
+      storeA.putVersion(model, Fixtures.original(new byte[] {(byte) v}).build());
+    }
+    storeA.promote(model, "prod", 1);
+    List<Integer> seen = new ArrayList<>();
+
+    // While A decides on [1], B moves the alias to 3: A's write loses, A decides again on [1, 3].
+    Optional<AliasHistory> after =
+        storeA.promoteIf(
+            model,
+            "prod",
+            2,
+            history -> {
+              int current = history.orElseThrow().current();
+              seen.add(current);
+              if (seen.size() == 1) {
+                storeB.promote(model, "prod", 3);
+              }
+              return current < 2; // "only a newer version": no longer true after B's move
+            });
+
+    assertThat(seen).containsExactly(1, 3);
+    assertThat(after).isEmpty();
+    assertThat(storeA.aliasHistory(model, "prod").orElseThrow().entries())
+        .extracting(Entry::version)
+        .containsExactly(1, 3);
+    assertThat(storeB.promoteIf(model, "prod", 2, history -> true).orElseThrow().entries())
+        .extracting(Entry::version)
+        .containsExactly(1, 3, 2);
   }
 
   private static Answer answer(String move, Callable<AliasHistory> call) {
