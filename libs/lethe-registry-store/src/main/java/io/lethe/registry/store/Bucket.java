@@ -73,14 +73,12 @@ final class Bucket {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(name).build())) {
         client.makeBucket(MakeBucketArgs.builder().bucket(name).build());
       }
-    } catch (ErrorResponseException e) {
+    } catch (MinioException | RuntimeException e) {
       // Another store created it between the two calls.
-      String code = e.errorResponse().code();
+      String code = errorCode(e);
       if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
         throw failure("create bucket", "", e);
       }
-    } catch (MinioException | RuntimeException e) {
-      throw failure("create bucket", "", e);
     }
   }
 
@@ -103,13 +101,12 @@ final class Bucket {
     try {
       client.putObject(args(key, bytes, contentType, Map.of("If-None-Match", "*")));
       return true;
-    } catch (ErrorResponseException e) {
-      if (PRECONDITION_FAILED.equals(e.errorResponse().code())
-          || e.response() != null && e.response().code() == 412) {
+    } catch (MinioException | RuntimeException e) {
+      ErrorResponseException answer = find(e, ErrorResponseException.class);
+      if (PRECONDITION_FAILED.equals(errorCode(e))
+          || answer != null && answer.response() != null && answer.response().code() == 412) {
         return false;
       }
-      throw failure("conditionally put", key, e);
-    } catch (MinioException | RuntimeException e) {
       throw failure("conditionally put", key, e);
     }
   }
@@ -119,13 +116,11 @@ final class Bucket {
     try (GetObjectResponse in =
         client.getObject(GetObjectArgs.builder().bucket(name).object(key).build())) {
       return Optional.of(in.readAllBytes());
-    } catch (ErrorResponseException e) {
-      if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
-        return Optional.empty();
-      }
-      throw failure("get", key, e);
     } catch (MinioException | IOException | RuntimeException e) {
       // IOException: the connection broke while the body was being read.
+      if (NO_SUCH_KEY.equals(errorCode(e))) {
+        return Optional.empty();
+      }
       throw failure("get", key, e);
     }
   }
@@ -220,6 +215,12 @@ final class Bucket {
       }
     }
     return false;
+  }
+
+  /** S3's error code, from an answer found anywhere in the cause chain; null if there is none. */
+  private static String errorCode(Throwable e) {
+    ErrorResponseException answer = find(e, ErrorResponseException.class);
+    return answer == null || answer.errorResponse() == null ? null : answer.errorResponse().code();
   }
 
   private static <T extends Throwable> T find(Throwable e, Class<T> type) {
