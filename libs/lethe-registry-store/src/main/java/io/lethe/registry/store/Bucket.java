@@ -20,11 +20,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One S3 bucket, reduced to the few operations the stores need, with MinIO's checked exceptions
- * turned into {@link StoreException}s that name the bucket and key. Thread-safe (the MinIO client
- * is).
+ * One S3 bucket, reduced to the few operations the stores need, with every failure turned into a
+ * {@link StoreException} that names the bucket and key. Thread-safe (the MinIO client is).
+ *
+ * <p><b>Why RuntimeExceptions are caught too.</b> MinIO 9 runs requests asynchronously and, when
+ * the server cannot be reached, rethrows the network error wrapped in an unchecked exception
+ * ({@code IllegalStateException: java.net.ConnectException}), from the call itself or from the
+ * iterator of {@code listObjects}; a caller that only catches {@code MinioException} turns an
+ * outage into a permanent failure. Every operation here therefore classifies whatever it caught by
+ * its whole cause chain ({@link #isTransient(Throwable)}): an outage is always a {@link
+ * StoreUnavailableException}, so consumers retry instead of committing a failure.
  */
 final class Bucket {
   private static final String NO_SUCH_KEY = "NoSuchKey";
@@ -32,7 +40,20 @@ final class Bucket {
 
   /** S3 error codes that mean "try again later" even without a 5xx status. */
   private static final Set<String> TRANSIENT_CODES =
-      Set.of("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout");
+      Set.of(
+          "SlowDown",
+          "InternalError",
+          "ServiceUnavailable",
+          "RequestTimeout",
+          "Throttling",
+          "ThrottlingException",
+          "RequestLimitExceeded",
+          "TooManyRequests");
+
+  private static final int TOO_MANY_REQUESTS = 429;
+
+  /** How deep a cause chain is searched (guards against cycles). */
+  private static final int MAX_CAUSES = 32;
 
   private final MinioClient client;
   private final String name;
@@ -52,14 +73,12 @@ final class Bucket {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(name).build())) {
         client.makeBucket(MakeBucketArgs.builder().bucket(name).build());
       }
-    } catch (ErrorResponseException e) {
+    } catch (MinioException | RuntimeException e) {
       // Another store created it between the two calls.
-      String code = e.errorResponse().code();
+      String code = errorCode(e);
       if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
         throw failure("create bucket", "", e);
       }
-    } catch (MinioException e) {
-      throw failure("create bucket", "", e);
     }
   }
 
@@ -67,7 +86,7 @@ final class Bucket {
   void put(String key, byte[] bytes, String contentType) {
     try {
       client.putObject(args(key, bytes, contentType, Map.of()));
-    } catch (MinioException e) {
+    } catch (MinioException | RuntimeException e) {
       throw failure("put", key, e);
     }
   }
@@ -82,13 +101,12 @@ final class Bucket {
     try {
       client.putObject(args(key, bytes, contentType, Map.of("If-None-Match", "*")));
       return true;
-    } catch (ErrorResponseException e) {
-      if (PRECONDITION_FAILED.equals(e.errorResponse().code())
-          || e.response() != null && e.response().code() == 412) {
+    } catch (MinioException | RuntimeException e) {
+      ErrorResponseException answer = find(e, ErrorResponseException.class);
+      if (PRECONDITION_FAILED.equals(errorCode(e))
+          || answer != null && answer.response() != null && answer.response().code() == 412) {
         return false;
       }
-      throw failure("conditionally put", key, e);
-    } catch (MinioException e) {
       throw failure("conditionally put", key, e);
     }
   }
@@ -98,15 +116,12 @@ final class Bucket {
     try (GetObjectResponse in =
         client.getObject(GetObjectArgs.builder().bucket(name).object(key).build())) {
       return Optional.of(in.readAllBytes());
-    } catch (ErrorResponseException e) {
-      if (NO_SUCH_KEY.equals(e.errorResponse().code())) {
+    } catch (MinioException | IOException | RuntimeException e) {
+      // IOException: the connection broke while the body was being read.
+      if (NO_SUCH_KEY.equals(errorCode(e))) {
         return Optional.empty();
       }
       throw failure("get", key, e);
-    } catch (MinioException e) {
-      throw failure("get", key, e);
-    } catch (IOException e) {
-      throw new StoreUnavailableException("could not read s3://" + name + "/" + key + ": " + e, e);
     }
   }
 
@@ -114,25 +129,37 @@ final class Bucket {
   void remove(String key) {
     try {
       client.removeObject(RemoveObjectArgs.builder().bucket(name).object(key).build());
-    } catch (MinioException e) {
+    } catch (MinioException | RuntimeException e) {
       throw failure("remove", key, e);
     }
   }
 
   /** Every key under {@code prefix}, recursively, in S3's (lexicographic) order. */
   List<String> keys(String prefix) {
+    return keys(prefix, null);
+  }
+
+  /**
+   * The keys under {@code prefix} that sort after {@code startAfter} (all of them if it is {@code
+   * null}), recursively, in S3's (lexicographic) order. The server skips the earlier keys, so a
+   * caller that knows where it stopped last time pays only for what is new.
+   */
+  List<String> keys(String prefix, String startAfter) {
     List<String> keys = new ArrayList<>();
-    Iterable<Result<Item>> items =
-        client.listObjects(
-            ListObjectsArgs.builder().bucket(name).prefix(prefix).recursive(true).build());
     try {
-      for (Result<Item> item : items) {
+      ListObjectsArgs.Builder args =
+          ListObjectsArgs.builder().bucket(name).prefix(prefix).recursive(true);
+      if (startAfter != null) {
+        args.startAfter(startAfter);
+      }
+      // The requests happen while iterating: a lost connection surfaces from hasNext() or get().
+      for (Result<Item> item : client.listObjects(args.build())) {
         Item i = item.get();
         if (!i.isDir()) {
           keys.add(i.objectName());
         }
       }
-    } catch (MinioException e) {
+    } catch (MinioException | RuntimeException e) {
       throw failure("list", prefix, e);
     }
     return keys;
@@ -149,11 +176,12 @@ final class Bucket {
     return b.build();
   }
 
-  StoreException failure(String action, String key, MinioException e) {
+  StoreException failure(String action, String key, Throwable e) {
+    ErrorResponseException answer = find(e, ErrorResponseException.class);
     String detail =
-        e instanceof ErrorResponseException r
-            ? r.errorResponse().code() + ": " + r.errorResponse().message()
-            : e.toString();
+        answer != null && answer.errorResponse() != null
+            ? answer.errorResponse().code() + ": " + answer.errorResponse().message()
+            : rootCause(e).toString();
     String message = "could not " + action + " s3://" + name + "/" + key + " (" + detail + ")";
     return isTransient(e)
         ? new StoreUnavailableException(message, e)
@@ -161,23 +189,56 @@ final class Bucket {
   }
 
   /**
-   * Whether retrying may help: the network failed (the SDK wraps the {@code IOException}), or S3
-   * answered 5xx or asked us to slow down. Client errors (403, 404, a bad request) are permanent.
+   * Whether retrying may help, judged from the whole cause chain: S3 answered 5xx, 429 or asked us
+   * to slow down; or no answer came at all, i.e. an {@code IOException} (refused or reset
+   * connection, {@code SocketTimeoutException}, okhttp's {@code InterruptedIOException} on a call
+   * timeout, an unresolvable host) or a {@code TimeoutException} anywhere in the chain, however the
+   * SDK wrapped it. An answer from S3 decides: a 4xx (403, 404, a bad request) is permanent even if
+   * something around it looks like I/O.
    */
-  static boolean isTransient(MinioException e) {
-    if (e instanceof ErrorResponseException r) {
-      String code = r.errorResponse() == null ? "" : r.errorResponse().code();
-      int status = r.response() == null ? 0 : r.response().code();
-      return status >= 500 || TRANSIENT_CODES.contains(code);
+  static boolean isTransient(Throwable e) {
+    int depth = 0;
+    for (Throwable c = e; c != null && depth < MAX_CAUSES; c = c.getCause(), depth++) {
+      if (c instanceof ErrorResponseException r) {
+        String code = r.errorResponse() == null ? "" : r.errorResponse().code();
+        int status = r.response() == null ? 0 : r.response().code();
+        return status >= 500 || status == TOO_MANY_REQUESTS || TRANSIENT_CODES.contains(code);
+      }
+      if (c instanceof ServerException server) {
+        return server.statusCode() >= 500 || server.statusCode() == TOO_MANY_REQUESTS;
+      }
     }
-    if (e instanceof ServerException server) {
-      return server.statusCode() >= 500;
-    }
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof IOException) {
+    depth = 0;
+    for (Throwable c = e; c != null && depth < MAX_CAUSES; c = c.getCause(), depth++) {
+      if (c instanceof IOException || c instanceof TimeoutException) {
         return true;
       }
     }
     return false;
+  }
+
+  /** S3's error code, from an answer found anywhere in the cause chain; null if there is none. */
+  private static String errorCode(Throwable e) {
+    ErrorResponseException answer = find(e, ErrorResponseException.class);
+    return answer == null || answer.errorResponse() == null ? null : answer.errorResponse().code();
+  }
+
+  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    int depth = 0;
+    for (Throwable c = e; c != null && depth < MAX_CAUSES; c = c.getCause(), depth++) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable root = e;
+    int depth = 0;
+    while (root.getCause() != null && root.getCause() != root && depth++ < MAX_CAUSES) {
+      root = root.getCause();
+    }
+    return root;
   }
 }

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * models/{modelId}/v{n}/checkpoint.json   engine CheckpointManifest
  * models/{modelId}/v{n}/manifest.json     ModelVersionManifest, written last: the version is visible
  * models/{modelId}/v{n}/evaluation.json   EvaluationReportMessage, once evaluated
- * models/{modelId}/aliases/{alias}.json   alias history, newest target last
+ * models/{modelId}/aliases/{alias}/{seq}.json  alias move number seq (10 digits, from 1): the
+ *                                             whole history after that move, write-once
+ * models/{modelId}/aliases/{alias}.json   legacy alias history (before entries), read if no entry
  * </pre>
  */
 final class ModelKeys {
@@ -26,6 +28,8 @@ final class ModelKeys {
 
   /** Model ids and alias names: the manifest schema's modelId pattern (safe in a key). */
   static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+
+  private static final Pattern ALIAS_ENTRY = Pattern.compile("^([0-9]{10})\\.json$");
 
   private static final Pattern VERSION_KEY =
       Pattern.compile("^models/[^/]+/v([1-9][0-9]{0,9})/([^/]+)$");
@@ -44,8 +48,37 @@ final class ModelKeys {
     return versionPrefix(modelId, version) + name;
   }
 
+  /** The legacy single-object alias history (read-only now; see {@link AliasLog}). */
   static String alias(String modelId, String alias) {
     return modelPrefix(modelId) + "aliases/" + alias + ".json";
+  }
+
+  /** The prefix of an alias's write-once move entries. */
+  static String aliasEntries(String modelId, String alias) {
+    return modelPrefix(modelId) + "aliases/" + alias + "/";
+  }
+
+  /**
+   * The key of move {@code seq} of an alias: zero-padded so that S3's lexicographic listing order
+   * is the numeric order.
+   */
+  static String aliasEntry(String modelId, String alias, int seq) {
+    return aliasEntries(modelId, alias)
+        + String.format(java.util.Locale.ROOT, "%010d", seq)
+        + ".json";
+  }
+
+  /** The move number in an alias entry key under {@code prefix}, if it is one. */
+  static OptionalInt aliasSeq(String prefix, String key) {
+    if (!key.startsWith(prefix)) {
+      return OptionalInt.empty();
+    }
+    Matcher m = ALIAS_ENTRY.matcher(key.substring(prefix.length()));
+    if (!m.matches()) {
+      return OptionalInt.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    return n < 1 || n > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) n);
   }
 
   /** The version number in a key under {@code models/{id}/v{n}/}, if it is one. */

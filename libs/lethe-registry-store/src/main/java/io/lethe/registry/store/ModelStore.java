@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Model versions in S3: checkpoints with a {@link ModelVersionManifest} each, their evaluations,
@@ -46,9 +47,10 @@ import java.util.UUID;
  * EvaluationReportMessage}) so that {@code manifest.json} is never rewritten after it made the
  * version visible; {@link #manifest} returns the manifest with {@code metrics} filled in from it.
  *
- * <p><b>Aliases</b> ({@code aliases/{alias}.json}) hold their whole history; moving one is a plain
- * overwrite (last writer wins), which assumes one registry instance moves a given model's aliases
- * at a time.
+ * <p><b>Aliases</b> keep their whole history as an append-only sequence of write-once entries
+ * ({@code aliases/{alias}/{n}.json}, each written with {@code If-None-Match: *}); a move that loses
+ * a race to another writer, in this or another process, re-reads, re-validates and writes the next
+ * entry, so no acknowledged move is lost (details and costs in {@link AliasLog}).
  *
  * <p>Thread-safe.
  */
@@ -57,11 +59,15 @@ public final class ModelStore {
   static final String BINARY = "application/octet-stream";
   private static final int MAX_CLAIM_ATTEMPTS = 64;
 
+  /** Lost races a single alias move tolerates before giving up (each loss = another's success). */
+  static final int MAX_MOVE_ATTEMPTS = 64;
+
   private final Bucket bucket;
   private final MessageCodec codec;
   private final ObjectMapper mapper;
   private final Clock clock;
   private final UploadListener uploadListener;
+  private final AliasLog aliases;
 
   /** A store in {@code settings.bucket()}, created if missing. */
   public ModelStore(S3Settings settings) {
@@ -79,6 +85,7 @@ public final class ModelStore {
     this.mapper = MessageCodec.newObjectMapper();
     this.clock = b.clock;
     this.uploadListener = b.uploadListener;
+    this.aliases = new AliasLog(bucket, mapper);
     bucket.ensureExists();
   }
 
@@ -255,54 +262,94 @@ public final class ModelStore {
 
   /**
    * Points {@code alias} of {@code modelId} at a visible {@code version}. Promoting the current
-   * target again changes nothing.
+   * target again changes nothing. Atomic across processes (see {@link AliasLog}): a move racing
+   * another one is re-applied on top of it, never lost.
    *
    * @return the alias history after the move
+   * @throws NotFoundException if the version is not visible
+   * @throws StoreUnavailableException if S3 is unreachable, or the move lost {@value
+   *     #MAX_MOVE_ATTEMPTS} races in a row (retry later)
    */
   public AliasHistory promote(String modelId, String alias, int version) {
+    return promoteIf(modelId, alias, version, history -> true).orElseThrow();
+  }
+
+  /**
+   * Points {@code alias} at a visible {@code version} if {@code condition} accepts the alias's
+   * history (empty if it was never set) as it is just before the write. The condition is asked
+   * again with the newer history each time another writer moved the alias first, so a decision is
+   * never applied to a history it was not made on (automatic promotion: "newer than the current
+   * target, never promoted before").
+   *
+   * @return the history after the move (unchanged if the alias already pointed at {@code version}),
+   *     or empty if {@code condition} refused
+   * @throws NotFoundException if the version is not visible
+   * @throws StoreUnavailableException if S3 is unreachable, or the move lost {@value
+   *     #MAX_MOVE_ATTEMPTS} races in a row
+   */
+  public Optional<AliasHistory> promoteIf(
+      String modelId, String alias, int version, Predicate<Optional<AliasHistory>> condition) {
     ModelKeys.requireName(alias, "alias");
-    storedManifest(modelId, version);
-    Optional<AliasHistory> history = aliasHistory(modelId, alias);
-    if (history.isPresent() && history.get().current() == version) {
-      return history.get();
+    Objects.requireNonNull(condition, "condition");
+    storedManifest(modelId, version); // versions never become invisible: checked once
+    for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
+      AliasLog.Head head = aliases.read(modelId, alias);
+      Optional<AliasHistory> history = head.history();
+      if (!condition.test(history)) {
+        return Optional.empty();
+      }
+      if (history.isPresent() && history.get().current() == version) {
+        return history;
+      }
+      AliasHistory.Entry entry =
+          new AliasHistory.Entry(version, clock.instant(), AliasHistory.Action.PROMOTE);
+      AliasHistory next =
+          history
+              .map(h -> h.with(entry))
+              .orElseGet(() -> new AliasHistory(modelId, alias, List.of(entry)));
+      if (aliases.append(head, next)) {
+        return Optional.of(next);
+      }
     }
-    AliasHistory.Entry entry =
-        new AliasHistory.Entry(version, clock.instant(), AliasHistory.Action.PROMOTE);
-    AliasHistory next =
-        history
-            .map(h -> h.with(entry))
-            .orElseGet(() -> new AliasHistory(modelId, alias, List.of(entry)));
-    writeAlias(next);
-    return next;
+    throw tooManyRaces(modelId, alias);
   }
 
   /**
    * Points {@code alias} back at the target it had before its latest promotion still in effect (see
-   * {@link AliasHistory#rollbackStack()}).
+   * {@link AliasHistory#rollbackStack()}). Atomic across processes like {@link #promote}: after a
+   * lost race the target is computed again from the newer history.
    *
    * @return the alias history after the move
    * @throws NotFoundException if the alias does not exist
    * @throws IllegalStateException if there is no earlier target to go back to
    */
   public AliasHistory rollback(String modelId, String alias) {
-    AliasHistory history = requireAlias(modelId, alias);
-    List<Integer> stack = history.rollbackStack();
-    if (stack.size() < 2) {
-      throw new IllegalStateException(
-          "alias "
-              + alias
-              + " of model "
-              + modelId
-              + " has no earlier target to roll back to (it points at v"
-              + history.current()
-              + " since its first promotion)");
+    ModelKeys.requireName(modelId, "modelId");
+    ModelKeys.requireName(alias, "alias");
+    for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
+      AliasLog.Head head = aliases.read(modelId, alias);
+      AliasHistory history = head.history().orElseThrow(() -> noAlias(modelId, alias));
+      List<Integer> stack = history.rollbackStack();
+      if (stack.size() < 2) {
+        throw new IllegalStateException(
+            "alias "
+                + alias
+                + " of model "
+                + modelId
+                + " has no earlier target to roll back to (it points at v"
+                + history.current()
+                + " since its first promotion)");
+      }
+      int target = stack.get(stack.size() - 2);
+      storedManifest(modelId, target);
+      AliasHistory next =
+          history.with(
+              new AliasHistory.Entry(target, clock.instant(), AliasHistory.Action.ROLLBACK));
+      if (aliases.append(head, next)) {
+        return next;
+      }
     }
-    int target = stack.get(stack.size() - 2);
-    storedManifest(modelId, target);
-    AliasHistory next =
-        history.with(new AliasHistory.Entry(target, clock.instant(), AliasHistory.Action.ROLLBACK));
-    writeAlias(next);
-    return next;
+    throw tooManyRaces(modelId, alias);
   }
 
   /**
@@ -311,43 +358,31 @@ public final class ModelStore {
    * @throws NotFoundException if the alias does not exist
    */
   public int resolve(String modelId, String alias) {
-    return requireAlias(modelId, alias).current();
+    return aliasHistory(modelId, alias).orElseThrow(() -> noAlias(modelId, alias)).current();
   }
 
   /** The history of {@code alias}, if it was ever promoted. */
   public Optional<AliasHistory> aliasHistory(String modelId, String alias) {
     ModelKeys.requireName(modelId, "modelId");
     ModelKeys.requireName(alias, "alias");
-    String key = ModelKeys.alias(modelId, alias);
-    return bucket
-        .get(key)
-        .map(
-            bytes -> {
-              try {
-                return mapper.readValue(bytes, AliasHistory.class);
-              } catch (IOException | IllegalArgumentException e) {
-                throw new StoreException(where(key) + " is not a valid alias history: " + e, e);
-              }
-            });
+    return aliases.read(modelId, alias).history();
   }
 
-  private AliasHistory requireAlias(String modelId, String alias) {
-    return aliasHistory(modelId, alias)
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "model " + modelId + " has no alias '" + alias + "'; promote a version first"));
+  private static NotFoundException noAlias(String modelId, String alias) {
+    return new NotFoundException(
+        "model " + modelId + " has no alias '" + alias + "'; promote a version first");
   }
 
-  private void writeAlias(AliasHistory history) {
-    try {
-      bucket.put(
-          ModelKeys.alias(history.modelId(), history.alias()),
-          mapper.writeValueAsBytes(history),
-          JSON);
-    } catch (IOException e) {
-      throw new StoreException("could not serialise alias history: " + e, e);
-    }
+  private static StoreUnavailableException tooManyRaces(String modelId, String alias) {
+    return new StoreUnavailableException(
+        "alias "
+            + alias
+            + " of model "
+            + modelId
+            + " was moved by other writers "
+            + MAX_MOVE_ATTEMPTS
+            + " times while this move was being written; try again",
+        null);
   }
 
   private boolean isVisible(String modelId, int version) {

@@ -3,6 +3,7 @@ package io.lethe.registry.store;
 import io.minio.MinioClient;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -84,13 +85,34 @@ public record S3Settings(
     }
   }
 
-  /** A MinIO client for {@link #endpoint()} with these credentials and region. */
+  /**
+   * How long a client waits to connect to S3. MinIO's default is 5 minutes for each of connect,
+   * read and write: with the server down or unreachable, a forget request would hang that long
+   * before it could be retried, and the registry API would keep its clients waiting. A connection
+   * on a working network takes milliseconds.
+   */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a client waits for the next bytes of a response, or to send the next bytes of a
+   * request. It bounds a silence, not a whole transfer, so large checkpoints still stream; 30 s
+   * covers a slow disk on the server side.
+   */
+  public static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * A MinIO client for {@link #endpoint()} with these credentials and region, and timeouts ({@link
+   * #CONNECT_TIMEOUT}, {@link #IO_TIMEOUT}) short enough that an outage fails in seconds.
+   */
   public MinioClient newClient() {
-    return MinioClient.builder()
-        .endpoint(endpoint)
-        .credentials(accessKey, secretKey)
-        .region(region)
-        .build();
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(endpoint)
+            .credentials(accessKey, secretKey)
+            .region(region)
+            .build();
+    client.setTimeout(CONNECT_TIMEOUT.toMillis(), IO_TIMEOUT.toMillis(), IO_TIMEOUT.toMillis());
+    return client;
   }
 
   /** Never prints the secret key. */

@@ -17,7 +17,13 @@
  *   <li><b>Evaluations</b> go to a separate write-once {@code evaluation.json}, so manifests stay
  *       immutable; {@code ModelStore.manifest} merges them into {@code metrics}.
  *   <li><b>Aliases</b> keep their whole history; rollback undoes the latest promotion still in
- *       effect. Alias moves are last-writer-wins: one registry instance moves a model's aliases.
+ *       effect. A move appends a write-once entry ({@code If-None-Match: *}) and retries on a lost
+ *       race, so any number of registry instances can move an alias without losing a move ({@code
+ *       AliasLog}; s3proxy's {@code If-Match} is not atomic, so a conditional overwrite was not an
+ *       option).
+ *   <li><b>Failures</b>: anything caused by an unreachable or failing S3 (I/O errors and timeouts
+ *       however the SDK wraps them, 5xx, throttling) is a {@code StoreUnavailableException}, so
+ *       callers retry; a 4xx is a plain {@code StoreException} or {@code NotFoundException}.
  * </ul>
  *
  * <p>Depends on {@code lethe-api} (records, codec) and the engine's checkpoint classes only.

@@ -25,6 +25,22 @@ class ModelKeysTest {
   }
 
   @Test
+  void aliasEntriesSortByTheirNumberAndAreNotVersions() {
+    String prefix = ModelKeys.aliasEntries("m", "production");
+    assertThat(prefix).isEqualTo("models/m/aliases/production/");
+    assertThat(ModelKeys.aliasEntry("m", "production", 7))
+        .isEqualTo("models/m/aliases/production/0000000007.json");
+    assertThat(ModelKeys.aliasEntry("m", "production", 10))
+        .isGreaterThan(ModelKeys.aliasEntry("m", "production", 9));
+    assertThat(ModelKeys.aliasSeq(prefix, ModelKeys.aliasEntry("m", "production", 12)))
+        .hasValue(12);
+    assertThat(ModelKeys.aliasSeq(prefix, prefix + "12.json")).isEmpty();
+    assertThat(ModelKeys.aliasSeq(prefix, prefix + "0000000000.json")).isEmpty();
+    assertThat(ModelKeys.aliasSeq(prefix, "models/m/aliases/staging/0000000001.json")).isEmpty();
+    assertThat(ModelKeys.version(ModelKeys.aliasEntry("m", "production", 1))).isEmpty();
+  }
+
+  @Test
   void refusesNamesThatCouldEscapeTheirPrefix() {
     assertThat(ModelKeys.requireName("mufac-resnet18", "modelId")).isEqualTo("mufac-resnet18");
     for (String bad : new String[] {"", "a/b", "..", "Upper", "-x", "x".repeat(65)}) {

@@ -6,6 +6,7 @@ import io.lethe.api.Problem;
 import io.lethe.registry.store.CorruptObjectException;
 import io.lethe.registry.store.NotFoundException;
 import io.lethe.registry.store.StoreException;
+import io.lethe.registry.store.StoreUnavailableException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
@@ -14,13 +15,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a failure into the problem.v1 answer the client gets, in one place: bad input 400, unknown
- * things 404, conflicts 409, a corrupt object 500, the object store unreachable 503, anything else
- * 500 (logged with its stack, since it is a bug).
+ * things 404, conflicts 409, a corrupt object 500, the object store unreachable or overloaded 503
+ * with {@code Retry-After} (the store says so with {@link StoreUnavailableException}, whatever the
+ * SDK wrapped the network error in; the same request will succeed once S3 is back), any other
+ * storage failure 500 (S3 refused the request: credentials, a missing bucket; retrying will not
+ * help), anything else 500 (logged with its stack, since it is a bug).
  */
 final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   static final String PROBLEM_JSON = "application/problem+json";
   private static final int MAX_DETAIL = 8000;
+
+  /** The problem type of a 503 while the object store is unreachable. */
+  static final String UNAVAILABLE_TYPE = "https://lethe.dev/problems/storage-unavailable";
+
+  /**
+   * What a 503's {@code Retry-After} tells clients to wait, in seconds: short, since an outage
+   * usually ends with a restart and the answer costs the registry one failed connection.
+   */
+  static final int RETRY_AFTER_SECONDS = 5;
 
   private final MessageCodec codec;
 
@@ -51,9 +64,21 @@ final class Problems {
           null,
           null);
     }
+    if (failure instanceof StoreUnavailableException outage) {
+      LOG.warn("registry storage unavailable for {}: {}", instance, outage.getMessage());
+      return new Problem(
+          UNAVAILABLE_TYPE,
+          "Registry storage unavailable",
+          503,
+          clip(outage.getMessage() + "; retry in " + RETRY_AFTER_SECONDS + " s"),
+          instance,
+          null,
+          null,
+          null);
+    }
     if (failure instanceof StoreException store) {
-      LOG.warn("registry storage failed for {}: {}", instance, store.toString());
-      return problem(503, "Registry storage unavailable", store.getMessage(), instance);
+      LOG.error("registry storage refused the request for {}: {}", instance, store.toString());
+      return problem(500, "Registry storage failed", store.getMessage(), instance);
     }
     LOG.error("unexpected failure answering {}", instance, failure);
     return problem(500, "Internal Server Error", failure.toString(), instance);
@@ -67,8 +92,14 @@ final class Problems {
     } catch (ContractViolation e) {
       // Our own problem broke problem.v1: still answer, plainly.
       LOG.warn("problem body invalid: {}", e.getMessage());
+      if (problem.status() == 503) {
+        ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+      }
       ctx.response().setStatusCode(problem.status()).end();
       return;
+    }
+    if (problem.status() == 503) {
+      ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     }
     ctx.response()
         .setStatusCode(problem.status())
