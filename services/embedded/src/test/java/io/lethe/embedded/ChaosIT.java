@@ -495,7 +495,8 @@ class ChaosIT {
 
   /** Three models, each on its own copy of one small dataset, v1 at production. */
   private Map<String, List<String>> registerModels() throws Exception {
-    MufacLikeDataset.Written data = new MufacLikeDataset(4, 16, 4, 23).write(dir, SUBJECTS, 10, 12);
+    MufacLikeDataset.Written data =
+        new MufacLikeDataset(4, 16, 10, 23).write(dir, SUBJECTS, 10, 12);
     DatasetSource source = DatasetSource.csv(data.manifests(), data.imageRoot(), "mufac", 16, 1);
     ImageDataset dataset = source.load();
     Path original = dir.resolve("original");

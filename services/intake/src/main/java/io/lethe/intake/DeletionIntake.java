@@ -8,6 +8,7 @@ import io.lethe.intake.Coalescer.Batch;
 import io.lethe.intake.ModelCatalog.Affected;
 import io.lethe.intake.ModelCatalog.Resolution;
 import io.lethe.service.kafka.UnprocessableRecord;
+import io.lethe.service.limits.HyperparameterLimits;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class DeletionIntake {
   static final Method DEFAULT_METHOD = Method.DLFD;
 
   private final ModelCatalog catalog;
+  private final HyperparameterLimits limits;
   private final RequestLedger ledger;
   private final Coalescer coalescer;
   private final IntakeMetrics meters;
@@ -46,7 +48,12 @@ final class DeletionIntake {
   private final Map<String, Batch> pendingById = new LinkedHashMap<>();
 
   DeletionIntake(
-      ModelCatalog catalog, RequestLedger ledger, Coalescer coalescer, IntakeMetrics meters) {
+      ModelCatalog catalog,
+      HyperparameterLimits limits,
+      RequestLedger ledger,
+      Coalescer coalescer,
+      IntakeMetrics meters) {
+    this.limits = Objects.requireNonNull(limits, "limits");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.coalescer = Objects.requireNonNull(coalescer, "coalescer");
@@ -109,12 +116,18 @@ final class DeletionIntake {
   }
 
   /**
-   * Resolves an event's subjects, or rejects it: an event naming only subjects no model knows is
-   * most likely a wrong id, and accepting it would do nothing.
+   * Resolves an event's subjects, or rejects it: hyperparameters beyond the operator's limits would
+   * fail (or occupy the model's queue for days), and an event naming only subjects no model knows
+   * is most likely a wrong id, and accepting it would do nothing.
    *
    * @throws UnprocessableRecord with the reason, for a dead letter or a 422
    */
   Resolution resolve(DeletionEvent event, String source) {
+    Method method = event.method() == null ? DEFAULT_METHOD : event.method();
+    List<Violation> outOfBounds = limits.check(method, event.hyperparameters());
+    if (!outOfBounds.isEmpty()) {
+      throw new UnprocessableRecord(Contract.DELETION_EVENT, outOfBounds);
+    }
     Resolution resolution = catalog.resolve(event.subjectIds(), event.modelIds());
     if (!resolution.unknownSubjectIds().isEmpty()) {
       meters.unknownSubjects(source).increment(resolution.unknownSubjectIds().size());

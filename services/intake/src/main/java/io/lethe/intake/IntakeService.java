@@ -139,7 +139,8 @@ public final class IntakeService implements Component {
             clock,
             () -> UUID.randomUUID().toString(),
             emitter::emit);
-    intake = new DeletionIntake(catalog, ledger, coalescer, meters);
+    intake =
+        new DeletionIntake(catalog, settings.hyperparameterLimits(), ledger, coalescer, meters);
     endpoint =
         new HttpEndpoint(vertx, settings.http(), metrics.registry()).optReadiness(() -> ready);
     new IntakeHttpApi(intake, ledger, producer, inputTopic, meters).mount(endpoint.router());

@@ -4,6 +4,7 @@ import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.limits.HyperparameterLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -18,6 +19,8 @@ import java.util.Objects;
  *     a later start for the first subject
  * @param modelCatalog the JSON catalog of models and their subjects ({@code INTAKE_MODEL_CATALOG} =
  *     a file path; see {@link JsonModelCatalog}), or {@code null} with {@code registryCatalog}
+ * @param hyperparameterLimits what a deletion may ask of its method ({@code
+ *     LETHE_HYPERPARAMETER_LIMITS}, shared with the worker): beyond them a 422 / dead letter
  * @param registryCatalog with {@code INTAKE_MODEL_CATALOG=registry}: models and subjects from the
  *     registry in S3 ({@link RegistryModelCatalog}, {@link RegistryCatalogSettings}), else {@code
  *     null}
@@ -27,7 +30,8 @@ public record IntakeSettings(
     HttpSettings http,
     Duration coalesceWindow,
     Path modelCatalog,
-    RegistryCatalogSettings registryCatalog) {
+    RegistryCatalogSettings registryCatalog,
+    HyperparameterLimits hyperparameterLimits) {
   public static final String SERVICE = "intake";
   public static final String COALESCE_WINDOW = "INTAKE_COALESCE_WINDOW";
   public static final String MODEL_CATALOG = "INTAKE_MODEL_CATALOG";
@@ -41,6 +45,7 @@ public record IntakeSettings(
   public static final Duration MAX_WINDOW = Duration.ofHours(1);
 
   public IntakeSettings {
+    Objects.requireNonNull(hyperparameterLimits, HyperparameterLimits.ENV);
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(coalesceWindow, COALESCE_WINDOW);
@@ -60,10 +65,32 @@ public record IntakeSettings(
     }
   }
 
-  /** With the JSON file catalog {@code modelCatalog}. */
+  /** With the JSON file catalog {@code modelCatalog} and the default hyperparameter limits. */
   public IntakeSettings(
       KafkaSettings kafka, HttpSettings http, Duration coalesceWindow, Path modelCatalog) {
-    this(kafka, http, coalesceWindow, Objects.requireNonNull(modelCatalog, MODEL_CATALOG), null);
+    this(
+        kafka,
+        http,
+        coalesceWindow,
+        Objects.requireNonNull(modelCatalog, MODEL_CATALOG),
+        null,
+        HyperparameterLimits.defaults());
+  }
+
+  /** With the default hyperparameter limits. */
+  public IntakeSettings(
+      KafkaSettings kafka,
+      HttpSettings http,
+      Duration coalesceWindow,
+      Path modelCatalog,
+      RegistryCatalogSettings registryCatalog) {
+    this(
+        kafka,
+        http,
+        coalesceWindow,
+        modelCatalog,
+        registryCatalog,
+        HyperparameterLimits.defaults());
   }
 
   public static IntakeSettings fromEnv() {
@@ -89,8 +116,9 @@ public record IntakeSettings(
     }
     KafkaSettings kafka = KafkaSettings.fromEnv(env, SERVICE);
     HttpSettings http = HttpSettings.fromEnv(env);
+    HyperparameterLimits limits = HyperparameterLimits.fromEnv(env);
     if (!catalog.trim().equals(REGISTRY)) {
-      return new IntakeSettings(kafka, http, coalesceWindow, Path.of(catalog.trim()));
+      return new IntakeSettings(kafka, http, coalesceWindow, Path.of(catalog.trim()), null, limits);
     }
     S3Settings models;
     S3Settings datasets;
@@ -112,7 +140,12 @@ public record IntakeSettings(
     Duration refresh =
         duration(env, RegistryCatalogSettings.REFRESH, RegistryCatalogSettings.DEFAULT_REFRESH);
     return new IntakeSettings(
-        kafka, http, coalesceWindow, null, new RegistryCatalogSettings(models, datasets, refresh));
+        kafka,
+        http,
+        coalesceWindow,
+        null,
+        new RegistryCatalogSettings(models, datasets, refresh),
+        limits);
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {

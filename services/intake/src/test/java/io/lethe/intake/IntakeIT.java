@@ -254,6 +254,25 @@ class IntakeIT {
   }
 
   @Test
+  void hyperparametersBeyondTheOperatorsLimitsAreA422NamingTheRange() throws Exception {
+    HttpResponse<String> response =
+        post(
+            """
+            {"eventId": "evt-huge", "idempotencyKey": "key-huge", "occurredAt": "2026-01-01T00:00:00Z",
+             "source": "crm", "subjectIds": ["s-1"], "method": "retrain",
+             "hyperparameters": {"epochs": 2000000000}}
+            """);
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    JsonNode problem = json.readTree(response.body());
+    assertThat(problem.path("violations").get(0).path("path").asText())
+        .isEqualTo("$.hyperparameters.epochs");
+    assertThat(problem.path("violations").get(0).path("message").asText())
+        .contains("must be in 1..100")
+        .contains("LETHE_HYPERPARAMETER_LIMITS");
+  }
+
+  @Test
   void aBadKafkaRecordIsDeadLetteredWhileAGoodOneBecomesARequest() throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
       producer
