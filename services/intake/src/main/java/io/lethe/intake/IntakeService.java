@@ -4,6 +4,7 @@ import io.lethe.api.DeletionEvent;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.RequestState;
 import io.lethe.api.Topics;
+import io.lethe.api.UnlearningResult;
 import io.lethe.service.Component;
 import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
@@ -67,11 +68,13 @@ public final class IntakeService implements Component {
   private String outputTopic = Topics.FORGET_REQUESTS;
   private String deadLetterTopic = Topics.DEAD_LETTERS;
   private String ledgerTopic = Topics.INTAKE_LEDGER;
+  private String resultsTopic = Topics.UNLEARNING_RESULTS;
   private final Map<String, Object> consumerOverrides = new HashMap<>();
 
   private ContractProducer producer;
   private RequestLedger ledger;
   private ContractConsumer<DeletionEvent> consumer;
+  private ContractConsumer<UnlearningResult> results;
   private HttpEndpoint endpoint;
   private Coalescer coalescer;
   private DeletionIntake intake;
@@ -92,6 +95,12 @@ public final class IntakeService implements Component {
     this.inputTopic = Objects.requireNonNull(input, "input");
     this.outputTopic = Objects.requireNonNull(output, "output");
     this.deadLetterTopic = Objects.requireNonNull(deadLetters, "deadLetters");
+    return this;
+  }
+
+  /** Another results topic than {@link Topics#UNLEARNING_RESULTS} (tests isolate their runs). */
+  public IntakeService optResultsTopic(String results) {
+    this.resultsTopic = Objects.requireNonNull(results, "results");
     return this;
   }
 
@@ -165,12 +174,26 @@ public final class IntakeService implements Component {
                   meters.rejected(IntakeMetrics.KAFKA).increment();
                 });
     consumerOverrides.forEach(consumer::optProperty);
+    // Failed jobs free their deletions' keys: a group of its own, shared by the replicas.
+    results =
+        new ContractConsumer<>(
+                vertx,
+                settings.kafka().withGroupId(settings.kafka().groupId() + "-results"),
+                codec,
+                producer,
+                resultsTopic,
+                UnlearningResult.class,
+                new FailedJobs(ledger, retries, clock)::onResult)
+            .optDeadLetterTopic(deadLetterTopic)
+            .optMetrics(metrics);
+    consumerOverrides.forEach(results::optProperty);
     return producer
         .start()
         .compose(v -> ledger.start())
         .onSuccess(v -> resendUnfinished(emitter))
         .compose(v -> endpoint.start())
         .compose(v -> consumer.start())
+        .compose(v -> results.start())
         .onSuccess(
             v -> {
               ready = true;
@@ -204,6 +227,7 @@ public final class IntakeService implements Component {
     Future<Void> inputs =
         Future.all(
                 consumer == null ? Future.succeededFuture() : consumer.stop(),
+                results == null ? Future.succeededFuture() : results.stop(),
                 endpoint == null ? Future.succeededFuture() : endpoint.stop())
             .mapEmpty();
     return inputs

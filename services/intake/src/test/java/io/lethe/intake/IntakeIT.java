@@ -8,6 +8,7 @@ import io.lethe.api.ForgetRequest;
 import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.RequestState;
+import io.lethe.api.UnlearningResult;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.service.ComponentVerticle;
 import io.lethe.service.config.HttpSettings;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,17 +59,20 @@ class IntakeIT {
   static final String CATALOG =
       """
       {"models": {"faces": {"baseVersion": 2, "datasetId": "f"},
-                  "voices": {"baseVersion": 5, "datasetId": "v"}},
+                  "voices": {"baseVersion": 5, "datasetId": "v"},
+                  "ears": {"baseVersion": 1, "datasetId": "e"}},
        "datasets": {"f": {"version": "%s", "subjects": {"s-1": ["f/1.png"], "s-2": ["f/2.png"]}},
-                    "v": {"version": "%s", "subjects": {"k-1": ["v/1.wav"]}}}}
+                    "v": {"version": "%s", "subjects": {"k-1": ["v/1.wav"]}},
+                    "e": {"version": "%s", "subjects": {"e-1": ["e/1.png"]}}}}
       """
-          .formatted(SHA, SHA);
+          .formatted(SHA, SHA, SHA);
 
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   static final String IN = "it.intake.in." + RUN;
   static final String OUT = "it.intake.out." + RUN;
   static final String DLQ = "it.intake.dlq." + RUN;
   static final String LEDGER = "it.intake.ledger." + RUN;
+  static final String RESULTS = "it.intake.results." + RUN;
   static final String GROUP = "it-intake-" + RUN;
 
   static String bootstrap;
@@ -87,7 +92,8 @@ class IntakeIT {
               List.of(
                   new NewTopic(IN, 1, (short) 1),
                   new NewTopic(OUT, 1, (short) 1),
-                  new NewTopic(DLQ, 1, (short) 1)))
+                  new NewTopic(DLQ, 1, (short) 1),
+                  new NewTopic(RESULTS, 1, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
@@ -106,7 +112,8 @@ class IntakeIT {
                   new IntakeService(
                           v, settings, JsonModelCatalog.load(catalog), new Metrics("intake"))
                       .optTopics(IN, OUT, DLQ)
-                      .optLedgerTopic(LEDGER);
+                      .optLedgerTopic(LEDGER)
+                      .optResultsTopic(RESULTS);
               return service;
             });
     await(vertx.deployVerticle(verticle));
@@ -140,7 +147,13 @@ class IntakeIT {
                 .map(r -> new String(r.key(), StandardCharsets.UTF_8)))
         .contains("key-1", "key-2");
 
-    List<ForgetRequest> emitted = forgetRequests(rs -> !rs.isEmpty(), Duration.ofSeconds(20));
+    List<ForgetRequest> emitted =
+        forgetRequests(
+                rs -> rs.stream().anyMatch(fr -> fr.modelId().equals("faces")),
+                Duration.ofSeconds(20))
+            .stream()
+            .filter(fr -> fr.modelId().equals("faces"))
+            .toList();
     assertThat(emitted).hasSize(1);
     ForgetRequest r = emitted.get(0);
     String requestId = r.requestId();
@@ -179,7 +192,7 @@ class IntakeIT {
     String metrics = get("/metrics").body();
     assertThat(metrics)
         .contains("lethe_intake_requests_received_total{source=\"http\"}")
-        .contains("lethe_intake_requests_deduplicated_total{source=\"http\"} 1.0")
+        .containsPattern("lethe_intake_requests_deduplicated_total\\{source=\"http\"} [1-9]")
         .contains("lethe_intake_unknown_subjects_total{source=\"http\"} 1.0")
         .contains("lethe_intake_forget_requests_emitted_total");
     assertThat(get("/health").statusCode()).isEqualTo(200);
@@ -251,6 +264,64 @@ class IntakeIT {
     // Not recorded as seen: once the subject is known, the same event is accepted.
     assertThat(post(event("evt-ghost", "key-ghost", "\"ghost-9\"", "c-g")).statusCode())
         .isEqualTo(422);
+  }
+
+  @Test
+  void aDeletionWhoseJobFailedCanBeSubmittedAgainWithItsKey() throws Exception {
+    assertThat(post(event("evt-f1", "key-f1", "\"e-1\"", "corr-f1")).statusCode()).isEqualTo(202);
+    ForgetRequest first =
+        forgetRequests(
+                rs -> rs.stream().anyMatch(fr -> fr.sourceEventIds().contains("evt-f1")),
+                Duration.ofSeconds(20))
+            .stream()
+            .filter(fr -> fr.sourceEventIds().contains("evt-f1"))
+            .findFirst()
+            .orElseThrow();
+    awaitStatus("/v1/deletions/key-f1", "emitted");
+    assertThat(post(event("evt-f1b", "key-f1", "\"e-1\"", "corr-f1")).statusCode())
+        .as("a repeat while the request stands")
+        .isEqualTo(200);
+
+    // The worker gives up on it (a verdict, not an outage): the key is free again.
+    try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+      UnlearningResult failed =
+          new UnlearningResult(
+              first.requestId(),
+              first.correlationId(),
+              first.modelId(),
+              first.baseVersion(),
+              null,
+              first.method(),
+              UnlearningResult.Status.FAILED,
+              null,
+              1.5,
+              "IllegalArgumentException: the forget set is too small",
+              Instant.parse("2026-01-01T00:00:00Z"));
+      producer
+          .send(new ProducerRecord<>(RESULTS, bytes(first.modelId()), codec.encode(failed)))
+          .get(30, TimeUnit.SECONDS);
+    }
+    JsonNode status = awaitStatus("/v1/deletions/key-f1", "failed");
+    assertThat(status.path("requests").get(0).path("requestId").asText())
+        .isEqualTo(first.requestId());
+    assertThat(
+            json.readTree(get("/v1/requests/" + first.requestId()).body()).path("error").asText())
+        .isEqualTo("unlearning failed: IllegalArgumentException: the forget set is too small");
+
+    HttpResponse<String> again = post(event("evt-f1c", "key-f1", "\"e-1\"", "corr-f1"));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+    List<ForgetRequest> both =
+        forgetRequests(
+            rs ->
+                rs.stream().filter(fr -> fr.subjectIds().contains("e-1")).count() >= 2
+                    && rs.stream().anyMatch(fr -> fr.sourceEventIds().contains("evt-f1c")),
+            Duration.ofSeconds(20));
+    ForgetRequest second =
+        both.stream()
+            .filter(fr -> fr.sourceEventIds().contains("evt-f1c"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(second.requestId()).isNotEqualTo(first.requestId());
   }
 
   @Test
