@@ -69,8 +69,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>At the end every accepted deletion's subject is forgotten by the production version of its
  * model, every forget request the intake recorded is in exactly one version (or one failed result
- * with a reason), no model has two versions for one request, and no version is left half-written.
- * The figures are printed. A small model (16×16 grey, a small CNN) keeps it to a few minutes.
+ * with a reason), no model has two versions for one request, and no half-written version's objects
+ * are left (a last deletion per model, after the grace, lets its job erase them). The figures are
+ * printed. A small model (16×16 grey, a small CNN) keeps it to a few minutes.
  */
 class ChaosIT {
   static final int DELETIONS = 105;
@@ -155,6 +156,25 @@ class ChaosIT {
       Thread.sleep(2000);
       missing = missing(store, deletions);
     }
+    // A last deletion per model after the grace: its job erases what a killed upload left.
+    Thread.sleep(12_000);
+    List<Deletion> last = new ArrayList<>();
+    for (int m = 0; m < MODELS; m++) {
+      String model = "chaos-" + m;
+      List<String> pool = left.get(model);
+      last.add(new Deletion("del-" + run + "-last-" + m, model, pool.remove(0)));
+    }
+    Client closing = new Client(last);
+    closing.run();
+    assertThat(closing.failure).isNull();
+    deletions.addAll(last);
+    client.accepted.addAll(closing.accepted);
+    deadline = System.nanoTime() + SETTLE.toNanos();
+    missing = missing(store, deletions);
+    while (!missing.values().stream().allMatch(Set::isEmpty) && System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+      missing = missing(store, deletions);
+    }
     Map<String, Set<String>> failedRequests = failedResults();
 
     // Figures.
@@ -206,7 +226,7 @@ class ChaosIT {
         faultSeconds,
         (System.nanoTime() - t0) / 1e9);
 
-    assertThat(client.accepted).hasSize(DELETIONS);
+    assertThat(client.accepted).hasSize(DELETIONS + MODELS);
     assertThat(missing)
         .as("subjects not forgotten by production (logs in %s)", logs)
         .allSatisfy((model, subjects) -> assertThat(subjects).isEmpty());
@@ -361,6 +381,9 @@ class ChaosIT {
     // Delivery is under test here, not forgetting quality: every evaluated version may pass.
     env.put("EVALUATOR_MAX_FORGETTING_SCORE", "0.5");
     env.put("EVALUATOR_MAX_NOMUS_DROP", "1");
+    // A worker killed mid-upload leaves a half-written version: the next job of its model erases
+    // its objects once they are this old.
+    env.put("WORKER_ABANDONED_VERSION_GRACE", "PT10S");
     processes.put(service, pb.start());
   }
 

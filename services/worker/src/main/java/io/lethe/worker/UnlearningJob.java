@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -69,6 +70,7 @@ final class UnlearningJob {
   private final Path scratchRoot;
   private HyperparameterLimits limits = HyperparameterLimits.defaults();
   private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
+  private Duration abandonAfter = WorkerSettings.DEFAULT_ABANDONED_VERSION_GRACE;
 
   UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
@@ -86,6 +88,24 @@ final class UnlearningJob {
   UnlearningJob optTimeBudget(Duration budget) {
     this.timeBudget = Objects.requireNonNull(budget, "budget");
     return this;
+  }
+
+  /**
+   * How long a version may stay claimed but invisible before the next job of its model erases its
+   * objects ({@link ModelStore#sweepAbandoned}); default {@link
+   * WorkerSettings#DEFAULT_ABANDONED_VERSION_GRACE}.
+   */
+  UnlearningJob optAbandonAfter(Duration grace) {
+    this.abandonAfter = Objects.requireNonNull(grace, "grace");
+    return this;
+  }
+
+  /** Erases the half-written versions of {@code modelId} a killed worker left behind. */
+  private void sweep(String modelId) {
+    List<Integer> swept = store.sweepAbandoned(modelId, Instant.now().minus(abandonAfter));
+    if (!swept.isEmpty()) {
+      LOG.info("{}: erased the objects of abandoned, never visible versions {}", modelId, swept);
+    }
   }
 
   /**
@@ -196,6 +216,7 @@ final class UnlearningJob {
         DatasetVersion revision = datasets.tombstone(parent.datasetId(), subjects);
         version.optDataset(parent.datasetId(), revision.version());
       }
+      sweep(request.modelId());
       ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
       progress.stage(Stage.SAVING, 1, 1);
       return stored;

@@ -103,7 +103,8 @@ public final class Worker implements Component {
               Path scratch = Files.createTempDirectory("lethe-worker-");
               return new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch)
                   .optLimits(settings.hyperparameterLimits())
-                  .optTimeBudget(settings.jobTimeout());
+                  .optTimeBudget(settings.jobTimeout())
+                  .optAbandonAfter(settings.abandonedVersionGrace());
             })
         .compose(
             j -> {

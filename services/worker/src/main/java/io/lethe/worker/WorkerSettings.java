@@ -29,18 +29,26 @@ import java.util.Objects;
  * @param hyperparameterLimits the ranges a request's hyperparameters must keep ({@value
  *     HyperparameterLimits#ENV}, the same variable the intake reads): the worker checks them again
  *     because forget requests can be produced by anything
+ * @param abandonedVersionGrace how long a version may stay claimed but never visible (its writer
+ *     was killed mid-upload) before the next job of its model erases its objects ({@code
+ *     WORKER_ABANDONED_VERSION_GRACE}, same format; default {@code PT1H}, at least 10 s): the
+ *     objects are parameters that encode the data being forgotten
  */
 public record WorkerSettings(
     S3Settings s3,
     int jobThreads,
     String datasetBucket,
     Duration jobTimeout,
-    HyperparameterLimits hyperparameterLimits) {
+    HyperparameterLimits hyperparameterLimits,
+    Duration abandonedVersionGrace) {
   public static final String JOB_THREADS = "WORKER_JOB_THREADS";
   public static final String DATASET_BUCKET = "S3_DATASET_BUCKET";
   public static final String JOB_TIMEOUT = "WORKER_JOB_TIMEOUT";
   public static final String DEFAULT_BUCKET = "lethe-models";
   public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(2);
+  public static final String ABANDONED_VERSION_GRACE = "WORKER_ABANDONED_VERSION_GRACE";
+  public static final Duration DEFAULT_ABANDONED_VERSION_GRACE = Duration.ofHours(1);
+  static final Duration MIN_ABANDONED_VERSION_GRACE = Duration.ofSeconds(10);
   static final Duration MIN_JOB_TIMEOUT = Duration.ofSeconds(1);
   static final Duration MAX_JOB_TIMEOUT = Duration.ofDays(7);
 
@@ -48,6 +56,15 @@ public record WorkerSettings(
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(jobTimeout, JOB_TIMEOUT);
     Objects.requireNonNull(hyperparameterLimits, HyperparameterLimits.ENV);
+    Objects.requireNonNull(abandonedVersionGrace, ABANDONED_VERSION_GRACE);
+    if (abandonedVersionGrace.compareTo(MIN_ABANDONED_VERSION_GRACE) < 0) {
+      throw new ConfigException(
+          ABANDONED_VERSION_GRACE
+              + " must be at least "
+              + MIN_ABANDONED_VERSION_GRACE
+              + " (a live upload must never be erased), got "
+              + abandonedVersionGrace);
+    }
     if (jobThreads < 1 || jobThreads > 64) {
       throw new ConfigException(JOB_THREADS + " must be in [1, 64], got " + jobThreads);
     }
@@ -68,6 +85,22 @@ public record WorkerSettings(
     }
   }
 
+  /** The default grace for abandoned versions. */
+  public WorkerSettings(
+      S3Settings s3,
+      int jobThreads,
+      String datasetBucket,
+      Duration jobTimeout,
+      HyperparameterLimits hyperparameterLimits) {
+    this(
+        s3,
+        jobThreads,
+        datasetBucket,
+        jobTimeout,
+        hyperparameterLimits,
+        DEFAULT_ABANDONED_VERSION_GRACE);
+  }
+
   /** Default time budget and hyperparameter limits. */
   public WorkerSettings(S3Settings s3, int jobThreads, String datasetBucket) {
     this(s3, jobThreads, datasetBucket, DEFAULT_JOB_TIMEOUT, HyperparameterLimits.defaults());
@@ -80,12 +113,14 @@ public record WorkerSettings(
 
   /** A copy with another time budget. */
   public WorkerSettings withJobTimeout(Duration timeout) {
-    return new WorkerSettings(s3, jobThreads, datasetBucket, timeout, hyperparameterLimits);
+    return new WorkerSettings(
+        s3, jobThreads, datasetBucket, timeout, hyperparameterLimits, abandonedVersionGrace);
   }
 
   /** A copy with other hyperparameter limits. */
   public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
-    return new WorkerSettings(s3, jobThreads, datasetBucket, jobTimeout, limits);
+    return new WorkerSettings(
+        s3, jobThreads, datasetBucket, jobTimeout, limits, abandonedVersionGrace);
   }
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
@@ -123,7 +158,10 @@ public record WorkerSettings(
         n,
         optional(env, DATASET_BUCKET, s3.bucket()),
         duration(JOB_TIMEOUT, optional(env, JOB_TIMEOUT, DEFAULT_JOB_TIMEOUT.toString())),
-        HyperparameterLimits.fromEnv(env));
+        HyperparameterLimits.fromEnv(env),
+        duration(
+            ABANDONED_VERSION_GRACE,
+            optional(env, ABANDONED_VERSION_GRACE, DEFAULT_ABANDONED_VERSION_GRACE.toString())));
   }
 
   /** An ISO-8601 duration ({@code PT90M}) or whole seconds ({@code 5400}). */

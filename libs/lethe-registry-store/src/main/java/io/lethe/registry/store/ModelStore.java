@@ -19,12 +19,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -152,6 +154,72 @@ public final class ModelStore {
         (long) parameters.length + checkpoint.length,
         Duration.ofNanos(System.nanoTime() - uploadStart));
     return manifest;
+  }
+
+  /**
+   * Erases what writers that died mid-upload left behind: the objects of every version of {@code
+   * modelId} that was claimed before {@code claimedBefore} and never made visible (no manifest).
+   * Those objects are model parameters, which encode their training data: left lying around they
+   * would outlive the deletion they were made for. The claim stays, rewritten as {@code abandoned},
+   * so the number is never taken again; a writer still uploading after that long (the grace the
+   * caller chooses; an upload takes seconds to minutes) would find its version unreadable, which is
+   * why the grace must be generous.
+   *
+   * @return the version numbers swept, ascending
+   */
+  public List<Integer> sweepAbandoned(String modelId, Instant claimedBefore) {
+    ModelKeys.requireName(modelId, "modelId");
+    Objects.requireNonNull(claimedBefore, "claimedBefore");
+    Map<Integer, List<String>> byVersion = new TreeMap<>();
+    for (String key : bucket.keys(ModelKeys.modelPrefix(modelId))) {
+      ModelKeys.version(key)
+          .ifPresent(v -> byVersion.computeIfAbsent(v, n -> new ArrayList<>()).add(key));
+    }
+    List<Integer> swept = new ArrayList<>();
+    for (Map.Entry<Integer, List<String>> e : byVersion.entrySet()) {
+      int version = e.getKey();
+      List<String> keys = e.getValue();
+      String claimKey = ModelKeys.object(modelId, version, ModelKeys.CLAIM);
+      if (keys.stream().anyMatch(ModelKeys::isManifest)
+          || keys.stream().allMatch(k -> k.equals(claimKey))) {
+        continue; // visible, or nothing but its claim is left
+      }
+      Optional<Instant> claimedAt = claimedAt(claimKey);
+      if (claimedAt.isPresent() && !claimedAt.get().isBefore(claimedBefore)) {
+        continue; // its writer may still be uploading
+      }
+      Map<String, Object> abandoned = new LinkedHashMap<>();
+      abandoned.put("modelId", modelId);
+      abandoned.put("version", version);
+      abandoned.put("abandoned", true);
+      abandoned.put("sweptAt", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+      claimedAt.ifPresent(t -> abandoned.put("claimedAt", t.toString()));
+      try {
+        bucket.put(claimKey, mapper.writeValueAsBytes(abandoned), JSON);
+      } catch (IOException ex) {
+        throw new StoreException("could not serialise an abandoned claim: " + ex, ex);
+      }
+      for (String key : keys) {
+        if (!key.equals(claimKey)) {
+          bucket.remove(key);
+        }
+      }
+      swept.add(version);
+    }
+    return swept;
+  }
+
+  private Optional<Instant> claimedAt(String claimKey) {
+    Optional<byte[]> bytes = bucket.get(claimKey);
+    if (bytes.isEmpty()) {
+      return Optional.empty(); // objects without a claim: nobody can be writing them
+    }
+    try {
+      String text = mapper.readTree(bytes.get()).path("claimedAt").asText("");
+      return text.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(text));
+    } catch (IOException | java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** Every model with at least one visible version, sorted. */

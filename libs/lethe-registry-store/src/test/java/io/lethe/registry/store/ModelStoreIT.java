@@ -11,7 +11,9 @@ import io.lethe.engine.checkpoint.Sha256;
 import io.lethe.engine.model.Classifier;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -48,6 +50,39 @@ class ModelStoreIT {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
+  }
+
+  @Test
+  void sweepingErasesTheObjectsOfVersionsAWriterAbandonedButNotRecentOrVisibleOnes() {
+    ModelVersionManifest v1 = store.putVersion("swept", Fixtures.original(bytes(500, 7)).build());
+    // A writer killed mid-upload long ago (v2) and one still uploading (v3): claims, no manifest.
+    raw.put(
+        "models/swept/v2/claim.json",
+        "{\"modelId\":\"swept\",\"version\":2,\"claimedAt\":\"2026-01-01T00:00:00Z\"}"
+            .getBytes(StandardCharsets.UTF_8),
+        "application/json");
+    raw.put("models/swept/v2/parameters.bin", bytes(500, 8), "application/octet-stream");
+    raw.put(
+        "models/swept/v3/claim.json",
+        ("{\"modelId\":\"swept\",\"version\":3,\"claimedAt\":\"" + Instant.now() + "\"}")
+            .getBytes(StandardCharsets.UTF_8),
+        "application/json");
+    raw.put("models/swept/v3/parameters.bin", bytes(500, 9), "application/octet-stream");
+
+    List<Integer> swept = store.sweepAbandoned("swept", Instant.now().minusSeconds(60));
+
+    assertThat(swept).containsExactly(2);
+    assertThat(raw.keys("models/swept/v2/")).containsExactly("models/swept/v2/claim.json");
+    assertThat(
+            new String(raw.get("models/swept/v2/claim.json").orElseThrow(), StandardCharsets.UTF_8))
+        .contains("\"abandoned\":true");
+    assertThat(raw.keys("models/swept/v3/")).contains("models/swept/v3/parameters.bin");
+    assertThat(store.versions("swept")).containsExactly(v1.version());
+    assertThat(store.parameters("swept", 1)).isEqualTo(bytes(500, 7));
+    // The number is never taken again: the next version is v4.
+    assertThat(store.putVersion("swept", Fixtures.original(bytes(500, 10)).build()).version())
+        .isEqualTo(4);
+    assertThat(store.sweepAbandoned("swept", Instant.now().minusSeconds(60))).isEmpty();
   }
 
   @Test
