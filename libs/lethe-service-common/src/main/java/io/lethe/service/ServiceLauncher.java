@@ -15,8 +15,8 @@ import java.util.function.Function;
  * {@code /health}) first, so a slow start is observable (readiness answers 503 until the component
  * is ready), then the component in a {@link ComponentVerticle}. A component that implements {@link
  * HealthReporting} (e.g. a stage returning its consumer's health) is added to both health checks
- * under the name {@code component}. The returned future succeeds only when both are really up; if the component
- * fails to start, the endpoint is undeployed again and the failure is returned.
+ * under the name {@code component}. The returned future succeeds only when both are really up; if
+ * the component fails to start, the endpoint is undeployed again and the failure is returned.
  */
 public final class ServiceLauncher {
   private ServiceLauncher() {}

@@ -37,10 +37,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -546,15 +546,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
             .build();
     CompletableFuture<Void> execution =
         Failsafe.with(policy)
-            // Every attempt starts on this consumer's Vert.x context, like the first one.
-            .with((Executor) command -> context.runOnContext(v -> command.run()))
-            .getStageAsync(
-                () -> {
-                  if (!running || !isOwned(tp, epoch)) {
-                    throw new Abandoned();
-                  }
-                  return callHandler(delivery).toCompletionStage();
-                });
+            .getStageAsync(() -> onContext(tp, epoch, () -> callHandler(delivery)));
     executions.put(tp, execution);
     Promise<Void> done = Promise.promise();
     execution.whenComplete(
@@ -670,14 +662,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
             .build();
     CompletableFuture<Boolean> execution =
         Failsafe.with(policy)
-            .with((Executor) command -> context.runOnContext(v -> command.run()))
-            .getStageAsync(
-                () -> {
-                  if (!running || !isOwned(tp, epoch)) {
-                    throw new Abandoned();
-                  }
-                  return deadLetterWriter.send(r, why).toCompletionStage();
-                });
+            .getStageAsync(() -> onContext(tp, epoch, () -> deadLetterWriter.send(r, why)));
     Promise<Void> done = Promise.promise();
     execution.whenComplete(
         (truncated, failure) ->
@@ -703,6 +688,40 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
         LOG.warn("dead-letter listener failed: {}", e.toString(), e);
       }
     }
+  }
+
+  /**
+   * Runs {@code attempt} on this consumer's Vert.x context (Failsafe calls from its own threads:
+   * handlers must not notice), unless the record has been abandoned meanwhile.
+   */
+  private <R> CompletableFuture<R> onContext(
+      TopicPartition tp, long epoch, Supplier<Future<R>> attempt) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    context.runOnContext(
+        v -> {
+          if (!running || !isOwned(tp, epoch)) {
+            result.completeExceptionally(new Abandoned());
+            return;
+          }
+          Future<R> f;
+          try {
+            f = attempt.get();
+          } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+          } catch (Error e) {
+            result.completeExceptionally(e);
+            return;
+          }
+          f.onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  result.complete(ar.result());
+                } else {
+                  result.completeExceptionally(ar.cause());
+                }
+              });
+        });
+    return result;
   }
 
   private boolean isOwned(TopicPartition tp, long epoch) {
