@@ -82,12 +82,17 @@ public record RetrySettings(
    * @throws ConfigException naming the variable that is malformed or inconsistent
    */
   public static RetrySettings fromEnv(Map<String, String> vars) {
+    return fromEnv(vars, DEFAULTS);
+  }
+
+  /** Like {@link #fromEnv(Map)}, with a service's own defaults for unset variables. */
+  public static RetrySettings fromEnv(Map<String, String> vars, RetrySettings defaults) {
     Env env = new Env(vars);
     return new RetrySettings(
-        duration(env, INITIAL_DELAY, DEFAULTS.initialDelay()),
-        duration(env, MAX_DELAY, DEFAULTS.maxDelay()),
-        env.optional(JITTER).map(v -> fraction(JITTER, v)).orElse(DEFAULTS.jitter()),
-        duration(env, MAX_DURATION, DEFAULTS.maxDuration()));
+        duration(env, INITIAL_DELAY, defaults.initialDelay()),
+        duration(env, MAX_DELAY, defaults.maxDelay()),
+        env.optional(JITTER).map(v -> fraction(JITTER, v)).orElse(defaults.jitter()),
+        duration(env, MAX_DURATION, defaults.maxDuration()));
   }
 
   private static Duration duration(Env env, String name, Duration fallback) {
