@@ -65,6 +65,7 @@ public final class Stage<I extends Record, O extends Record> implements Componen
   private FailureClassifier classifier = FailureClassifier.defaults();
   private Callable<?> setup = () -> null;
   private Consumer<ContractConsumer<I>> consumerOptions = c -> {};
+  private String outputTopic;
 
   private WorkerExecutor pool;
   private ContractProducer producer;
@@ -129,6 +130,12 @@ public final class Stage<I extends Record, O extends Record> implements Componen
   /** Blocking set-up run on the pool before Kafka is touched (e.g. opening the registry). */
   public Stage<I, O> optSetup(Callable<?> setup) {
     this.setup = Objects.requireNonNull(setup, "setup");
+    return this;
+  }
+
+  /** Another output topic than the output contract's (tests isolate their runs this way). */
+  public Stage<I, O> optOutputTopic(String topic) {
+    this.outputTopic = Objects.requireNonNull(topic, "topic");
     return this;
   }
 
@@ -201,8 +208,7 @@ public final class Stage<I extends Record, O extends Record> implements Componen
             out ->
                 out == null
                     ? Future.<Void>succeededFuture()
-                    : producer
-                        .send(out.contract(), out.key(), out.record(), out.correlationId())
+                    : send(out)
                         .map(
                             metadata -> {
                               job.produced(
@@ -212,5 +218,11 @@ public final class Stage<I extends Record, O extends Record> implements Componen
                               return (Void) null;
                             }))
         .onComplete(ar -> job.finished());
+  }
+
+  private Future<org.apache.kafka.clients.producer.RecordMetadata> send(Output<O> out) {
+    return outputTopic == null
+        ? producer.send(out.contract(), out.key(), out.record(), out.correlationId())
+        : producer.send(outputTopic, out.contract(), out.key(), out.record(), out.correlationId());
   }
 }
