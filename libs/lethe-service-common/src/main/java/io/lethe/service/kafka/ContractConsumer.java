@@ -1,11 +1,6 @@
 package io.lethe.service.kafka;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.event.ExecutionScheduledEvent;
 import io.lethe.api.Contract;
-import io.lethe.api.ContractViolation;
-import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
 import io.lethe.service.Component;
@@ -31,16 +26,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -133,8 +122,8 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
   private Duration streakLimit = Duration.ofMinutes(2);
   private final List<RetryListener> retryListeners = new ArrayList<>();
   private volatile ConsumerHealth health;
+  private volatile RecordHandling<T> records;
   private Metrics healthMetrics;
-  private DeadLetterWriter deadLetterWriter;
   private Duration startTimeout = Duration.ofSeconds(60);
   private Duration lagInterval = Duration.ofSeconds(10);
   private final List<DeadLetterListener> deadLetterListeners = new ArrayList<>();
@@ -148,8 +137,6 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
   private final Map<TopicPartition, Long> retryAt = new HashMap<>();
   // Partitions (with their epoch) this member owns: read by handlers to abandon revoked records.
   private final Map<TopicPartition, Long> owned = new ConcurrentHashMap<>();
-  // The Failsafe execution of each partition's current record, cancelled on revocation and stop.
-  private final Map<TopicPartition, CompletableFuture<Void>> executions = new ConcurrentHashMap<>();
   private long nextEpoch;
 
   private volatile boolean running;
@@ -360,9 +347,22 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
     context = vertx.getOrCreateContext();
     started = Promise.promise();
     stopped = Promise.promise();
-    deadLetterWriter = new DeadLetterWriter(deadLetters, deadLetterTopic, deadLetterMaxBytes);
     ConsumerHealth h =
         new ConsumerHealth(topic, lag::get, System::nanoTime, stallTimeout, streakLimit);
+    records =
+        new RecordHandling<>(
+            context,
+            codec,
+            type,
+            handler,
+            new DeadLetterWriter(deadLetters, deadLetterTopic, deadLetterMaxBytes),
+            deadLetterTopic,
+            retry,
+            classifier,
+            deadLetterListeners,
+            retryListeners,
+            h,
+            (tp, epoch) -> running && isOwned(tp, epoch));
     if (healthMetrics != null) {
       h.register(healthMetrics, topic);
     }
@@ -400,7 +400,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
     }
     health.stopping();
     running = false;
-    executions.values().forEach(e -> e.cancel(false));
+    records.cancelAll();
     return stopped.future();
   }
 
@@ -432,7 +432,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
       LOG.error("consumer of {} stopped: {}", topic, e.toString(), e);
     } finally {
       running = false;
-      executions.values().forEach(e -> e.cancel(false));
+      records.cancelAll();
       Throwable f = failure;
       context.runOnContext(
           v -> {
@@ -460,7 +460,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
     health.recordStarted();
     Future<Void> outcome;
     try {
-      outcome = process(tp, epoch, r);
+      outcome = records.process(tp, epoch, r);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
@@ -471,8 +471,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
             completions.add(
                 new Completion(tp, epoch, r.offset() + 1, Completion.Kind.COMMIT, null));
             handle(tp, epoch, batch, i + 1);
-          } else if (ar.cause() instanceof Abandoned
-              || ar.cause() instanceof CancellationException) {
+          } else if (RecordHandling.isAbandoned(ar.cause())) {
             LOG.info(
                 "{}-{}@{} abandoned (revoked or stopping): the next owner re-reads it",
                 r.topic(),
@@ -495,245 +494,8 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
         });
   }
 
-  /**
-   * Decodes {@code r} and runs the handler with retries; dead-letters what cannot or could not be
-   * handled. Succeeds when the record may be committed; fails with {@link Abandoned} when it must
-   * be left to the next owner, with an {@link Error} when the consumer must stop, and otherwise
-   * when the dead letter could not be written.
-   */
-  private Future<Void> process(TopicPartition tp, long epoch, ConsumerRecord<byte[], byte[]> r) {
-    T value;
-    try {
-      value = codec.decode(r.value(), type);
-    } catch (ContractViolation violation) {
-      LOG.warn(
-          "{}-{}@{} rejected to {}: {}",
-          r.topic(),
-          r.partition(),
-          r.offset(),
-          deadLetterTopic,
-          violation.reason(ContractProducer.MAX_REASON_CHARS));
-      return deadLetter(tp, epoch, r, DeadLetterReason.of(violation), violation);
-    }
-    Delivery<T> delivery =
-        new Delivery<>(
-            value,
-            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-            header(r, Headers.CORRELATION_ID),
-            r.topic(),
-            r.partition(),
-            r.offset(),
-            r.timestamp());
-    return withRetries(tp, epoch, delivery).recover(failure -> afterRetries(tp, epoch, r, failure));
-  }
-
-  private Future<Void> withRetries(TopicPartition tp, long epoch, Delivery<T> delivery) {
-    AtomicInteger attempts = new AtomicInteger();
-    RetryPolicy<Void> policy =
-        RetryPolicy.<Void>builder()
-            .handleIf(this::isRetriable)
-            .withBackoff(retry.initialDelay(), retry.maxDelay())
-            .withJitter(retry.jitter())
-            .withMaxDuration(retry.maxDuration())
-            .withMaxRetries(-1)
-            .onFailedAttempt(
-                e -> {
-                  if (isRetriable(e.getLastException())) {
-                    health.failedTransiently(tp, e.getLastException());
-                  }
-                })
-            .onRetryScheduled(e -> retryScheduled(delivery, attempts.incrementAndGet(), e))
-            .build();
-    CompletableFuture<Void> execution =
-        Failsafe.with(policy)
-            .getStageAsync(() -> onContext(tp, epoch, () -> callHandler(delivery)));
-    executions.put(tp, execution);
-    Promise<Void> done = Promise.promise();
-    execution.whenComplete(
-        (v, failure) ->
-            context.runOnContext(
-                x -> {
-                  executions.remove(tp, execution);
-                  if (failure == null) {
-                    done.complete();
-                  } else {
-                    done.fail(unwrap(failure));
-                  }
-                }));
-    return done.future();
-  }
-
-  private void retryScheduled(
-      Delivery<T> delivery, int attempt, ExecutionScheduledEvent<Void> event) {
-    Throwable failure = event.getLastException();
-    LOG.warn(
-        "{}-{}@{} failed transiently (attempt {}), retrying in {}: {}",
-        delivery.topic(),
-        delivery.partition(),
-        delivery.offset(),
-        attempt,
-        event.getDelay(),
-        failure.toString());
-    for (RetryListener listener : retryListeners) {
-      try {
-        listener.retrying(delivery, attempt, failure, event.getDelay());
-      } catch (RuntimeException e) {
-        LOG.warn("retry listener failed: {}", e.toString(), e);
-      }
-    }
-  }
-
-  private boolean isRetriable(Throwable failure) {
-    return !(failure instanceof Abandoned)
-        && !(failure instanceof UnprocessableRecord)
-        && !(failure instanceof Error)
-        && classifier.isTransient(failure);
-  }
-
-  private Future<Void> callHandler(Delivery<T> delivery) {
-    try {
-      return Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  /** The handler's final failure, after any retries: dead-letter it unless it must be left. */
-  private Future<Void> afterRetries(
-      TopicPartition tp, long epoch, ConsumerRecord<byte[], byte[]> r, Throwable failure) {
-    if (failure instanceof Abandoned
-        || failure instanceof CancellationException
-        || failure instanceof Error) {
-      return Future.failedFuture(failure);
-    }
-    DeadLetterReason reason;
-    ContractViolation violation;
-    if (failure instanceof UnprocessableRecord unprocessable) {
-      reason = DeadLetterReason.UNPROCESSABLE;
-      violation = unprocessable.violation();
-    } else {
-      reason = isRetriable(failure) ? DeadLetterReason.GAVE_UP : DeadLetterReason.FAILED;
-      String why =
-          reason == DeadLetterReason.GAVE_UP
-              ? "still failing transiently after " + retry.maxDuration() + ": " + failure
-              : "handler failed permanently: " + failure;
-      violation =
-          new ContractViolation(Contract.of(type), List.of(new io.lethe.api.Violation("$", why)));
-      LOG.error("{}-{}@{} {}", r.topic(), r.partition(), r.offset(), why, failure);
-    }
-    LOG.warn(
-        "{}-{}@{} {}, sent to {}: {}",
-        r.topic(),
-        r.partition(),
-        r.offset(),
-        reason.tag(),
-        deadLetterTopic,
-        violation.reason(ContractProducer.MAX_REASON_CHARS));
-    return deadLetter(tp, epoch, r, reason, violation);
-  }
-
-  /**
-   * Writes {@code r}'s dead letter, retrying transient send failures without limit (the record is
-   * committed only after it, so giving up would block the partition); fails if the send fails
-   * permanently.
-   */
-  private Future<Void> deadLetter(
-      TopicPartition tp,
-      long epoch,
-      ConsumerRecord<byte[], byte[]> r,
-      DeadLetterReason reason,
-      ContractViolation violation) {
-    String why = violation.reason(ContractProducer.MAX_REASON_CHARS);
-    RetryPolicy<Boolean> policy =
-        RetryPolicy.<Boolean>builder()
-            .handleIf(f -> classifier.isTransient(f))
-            .withBackoff(retry.initialDelay(), retry.maxDelay())
-            .withJitter(retry.jitter())
-            .withMaxRetries(-1)
-            .onRetryScheduled(
-                e ->
-                    LOG.warn(
-                        "dead letter of {}-{}@{} not sent, retrying in {}: {}",
-                        r.topic(),
-                        r.partition(),
-                        r.offset(),
-                        e.getDelay(),
-                        e.getLastException().toString()))
-            .build();
-    CompletableFuture<Boolean> execution =
-        Failsafe.with(policy)
-            .getStageAsync(() -> onContext(tp, epoch, () -> deadLetterWriter.send(r, why)));
-    Promise<Void> done = Promise.promise();
-    execution.whenComplete(
-        (truncated, failure) ->
-            context.runOnContext(
-                x -> {
-                  if (failure != null) {
-                    done.fail(unwrap(failure));
-                    return;
-                  }
-                  tellDeadLetterListeners(r.topic(), reason, violation);
-                  done.complete();
-                }));
-    return done.future();
-  }
-
-  private void tellDeadLetterListeners(
-      String sourceTopic, DeadLetterReason reason, ContractViolation violation) {
-    for (DeadLetterListener listener : deadLetterListeners) {
-      try {
-        listener.deadLettered(sourceTopic, reason, violation);
-      } catch (RuntimeException e) {
-        // A listener (a metric) must never turn an acked dead letter into a retry.
-        LOG.warn("dead-letter listener failed: {}", e.toString(), e);
-      }
-    }
-  }
-
-  /**
-   * Runs {@code attempt} on this consumer's Vert.x context (Failsafe calls from its own threads:
-   * handlers must not notice), unless the record has been abandoned meanwhile.
-   */
-  private <R> CompletableFuture<R> onContext(
-      TopicPartition tp, long epoch, Supplier<Future<R>> attempt) {
-    CompletableFuture<R> result = new CompletableFuture<>();
-    context.runOnContext(
-        v -> {
-          if (!running || !isOwned(tp, epoch)) {
-            result.completeExceptionally(new Abandoned());
-            return;
-          }
-          Future<R> f;
-          try {
-            f = attempt.get();
-          } catch (RuntimeException e) {
-            f = Future.failedFuture(e);
-          } catch (Error e) {
-            result.completeExceptionally(e);
-            return;
-          }
-          f.onComplete(
-              ar -> {
-                if (ar.succeeded()) {
-                  result.complete(ar.result());
-                } else {
-                  result.completeExceptionally(ar.cause());
-                }
-              });
-        });
-    return result;
-  }
-
   private boolean isOwned(TopicPartition tp, long epoch) {
     return Objects.equals(owned.get(tp), epoch);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static Duration positive(Duration d, String what) {
@@ -882,21 +644,9 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
         owned.remove(tp);
         retryAt.remove(tp);
         health.forget(tp);
-        CompletableFuture<Void> pending = executions.remove(tp);
-        if (pending != null) {
-          pending.cancel(false);
-        }
+        records.cancel(tp);
       }
       LOG.info("{} revoked {}", settings.groupId(), partitions);
-    }
-  }
-
-  /**
-   * The record's partition was revoked, or the consumer is stopping: leave it to the next owner.
-   */
-  private static final class Abandoned extends RuntimeException {
-    Abandoned() {
-      super("abandoned", null, false, false);
     }
   }
 
