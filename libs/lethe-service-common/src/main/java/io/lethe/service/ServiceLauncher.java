@@ -1,6 +1,8 @@
 package io.lethe.service;
 
 import io.lethe.service.config.HttpSettings;
+import io.lethe.service.health.Health;
+import io.lethe.service.health.HealthReporting;
 import io.lethe.service.metrics.HttpEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -9,10 +11,12 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Runs a service: its HTTP endpoint ({@code /metrics}, {@code /health}) first, so a slow start is
- * observable (health answers 503 until the component is ready), then the component in a {@link
- * ComponentVerticle}. The returned future succeeds only when both are really up; if the component
- * fails to start, the endpoint is undeployed again and the failure is returned.
+ * Runs a service: its HTTP endpoint ({@code /metrics}, {@code /health/live}, {@code /health/ready},
+ * {@code /health}) first, so a slow start is observable (readiness answers 503 until the component
+ * is ready), then the component in a {@link ComponentVerticle}. A component that implements {@link
+ * HealthReporting} (e.g. a stage returning its consumer's health) is added to both health checks
+ * under the name {@code component}. The returned future succeeds only when both are really up; if
+ * the component fails to start, the endpoint is undeployed again and the failure is returned.
  */
 public final class ServiceLauncher {
   private ServiceLauncher() {}
@@ -36,7 +40,15 @@ public final class ServiceLauncher {
     ComponentVerticle web =
         new ComponentVerticle(
             v -> {
-              endpoint[0] = new HttpEndpoint(v, http, registry).optReadiness(service::isReady);
+              endpoint[0] =
+                  new HttpEndpoint(v, http, registry)
+                      .optReadiness(service::isReady)
+                      .optHealth(
+                          "component",
+                          () ->
+                              service.component() instanceof HealthReporting h
+                                  ? h.health()
+                                  : Health.UP);
               return endpoint[0];
             });
     return vertx

@@ -151,7 +151,11 @@ public final class IntakeService implements Component {
     intake =
         new DeletionIntake(catalog, settings.hyperparameterLimits(), ledger, coalescer, meters);
     endpoint =
-        new HttpEndpoint(vertx, settings.http(), metrics.registry()).optReadiness(() -> ready);
+        new HttpEndpoint(vertx, settings.http(), metrics.registry())
+            .optReadiness(() -> ready)
+            .optHealth("deletions", () -> consumer.health())
+            .optHealth("results", () -> results.health())
+            .optHealth("ledger", () -> ledger.health());
     new IntakeHttpApi(intake, ledger, producer, inputTopic, meters).mount(endpoint.router());
     consumer =
         new ContractConsumer<>(

@@ -8,6 +8,7 @@ import io.lethe.api.RequestState;
 import io.lethe.api.RequestState.State;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.health.Health;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -82,6 +83,7 @@ final class RequestLedger implements Component {
   private final Map<String, Object> producerOverrides = new HashMap<>();
 
   private volatile boolean running;
+  private volatile boolean stopping;
   private volatile KafkaProducer<byte[], byte[]> producer;
   private Thread tail;
   private Context context;
@@ -125,6 +127,7 @@ final class RequestLedger implements Component {
     if (tail == null) {
       return Future.succeededFuture();
     }
+    stopping = true;
     running = false;
     return stopped.future();
   }
@@ -207,6 +210,25 @@ final class RequestLedger implements Component {
   /** The requests recorded as {@code emitting} but never as sent when this replica started. */
   List<RequestState> unfinishedAtStart() {
     return unfinishedAtStart;
+  }
+
+  /**
+   * Live while the tailing thread runs (or was stopped on purpose); ready once the ledger was read
+   * to its end. A dead tail means this replica no longer sees other replicas' keys: not live.
+   */
+  Health health() {
+    String check = "ledger " + topic;
+    if (stopping) {
+      return Health.notReady(check, "stopped");
+    }
+    Thread t = tail;
+    if (t != null && !t.isAlive()) {
+      return Health.dead(check, "the tailing thread stopped");
+    }
+    if (caughtUp == null || !caughtUp.future().succeeded()) {
+      return Health.notReady(check, "not read to its end yet");
+    }
+    return Health.UP;
   }
 
   /** Requests in the view. */

@@ -3,8 +3,6 @@ package io.lethe.worker;
 import io.lethe.api.Contract;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.JobProgress;
-import io.lethe.api.JobProgress.Stage;
-import io.lethe.api.MessageCodec;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
@@ -15,13 +13,18 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.StoreUnavailableException;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
-import io.lethe.service.kafka.ContractConsumer;
-import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.config.RetrySettings;
+import io.lethe.service.failure.FailureClassifier;
+import io.lethe.service.health.Health;
+import io.lethe.service.health.HealthReporting;
 import io.lethe.service.kafka.Delivery;
 import io.lethe.service.metrics.Metrics;
+import io.lethe.service.stage.Output;
+import io.lethe.service.stage.Produced;
+import io.lethe.service.stage.Stage;
+import io.lethe.service.stage.StageJob;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +32,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,36 +41,48 @@ import org.slf4j.LoggerFactory;
  * takes seconds to hours), reports progress to {@code lethe.job-progress}, stores the new version
  * in the registry and produces an {@link UnlearningResult} to {@code lethe.unlearning-results}.
  *
- * <p><b>At least once, never lost.</b> The handler's future completes only when the result has been
- * acknowledged by the broker, so the {@link ContractConsumer} commits the request's offset only
- * after the result is durable. A redelivered request (crash after storing, before committing) finds
- * its version in the registry by request id and re-announces it instead of unlearning twice.
+ * <p>The consume → pool → produce → commit loop is a {@link Stage}; this class is the job.
  *
- * <p><b>Failures are results.</b> A request that cannot be served (unknown model or version,
- * unsupported hyperparameters, unknown subjects, another dataset) produces a {@code failed} result
- * and its offset is committed: retrying it would fail the same way and block the partition. Only a
- * failure to produce the result itself fails the handler, so the consumer retries the request.
+ * <p><b>At least once, never lost.</b> The request's offset is committed only after the result is
+ * acknowledged by the broker. A redelivered or retried request (crash after storing, before
+ * committing) finds its version in the registry by request id and re-announces it instead of
+ * unlearning twice.
+ *
+ * <p><b>Failures are results, outages are waited out.</b> A request that cannot be served (unknown
+ * model or version, unsupported hyperparameters, unknown subjects, another dataset) produces a
+ * {@code failed} result and its offset is committed: retrying it would fail the same way and block
+ * the partition. A transient failure ({@link #FAILURES}: the registry unreachable, a connection
+ * refused anywhere in the cause chain, a timeout) produces no result: the request is retried with
+ * backoff ({@link #optRetry}), counted in {@code lethe_worker_jobs_retried_total}, and readiness
+ * turns 503 while it lasts (see {@code ContractConsumer#health()}).
  */
-public final class Worker implements Component {
+public final class Worker implements Component, HealthReporting {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
   /** The worker pool DLFD and retraining run on. */
   public static final String POOL = "lethe-unlearning";
 
-  private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
+  /**
+   * An S3 outage is waited out, not hammered: 5 s doubling to 60 s, jitter 0.5, given up on (and
+   * dead-lettered) after 24 h; see {@link RetrySettings} for why a day.
+   */
+  static final RetrySettings DEFAULT_RETRY =
+      new RetrySettings(Duration.ofSeconds(5), Duration.ofSeconds(60), 0.5, Duration.ofHours(24));
+
+  /** Transient: the default outages plus an unreachable registry. */
+  static final FailureClassifier FAILURES =
+      FailureClassifier.defaults().orTransientIfInstanceOf(StoreUnavailableException.class);
 
   private final Vertx vertx;
   private final KafkaSettings kafka;
   private final WorkerSettings settings;
   private final WorkerMetrics metrics;
-  private final MessageCodec codec = new MessageCodec();
   private final Clock clock = Clock.systemUTC();
   private Duration progressInterval = Duration.ofSeconds(1);
+  private RetrySettings retry = DEFAULT_RETRY;
 
-  private WorkerExecutor pool;
-  private ContractProducer producer;
-  private ContractConsumer<ForgetRequest> consumer;
-  private UnlearningJob job;
+  private Stage<ForgetRequest, UnlearningResult> stage;
+  private volatile UnlearningJob job;
 
   /**
    * @param kafka brokers and consumer group (normally {@code lethe-worker})
@@ -88,143 +102,158 @@ public final class Worker implements Component {
     return this;
   }
 
+  /** How a request that fails transiently (S3 down) is retried (default {@link #DEFAULT_RETRY}). */
+  public Worker optRetry(RetrySettings retry) {
+    this.retry = Objects.requireNonNull(retry, "retry");
+    return this;
+  }
+
   /** Connects to the registry (creating the bucket if needed), then Kafka; ready when assigned. */
   @Override
   public Future<Void> start() {
-    // Long jobs are expected on this pool: no blocked-thread warnings below a day.
-    pool = vertx.createSharedWorkerExecutor(POOL, settings.jobThreads(), 24, TimeUnit.HOURS);
-    producer = new ContractProducer(vertx, kafka, codec);
-    return pool.executeBlocking(
-            () -> {
-              ModelStore store =
-                  ModelStore.builder(settings.s3())
-                      .optUploadListener(metrics.checkpointUploads())
-                      .build();
-              Path scratch = Files.createTempDirectory("lethe-worker-");
-              return new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch)
-                  .optLimits(settings.hyperparameterLimits())
-                  .optTimeBudget(settings.jobTimeout())
-                  .optAbandonAfter(settings.abandonedVersionGrace());
-            })
-        .compose(
-            j -> {
-              job = j;
-              return producer.start();
-            })
-        .compose(
-            v -> {
-              consumer =
-                  new ContractConsumer<>(
-                          vertx,
-                          kafka,
-                          codec,
-                          producer,
-                          Topics.FORGET_REQUESTS,
-                          ForgetRequest.class,
-                          this::handle)
-                      .optMetrics(metrics.metrics())
-                      // An S3 outage is waited out, not hammered.
-                      .optRetryDelay(RETRY_DELAY);
-              return consumer.start();
-            })
+    stage =
+        new Stage<ForgetRequest, UnlearningResult>(
+                vertx,
+                kafka,
+                metrics.metrics(),
+                Topics.FORGET_REQUESTS,
+                ForgetRequest.class,
+                POOL,
+                settings.jobThreads(),
+                Job::new)
+            // Long jobs are expected on this pool: no blocked-thread warnings below a day.
+            .optMaxExecuteTime(Duration.ofHours(24))
+            .optRetry(retry)
+            .optFailureClassifier(FAILURES)
+            // Counts real retries: each time the consumer calls the job again.
+            .optRetryListener((delivery, attempt, failure, delay) -> metrics.retried.increment())
+            .optSetup(
+                () -> {
+                  ModelStore store =
+                      ModelStore.builder(settings.s3())
+                          .optUploadListener(metrics.checkpointUploads())
+                          .build();
+                  Path scratch = Files.createTempDirectory("lethe-worker-");
+                  job =
+                      new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch)
+                          .optLimits(settings.hyperparameterLimits())
+                          .optTimeBudget(settings.jobTimeout())
+                          .optAbandonAfter(settings.abandonedVersionGrace());
+                  return null;
+                });
+    return stage
+        .start()
         .onSuccess(
             v -> LOG.info("worker ready: group {}, registry {}", kafka.groupId(), settings.s3()));
   }
 
   @Override
   public Future<Void> stop() {
-    Future<Void> c = consumer == null ? Future.succeededFuture() : consumer.stop();
-    return c.eventually(() -> producer == null ? Future.succeededFuture() : producer.stop())
-        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return stage == null ? Future.succeededFuture() : stage.stop();
   }
 
-  private Future<Void> handle(Delivery<ForgetRequest> delivery) {
-    ForgetRequest request = delivery.value();
+  @Override
+  public Health health() {
+    return stage == null ? Health.notReady("worker", "not started") : stage.health();
+  }
+
+  /** One forget request: unlearn (or find it already done), then announce the result. */
+  private final class Job implements StageJob<UnlearningResult> {
+    private final ForgetRequest request;
     // The header is the trace (schemas/README.md); the body's copy is the fallback.
-    String correlationId = delivery.correlationId().orElse(request.correlationId());
-    long startNanos = System.nanoTime();
-    metrics.started.increment();
-    LOG.info(
-        "job {} ({} v{}, {}, {} subjects) started",
-        request.requestId(),
-        request.modelId(),
-        request.baseVersion(),
-        request.method(),
-        request.subjectIds().size());
-    WorkerMetrics.ScoreGauge gauge = metrics.new ScoreGauge(request.requestId(), request.modelId());
-    JobProgressReporter progress =
-        new JobProgressReporter(
-            request,
-            correlationId,
-            p -> sendProgress(p, correlationId),
-            (stage, score) -> {
-              if (Dlfd.STAGE.equals(stage)) {
-                metrics.dlfdBatches.increment();
-              }
-              gauge.set(score);
-            },
-            clock,
-            System::nanoTime,
-            progressInterval);
-    Future<UnlearningResult> outcome =
-        pool.<UnlearningResult>executeBlocking(
-                () -> {
-                  Optional<ModelVersionManifest> earlier = job.alreadyDone(request);
-                  if (earlier.isPresent()) {
-                    LOG.info(
-                        "job {} was already done as v{}: re-announcing it",
-                        request.requestId(),
-                        earlier.get().version());
-                  }
-                  ModelVersionManifest made =
-                      earlier.isPresent() ? earlier.get() : job.run(request, progress);
-                  return succeeded(request, made, correlationId, seconds(startNanos));
-                },
-                false)
-            .recover(
-                failure -> {
-                  if (isTransient(failure)) {
-                    // S3 is down or overloaded: no result, the consumer redelivers the request
-                    // after its retry delay and alreadyDone() keeps the retry idempotent.
-                    metrics.retried.increment();
-                    LOG.warn(
-                        "job {} hit a transient failure, will be retried: {}",
-                        request.requestId(),
-                        failure.toString());
-                    return Future.failedFuture(failure);
-                  }
-                  LOG.warn("job {} failed: {}", request.requestId(), failure.toString(), failure);
-                  return Future.succeededFuture(
-                      failed(request, failure, correlationId, seconds(startNanos)));
-                });
-    return outcome
-        .compose(
-            result -> {
-              boolean ok = result.status() == UnlearningResult.Status.SUCCEEDED;
-              progress.stage(ok ? Stage.DONE : Stage.FAILED, 1, 1);
-              return producer
-                  .send(Contract.UNLEARNING_RESULT, request.modelId(), result, correlationId)
-                  .map(
-                      metadata -> {
-                        (ok ? metrics.succeeded : metrics.failed).increment();
-                        metrics.recordDuration(
-                            ok, Duration.ofNanos(System.nanoTime() - startNanos));
-                        LOG.info(
-                            "job {} {} ({}), result at {}-{}@{}",
-                            request.requestId(),
-                            result.status(),
-                            ok ? "v" + result.version() : result.error(),
-                            metadata.topic(),
-                            metadata.partition(),
-                            metadata.offset());
-                        return (Void) null;
-                      });
-            })
-        .onComplete(ar -> gauge.close());
+    private final String correlationId;
+    private final long startNanos = System.nanoTime();
+    private final WorkerMetrics.ScoreGauge gauge;
+    private final JobProgressReporter progress;
+
+    Job(Delivery<ForgetRequest> delivery) {
+      request = delivery.value();
+      correlationId = delivery.correlationId().orElse(request.correlationId());
+      metrics.started.increment();
+      LOG.info(
+          "job {} ({} v{}, {}, {} subjects) started",
+          request.requestId(),
+          request.modelId(),
+          request.baseVersion(),
+          request.method(),
+          request.subjectIds().size());
+      gauge = metrics.new ScoreGauge(request.requestId(), request.modelId());
+      progress =
+          new JobProgressReporter(
+              request,
+              correlationId,
+              p -> sendProgress(p, correlationId),
+              (stage, score) -> {
+                if (Dlfd.STAGE.equals(stage)) {
+                  metrics.dlfdBatches.increment();
+                }
+                gauge.set(score);
+              },
+              clock,
+              System::nanoTime,
+              progressInterval);
+    }
+
+    @Override
+    public Output<UnlearningResult> run() throws Exception {
+      Optional<ModelVersionManifest> earlier = job.alreadyDone(request);
+      if (earlier.isPresent()) {
+        LOG.info(
+            "job {} was already done as v{}: re-announcing it",
+            request.requestId(),
+            earlier.get().version());
+      }
+      ModelVersionManifest made = earlier.isPresent() ? earlier.get() : job.run(request, progress);
+      return output(succeeded(request, made, correlationId, seconds(startNanos)));
+    }
+
+    @Override
+    public Output<UnlearningResult> failed(Throwable failure) {
+      LOG.warn("job {} failed: {}", request.requestId(), failure.toString(), failure);
+      return output(failedResult(request, failure, correlationId, seconds(startNanos)));
+    }
+
+    @Override
+    public void failedTransiently(Throwable failure) {
+      // S3 is down or overloaded: no result, the consumer calls the job again after a backoff
+      // and alreadyDone() keeps the retry idempotent.
+      LOG.warn(
+          "job {} hit a transient failure, will be retried: {}",
+          request.requestId(),
+          failure.toString());
+    }
+
+    private Output<UnlearningResult> output(UnlearningResult result) {
+      boolean ok = result.status() == UnlearningResult.Status.SUCCEEDED;
+      progress.stage(ok ? JobProgress.Stage.DONE : JobProgress.Stage.FAILED, 1, 1);
+      return new Output<>(Contract.UNLEARNING_RESULT, request.modelId(), result, correlationId);
+    }
+
+    @Override
+    public void produced(Output<UnlearningResult> output, Produced metadata) {
+      UnlearningResult result = output.record();
+      boolean ok = result.status() == UnlearningResult.Status.SUCCEEDED;
+      (ok ? metrics.succeeded : metrics.failed).increment();
+      metrics.recordDuration(ok, Duration.ofNanos(System.nanoTime() - startNanos));
+      LOG.info(
+          "job {} {} ({}), result at {}-{}@{}",
+          request.requestId(),
+          result.status(),
+          ok ? "v" + result.version() : result.error(),
+          metadata.topic(),
+          metadata.partition(),
+          metadata.offset());
+    }
+
+    @Override
+    public void finished() {
+      gauge.close();
+    }
   }
 
   private void sendProgress(JobProgress p, String correlationId) {
-    producer
+    stage
+        .producer()
         .send(Contract.JOB_PROGRESS, p.requestId(), p, correlationId)
         .onFailure(
             e ->
@@ -260,7 +289,7 @@ public final class Worker implements Component {
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
   }
 
-  private UnlearningResult failed(
+  private UnlearningResult failedResult(
       ForgetRequest r, Throwable failure, String correlationId, double seconds) {
     String message = failure.getMessage();
     String error =
@@ -285,12 +314,7 @@ public final class Worker implements Component {
 
   /** Whether {@code failure} (or a cause) is an outage worth waiting out rather than a verdict. */
   static boolean isTransient(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof StoreUnavailableException) {
-        return true;
-      }
-    }
-    return false;
+    return FAILURES.isTransient(failure);
   }
 
   private static double seconds(long startNanos) {

@@ -11,11 +11,12 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded, failed and retried (a
- * transient S3 failure: no result, the request is redelivered); job duration as a histogram (so
- * dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes and upload times
- * of the versions it stores; and, while a job runs, its forgetting score as a gauge tagged with the
- * request id, removed when the job ends so finished jobs do not linger as stale series.
+ * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded, failed and retried (each
+ * time a job that failed transiently, e.g. S3 down, is called again by the consumer: no result in
+ * between); job duration as a histogram (so dashboards can take quantiles across replicas); DLFD
+ * batches; checkpoint sizes and upload times of the versions it stores; and, while a job runs, its
+ * forgetting score as a gauge tagged with the request id, removed when the job ends so finished
+ * jobs do not linger as stale series.
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";

@@ -20,10 +20,23 @@ class TransientFailureTest {
   }
 
   @Test
+  void aRawConnectionFailureWrappedByALibraryIsRetriedNotReported() {
+    // The field finding: S3 stopped, the job ended FAILED with this and its offset was committed.
+    assertThat(
+            Worker.isTransient(
+                new IllegalStateException(
+                    "java.net.ConnectException: refused", new ConnectException("refused"))))
+        .isTrue();
+  }
+
+  @Test
   void aMissingVersionOrABadRequestIsAVerdict() {
     assertThat(Worker.isTransient(new NotFoundException("no v7"))).isFalse();
     assertThat(Worker.isTransient(new IllegalArgumentException("unsupported method"))).isFalse();
-    assertThat(Worker.isTransient(new UncheckedIOException(new java.io.IOException("disk full"))))
+    // A local file-system verdict is not an outage (other IOExceptions are: FailureClassifier).
+    assertThat(
+            Worker.isTransient(
+                new UncheckedIOException(new java.nio.file.AccessDeniedException("/scratch"))))
         .isFalse();
   }
 }

@@ -1,12 +1,14 @@
 package io.lethe.service.kafka;
 
 import io.lethe.api.Contract;
-import io.lethe.api.ContractViolation;
-import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.config.RetrySettings;
+import io.lethe.service.failure.FailureClassifier;
+import io.lethe.service.health.Health;
+import io.lethe.service.health.HealthReporting;
 import io.lethe.service.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
@@ -54,12 +56,20 @@ import org.slf4j.LoggerFactory;
  *       lethe-dlq-source-topic}; its offset is committed only after the dead letter is acked, so a
  *       crash in between re-reads it rather than losing it.
  *   <li>A valid record goes to the handler; its offset is committed only after the handler's future
- *       succeeds. If the future fails, the partition is rewound to that record and retried after
- *       {@link #optRetryDelay(Duration) a delay}: handlers must be idempotent (the worker checks
- *       the registry before unlearning twice).
- *   <li>A valid record its handler can never process (the handler fails with {@link
- *       UnprocessableRecord}) is dead-lettered like a contract breach, with reason {@code
- *       unprocessable}, and committed: retrying it would block the partition for nothing.
+ *       succeeds. If the future fails <em>transiently</em> (an outage, as the {@link
+ *       #optFailureClassifier classifier} sees it), the handler is called again for the same record
+ *       with exponential backoff and jitter ({@link #optRetry RetrySettings}, through Failsafe)
+ *       while the partition stays paused and the loop keeps polling: handlers must be idempotent
+ *       (the worker checks the registry before unlearning twice). Only after the retry budget is
+ *       spent is the record dead-lettered with reason {@code gave_up}.
+ *   <li>A valid record whose handler fails <em>permanently</em> is dead-lettered with reason {@code
+ *       failed}; one its handler can never process ({@link UnprocessableRecord}) with reason {@code
+ *       unprocessable}. Either way it is committed once the dead letter is acked: retrying would
+ *       fail the same way and block the partition.
+ *   <li>A dead letter that would not fit the dead-letter topic is sent truncated ({@link
+ *       DeadLetterWriter}), so a dead letter can never stall the partition either.
+ *   <li>A handler that throws an {@link Error} stops the consumer: the JVM is in doubt, and {@link
+ *       #health()} reports it not live so that the process is restarted.
  * </ul>
  *
  * <p><b>Long handlers and the group.</b> Kafka evicts a member that does not call {@code poll()}
@@ -78,13 +88,25 @@ import org.slf4j.LoggerFactory;
  * future. Completions travel back to the poll thread through a queue: only that thread touches the
  * client.
  *
+ * <p><b>Health.</b> {@link #health()} is live while the poll thread runs (or was stopped on
+ * purpose) and ready when partitions are assigned, the loop polls, the consumer is not stalled and
+ * no record has been failing transiently for longer than {@link #optTransientStreakLimit} (see
+ * {@link ConsumerHealth}). Register it with {@code HttpEndpoint.optHealth}, or return it from the
+ * service's {@code HealthReporting} component.
+ *
  * <p><b>Rebalances.</b> When a partition is revoked, offsets of finished records are committed
  * first; a record whose handler is still running is not committed and will be delivered to the new
  * owner (at least once). On {@link #stop()}, in-flight handlers are not awaited, for the same
  * reason.
  */
-public final class ContractConsumer<T extends Record> implements Component {
+public final class ContractConsumer<T extends Record> implements Component, HealthReporting {
   private static final Logger LOG = LoggerFactory.getLogger(ContractConsumer.class);
+
+  /**
+   * Default largest dead letter sent whole (key, value, headers): below the broker's default {@code
+   * message.max.bytes} (1 MiB), see {@link #optDeadLetterMaxBytes}.
+   */
+  public static final int DEFAULT_DEAD_LETTER_MAX_BYTES = 1_000_000;
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -96,7 +118,15 @@ public final class ContractConsumer<T extends Record> implements Component {
   private final Map<String, Object> overrides = new HashMap<>();
   private String deadLetterTopic = Topics.DEAD_LETTERS;
   private Duration pollTimeout = Duration.ofMillis(100);
-  private Duration retryDelay = Duration.ofSeconds(1);
+  private RetrySettings retry = RetrySettings.DEFAULTS;
+  private FailureClassifier classifier = FailureClassifier.defaults();
+  private int deadLetterMaxBytes = DEFAULT_DEAD_LETTER_MAX_BYTES;
+  private Duration stallTimeout = Duration.ofMinutes(5);
+  private Duration streakLimit = Duration.ofMinutes(2);
+  private final List<RetryListener> retryListeners = new ArrayList<>();
+  private volatile ConsumerHealth health;
+  private volatile RecordHandling<T> records;
+  private Metrics healthMetrics;
   private Duration startTimeout = Duration.ofSeconds(60);
   private Duration lagInterval = Duration.ofSeconds(10);
   private final List<DeadLetterListener> deadLetterListeners = new ArrayList<>();
@@ -105,14 +135,15 @@ public final class ContractConsumer<T extends Record> implements Component {
   private long nextLagCheck;
 
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
-  // Written by the poll thread; read by pipelined handlers to stop retrying a revoked partition.
-  private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
+  // Poll-thread state.
+  private final Map<TopicPartition, Long> epochs = new HashMap<>();
+  private final Map<TopicPartition, Long> retryAt = new HashMap<>();
+  private final Set<TopicPartition> throttled = new HashSet<>();
   // Pipelined mode: records handed out and not yet finished, per partition (both threads).
   private final Map<TopicPartition, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private int maxInFlight; // 0: one record at a time (the default)
-  // Poll-thread state.
-  private final Set<TopicPartition> throttled = new HashSet<>();
-  private final Map<TopicPartition, Long> retryAt = new HashMap<>();
+  // Partitions (with their epoch) this member owns: read by handlers to abandon revoked records.
+  private final Map<TopicPartition, Long> owned = new ConcurrentHashMap<>();
   private long nextEpoch;
 
   private volatile boolean running;
@@ -167,10 +198,10 @@ public final class ContractConsumer<T extends Record> implements Component {
   /**
    * Pipelined handling: records of a partition are handed to the handler in order <em>without</em>
    * waiting for the previous one's future, and the partition is not paused; offsets are committed
-   * up to the first record whose future has not succeeded yet. A failed record is retried on its
-   * own after the retry delay while later ones go on. For handlers whose futures complete late but
-   * cheaply (the intake's complete when a coalescing window closes): with one record at a time a
-   * partition would advance by one record per window. At most {@code maxInFlight} records per
+   * up to the first record whose handling has not finished yet. Each record still gets the retry
+   * and dead-letter policy on its own while later ones go on. For handlers whose futures complete
+   * late but cheaply (the intake's complete when a coalescing window closes): one record at a time,
+   * a partition would advance by one record per window. At most {@code maxInFlight} records per
    * partition are outstanding; beyond that the partition is paused until half of them finished.
    * Handlers must be idempotent, as always.
    */
@@ -188,10 +219,69 @@ public final class ContractConsumer<T extends Record> implements Component {
     return this;
   }
 
-  /** Wait before re-delivering a record whose handler failed (default 1 s). */
-  public ContractConsumer<T> optRetryDelay(Duration delay) {
-    this.retryDelay = Objects.requireNonNull(delay, "delay");
+  /**
+   * How a transiently failing record is retried and when it is given up on (default {@link
+   * RetrySettings#DEFAULTS}: 1 s doubling to 60 s, jitter 0.5, 24 h; a service reads its own with
+   * {@link RetrySettings#fromEnv()}).
+   */
+  public ContractConsumer<T> optRetry(RetrySettings retry) {
+    this.retry = Objects.requireNonNull(retry, "retry");
     return this;
+  }
+
+  /**
+   * What counts as transient (default {@link FailureClassifier#defaults()}); a service adds its own
+   * outages, e.g. {@code FailureClassifier.defaults().orTransientIfInstanceOf(
+   * StoreUnavailableException.class)}.
+   */
+  public ContractConsumer<T> optFailureClassifier(FailureClassifier classifier) {
+    this.classifier = Objects.requireNonNull(classifier, "classifier");
+    return this;
+  }
+
+  /**
+   * Largest dead letter (estimated key + value + headers) sent whole (default {@value
+   * #DEFAULT_DEAD_LETTER_MAX_BYTES}); a bigger one is sent truncated. Keep it below the producer's
+   * {@code max.request.size} and the dead-letter topic's {@code max.message.bytes}; a refusal
+   * ({@code RecordTooLargeException}) is also answered with a truncated dead letter.
+   */
+  public ContractConsumer<T> optDeadLetterMaxBytes(int maxBytes) {
+    if (maxBytes < 4096) {
+      throw new IllegalArgumentException("dead-letter size limit too small: " + maxBytes);
+    }
+    this.deadLetterMaxBytes = maxBytes;
+    return this;
+  }
+
+  /**
+   * Not ready when records are behind, none is being handled and nothing was committed for this
+   * long, or when the poll loop has not iterated for this long (default 5 min).
+   */
+  public ContractConsumer<T> optStallTimeout(Duration timeout) {
+    this.stallTimeout = positive(timeout, "stall timeout");
+    return this;
+  }
+
+  /**
+   * Not ready while a record has been failing transiently for longer than this (default 2 min): the
+   * record is kept and retried, but a dependency is down and someone should know.
+   */
+  public ContractConsumer<T> optTransientStreakLimit(Duration limit) {
+    this.streakLimit = positive(limit, "transient streak limit");
+    return this;
+  }
+
+  /** Also tells {@code listener} about every retry scheduled (see {@link RetryListener}). */
+  public ContractConsumer<T> optRetryListener(RetryListener listener) {
+    retryListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Liveness and readiness of this consumer (see the class comment). */
+  @Override
+  public Health health() {
+    ConsumerHealth h = health;
+    return h == null ? Health.notReady("consumer " + topic, "not started") : h.health();
   }
 
   /** How long {@link #start()} waits for the first partition assignment (default 60 s). */
@@ -217,7 +307,12 @@ public final class ContractConsumer<T extends Record> implements Component {
    *       that the group has not committed yet (end offset minus committed offset, refreshed every
    *       {@link #optLagInterval(Duration) lag interval}). Computed from offsets rather than the
    *       client's {@code records-lag} because a partition paused during a long job is not fetched,
-   *       so the client's own figure would freeze exactly when lag grows.
+   *       so the client's own figure would freeze exactly when lag grows;
+   *   <li>{@code lethe_<stage>_consumer_retries_total{topic}}: handler calls repeated after a
+   *       transient failure; {@code lethe_<stage>_consumer_give_ups_total{topic}}: records
+   *       dead-lettered because the retry budget ran out;
+   *   <li>{@code lethe_<stage>_consumer_stalled_seconds{topic}}: how long the consumer has been
+   *       stalled (records behind, none in a handler, no commit), 0 when it is not.
    * </ul>
    */
   public ContractConsumer<T> optMetrics(Metrics metrics) {
@@ -228,6 +323,16 @@ public final class ContractConsumer<T extends Record> implements Component {
     }
     deadLetterListeners.add((source, reason, violation) -> counters.get(reason).increment());
     metrics.gauge("consumer_lag", Metrics.Unit.RECORDS, lag, AtomicLong::get, "topic", topic);
+    Counter retries = metrics.counter("consumer_retries", "topic", topic);
+    retryListeners.add((delivery, attempt, failure, delay) -> retries.increment());
+    Counter giveUps = metrics.counter("consumer_give_ups", "topic", topic);
+    deadLetterListeners.add(
+        (source, reason, violation) -> {
+          if (reason == DeadLetterReason.GAVE_UP) {
+            giveUps.increment();
+          }
+        });
+    healthMetrics = metrics;
     return this;
   }
 
@@ -268,10 +373,31 @@ public final class ContractConsumer<T extends Record> implements Component {
     context = vertx.getOrCreateContext();
     started = Promise.promise();
     stopped = Promise.promise();
+    ConsumerHealth h =
+        new ConsumerHealth(topic, lag::get, System::nanoTime, stallTimeout, streakLimit);
+    records =
+        new RecordHandling<>(
+            context,
+            codec,
+            type,
+            handler,
+            new DeadLetterWriter(deadLetters, deadLetterTopic, deadLetterMaxBytes),
+            deadLetterTopic,
+            retry,
+            classifier,
+            deadLetterListeners,
+            retryListeners,
+            h,
+            (tp, epoch) -> running && isOwned(tp, epoch));
+    if (healthMetrics != null) {
+      h.register(healthMetrics, topic);
+    }
     running = true;
     Thread t = new Thread(this::run, "lethe-consumer-" + settings.clientId() + "-" + topic);
     t.setDaemon(true);
     thread = t;
+    h.started(t);
+    health = h;
     t.start();
     long timer =
         vertx.setTimer(
@@ -289,13 +415,18 @@ public final class ContractConsumer<T extends Record> implements Component {
     return started.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
-  /** Leaves the group and closes the client; in-flight handlers are not awaited (see above). */
+  /**
+   * Leaves the group and closes the client; in-flight handlers are not awaited and pending retries
+   * are cancelled (see above).
+   */
   @Override
   public Future<Void> stop() {
     if (thread == null) {
       return Future.succeededFuture();
     }
+    health.stopping();
     running = false;
+    records.cancelAll();
     return stopped.future();
   }
 
@@ -305,6 +436,7 @@ public final class ContractConsumer<T extends Record> implements Component {
       consumer.subscribe(List.of(topic), new Listener(consumer));
       nextLagCheck = System.nanoTime();
       while (running) {
+        health.polled();
         applyCompletions(consumer);
         resumeRetries(consumer);
         throttle(consumer);
@@ -328,9 +460,11 @@ public final class ContractConsumer<T extends Record> implements Component {
       applyCompletions(consumer);
     } catch (Throwable e) {
       failure = e;
+      health.died(e);
       LOG.error("consumer of {} stopped: {}", topic, e.toString(), e);
     } finally {
       running = false;
+      records.cancelAll();
       Throwable f = failure;
       context.runOnContext(
           v -> {
@@ -348,34 +482,46 @@ public final class ContractConsumer<T extends Record> implements Component {
   private void handle(
       TopicPartition tp, long epoch, List<ConsumerRecord<byte[], byte[]>> batch, int i) {
     if (i == batch.size()) {
-      completions.add(new Completion(tp, epoch, -1, Completion.Kind.DONE));
+      completions.add(new Completion(tp, epoch, -1, Completion.Kind.DONE, null));
       return;
     }
-    if (!running) {
+    if (!running || !isOwned(tp, epoch)) {
       return;
     }
     ConsumerRecord<byte[], byte[]> r = batch.get(i);
+    health.recordStarted();
     Future<Void> outcome;
     try {
-      outcome = handleOne(r);
+      outcome = records.process(tp, epoch, r);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
     outcome.onComplete(
         ar -> {
+          health.recordFinished(tp);
           if (ar.succeeded()) {
-            completions.add(new Completion(tp, epoch, r.offset() + 1, Completion.Kind.COMMIT));
+            completions.add(
+                new Completion(tp, epoch, r.offset() + 1, Completion.Kind.COMMIT, null));
             handle(tp, epoch, batch, i + 1);
+          } else if (RecordHandling.isAbandoned(ar.cause())) {
+            LOG.info(
+                "{}-{}@{} abandoned (revoked or stopping): the next owner re-reads it",
+                r.topic(),
+                r.partition(),
+                r.offset());
+          } else if (ar.cause() instanceof Error fatal) {
+            completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.FATAL, fatal));
           } else {
+            // Only a dead letter that could not be written gets here: read the record again.
             LOG.warn(
-                "{}-{}@{} failed, retrying in {}: {}",
+                "{}-{}@{} could not be dead-lettered, re-reading it in {}: {}",
                 r.topic(),
                 r.partition(),
                 r.offset(),
-                retryDelay,
+                retry.maxDelay(),
                 ar.cause().toString(),
                 ar.cause());
-            completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.RETRY));
+            completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.RETRY, null));
           }
         });
   }
@@ -410,27 +556,38 @@ public final class ContractConsumer<T extends Record> implements Component {
 
   private void pipeOne(
       TopicPartition tp, PipelinedOffsets offsets, ConsumerRecord<byte[], byte[]> r) {
-    if (!running || !Objects.equals(epochs.get(tp), offsets.epoch)) {
+    if (!running || !isOwned(tp, offsets.epoch)) {
       return; // stopped or revoked: the next owner re-reads from the last commit
     }
+    health.recordStarted();
     Future<Void> outcome;
     try {
-      outcome = handleOne(r);
+      outcome = records.process(tp, offsets.epoch, r);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
     outcome.onComplete(
         ar -> {
+          health.recordFinished(tp);
           if (ar.failed()) {
+            if (RecordHandling.isAbandoned(ar.cause())) {
+              return;
+            }
+            if (ar.cause() instanceof Error fatal) {
+              completions.add(
+                  new Completion(tp, offsets.epoch, r.offset(), Completion.Kind.FATAL, fatal));
+              return;
+            }
+            // Only a dead letter that could not be written gets here: try the record again.
             LOG.warn(
-                "{}-{}@{} failed, retrying in {}: {}",
+                "{}-{}@{} could not be dead-lettered, trying again in {}: {}",
                 r.topic(),
                 r.partition(),
                 r.offset(),
-                retryDelay,
+                retry.maxDelay(),
                 ar.cause().toString(),
                 ar.cause());
-            vertx.setTimer(retryDelay.toMillis(), id -> pipeOne(tp, offsets, r));
+            vertx.setTimer(retry.maxDelay().toMillis(), id -> pipeOne(tp, offsets, r));
             return;
           }
           AtomicInteger n = inFlight.get(tp);
@@ -443,7 +600,8 @@ public final class ContractConsumer<T extends Record> implements Component {
             commitTo = offsets.outstanding.pollFirstEntry().getKey() + 1;
           }
           if (commitTo >= 0) {
-            completions.add(new Completion(tp, offsets.epoch, commitTo, Completion.Kind.COMMIT));
+            completions.add(
+                new Completion(tp, offsets.epoch, commitTo, Completion.Kind.COMMIT, null));
           }
         });
   }
@@ -456,7 +614,7 @@ public final class ContractConsumer<T extends Record> implements Component {
     for (Map.Entry<TopicPartition, AtomicInteger> e : inFlight.entrySet()) {
       TopicPartition tp = e.getKey();
       int n = e.getValue().get();
-      if (n >= maxInFlight && throttled.add(tp) && epochs.containsKey(tp)) {
+      if (n >= maxInFlight && epochs.containsKey(tp) && throttled.add(tp)) {
         consumer.pause(List.of(tp));
       } else if (n <= maxInFlight / 2 && throttled.remove(tp) && epochs.containsKey(tp)) {
         consumer.resume(List.of(tp));
@@ -464,71 +622,16 @@ public final class ContractConsumer<T extends Record> implements Component {
     }
   }
 
-  private Future<Void> handleOne(ConsumerRecord<byte[], byte[]> r) {
-    T value;
-    try {
-      value = codec.decode(r.value(), type);
-    } catch (ContractViolation violation) {
-      LOG.warn(
-          "{}-{}@{} rejected to {}: {}",
-          r.topic(),
-          r.partition(),
-          r.offset(),
-          deadLetterTopic,
-          violation.reason(ContractProducer.MAX_REASON_CHARS));
-      DeadLetterReason reason = DeadLetterReason.of(violation);
-      return deadLetters
-          .sendDeadLetter(r, deadLetterTopic, violation)
-          .onSuccess(md -> tellDeadLetterListeners(r.topic(), reason, violation))
-          .mapEmpty();
-    }
-    Delivery<T> delivery =
-        new Delivery<>(
-            value,
-            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-            header(r, Headers.CORRELATION_ID),
-            r.topic(),
-            r.partition(),
-            r.offset(),
-            r.timestamp());
-    Future<Void> handled;
-    try {
-      handled = Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
-    } catch (UnprocessableRecord e) {
-      handled = Future.failedFuture(e);
-    }
-    return handled.recover(
-        failure -> {
-          if (!(failure instanceof UnprocessableRecord unprocessable)) {
-            return Future.failedFuture(failure);
-          }
-          ContractViolation violation = unprocessable.violation();
-          LOG.warn(
-              "{}-{}@{} unprocessable, sent to {}: {}",
-              r.topic(),
-              r.partition(),
-              r.offset(),
-              deadLetterTopic,
-              violation.reason(ContractProducer.MAX_REASON_CHARS));
-          return deadLetters
-              .sendDeadLetter(r, deadLetterTopic, violation)
-              .onSuccess(
-                  md ->
-                      tellDeadLetterListeners(r.topic(), DeadLetterReason.UNPROCESSABLE, violation))
-              .mapEmpty();
-        });
+  private boolean isOwned(TopicPartition tp, long epoch) {
+    return Objects.equals(owned.get(tp), epoch);
   }
 
-  private void tellDeadLetterListeners(
-      String sourceTopic, DeadLetterReason reason, ContractViolation violation) {
-    for (DeadLetterListener listener : deadLetterListeners) {
-      try {
-        listener.deadLettered(sourceTopic, reason, violation);
-      } catch (RuntimeException e) {
-        // A listener (a metric) must never turn an acked dead letter into a retry.
-        LOG.warn("dead-letter listener failed: {}", e.toString(), e);
-      }
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive: " + d);
     }
+    return d;
   }
 
   /** Poll thread: end offsets minus committed offsets of the assigned partitions, now and then. */
@@ -587,20 +690,34 @@ public final class ContractConsumer<T extends Record> implements Component {
         case DONE -> resume.add(c.partition());
         case RETRY -> {
           consumer.seek(c.partition(), c.offset());
-          retryAt.put(c.partition(), System.nanoTime() + retryDelay.toNanos());
+          retryAt.put(c.partition(), System.nanoTime() + retry.maxDelay().toNanos());
+        }
+        case FATAL -> {
+          commitSync(consumer, commits); // what finished before is done
+          throw new IllegalStateException(
+              "a handler of " + topic + " threw " + c.fatal() + ": stopping the consumer",
+              c.fatal());
         }
       }
     }
-    if (!commits.isEmpty()) {
-      try {
-        consumer.commitSync(commits);
-      } catch (CommitFailedException e) {
-        LOG.warn("commit of {} failed (rebalanced?): {}", commits, e.toString());
-      }
-    }
+    commitSync(consumer, commits);
     if (!resume.isEmpty()) {
       consumer.resume(resume);
     }
+  }
+
+  private void commitSync(
+      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> commits) {
+    if (commits.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(commits);
+      health.committed();
+    } catch (CommitFailedException e) {
+      LOG.warn("commit of {} failed (rebalanced?): {}", commits, e.toString());
+    }
+    commits.clear();
   }
 
   private void resumeRetries(KafkaConsumer<byte[], byte[]> consumer) {
@@ -640,8 +757,11 @@ public final class ContractConsumer<T extends Record> implements Component {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
-        epochs.put(tp, nextEpoch++);
+        long epoch = nextEpoch++;
+        epochs.put(tp, epoch);
+        owned.put(tp, epoch);
       }
+      health.assigned();
       LOG.info("{} assigned {}", settings.groupId(), partitions);
       context.runOnContext(v -> started.tryComplete());
     }
@@ -649,7 +769,10 @@ public final class ContractConsumer<T extends Record> implements Component {
     private void forget(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
         epochs.remove(tp);
+        owned.remove(tp);
         retryAt.remove(tp);
+        health.forget(tp);
+        records.cancel(tp);
         inFlight.remove(tp);
         throttled.remove(tp);
       }
@@ -657,11 +780,13 @@ public final class ContractConsumer<T extends Record> implements Component {
     }
   }
 
-  private record Completion(TopicPartition partition, long epoch, long offset, Kind kind) {
+  private record Completion(
+      TopicPartition partition, long epoch, long offset, Kind kind, Throwable fatal) {
     enum Kind {
       COMMIT,
       DONE,
-      RETRY
+      RETRY,
+      FATAL
     }
   }
 }

@@ -198,7 +198,8 @@ public final class ContractProducer implements Component {
     return sendRaw(out);
   }
 
-  private Future<RecordMetadata> sendRaw(ProducerRecord<byte[], byte[]> out) {
+  /** Sends {@code out} as it is (no validation): for dead letters built by the consumer. */
+  Future<RecordMetadata> sendRaw(ProducerRecord<byte[], byte[]> out) {
     Producer<byte[], byte[]> p = producer;
     if (p == null) {
       return Future.failedFuture(new IllegalStateException("producer not started (or stopped)"));

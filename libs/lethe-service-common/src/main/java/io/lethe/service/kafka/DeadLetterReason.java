@@ -19,7 +19,11 @@ public enum DeadLetterReason {
   /** Valid JSON that breaks the record's JSON Schema. */
   SCHEMA,
   /** A valid record its handler can never process ({@link UnprocessableRecord}). */
-  UNPROCESSABLE;
+  UNPROCESSABLE,
+  /** A valid record whose handler failed permanently (see {@code FailureClassifier}). */
+  FAILED,
+  /** A valid record whose handler kept failing transiently for longer than the retry budget. */
+  GAVE_UP;
 
   /** The tag value: lower-case, e.g. {@code not_json}. */
   public String tag() {

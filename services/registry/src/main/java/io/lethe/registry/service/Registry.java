@@ -4,7 +4,11 @@ import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
 import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.StoreUnavailableException;
 import io.lethe.service.Component;
+import io.lethe.service.failure.FailureClassifier;
+import io.lethe.service.health.Health;
+import io.lethe.service.health.HealthReporting;
 import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.metrics.HttpEndpoint;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * its skip) is settled, and a redelivered report never adds a second history entry (see {@link
  * PromotionRule}).
  */
-public final class Registry implements Component {
+public final class Registry implements Component, HealthReporting {
   private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
 
   /** The worker pool every registry (S3) call runs on. */
@@ -45,7 +49,7 @@ public final class Registry implements Component {
   private AliasMoves aliases;
   private HttpEndpoint api;
   private ContractProducer producer;
-  private ContractConsumer<EvaluationReportMessage> consumer;
+  private volatile ContractConsumer<EvaluationReportMessage> consumer;
   private volatile boolean ready;
 
   /**
@@ -76,7 +80,8 @@ public final class Registry implements Component {
               aliases = new AliasMoves(store, meters);
               api =
                   new HttpEndpoint(vertx, settings.api(), metrics.registry())
-                      .optReadiness(() -> ready);
+                      .optReadiness(() -> ready)
+                      .optHealth("component", this::health);
               new RegistryApi(store, pool, aliases, settings.alias(), meters, codec)
                   .mount(api.router());
               return api.start();
@@ -110,7 +115,11 @@ public final class Registry implements Component {
                 evaluationsTopic,
                 EvaluationReportMessage.class,
                 promoter::handle)
-            .optMetrics(metrics);
+            .optMetrics(metrics)
+            // A report is retried while the registry is unreachable, not dead-lettered.
+            .optFailureClassifier(
+                FailureClassifier.defaults()
+                    .orTransientIfInstanceOf(StoreUnavailableException.class));
     return producer.start().compose(v -> consumer.start());
   }
 
@@ -142,6 +151,13 @@ public final class Registry implements Component {
     return c.eventually(() -> api == null ? Future.succeededFuture() : api.stop())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.stop())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** The evaluation-report consumer's health (also on the API port's {@code /health/*}). */
+  @Override
+  public Health health() {
+    ContractConsumer<EvaluationReportMessage> c = consumer;
+    return c == null ? Health.notReady("registry", "not started") : c.health();
   }
 
   /** The bound API port (the real one when configured with 0); -1 before start. */
