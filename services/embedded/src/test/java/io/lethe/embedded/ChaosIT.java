@@ -490,30 +490,42 @@ class ChaosIT {
     return failed;
   }
 
-  /** Version numbers claimed in S3 whose manifest was never written. */
+  /**
+   * Versions whose objects (parameters, checkpoint) are in S3 without a manifest: what a writer
+   * killed mid-upload leaves, until a later job erases it. A bare claim (kept so the number is
+   * never reused) holds no model bytes and is not counted.
+   */
   private int halfWritten(String model, List<Integer> visible) {
     io.minio.MinioClient client = s3Settings.newClient();
-    Set<Integer> claimed = new TreeSet<>();
+    Map<Integer, Set<String>> files = new TreeMap<>();
+    String prefix = "models/" + model + "/v";
     for (var item :
         client.listObjects(
             io.minio.ListObjectsArgs.builder()
                 .bucket(s3Settings.bucket())
-                .prefix("models/" + model + "/v")
+                .prefix(prefix)
                 .recursive(true)
                 .build())) {
       try {
-        String key = item.get().objectName();
-        String rest = key.substring(("models/" + model + "/v").length());
+        String rest = item.get().objectName().substring(prefix.length());
         int slash = rest.indexOf('/');
         if (slash > 0 && rest.substring(0, slash).chars().allMatch(Character::isDigit)) {
-          claimed.add(Integer.parseInt(rest.substring(0, slash)));
+          files
+              .computeIfAbsent(Integer.parseInt(rest.substring(0, slash)), k -> new TreeSet<>())
+              .add(rest.substring(slash + 1));
         }
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     }
-    claimed.removeAll(visible);
-    return claimed.size();
+    int n = 0;
+    for (Map.Entry<Integer, Set<String>> e : files.entrySet()) {
+      if (!visible.contains(e.getKey()) && !e.getValue().equals(Set.of("claim.json"))) {
+        System.out.printf("chaos: %s v%d half-written: %s%n", model, e.getKey(), e.getValue());
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Three models, each on its own copy of one small dataset, v1 at production. */

@@ -217,6 +217,16 @@ final class UnlearningJob {
         version.optDataset(parent.datasetId(), revision.version());
       }
       sweep(request.modelId());
+      // Checked again just before writing: a worker that lost the partition during a long job (a
+      // pause longer than the session timeout) and the partition's new owner must not both store.
+      Optional<ModelVersionManifest> meanwhile = alreadyDone(request);
+      if (meanwhile.isPresent()) {
+        LOG.info(
+            "job {} was finished meanwhile as v{} (by another worker): not storing it twice",
+            request.requestId(),
+            meanwhile.get().version());
+        return meanwhile.get();
+      }
       ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
       progress.stage(Stage.SAVING, 1, 1);
       return stored;

@@ -14,6 +14,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -142,11 +143,72 @@ final class RecordHandling<T extends Record> {
             r.partition(),
             r.offset(),
             r.timestamp());
-    return withRetries(tp, epoch, delivery).recover(failure -> afterRetries(tp, epoch, r, failure));
+    return firstAttempt(tp, epoch, delivery)
+        .recover(failure -> afterRetries(tp, epoch, r, failure));
+  }
+
+  /**
+   * The first attempt runs at once, on this context: no scheduling and no thread hop for the common
+   * case (the intake hands thousands of records a second through here). Only a transient failure
+   * hands the record to the retry policy, which waits the first delay before its next attempt.
+   */
+  private Future<Void> firstAttempt(TopicPartition tp, long epoch, Delivery<T> delivery) {
+    return callHandler(delivery)
+        .recover(
+            failure -> {
+              if (!isRetriable(failure)) {
+                return Future.failedFuture(failure);
+              }
+              health.failedTransiently(tp, failure);
+              Duration delay = retry.initialDelay();
+              notifyRetry(delivery, 1, failure, delay);
+              Promise<Void> later = Promise.promise();
+              long timer =
+                  context
+                      .owner()
+                      .setTimer(
+                          Math.max(1, delay.toMillis()),
+                          id -> withRetries(tp, epoch, delivery).onComplete(later));
+              TimerExecution waiting = new TimerExecution(context, timer, later);
+              executions.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(waiting);
+              return later
+                  .future()
+                  .onComplete(
+                      x -> {
+                        Set<CompletableFuture<?>> running = executions.get(tp);
+                        if (running != null) {
+                          running.remove(waiting);
+                        }
+                      });
+            });
+  }
+
+  /** A retry waiting for its first delay, cancellable like a running execution. */
+  private static final class TimerExecution extends CompletableFuture<Void> {
+    private final Context context;
+    private final long timer;
+    private final Promise<Void> outcome;
+
+    TimerExecution(Context context, long timer, Promise<Void> outcome) {
+      this.context = context;
+      this.timer = timer;
+      this.outcome = outcome;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterrupt) {
+      context.runOnContext(
+          v -> {
+            if (context.owner().cancelTimer(timer)) {
+              outcome.tryFail(new CancellationException("cancelled before its retry"));
+            }
+          });
+      return super.cancel(mayInterrupt);
+    }
   }
 
   private Future<Void> withRetries(TopicPartition tp, long epoch, Delivery<T> delivery) {
-    AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger attempts = new AtomicInteger(1);
     RetryPolicy<Void> policy =
         RetryPolicy.<Void>builder()
             .handleIf(this::isRetriable)
@@ -186,18 +248,21 @@ final class RecordHandling<T extends Record> {
 
   private void retryScheduled(
       Delivery<T> delivery, int attempt, ExecutionScheduledEvent<Void> event) {
-    Throwable failure = event.getLastException();
+    notifyRetry(delivery, attempt, event.getLastException(), event.getDelay());
+  }
+
+  private void notifyRetry(Delivery<T> delivery, int attempt, Throwable failure, Duration delay) {
     LOG.warn(
         "{}-{}@{} failed transiently (attempt {}), retrying in {}: {}",
         delivery.topic(),
         delivery.partition(),
         delivery.offset(),
         attempt,
-        event.getDelay(),
+        delay,
         failure.toString());
     for (RetryListener listener : retryListeners) {
       try {
-        listener.retrying(delivery, attempt, failure, event.getDelay());
+        listener.retrying(delivery, attempt, failure, delay);
       } catch (RuntimeException e) {
         LOG.warn("retry listener failed: {}", e.toString(), e);
       }
