@@ -71,6 +71,9 @@ class MalformedInputIT {
   static final int DLQ_MAX_BYTES = 256 * 1024;
   static final Duration WINDOW = Duration.ofMillis(500);
 
+  /** Where Vert.x's BodyHandler stores multipart uploads by default (relative to the CWD). */
+  static final Path UPLOADS = Path.of("file-uploads");
+
   final String run = UUID.randomUUID().toString().substring(0, 8);
   final String in = "it.malformed.in." + run;
   final String out = "it.malformed.out." + run;
@@ -131,6 +134,7 @@ class MalformedInputIT {
       Thread consumerThread = consumerThread();
       long t0 = System.nanoTime();
 
+      long uploadsBefore = files(UPLOADS);
       Map<String, RecordMetadata> sent = produce(kafkaInputs, poison);
       HttpClient http =
           HttpClient.newBuilder()
@@ -139,6 +143,13 @@ class MalformedInputIT {
               .build();
       Map<String, HttpResponse<String>> answers = send(http, base, httpInputs);
       report.phase("sent", t0);
+      long uploadsLeft = files(UPLOADS) - uploadsBefore;
+      report.count("files left in " + UPLOADS.toAbsolutePath(), uploadsLeft);
+      if (uploadsLeft > 0) {
+        report.violation(
+            "multipart uploads written to disk and kept",
+            uploadsLeft + " new files in " + UPLOADS.toAbsolutePath());
+      }
 
       Expectations expected = new Expectations();
       MalformedVerdicts verdicts = new MalformedVerdicts(report, json);
@@ -155,7 +166,7 @@ class MalformedInputIT {
 
       MalformedTopics topics = new MalformedTopics(bootstrap);
       MalformedTopics.Seen seen =
-          topics.awaitOutcomes(out, dlq, expected, poison.id(), Duration.ofSeconds(90));
+          topics.awaitOutcomes(out, dlq, expected, poison.id(), Duration.ofSeconds(60));
       report.phase("outcomes seen", t0);
       Map<TopicPartition, long[]> offsets =
           topics.awaitCommitted(in, group, Duration.ofSeconds(15));
@@ -345,6 +356,15 @@ class MalformedInputIT {
 
   static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  static long files(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var list = Files.list(dir)) {
+      return list.count();
+    }
   }
 
   static String sha256(byte[] bytes) throws Exception {

@@ -138,12 +138,52 @@ final class MalformedRequests {
                             null,
                             h,
                             Set.of(404)));
+    Arbitrary<Draft2<HttpInput>> upload =
+        Combinators.combine(drafts, headers)
+            .as(
+                (d, h) ->
+                    id -> {
+                      Body b = d.render(id);
+                      return new HttpInput(
+                          id,
+                          new Body(
+                              b.kind(),
+                              "multipart file upload of " + b.label(),
+                              multipart(b.bytes()),
+                              b.eventId(),
+                              b.models()),
+                          "POST",
+                          "/v1/deletions",
+                          "multipart/form-data; boundary=" + BOUNDARY,
+                          h,
+                          Set.of(400, 415));
+                    });
     return Arbitraries.frequencyOf(
-        Tuple.of(80, json),
+        Tuple.of(78, json),
+        Tuple.of(2, upload),
         Tuple.of(7, otherType),
         Tuple.of(5, wrongMethod),
         Tuple.of(4, wrongPath),
         Tuple.of(4, status));
+  }
+
+  static final String BOUNDARY = "lethe-it-boundary";
+
+  /** A well-formed multipart body: {@code content} as a file part named {@code event.json}. */
+  static byte[] multipart(byte[] content) {
+    byte[] head =
+        ("--"
+                + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"event\"; filename=\"event.json\""
+                + "\r\nContent-Type: application/json\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = content == null ? new byte[0] : content;
+    byte[] out = new byte[head.length + body.length + tail.length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(body, 0, out, head.length, body.length);
+    System.arraycopy(tail, 0, out, head.length + body.length, tail.length);
+    return out;
   }
 
   static Set<Integer> expected(Kind kind) {
