@@ -2,7 +2,6 @@ package io.lethe.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.MessageCodec;
 import io.lethe.infra.ServerEnvironment;
@@ -380,13 +379,5 @@ class MalformedInputIT {
   static String header(ConsumerRecord<byte[], byte[]> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
-
-  static JsonNode tree(ObjectMapper json, byte[] bytes) {
-    try {
-      return json.readTree(bytes);
-    } catch (java.io.IOException e) {
-      return null;
-    }
   }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,8 +29,8 @@ import net.jqwik.api.Tuple;
  * {@code b-}), so a forget request naming a non-valid event gives itself away.
  */
 final class MalformedInputs {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   static final String SHA = "sha256:" + "d".repeat(64);
   static final List<String> FACES = IntStream.rangeClosed(1, 40).mapToObj(i -> "s-" + i).toList();
   static final List<String> VOICES = IntStream.rangeClosed(1, 20).mapToObj(i -> "k-" + i).toList();
@@ -92,8 +91,8 @@ final class MalformedInputs {
     return Arbitraries.frequencyOf(
         Tuple.of(RATIO[0], valid()),
         Tuple.of(RATIO[1], unknown()),
-        Tuple.of(RATIO[2], schemaBreaking()),
-        Tuple.of(RATIO[3], broken()),
+        Tuple.of(RATIO[2], SchemaBreaches.drafts(specs(someFaces()))),
+        Tuple.of(RATIO[3], BrokenJson.drafts(specs(someFaces()), maxBytes)),
         Tuple.of(RATIO[4], Arbitraries.just(id -> body(Kind.EMPTY, "empty", new byte[0], null))));
   }
 
@@ -110,7 +109,7 @@ final class MalformedInputs {
       String occurredAt,
       String source) {}
 
-  Arbitrary<Spec> specs(Arbitrary<List<String>> subjects) {
+  static Arbitrary<Spec> specs(Arbitrary<List<String>> subjects) {
     Arbitrary<Object> scalar =
         Arbitraries.oneOf(
             Arbitraries.integers().map(i -> (Object) i),
@@ -198,6 +197,11 @@ final class MalformedInputs {
                 });
   }
 
+  /** One to three subjects of the faces model. */
+  static Arbitrary<List<String>> someFaces() {
+    return Arbitraries.of(FACES).set().ofMinSize(1).ofMaxSize(3).map(List::copyOf);
+  }
+
   static Set<String> modelsOf(List<String> subjects) {
     Set<String> models = new TreeSet<>();
     for (String s : subjects) {
@@ -238,380 +242,6 @@ final class MalformedInputs {
     return e;
   }
 
-  // ---------------------------------------------------------------- schema breaking
-
-  /** A mutation of a valid event that the schema forbids. */
-  record Mutation(String label, Function<ObjectNode, JsonNode> apply) {}
-
-  Arbitrary<Draft> schemaBreaking() {
-    return Combinators.combine(
-            specs(Arbitraries.of(FACES).set().ofMinSize(1).ofMaxSize(3).map(List::copyOf)),
-            mutations())
-        .as(
-            (spec, mutation) ->
-                id -> {
-                  ObjectNode event =
-                      event("b-" + id, spec, spec.subjects(), modelsOf(spec.subjects()));
-                  JsonNode broken = mutation.apply().apply(event);
-                  return body(Kind.SCHEMA, "schema:" + mutation.label(), bytes(broken), "b-" + id);
-                });
-  }
-
-  private static Mutation set(String label, String field, JsonNode value) {
-    return new Mutation(
-        label,
-        e -> {
-          e.set(field, value);
-          return e;
-        });
-  }
-
-  private static JsonNode j(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException(json, e);
-    }
-  }
-
-  private static ArrayNode strings(int n, String prefix) {
-    ArrayNode a = NODES.arrayNode();
-    for (int i = 0; i < n; i++) {
-      a.add(prefix + i);
-    }
-    return a;
-  }
-
-  Arbitrary<Mutation> mutations() {
-    List<String> required =
-        List.of("eventId", "idempotencyKey", "occurredAt", "source", "subjectIds");
-    List<String> ids = List.of("eventId", "idempotencyKey", "correlationId");
-    List<JsonNode> badIds =
-        List.of(
-            j("\"\""),
-            j("\"-x\""),
-            j("\"a b\""),
-            j("\"ü\""),
-            j("\"x\\u0000\""),
-            j("\"\\ud800\""),
-            NODES.textNode("i" + "d".repeat(128)),
-            j("42"),
-            j("true"),
-            j("[\"x\"]"),
-            j("{}"),
-            j("null"));
-    List<JsonNode> badSubjects =
-        List.of(
-            j("\"\""),
-            j("\" s-1\""),
-            j("\"s-1 \""),
-            j("\"a\\u0000b\""),
-            j("\"a\\nb\""),
-            j("\"\\u007f\""),
-            NODES.textNode("s" + "x".repeat(256)),
-            j("123"),
-            j("null"),
-            j("{\"a\":1}"),
-            j("[\"s-1\"]"));
-    List<Mutation> all = new ArrayList<>();
-    for (String f : required) {
-      all.add(new Mutation("missing " + f, e -> e.without(f)));
-      all.add(set("null " + f, f, NODES.nullNode()));
-    }
-    for (String f : ids) {
-      for (JsonNode v : badIds) {
-        all.add(set("bad " + f, f, v));
-      }
-    }
-    for (JsonNode v : badSubjects) {
-      all.add(
-          new Mutation(
-              "bad subject",
-              e -> {
-                ((ArrayNode) e.get("subjectIds")).add(v);
-                return e;
-              }));
-    }
-    all.add(set("no subjects", "subjectIds", NODES.arrayNode()));
-    all.add(set("1001 subjects", "subjectIds", strings(1001, "s-")));
-    all.add(set("repeated subject", "subjectIds", j("[\"s-1\",\"s-1\"]")));
-    all.add(set("subjects not an array", "subjectIds", j("\"s-1\"")));
-    all.add(set("no models", "modelIds", NODES.arrayNode()));
-    all.add(set("bad model id", "modelIds", j("[\"Faces\"]")));
-    all.add(set("repeated model", "modelIds", j("[\"faces\",\"faces\"]")));
-    all.add(set("101 models", "modelIds", strings(101, "m")));
-    all.add(set("models not an array", "modelIds", j("\"faces\"")));
-    for (String d :
-        List.of(
-            "yesterday",
-            "2026-13-01T00:00:00Z",
-            "2026-01-01",
-            "",
-            "2026-01-01T00:00:00",
-            "2026-02-30T00:00:00Z",
-            "2026-01-01T25:00:00Z",
-            "2026-01-01T00:00:00Z" + " ".repeat(60))) {
-      all.add(set("bad date", "occurredAt", NODES.textNode(d)));
-    }
-    all.add(set("date as number", "occurredAt", j("1700000000")));
-    for (String s : List.of("", "-crm", "a b", "s".repeat(65), "crm\n")) {
-      all.add(set("bad source", "source", NODES.textNode(s)));
-    }
-    all.add(set("empty reason", "reason", NODES.textNode("")));
-    all.add(set("long reason", "reason", NODES.textNode("r".repeat(1001))));
-    all.add(set("reason not text", "reason", j("5")));
-    for (JsonNode m :
-        List.of(j("\"DLFD\""), j("\"sgd\""), j("1"), j("\"\""), j("null"), j("[\"dlfd\"]"))) {
-      all.add(set("bad method", "method", m));
-    }
-    for (String h :
-        List.of(
-            "[]",
-            "\"x\"",
-            "{\"a\":{\"b\":1}}",
-            "{\"a\":[1]}",
-            "{\"a\":null}",
-            "{\"1a\":1}",
-            "{\"\":1}",
-            "{\"a b\":1}",
-            "7")) {
-      all.add(set("bad hyperparameters", "hyperparameters", j(h)));
-    }
-    ObjectNode many = NODES.objectNode();
-    IntStream.range(0, 33).forEach(i -> many.put("h" + i, i));
-    all.add(set("33 hyperparameters", "hyperparameters", many));
-    all.add(
-        set(
-            "long hyperparameter",
-            "hyperparameters",
-            NODES.objectNode().put("a", "v".repeat(257))));
-    all.add(new Mutation("not an object: array", e -> NODES.arrayNode().add(e)));
-    for (String top : List.of("[]", "\"text\"", "1", "null", "true", "{}")) {
-      all.add(new Mutation("not an object: " + top, e -> j(top)));
-    }
-    Arbitrary<Mutation> extra =
-        Combinators.combine(
-                Arbitraries.strings()
-                    .alpha()
-                    .numeric()
-                    .withChars("_-. é$")
-                    .ofMinLength(1)
-                    .ofMaxLength(20)
-                    .filter(s -> !isField(s)),
-                Arbitraries.of(j("1"), j("\"x\""), j("null"), j("[]"), j("{}")))
-            .as((name, v) -> set("extra field", name, v));
-    return Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.of(all)), Tuple.of(1, extra));
-  }
-
-  private static boolean isField(String s) {
-    return Set.of(
-            "eventId",
-            "idempotencyKey",
-            "correlationId",
-            "occurredAt",
-            "source",
-            "subjectIds",
-            "modelIds",
-            "reason",
-            "method",
-            "hyperparameters")
-        .contains(s);
-  }
-
-  // ---------------------------------------------------------------- broken JSON
-
-  Arbitrary<Draft> broken() {
-    Arbitrary<Spec> spec =
-        specs(Arbitraries.of(FACES).set().ofMinSize(1).ofMaxSize(3).map(List::copyOf));
-    Arbitrary<Integer> cut = Arbitraries.integers().between(0, Integer.MAX_VALUE);
-    Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(300);
-    Arbitrary<Integer> depth = Arbitraries.integers().between(900, 20_000);
-    Arbitrary<Integer> huge = Arbitraries.integers().between(maxBytes / 4, maxBytes - 1024);
-    Arbitrary<Byte> control = Arbitraries.bytes().between((byte) 0, (byte) 0x1f);
-    Arbitrary<byte[]> badUtf8 =
-        Arbitraries.of(
-            new byte[] {(byte) 0xc3, 0x28},
-            new byte[] {(byte) 0xff},
-            new byte[] {(byte) 0xc0, (byte) 0xaf},
-            new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
-            new byte[] {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-            new byte[] {(byte) 0xe2, (byte) 0x82});
-    Arbitrary<String> outOfRange =
-        Arbitraries.of("1e400", "-1e400", "123456789012345678901234567890e999999999");
-    Arbitrary<String> syntax =
-        Arbitraries.of(" x", "}", ",", " /* c */", "\n{}", " null", " [", "\u0000");
-    return Arbitraries.oneOf(
-        Combinators.combine(spec, cut)
-            .as(
-                (s, at) ->
-                    id -> {
-                      byte[] full = bytes(valid("b-" + id, s));
-                      int end = lastIndexOf(full, (byte) '}');
-                      int n = 1 + Math.floorMod(at, Math.max(1, end - 1)); // never empty
-                      return body(Kind.BROKEN, "truncated", slice(full, 0, n), "b-" + id);
-                    }),
-        noise.map(b -> id -> body(Kind.BROKEN, "random bytes", b, null)),
-        depth.map(
-            d ->
-                id -> {
-                  String open = "{\"a\":".repeat(d);
-                  String json =
-                      "{\"eventId\":\"b-"
-                          + id
-                          + "\",\"hyperparameters\":"
-                          + open
-                          + "1"
-                          + "}".repeat(d + 1);
-                  return body(Kind.BROKEN, "deep nesting", ascii(json), "b-" + id);
-                }),
-        depth.map(
-            d ->
-                id -> body(Kind.BROKEN, "deep arrays", ascii("[".repeat(d) + "]".repeat(d)), null)),
-        Combinators.combine(
-                spec, huge, Arbitraries.of("reason", "eventId", "source", "subject", "open"))
-            .as(
-                (s, n, where) ->
-                    id -> {
-                      ObjectNode e = valid("b-" + id, s);
-                      String big = "x".repeat(n);
-                      switch (where) {
-                        case "subject" -> ((ArrayNode) e.get("subjectIds")).add(big + " ");
-                        case "open" -> {
-                          return body(
-                              Kind.BROKEN,
-                              "huge unterminated string",
-                              ascii("{\"reason\":\"" + big),
-                              "b-" + id);
-                        }
-                        default -> e.put(where, big);
-                      }
-                      return body(Kind.BROKEN, "huge string in " + where, bytes(e), "b-" + id);
-                    }),
-        Combinators.combine(spec, badUtf8)
-            .as(
-                (s, bad) ->
-                    id ->
-                        body(
-                            Kind.BROKEN,
-                            "invalid UTF-8",
-                            splice(valid("b-" + id, s), "eventId", bad),
-                            "b-" + id)),
-        Combinators.combine(spec, control)
-            .as(
-                (s, c) ->
-                    id ->
-                        body(
-                            Kind.BROKEN,
-                            "raw control character",
-                            splice(valid("b-" + id, s), "source", new byte[] {c}),
-                            "b-" + id)),
-        Combinators.combine(spec, Arbitraries.of("eventId", "subjectIds", "hyperparameters"))
-            .as(
-                (s, key) ->
-                    id -> {
-                      String first =
-                          switch (key) {
-                            case "eventId" -> "\"eventId\":\"b-" + id + "\",";
-                            case "subjectIds" -> "\"subjectIds\":[\"s-1\"],";
-                            default -> "\"method\":\"dlfd\",\"hyperparameters\":{\"a\":1,\"a\":2},";
-                          };
-                      ObjectNode e = valid("b-" + id, s);
-                      if (key.equals("hyperparameters")) {
-                        e.without(List.of("method", "hyperparameters"));
-                      }
-                      String out = "{" + first + e.toString().substring(1);
-                      return body(Kind.BROKEN, "duplicate key " + key, ascii(out), "b-" + id);
-                    }),
-        Combinators.combine(spec, outOfRange)
-            .as(
-                (s, number) ->
-                    id -> {
-                      String json = valid("b-" + id, s).without("hyperparameters").toString();
-                      String out =
-                          json.substring(0, json.length() - 1)
-                              + ",\"hyperparameters\":{\"alpha\":"
-                              + number
-                              + "}}";
-                      return body(
-                          Kind.BROKEN, "number out of range " + number, ascii(out), "b-" + id);
-                    }),
-        Combinators.combine(spec, syntax)
-            .as(
-                (s, tail) ->
-                    id ->
-                        body(
-                            Kind.BROKEN,
-                            "trailing " + tail.strip(),
-                            ascii(valid("b-" + id, s).toString() + tail),
-                            "b-" + id)),
-        Combinators.combine(spec, Arbitraries.of("'", "NaN", "bom"))
-            .as(
-                (s, style) ->
-                    id -> {
-                      String json = valid("b-" + id, s).toString();
-                      String out =
-                          switch (style) {
-                            case "'" -> json.replace('"', '\'');
-                            case "NaN" -> json.substring(0, json.length() - 1) + ",\"reason\":NaN}";
-                            default -> "\uFEFF" + json.substring(0, json.length() / 2);
-                          };
-                      return body(
-                          Kind.BROKEN,
-                          "not JSON: " + style,
-                          out.getBytes(StandardCharsets.UTF_8),
-                          "b-" + id);
-                    }));
-  }
-
-  /** A valid event shape whose id marks it as bad (b-): the caller breaks it. */
-  private static ObjectNode valid(String eventId, Spec s) {
-    ObjectNode e = event(eventId, s, s.subjects(), modelsOf(s.subjects()));
-    e.without("reason"); // room for the breakage in the size budget
-    return e;
-  }
-
-  /**
-   * The JSON text of {@code e} with {@code insert} placed inside the string value of {@code field}.
-   */
-  private static byte[] splice(ObjectNode e, String field, byte[] insert) {
-    byte[] json = bytes(e);
-    byte[] marker = ascii("\"" + field + "\":\"");
-    int at = indexOf(json, marker) + marker.length + 1;
-    byte[] out = new byte[json.length + insert.length];
-    System.arraycopy(json, 0, out, 0, at);
-    System.arraycopy(insert, 0, out, at, insert.length);
-    System.arraycopy(json, at, out, at + insert.length, json.length - at);
-    return out;
-  }
-
-  private static int indexOf(byte[] in, byte[] what) {
-    outer:
-    for (int i = 0; i + what.length <= in.length; i++) {
-      for (int j = 0; j < what.length; j++) {
-        if (in[i + j] != what[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new IllegalArgumentException("marker not found");
-  }
-
-  private static int lastIndexOf(byte[] in, byte b) {
-    for (int i = in.length - 1; i >= 0; i--) {
-      if (in[i] == b) {
-        return i;
-      }
-    }
-    return in.length;
-  }
-
-  private static byte[] slice(byte[] in, int from, int to) {
-    byte[] out = new byte[to - from];
-    System.arraycopy(in, from, out, 0, out.length);
-    return out;
-  }
-
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -624,12 +254,11 @@ final class MalformedInputs {
     }
   }
 
-  private static Body body(Kind kind, String label, byte[] bytes, String eventId) {
+  static Body body(Kind kind, String label, byte[] bytes, String eventId) {
     return new Body(kind, label, bytes, eventId, Set.of());
   }
 
-  private static Body body(
-      Kind kind, String label, byte[] bytes, String eventId, Set<String> models) {
+  static Body body(Kind kind, String label, byte[] bytes, String eventId, Set<String> models) {
     return new Body(kind, label, bytes, eventId, Set.copyOf(models));
   }
 
