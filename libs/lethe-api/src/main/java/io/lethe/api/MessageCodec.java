@@ -109,6 +109,12 @@ public final class MessageCodec {
       throw new ContractViolation(
           contract, List.of(new Violation("$", "empty message, expected a JSON object")));
     }
+    String overflow = nonFinite(tree, "$");
+    if (overflow != null) {
+      // 1e400 parses as Infinity, which JSON cannot carry: it would be re-encoded as "Infinity".
+      throw new ContractViolation(
+          contract, List.of(new Violation(overflow, "number out of range (not a finite double)")));
+    }
     contracts.check(contract, tree);
     try {
       return mapper.treeToValue(tree, type);
@@ -119,6 +125,30 @@ public final class MessageCodec {
       throw new ContractViolation(
           contract, List.of(new Violation("$", "cannot map: " + e.getMessage())), e);
     }
+  }
+
+  /** The path of the first number in {@code node} that is not a finite double, else null. */
+  private static String nonFinite(JsonNode node, String path) {
+    if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      return path;
+    }
+    if (node.isObject()) {
+      for (var it = node.fields(); it.hasNext(); ) {
+        var e = it.next();
+        String found = nonFinite(e.getValue(), path + "." + e.getKey());
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = nonFinite(node.get(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static Violation tooLarge(int length) {

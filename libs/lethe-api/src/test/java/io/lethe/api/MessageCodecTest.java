@@ -253,6 +253,23 @@ class MessageCodecTest {
   }
 
   @Test
+  void aNumberBeyondADoublesRangeIsRefusedNotTurnedIntoInfinity() throws Exception {
+    ObjectNode event =
+        (ObjectNode) Contracts.standard().schema(Contract.DELETION_EVENT).path("examples").get(0);
+    event.putObject("hyperparameters").put("alpha", 12345.678);
+    String json = MAPPER.writeValueAsString(event).replace("12345.678", "1e400");
+
+    ContractViolation violation =
+        catchThrowableOfType(
+            ContractViolation.class,
+            () -> CODEC.decode(json.getBytes(StandardCharsets.UTF_8), DeletionEvent.class));
+
+    assertThat(violation.violations())
+        .extracting(Violation::path)
+        .containsExactly("$.hyperparameters.alpha");
+  }
+
+  @Test
   void everyViolationIsListedNotJustTheFirst() throws Exception {
     ObjectNode event =
         (ObjectNode) Contracts.standard().schema(Contract.DELETION_EVENT).path("examples").get(0);

@@ -104,10 +104,43 @@ final class IntakeHttpApi {
 
   /** Adds the routes to {@code router}. */
   void mount(Router router) {
-    router.post("/v1/deletions").handler(BodyHandler.create().setBodyLimit(MessageCodec.MAX_BYTES));
+    // No file uploads: a multipart POST must not write files to the intake's disk.
+    router
+        .post("/v1/deletions")
+        .handler(BodyHandler.create(false).setBodyLimit(MessageCodec.MAX_BYTES));
     router.post("/v1/deletions").handler(this::postDeletion);
     router.get("/v1/deletions/:key").handler(this::getDeletion);
     router.get("/v1/requests/:id").handler(this::getRequest);
+    // Vert.x answers these itself (no route, wrong method, body too large or undecodable) with
+    // an HTML or plain-text body; every 4xx of the API is a problem+json.
+    for (int status : new int[] {400, 404, 405, 413, 415}) {
+      router.errorHandler(
+          status,
+          ctx ->
+              problem(
+                  ctx,
+                  new Problem(
+                      "about:blank",
+                      io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(),
+                      status,
+                      refusal(status, ctx),
+                      ctx.request().path(),
+                      null,
+                      null,
+                      null)));
+    }
+  }
+
+  /** What the client did wrong, without the server's internals. */
+  private static String refusal(int status, RoutingContext ctx) {
+    String call = ctx.request().method() + " " + ctx.request().path();
+    return switch (status) {
+      case 404 -> call + " is not served";
+      case 405 -> ctx.request().method() + " is not allowed on " + ctx.request().path();
+      case 413 -> "the body is larger than " + MessageCodec.MAX_BYTES + " bytes";
+      case 415 -> "unsupported content type: " + ctx.request().getHeader("content-type");
+      default -> "the request could not be read (send one JSON document as the body)";
+    };
   }
 
   private void postDeletion(RoutingContext ctx) {
