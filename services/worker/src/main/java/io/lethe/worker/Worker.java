@@ -79,6 +79,7 @@ public final class Worker implements Component, HealthReporting {
   private final WorkerMetrics metrics;
   private final Clock clock = Clock.systemUTC();
   private Duration progressInterval = Duration.ofSeconds(1);
+  private Duration transientStreakLimit;
   private RetrySettings retry = DEFAULT_RETRY;
 
   private Stage<ForgetRequest, UnlearningResult> stage;
@@ -108,6 +109,15 @@ public final class Worker implements Component, HealthReporting {
     return this;
   }
 
+  /**
+   * How long a request may keep failing transiently before readiness goes down (default: the
+   * consumer's, 2 min): the time after which an outage of S3 pages someone.
+   */
+  public Worker optTransientStreakLimit(Duration limit) {
+    this.transientStreakLimit = Objects.requireNonNull(limit, "limit");
+    return this;
+  }
+
   /** Connects to the registry (creating the bucket if needed), then Kafka; ready when assigned. */
   @Override
   public Future<Void> start() {
@@ -124,6 +134,12 @@ public final class Worker implements Component, HealthReporting {
             // Long jobs are expected on this pool: no blocked-thread warnings below a day.
             .optMaxExecuteTime(Duration.ofHours(24))
             .optRetry(retry)
+            .optConsumer(
+                c -> {
+                  if (transientStreakLimit != null) {
+                    c.optTransientStreakLimit(transientStreakLimit);
+                  }
+                })
             .optFailureClassifier(FAILURES)
             // Counts real retries: each time the consumer calls the job again.
             .optRetryListener((delivery, attempt, failure, delay) -> metrics.retried.increment())

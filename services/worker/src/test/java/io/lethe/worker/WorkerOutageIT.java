@@ -128,7 +128,8 @@ class WorkerOutageIT {
                                 Duration.ofMillis(200),
                                 Duration.ofSeconds(1),
                                 0.5,
-                                Duration.ofMinutes(10)))));
+                                Duration.ofMinutes(10)))
+                        .optTransientStreakLimit(Duration.ofSeconds(2))));
     producer = new ContractProducer(vertx, new KafkaSettings(bootstrap, "it-" + run, group), codec);
     await(producer.start());
     results = resultReader();
@@ -144,6 +145,10 @@ class WorkerOutageIT {
         .as("the request is not committed")
         .isLessThanOrEqualTo(sent.offset());
     assertThat(counter(metrics, "lethe_worker_jobs_failed")).isZero();
+    // Failing for longer than the streak limit: not ready (an SRE is paged), but alive.
+    Waiting.until(
+        () -> status("/health/ready") == 503, TIMEOUT, "readiness DOWN during the outage");
+    assertThat(status("/health/live")).isEqualTo(200);
 
     s3.start(); // same port, same files
     Waiting.until(() -> result(request.requestId()).isPresent(), TIMEOUT, "a result");
@@ -153,6 +158,7 @@ class WorkerOutageIT {
         .isEqualTo(UnlearningResult.Status.SUCCEEDED);
     assertThat(result.version()).isEqualTo(2);
     Waiting.until(() -> committed(sent) > sent.offset(), TIMEOUT, "offset committed");
+    Waiting.until(() -> status("/health/ready") == 200, TIMEOUT, "readiness UP again");
     assertThat(counter(metrics, "lethe_worker_jobs_failed")).isZero();
     assertThat(counter(metrics, "lethe_worker_jobs_succeeded")).isEqualTo(1.0);
     assertThat(
@@ -268,5 +274,22 @@ class WorkerOutageIT {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private int status(String path) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + running.httpPort() + path))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 }
