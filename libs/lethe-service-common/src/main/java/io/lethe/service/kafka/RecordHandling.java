@@ -279,7 +279,9 @@ final class RecordHandling<T extends Record> {
   private Future<Void> callHandler(Delivery<T> delivery) {
     try {
       return Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too becomes the outcome (it stops the consumer), never an exception thrown on
+      // the event loop, where it would leave the record neither finished nor failed.
       return Future.failedFuture(e);
     }
   }
