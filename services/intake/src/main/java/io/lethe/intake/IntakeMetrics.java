@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Counter;
 /**
  * The intake's meters, registered once at construction (so a bad name fails at start-up). Events
  * are counted per source where they are received: {@code http} counts posts, {@code kafka} every
- * event read from the topic, including the ones the HTTP adapter wrote there (that is the path
- * that coalesces them). Kafka records that break the contract are dead-lettered inside {@code
+ * event read from the topic, including the ones the HTTP adapter wrote there (that is the path that
+ * coalesces them). Kafka records that break the contract are dead-lettered inside {@code
  * ContractConsumer}; its dead-letter listener counts them here as received and rejected, once.
  */
 final class IntakeMetrics {

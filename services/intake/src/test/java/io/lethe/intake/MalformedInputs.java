@@ -110,19 +110,35 @@ final class MalformedInputs {
       String source) {}
 
   static Arbitrary<Spec> specs(Arbitrary<List<String>> subjects) {
-    Arbitrary<Object> scalar =
-        Arbitraries.oneOf(
-            Arbitraries.integers().map(i -> (Object) i),
-            Arbitraries.doubles().between(-1e12, 1e12).map(d -> (Object) d),
-            Arbitraries.of(true, false).map(b -> (Object) b),
-            text(0, 40).map(s -> (Object) s));
+    // Hyperparameters a valid event may carry: keys both methods take, within the default
+    // operator limits (LETHE_HYPERPARAMETER_LIMITS) of both; anything else is a 422.
     Arbitrary<Map<String, Object>> hyper =
-        Arbitraries.maps(
-                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12).map(s -> "p" + s),
-                scalar)
-            .ofMinSize(1)
-            .ofMaxSize(5)
-            .injectNull(0.6);
+        Combinators.combine(
+                Arbitraries.integers().between(1, 10).injectNull(0.5),
+                Arbitraries.doubles().between(1e-4, 0.1).ofScale(6).injectNull(0.5),
+                Arbitraries.integers().between(16, 256).injectNull(0.5),
+                Arbitraries.doubles().between(0, 0.9).injectNull(0.5),
+                Arbitraries.integers().injectNull(0.5))
+            .as(
+                (epochs, lr, batch, momentum, seed) -> {
+                  Map<String, Object> h = new java.util.TreeMap<>();
+                  if (epochs != null) {
+                    h.put("epochs", epochs);
+                  }
+                  if (lr != null) {
+                    h.put("learningRate", lr);
+                  }
+                  if (batch != null) {
+                    h.put("batchSize", batch);
+                  }
+                  if (momentum != null) {
+                    h.put("momentum", momentum);
+                  }
+                  if (seed != null) {
+                    h.put("seed", seed);
+                  }
+                  return h.isEmpty() ? null : h;
+                });
     return Combinators.combine(
             subjects,
             Arbitraries.of(true, false),

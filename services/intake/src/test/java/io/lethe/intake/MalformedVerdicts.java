@@ -229,7 +229,9 @@ final class MalformedVerdicts {
       case UNKNOWN -> category.equals("unprocessable");
       case EMPTY -> category.equals("empty");
       case SCHEMA -> category.equals("schema");
-      case BROKEN -> category.equals("not_json") || category.equals("schema");
+      // Random bytes can be nothing but white space: no JSON at all, which is "empty".
+      case BROKEN ->
+          category.equals("not_json") || category.equals("schema") || category.equals("empty");
       case VALID -> false;
     };
   }
