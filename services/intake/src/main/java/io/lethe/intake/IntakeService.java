@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,6 +170,9 @@ public final class IntakeService implements Component {
             .optDeadLetterTopic(deadLetterTopic)
             .optMetrics(metrics)
             .optPipelined(MAX_EVENTS_IN_FLIGHT)
+            // Events are small and cheap: fetch many per poll (each loop also commits, a round
+            // trip), or a backlog is read at 500 records per round trip.
+            .optProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000)
             // A dead-lettered event was received and rejected, like a 400 on HTTP.
             .optDeadLetterListener(
                 (source, reason, violation) -> {

@@ -450,7 +450,11 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
           }
           if (maxInFlight > 0) {
             inFlight.computeIfAbsent(tp, k -> new AtomicInteger()).addAndGet(batch.size());
-            context.runOnContext(v -> pipe(tp, epoch, batch));
+            // Decoded and validated here, on the poll thread, beside the handlers on the event loop
+            // (which the intake's HTTP adapter shares) rather than before them.
+            RecordHandling<T> handling = this.records;
+            List<RecordHandling.Decoded<T>> decoded = batch.stream().map(handling::decode).toList();
+            context.runOnContext(v -> pipe(tp, epoch, batch, decoded));
           } else {
             consumer.pause(List.of(tp));
             context.runOnContext(v -> handle(tp, epoch, batch, 0));
@@ -540,7 +544,11 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
   }
 
   /** Hands every record of {@code batch} to the handler at once (pipelined mode). */
-  private void pipe(TopicPartition tp, long epoch, List<ConsumerRecord<byte[], byte[]>> batch) {
+  private void pipe(
+      TopicPartition tp,
+      long epoch,
+      List<ConsumerRecord<byte[], byte[]>> batch,
+      List<RecordHandling.Decoded<T>> decoded) {
     PipelinedOffsets offsets = pipelines.get(tp);
     if (offsets == null || offsets.epoch != epoch) {
       offsets = new PipelinedOffsets(epoch);
@@ -549,20 +557,23 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
     for (ConsumerRecord<byte[], byte[]> r : batch) {
       offsets.outstanding.put(r.offset(), false);
     }
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
-      pipeOne(tp, offsets, r);
+    for (int i = 0; i < batch.size(); i++) {
+      pipeOne(tp, offsets, batch.get(i), decoded.get(i));
     }
   }
 
   private void pipeOne(
-      TopicPartition tp, PipelinedOffsets offsets, ConsumerRecord<byte[], byte[]> r) {
+      TopicPartition tp,
+      PipelinedOffsets offsets,
+      ConsumerRecord<byte[], byte[]> r,
+      RecordHandling.Decoded<T> decoded) {
     if (!running || !isOwned(tp, offsets.epoch)) {
       return; // stopped or revoked: the next owner re-reads from the last commit
     }
     health.recordStarted();
     Future<Void> outcome;
     try {
-      outcome = records.process(tp, offsets.epoch, r);
+      outcome = records.process(tp, offsets.epoch, r, decoded);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
@@ -587,7 +598,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
                 retry.maxDelay(),
                 ar.cause().toString(),
                 ar.cause());
-            vertx.setTimer(retry.maxDelay().toMillis(), id -> pipeOne(tp, offsets, r));
+            vertx.setTimer(retry.maxDelay().toMillis(), id -> pipeOne(tp, offsets, r, decoded));
             return;
           }
           AtomicInteger n = inFlight.get(tp);

@@ -121,10 +121,30 @@ final class RecordHandling<T extends Record> {
    * when the dead letter could not be written.
    */
   Future<Void> process(TopicPartition tp, long epoch, ConsumerRecord<byte[], byte[]> r) {
-    T value;
+    return process(tp, epoch, r, decode(r));
+  }
+
+  /** A record's value decoded and validated, or why it breaks its contract. */
+  record Decoded<T>(T value, ContractViolation violation) {}
+
+  /**
+   * Decodes and validates {@code r} (any thread: the pipelined consumer does it on its poll thread,
+   * so validation runs beside the handlers instead of before them on the same event loop).
+   */
+  Decoded<T> decode(ConsumerRecord<byte[], byte[]> r) {
     try {
-      value = codec.decode(r.value(), type);
+      return new Decoded<>(codec.decode(r.value(), type), null);
     } catch (ContractViolation violation) {
+      return new Decoded<>(null, violation);
+    }
+  }
+
+  /** {@link #process(TopicPartition, long, ConsumerRecord)} with {@code r} already decoded. */
+  Future<Void> process(
+      TopicPartition tp, long epoch, ConsumerRecord<byte[], byte[]> r, Decoded<T> decoded) {
+    T value = decoded.value();
+    if (decoded.violation() != null) {
+      ContractViolation violation = decoded.violation();
       LOG.warn(
           "{}-{}@{} rejected to {}: {}",
           r.topic(),
