@@ -102,7 +102,10 @@ final class DeletionIntake {
       return Future.succeededFuture(); // every subject was forgotten already
     }
     pendingByKey.put(key, batches);
-    Future<Void> covered = Future.all(batches.stream().map(Batch::emitted).toList()).mapEmpty();
+    Future<Void> covered =
+        batches.size() == 1
+            ? batches.get(0).emitted()
+            : Future.all(batches.stream().map(Batch::emitted).toList()).mapEmpty();
     covered.onComplete(
         ar -> {
           pendingByKey.remove(key, batches);

@@ -2,6 +2,8 @@ package io.lethe.intake;
 
 import io.lethe.service.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The intake's meters, registered once at construction (so a bad name fails at start-up). Events
@@ -14,53 +16,59 @@ final class IntakeMetrics {
   static final String HTTP = "http";
   static final String KAFKA = "kafka";
 
-  private final Metrics metrics;
+  // Looked up once: the Kafka path counts tens of thousands of events a second.
+  private final Map<String, Counter> received = new HashMap<>();
+  private final Map<String, Counter> rejected = new HashMap<>();
+  private final Map<String, Counter> deduplicated = new HashMap<>();
+  private final Map<String, Counter> unknownSubjects = new HashMap<>();
+  private final Counter failed;
+  private final Counter retries;
+  private final Counter emitted;
 
   IntakeMetrics(Metrics metrics) {
-    this.metrics = metrics;
     for (String source : new String[] {HTTP, KAFKA}) {
-      received(source);
-      rejected(source);
-      deduplicated(source);
-      unknownSubjects(source);
+      received.put(source, metrics.counter("requests_received", "source", source));
+      rejected.put(source, metrics.counter("requests_rejected", "source", source));
+      deduplicated.put(source, metrics.counter("requests_deduplicated", "source", source));
+      unknownSubjects.put(source, metrics.counter("unknown_subjects", "source", source));
     }
-    emitted();
-    failed();
-    retries();
+    failed = metrics.counter("forget_requests_failed");
+    retries = metrics.counter("write_retries");
+    emitted = metrics.counter("forget_requests_emitted");
   }
 
   /** {@code lethe_intake_requests_received_total}: deletion events received, valid or not. */
   Counter received(String source) {
-    return metrics.counter("requests_received", "source", source);
+    return received.get(source);
   }
 
   /** {@code lethe_intake_requests_rejected_total}: events that broke deletion-event.v1. */
   Counter rejected(String source) {
-    return metrics.counter("requests_rejected", "source", source);
+    return rejected.get(source);
   }
 
   /** {@code lethe_intake_requests_deduplicated_total}: repeats of an idempotency key. */
   Counter deduplicated(String source) {
-    return metrics.counter("requests_deduplicated", "source", source);
+    return deduplicated.get(source);
   }
 
   /** {@code lethe_intake_unknown_subjects_total}: subjects no model was trained on. */
   Counter unknownSubjects(String source) {
-    return metrics.counter("unknown_subjects", "source", source);
+    return unknownSubjects.get(source);
   }
 
   /** {@code lethe_intake_forget_requests_failed_total}: requests that can never be sent. */
   Counter failed() {
-    return metrics.counter("forget_requests_failed");
+    return failed;
   }
 
   /** {@code lethe_intake_write_retries_total}: ledger or forget-request writes retried. */
   Counter retries() {
-    return metrics.counter("write_retries");
+    return retries;
   }
 
   /** {@code lethe_intake_forget_requests_emitted_total}: acknowledged by the broker. */
   Counter emitted() {
-    return metrics.counter("forget_requests_emitted");
+    return emitted;
   }
 }

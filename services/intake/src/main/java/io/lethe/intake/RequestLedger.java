@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -81,6 +80,11 @@ final class RequestLedger implements Component {
   private final Map<String, RequestState> byRequest = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> byKey = new ConcurrentHashMap<>();
   private final Map<String, Object> producerOverrides = new HashMap<>();
+  // Marks this replica's own records: the tail skips them (they were applied on acknowledgement)
+  // instead of decoding and validating every request twice.
+  private final byte[] writer =
+      java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+  private static final String WRITER_HEADER = "lethe-intake-writer";
 
   private volatile boolean running;
   private volatile boolean stopping;
@@ -141,43 +145,45 @@ final class RequestLedger implements Component {
     if (p == null) {
       return Future.failedFuture(new IllegalStateException("the intake ledger is not started"));
     }
-    byte[] value;
-    try {
-      value = codec.encode(state);
-    } catch (ContractViolation e) {
-      return Future.failedFuture(e);
-    }
-    ProducerRecord<byte[], byte[]> out =
-        new ProducerRecord<>(topic, state.requestId().getBytes(StandardCharsets.UTF_8), value);
-    out.headers()
-        .add(
-            Headers.CORRELATION_ID,
-            state.request().correlationId().getBytes(StandardCharsets.UTF_8));
-    out.headers()
-        .add(Headers.SCHEMA, Contract.REQUEST_STATE.tag().getBytes(StandardCharsets.UTF_8));
     Context caller = vertx.getOrCreateContext();
     Promise<Void> acked = Promise.promise();
-    try {
-      // send() blocks only while metadata is unknown or the buffer is full; the producer is warm
-      // (created and used at start-up), so this is the asynchronous path.
-      p.send(
-          out,
-          (metadata, error) -> {
-            if (error == null) {
-              apply(state);
-            }
-            caller.runOnContext(
-                v -> {
-                  if (error != null) {
-                    acked.tryFail(error);
-                  } else {
-                    acked.tryComplete();
-                  }
-                });
-          });
-    } catch (KafkaException e) {
-      return Future.failedFuture(e);
-    }
+    // Encoding validates the whole request (up to 10,000 events): off the event loop. States of
+    // one request are recorded one after the other, so their order needs no more than this.
+    vertx
+        .executeBlocking(
+            () -> {
+              ProducerRecord<byte[], byte[]> out =
+                  new ProducerRecord<>(
+                      topic,
+                      state.requestId().getBytes(StandardCharsets.UTF_8),
+                      codec.encode(state));
+              out.headers()
+                  .add(
+                      Headers.CORRELATION_ID,
+                      state.request().correlationId().getBytes(StandardCharsets.UTF_8));
+              out.headers()
+                  .add(
+                      Headers.SCHEMA,
+                      Contract.REQUEST_STATE.tag().getBytes(StandardCharsets.UTF_8));
+              out.headers().add(WRITER_HEADER, writer);
+              return p.send(
+                  out,
+                  (metadata, error) -> {
+                    if (error == null) {
+                      apply(state);
+                    }
+                    caller.runOnContext(
+                        v -> {
+                          if (error != null) {
+                            acked.tryFail(error);
+                          } else {
+                            acked.tryComplete();
+                          }
+                        });
+                  });
+            },
+            false)
+        .onFailure(acked::tryFail);
     return acked.future();
   }
 
@@ -370,6 +376,10 @@ final class RequestLedger implements Component {
       n++;
       if (r.value() == null) {
         continue; // a tombstone an operator wrote to drop a request
+      }
+      org.apache.kafka.common.header.Header w = r.headers().lastHeader(WRITER_HEADER);
+      if (w != null && java.util.Arrays.equals(w.value(), writer)) {
+        continue; // written by this replica, applied when the broker acknowledged it
       }
       try {
         apply(codec.decode(r.value(), RequestState.class));
