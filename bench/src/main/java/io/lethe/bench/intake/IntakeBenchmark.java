@@ -139,7 +139,7 @@ public final class IntakeBenchmark implements Callable<Integer> {
     System.err.printf(
         Locale.ROOT, "intake bench: %,d events, window %s, broker %s%n", events, window, bootstrap);
 
-    double rawRate = produce(raw, payloads, run) / 1.0;
+    double rawRate = produce(raw, payloads, run);
     System.err.printf(Locale.ROOT, "raw producer: %,.0f records/s%n", rawRate);
     produce(in, payloads, run);
 

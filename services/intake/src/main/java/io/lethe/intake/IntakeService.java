@@ -2,12 +2,14 @@ package io.lethe.intake;
 
 import io.lethe.api.DeletionEvent;
 import io.lethe.api.MessageCodec;
+import io.lethe.api.Method;
 import io.lethe.api.RequestState;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
 import io.lethe.service.Component;
 import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.kafka.DeadLetterReason;
 import io.lethe.service.kafka.Delivery;
 import io.lethe.service.metrics.HttpEndpoint;
 import io.lethe.service.metrics.Metrics;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +53,7 @@ public final class IntakeService implements Component {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
 
   /** Used when an event does not ask for a method. */
-  public static final io.lethe.api.Method DEFAULT_METHOD = DeletionIntake.DEFAULT_METHOD;
+  public static final Method DEFAULT_METHOD = DeletionIntake.DEFAULT_METHOD;
 
   /** Events read but not yet covered by a sent request, per partition, before it is paused. */
   public static final int MAX_EVENTS_IN_FLIGHT = 50_000;
@@ -126,7 +129,7 @@ public final class IntakeService implements Component {
     Context context = vertx.getOrCreateContext();
     running = true;
     producer = new ContractProducer(vertx, settings.kafka(), codec);
-    ledger = new RequestLedger(vertx, settings.kafka(), codec, ledgerTopic);
+    ledger = new RequestLedger(vertx, settings.kafka(), codec, producer, ledgerTopic);
     Retries retries =
         new Retries(context, () -> running, Duration.ofMillis(200), Duration.ofSeconds(30))
             .optOnRetry(() -> meters.retries().increment());
@@ -176,7 +179,7 @@ public final class IntakeService implements Component {
             // A dead-lettered event was received and rejected, like a 400 on HTTP.
             .optDeadLetterListener(
                 (source, reason, violation) -> {
-                  if (reason != io.lethe.service.kafka.DeadLetterReason.UNPROCESSABLE) {
+                  if (reason != DeadLetterReason.UNPROCESSABLE) {
                     meters.received(IntakeMetrics.KAFKA).increment(); // never reached accept()
                   }
                   meters.rejected(IntakeMetrics.KAFKA).increment();
@@ -243,10 +246,7 @@ public final class IntakeService implements Component {
             () ->
                 coalescer == null
                     ? Future.succeededFuture()
-                    : coalescer
-                        .flush()
-                        .timeout(
-                            FLUSH_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                    : coalescer.flush().timeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
         .eventually(
             () -> {
               running = false;

@@ -9,6 +9,7 @@ import io.lethe.intake.Coalescer.Emission;
 import io.lethe.service.kafka.ContractProducer;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ final class RequestEmitter {
         () -> ledger.record(emitting.with(State.FAILED, reason, now())));
   }
 
-  private java.time.Instant now() {
+  private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 }

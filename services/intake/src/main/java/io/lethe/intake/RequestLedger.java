@@ -2,13 +2,13 @@ package io.lethe.intake;
 
 import io.lethe.api.Contract;
 import io.lethe.api.ContractViolation;
-import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.RequestState;
 import io.lethe.api.RequestState.State;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.health.Health;
+import io.lethe.service.kafka.ContractProducer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +36,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,37 +77,35 @@ final class RequestLedger implements Component {
   private final String topic;
   private final Map<String, RequestState> byRequest = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> byKey = new ConcurrentHashMap<>();
-  private final Map<String, Object> producerOverrides = new HashMap<>();
   // Marks this replica's own records: the tail skips them (they were applied on acknowledgement)
   // instead of decoding and validating every request twice.
-  private final byte[] writer =
-      java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+  private final byte[] writer = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
   private static final String WRITER_HEADER = "lethe-intake-writer";
 
   private volatile boolean running;
   private volatile boolean stopping;
-  private volatile KafkaProducer<byte[], byte[]> producer;
+  private final ContractProducer producer;
   private Thread tail;
   private Context context;
   private Promise<Void> caughtUp;
   private Promise<Void> stopped;
   private List<RequestState> unfinishedAtStart = List.of();
 
-  RequestLedger(Vertx vertx, KafkaSettings settings, MessageCodec codec, String topic) {
+  /**
+   * @param producer writes the ledger's records; started and stopped by the caller (the intake's
+   *     one producer)
+   */
+  RequestLedger(
+      Vertx vertx,
+      KafkaSettings settings,
+      MessageCodec codec,
+      ContractProducer producer,
+      String topic) {
+    this.producer = Objects.requireNonNull(producer, "producer");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.topic = Objects.requireNonNull(topic, "topic");
-  }
-
-  /** Overrides a producer property (not acks or idempotence). */
-  RequestLedger optProducerProperty(String key, Object value) {
-    if (ProducerConfig.ACKS_CONFIG.equals(key)
-        || ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG.equals(key)) {
-      throw new IllegalArgumentException(key + " is fixed (acks=all, idempotence on)");
-    }
-    producerOverrides.put(key, value);
-    return this;
   }
 
   /** Creates the topic if needed, reads it to its end, then keeps tailing it. */
@@ -141,50 +137,16 @@ final class RequestLedger implements Component {
    * Completes on the caller's context.
    */
   Future<Void> record(RequestState state) {
-    KafkaProducer<byte[], byte[]> p = producer;
-    if (p == null) {
-      return Future.failedFuture(new IllegalStateException("the intake ledger is not started"));
-    }
-    Context caller = vertx.getOrCreateContext();
-    Promise<Void> acked = Promise.promise();
-    // Encoding validates the whole request (up to 10,000 events): off the event loop. States of
-    // one request are recorded one after the other, so their order needs no more than this.
-    vertx
-        .executeBlocking(
-            () -> {
-              ProducerRecord<byte[], byte[]> out =
-                  new ProducerRecord<>(
-                      topic,
-                      state.requestId().getBytes(StandardCharsets.UTF_8),
-                      codec.encode(state));
-              out.headers()
-                  .add(
-                      Headers.CORRELATION_ID,
-                      state.request().correlationId().getBytes(StandardCharsets.UTF_8));
-              out.headers()
-                  .add(
-                      Headers.SCHEMA,
-                      Contract.REQUEST_STATE.tag().getBytes(StandardCharsets.UTF_8));
-              out.headers().add(WRITER_HEADER, writer);
-              return p.send(
-                  out,
-                  (metadata, error) -> {
-                    if (error == null) {
-                      apply(state);
-                    }
-                    caller.runOnContext(
-                        v -> {
-                          if (error != null) {
-                            acked.tryFail(error);
-                          } else {
-                            acked.tryComplete();
-                          }
-                        });
-                  });
-            },
-            false)
-        .onFailure(acked::tryFail);
-    return acked.future();
+    return producer
+        .send(
+            topic,
+            Contract.REQUEST_STATE,
+            state.requestId(),
+            state,
+            state.request().correlationId(),
+            Map.of(WRITER_HEADER, writer))
+        .onSuccess(md -> apply(state))
+        .mapEmpty();
   }
 
   /** The latest state of {@code requestId}, if it was ever recorded. */
@@ -253,20 +215,6 @@ final class RequestLedger implements Component {
     }
   }
 
-  private Map<String, Object> producerProperties() {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MessageCodec.MAX_BYTES + 64 * 1024);
-    p.putAll(settings.producerProperties());
-    p.putAll(producerOverrides);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return p;
-  }
-
   private Map<String, Object> consumerProperties() {
     Map<String, Object> p = new HashMap<>();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -309,8 +257,6 @@ final class RequestLedger implements Component {
     Throwable failure = null;
     try {
       ensureTopic();
-      producer = new KafkaProducer<>(producerProperties());
-      producer.partitionsFor(topic); // metadata now, so record() never blocks the event loop on it
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
         List<TopicPartition> partitions =
             consumer.partitionsFor(topic, IO_TIMEOUT).stream()
@@ -344,11 +290,6 @@ final class RequestLedger implements Component {
       }
     } finally {
       running = false;
-      KafkaProducer<byte[], byte[]> p = producer;
-      producer = null;
-      if (p != null) {
-        p.close(Duration.ofSeconds(10));
-      }
       Throwable f = failure;
       context.runOnContext(
           v -> {
@@ -378,7 +319,7 @@ final class RequestLedger implements Component {
         continue; // a tombstone an operator wrote to drop a request
       }
       org.apache.kafka.common.header.Header w = r.headers().lastHeader(WRITER_HEADER);
-      if (w != null && java.util.Arrays.equals(w.value(), writer)) {
+      if (w != null && Arrays.equals(w.value(), writer)) {
         continue; // written by this replica, applied when the broker acknowledged it
       }
       try {

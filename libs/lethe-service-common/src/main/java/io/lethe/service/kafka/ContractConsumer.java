@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -493,10 +494,35 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
       return;
     }
     ConsumerRecord<byte[], byte[]> r = batch.get(i);
+    processOne(
+        tp,
+        epoch,
+        r,
+        () -> records.process(tp, epoch, r),
+        () -> {
+          completions.add(new Completion(tp, epoch, r.offset() + 1, Completion.Kind.COMMIT, null));
+          handle(tp, epoch, batch, i + 1);
+        },
+        // The poll thread rewinds the partition and reads the record again after the delay.
+        () -> completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.RETRY, null)));
+  }
+
+  /**
+   * Runs one record's handling (Vert.x context) and settles what is common to both modes: a record
+   * left to the next owner is dropped, an {@link Error} stops the consumer, and a record whose dead
+   * letter could not be written is tried {@code again}; {@code succeeded} gets the rest.
+   */
+  private void processOne(
+      TopicPartition tp,
+      long epoch,
+      ConsumerRecord<byte[], byte[]> r,
+      Supplier<Future<Void>> attempt,
+      Runnable succeeded,
+      Runnable again) {
     health.recordStarted();
     Future<Void> outcome;
     try {
-      outcome = records.process(tp, epoch, r);
+      outcome = attempt.get();
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
@@ -504,9 +530,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
         ar -> {
           health.recordFinished(tp);
           if (ar.succeeded()) {
-            completions.add(
-                new Completion(tp, epoch, r.offset() + 1, Completion.Kind.COMMIT, null));
-            handle(tp, epoch, batch, i + 1);
+            succeeded.run();
           } else if (RecordHandling.isAbandoned(ar.cause())) {
             LOG.info(
                 "{}-{}@{} abandoned (revoked or stopping): the next owner re-reads it",
@@ -516,16 +540,16 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
           } else if (ar.cause() instanceof Error fatal) {
             completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.FATAL, fatal));
           } else {
-            // Only a dead letter that could not be written gets here: read the record again.
+            // Only a dead letter that could not be written gets here.
             LOG.warn(
-                "{}-{}@{} could not be dead-lettered, re-reading it in {}: {}",
+                "{}-{}@{} could not be dead-lettered, trying it again in {}: {}",
                 r.topic(),
                 r.partition(),
                 r.offset(),
                 retry.maxDelay(),
                 ar.cause().toString(),
                 ar.cause());
-            completions.add(new Completion(tp, epoch, r.offset(), Completion.Kind.RETRY, null));
+            again.run();
           }
         });
   }
@@ -540,6 +564,16 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
 
     PipelinedOffsets(long epoch) {
       this.epoch = epoch;
+    }
+
+    /** Marks {@code offset} finished; the offset to commit now, or -1 if the first is not. */
+    long finish(long offset) {
+      outstanding.put(offset, true);
+      long commitTo = -1;
+      while (!outstanding.isEmpty() && outstanding.firstEntry().getValue()) {
+        commitTo = outstanding.pollFirstEntry().getKey() + 1;
+      }
+      return commitTo;
     }
   }
 
@@ -570,51 +604,23 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
     if (!running || !isOwned(tp, offsets.epoch)) {
       return; // stopped or revoked: the next owner re-reads from the last commit
     }
-    health.recordStarted();
-    Future<Void> outcome;
-    try {
-      outcome = records.process(tp, offsets.epoch, r, decoded);
-    } catch (RuntimeException e) {
-      outcome = Future.failedFuture(e);
-    }
-    outcome.onComplete(
-        ar -> {
-          health.recordFinished(tp);
-          if (ar.failed()) {
-            if (RecordHandling.isAbandoned(ar.cause())) {
-              return;
-            }
-            if (ar.cause() instanceof Error fatal) {
-              completions.add(
-                  new Completion(tp, offsets.epoch, r.offset(), Completion.Kind.FATAL, fatal));
-              return;
-            }
-            // Only a dead letter that could not be written gets here: try the record again.
-            LOG.warn(
-                "{}-{}@{} could not be dead-lettered, trying again in {}: {}",
-                r.topic(),
-                r.partition(),
-                r.offset(),
-                retry.maxDelay(),
-                ar.cause().toString(),
-                ar.cause());
-            vertx.setTimer(retry.maxDelay().toMillis(), id -> pipeOne(tp, offsets, r, decoded));
-            return;
-          }
+    processOne(
+        tp,
+        offsets.epoch,
+        r,
+        () -> records.process(tp, offsets.epoch, r, decoded),
+        () -> {
           AtomicInteger n = inFlight.get(tp);
           if (n != null) {
             n.decrementAndGet();
           }
-          offsets.outstanding.put(r.offset(), true);
-          long commitTo = -1;
-          while (!offsets.outstanding.isEmpty() && offsets.outstanding.firstEntry().getValue()) {
-            commitTo = offsets.outstanding.pollFirstEntry().getKey() + 1;
-          }
+          long commitTo = offsets.finish(r.offset());
           if (commitTo >= 0) {
             completions.add(
                 new Completion(tp, offsets.epoch, commitTo, Completion.Kind.COMMIT, null));
           }
-        });
+        },
+        () -> vertx.setTimer(retry.maxDelay().toMillis(), id -> pipeOne(tp, offsets, r, decoded)));
   }
 
   /** Poll thread, pipelined mode: pauses partitions with too much outstanding, resumes them. */

@@ -157,7 +157,22 @@ public final class ContractProducer implements Component {
    */
   public Future<RecordMetadata> send(
       String topic, Contract contract, String key, Record record, String correlationId) {
+    return send(topic, contract, key, record, correlationId, Map.of());
+  }
+
+  /**
+   * Like {@link #send(String, Contract, String, Record, String)}, with {@code headers} added to the
+   * record (e.g. which replica wrote it).
+   */
+  public Future<RecordMetadata> send(
+      String topic,
+      Contract contract,
+      String key,
+      Record record,
+      String correlationId,
+      Map<String, byte[]> headers) {
     try {
+      Objects.requireNonNull(headers, "headers");
       Objects.requireNonNull(topic, "topic");
       Objects.requireNonNull(contract, "contract");
       Objects.requireNonNull(record, "record");
@@ -180,6 +195,7 @@ public final class ContractProducer implements Component {
                   codec.encode(record));
           out.headers().add(Headers.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
           out.headers().add(Headers.SCHEMA, contract.tag().getBytes(StandardCharsets.UTF_8));
+          headers.forEach((name, value) -> out.headers().add(name, value));
           return out;
         });
   }
