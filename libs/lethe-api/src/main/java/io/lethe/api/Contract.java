@@ -12,7 +12,11 @@ public enum Contract {
   MODEL_VERSION_MANIFEST("model-version-manifest", 1, ModelVersionManifest.class),
   PROBLEM("problem", 1, Problem.class),
   ALIAS_UPDATE("alias-update", 1, AliasUpdate.class),
-  REQUEST_STATE("request-state", 1, RequestState.class);
+  REQUEST_STATE("request-state", 1, RequestState.class),
+  ALIAS_ROLLBACK("alias-rollback", 1, AliasRollback.class),
+  AUDIT_EVENT("audit-event", 1, AuditEvent.class),
+  COMPLIANCE_REPORT("compliance-report", 1, ComplianceReport.class),
+  PURGE_ORDER("purge-order", 1, PurgeOrder.class);
 
   /** Base of every schema's {@code $id}. */
   public static final String ID_BASE = "https://lethe.dev/schemas/";

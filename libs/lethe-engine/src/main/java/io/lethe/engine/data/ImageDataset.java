@@ -22,6 +22,10 @@ public final class ImageDataset {
   private final List<Sample> samples;
   private final List<byte[]> pixels;
   private volatile String fingerprint;
+  // Set on a dataset whose bytes had subjects erased: the fingerprint of the dataset it was erased
+  // from, which stays its identity (see erase).
+  private String identity;
+  private java.util.Set<String> erased = java.util.Set.of();
 
   /**
    * @param pixels one array of {@code channels*side*side} unsigned bytes (CHW) per sample, in
@@ -156,6 +160,7 @@ public final class ImageDataset {
         unknown.remove(s.subjectId());
       }
     }
+    unknown.removeAll(erased); // erased: already removed
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
           "subjects " + unknown + " have no TRAIN samples in " + name + ": nothing to remove");
@@ -170,20 +175,84 @@ public final class ImageDataset {
           new Sample(keptSamples.size(), s.sampleId(), s.subjectId(), s.labels(), s.split()));
       keptPixels.add(pixels.get(s.index()));
     }
-    return new ImageDataset(name, labelSchema, channels, side, keptSamples, keptPixels);
+    ImageDataset out = new ImageDataset(name, labelSchema, channels, side, keptSamples, keptPixels);
+    out.erased = erased;
+    return out;
   }
 
   /**
-   * A content hash of the whole dataset: sample ids, subjects, labels, splits and pixels. Two
-   * datasets with the same fingerprint train the same model; a checkpoint records it.
+   * This dataset with every sample of {@code subjects} (all splits) and their pixels removed, but
+   * with this dataset's {@link #fingerprint()} as its identity: the bytes of people who asked to be
+   * erased are gone, while checkpoints trained on the original still match it. This is sound only
+   * for subjects that every lineage on the dataset has already forgotten (tombstoned), so no
+   * training can use them any more; {@link #withoutSubjects} accepts them as already removed.
+   * {@link #contentFingerprint()} hashes what is left.
    */
-  public String fingerprint() {
+  public ImageDataset erase(java.util.Set<String> subjects) {
+    java.util.Set<String> all = new java.util.TreeSet<>(erased);
+    all.addAll(subjects);
+    List<Sample> keptSamples = new ArrayList<>();
+    List<byte[]> keptPixels = new ArrayList<>();
+    for (Sample s : samples) {
+      if (subjects.contains(s.subjectId())) {
+        continue;
+      }
+      keptSamples.add(
+          new Sample(keptSamples.size(), s.sampleId(), s.subjectId(), s.labels(), s.split()));
+      keptPixels.add(pixels.get(s.index()));
+    }
+    ImageDataset out = new ImageDataset(name, labelSchema, channels, side, keptSamples, keptPixels);
+    return out.withIdentity(fingerprint(), all);
+  }
+
+  /**
+   * {@code content}, rebuilt from stored bytes after an erasure, with the identity of the dataset
+   * it was erased from (see {@link #erase}).
+   *
+   * @param fingerprint the fingerprint of the dataset before any erasure
+   * @param erasedSubjects every subject erased from it
+   */
+  public static ImageDataset erasureOf(
+      ImageDataset content, String fingerprint, java.util.Set<String> erasedSubjects) {
+    ImageDataset copy =
+        new ImageDataset(
+            content.name,
+            content.labelSchema,
+            content.channels,
+            content.side,
+            content.samples,
+            content.pixels);
+    return copy.withIdentity(Objects.requireNonNull(fingerprint, "fingerprint"), erasedSubjects);
+  }
+
+  private ImageDataset withIdentity(String fingerprint, java.util.Set<String> erasedSubjects) {
+    this.identity = fingerprint;
+    this.erased = java.util.Set.copyOf(erasedSubjects);
+    return this;
+  }
+
+  /** The subjects whose samples were erased from this dataset (empty for an uploaded one). */
+  public java.util.Set<String> erasedSubjects() {
+    return erased;
+  }
+
+  /** A hash of the samples and pixels actually held (equal to the fingerprint unless erased). */
+  public String contentFingerprint() {
     String f = fingerprint;
     if (f == null) {
       f = computeFingerprint();
       fingerprint = f;
     }
     return f;
+  }
+
+  /**
+   * A content hash of the whole dataset: sample ids, subjects, labels, splits and pixels. Two
+   * datasets with the same fingerprint train the same model; a checkpoint records it. A dataset
+   * with erased subjects keeps the fingerprint of the one it was erased from (see {@link #erase}).
+   */
+  public String fingerprint() {
+    return identity != null ? identity : contentFingerprint();
   }
 
   private String computeFingerprint() {
