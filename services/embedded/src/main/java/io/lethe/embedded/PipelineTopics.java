@@ -1,6 +1,7 @@
 package io.lethe.embedded;
 
 import io.lethe.api.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Creates the pipeline's topics, or grows them to the wanted partition count when they exist with
@@ -31,6 +33,21 @@ public final class PipelineTopics {
           Topics.EVALUATIONS,
           Topics.DEAD_LETTERS);
 
+  /**
+   * How long each topic keeps a record. Deletion events, forget requests and dead letters name
+   * subjects, so they are kept no longer than a worker could need to redo a job after an outage;
+   * what outlives them is the registry's audit log, which counts subjects and never names them. The
+   * intake's ledger has its own retention ({@code LedgerTopic}).
+   */
+  public static final Map<String, Duration> RETENTION =
+      Map.of(
+          Topics.DELETION_EVENTS, Duration.ofDays(7),
+          Topics.FORGET_REQUESTS, Duration.ofDays(7),
+          Topics.JOB_PROGRESS, Duration.ofDays(1),
+          Topics.UNLEARNING_RESULTS, Duration.ofDays(7),
+          Topics.EVALUATIONS, Duration.ofDays(7),
+          Topics.DEAD_LETTERS, Duration.ofDays(7));
+
   /** Partitions per topic: enough for a few workers on a demo machine. */
   public static final int DEFAULT_PARTITIONS = 3;
 
@@ -45,7 +62,12 @@ public final class PipelineTopics {
       List<NewTopic> create = new ArrayList<>();
       for (String topic : ALL) {
         if (!existing.contains(topic)) {
-          create.add(new NewTopic(topic, partitions, (short) 1));
+          create.add(
+              new NewTopic(topic, partitions, (short) 1)
+                  .configs(
+                      Map.of(
+                          TopicConfig.RETENTION_MS_CONFIG,
+                          Long.toString(RETENTION.get(topic).toMillis()))));
         }
       }
       if (!create.isEmpty()) {

@@ -69,6 +69,16 @@ final class VersionEvaluation {
           modelId + " v" + version + " has forgotten no subject: nothing to evaluate");
     }
     ImageDataset dataset = datasetOf(manifest);
+    // Subjects whose bytes were erased (every model on the dataset completed their forgetting
+    // earlier) cannot be measured any more; the version's own subjects are never among them.
+    subjects.removeAll(dataset.erasedSubjects());
+    if (subjects.isEmpty()) {
+      throw new IllegalArgumentException(
+          modelId
+              + " v"
+              + version
+              + ": every subject it forgot has been erased from its dataset; nothing to measure");
+    }
     UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
     EvaluationReport report = measure(modelId, version, dataset, split);
     EvaluationReport parent = null;
@@ -135,13 +145,18 @@ final class VersionEvaluation {
         CheckpointManifest.fromJson(store.checkpointJson(manifest.modelId(), manifest.version()));
     String fingerprint = checkpoint.dataset().fingerprint();
     ImageDataset cached = cachedDataset;
-    if (cached != null && cached.fingerprint().equals(fingerprint)) {
+    if (cached != null
+        && cached.fingerprint().equals(fingerprint)
+        && (manifest.datasetId() == null
+            || cached.erasedSubjects().equals(datasets.erasedSubjects(manifest.datasetId())))) {
       return cached;
     }
+    cachedDataset = null; // no copy of erased bytes is kept in memory
     ImageDataset loaded;
     if (manifest.datasetId() != null) {
-      // The snapshot as uploaded (revision 0): the forgotten subjects must still be in it to be
-      // measured as the attack's members. Its fingerprint is the one the checkpoint pins.
+      // The snapshot (revision 0, no tombstone applied): the forgotten subjects must still be in it
+      // to be measured as the attack's members. Its fingerprint is the one the checkpoint pins,
+      // also after an erasure (ImageDataset.erase keeps the identity).
       loaded = datasets.materialise(manifest.datasetId(), 0);
       if (!loaded.fingerprint().equals(fingerprint)) {
         throw new IllegalStateException(

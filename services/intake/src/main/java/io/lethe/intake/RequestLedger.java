@@ -9,6 +9,7 @@ import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.health.Health;
 import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.kafka.LedgerTopic;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,19 +27,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +56,10 @@ import org.slf4j.LoggerFactory;
  * acknowledgement may be applied before the tail catches up).
  *
  * <p><b>Cost.</b> The view holds every request ever recorded (a few hundred bytes plus the keys):
- * about 100 MB per million requests. Retention beyond that is an operator's choice ({@code
- * cleanup.policy=compact,delete}); keys older than the retention are forgotten and a repeat of one
- * is treated as new (the worker still finds an existing version by request id only).
+ * about 100 MB per million requests. The topic is {@code compact,delete} with a retention of {@link
+ * LedgerTopic#RETENTION} (its records name subjects; see there); keys older than that are forgotten
+ * and a repeat of one is treated as new (the worker still finds an existing version by request id
+ * only).
  */
 final class RequestLedger implements Component {
   private static final Logger LOG = LoggerFactory.getLogger(RequestLedger.class);
@@ -226,37 +220,10 @@ final class RequestLedger implements Component {
     return p;
   }
 
-  private void ensureTopic() throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, Object> admin = new HashMap<>();
-    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    admin.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-admin");
-    try (Admin a = Admin.create(admin)) {
-      if (a.listTopics().names().get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(topic)) {
-        return;
-      }
-      NewTopic t =
-          new NewTopic(topic, Optional.of(1), Optional.empty())
-              .configs(
-                  Map.of(
-                      TopicConfig.CLEANUP_POLICY_CONFIG,
-                      TopicConfig.CLEANUP_POLICY_COMPACT,
-                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                      String.valueOf(MessageCodec.MAX_BYTES + 64 * 1024)));
-      try {
-        a.createTopics(List.of(t)).all().get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        LOG.info("created the intake ledger {} (compacted)", topic);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-    }
-  }
-
   private void run() {
     Throwable failure = null;
     try {
-      ensureTopic();
+      LedgerTopic.ensure(settings, topic, IO_TIMEOUT);
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
         List<TopicPartition> partitions =
             consumer.partitionsFor(topic, IO_TIMEOUT).stream()

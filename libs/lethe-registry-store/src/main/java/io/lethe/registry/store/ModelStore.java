@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -357,6 +358,20 @@ public final class ModelStore {
    */
   public Optional<AliasHistory> promoteIf(
       String modelId, String alias, int version, Predicate<Optional<AliasHistory>> condition) {
+    return promoteIf(modelId, alias, version, AliasHistory.Note.service("registry"), condition);
+  }
+
+  /**
+   * Like {@link #promoteIf(String, String, int, Predicate)}, recording {@code note} (who, forced,
+   * why) in the move's entry. {@code condition} may also refuse by throwing.
+   */
+  public Optional<AliasHistory> promoteIf(
+      String modelId,
+      String alias,
+      int version,
+      AliasHistory.Note note,
+      Predicate<Optional<AliasHistory>> condition) {
+    Objects.requireNonNull(note, "note");
     ModelKeys.requireName(alias, "alias");
     Objects.requireNonNull(condition, "condition");
     storedManifest(modelId, version); // versions never become invisible: checked once
@@ -370,7 +385,7 @@ public final class ModelStore {
         return history;
       }
       AliasHistory.Entry entry =
-          new AliasHistory.Entry(version, clock.instant(), AliasHistory.Action.PROMOTE);
+          new AliasHistory.Entry(version, clock.instant(), AliasHistory.Action.PROMOTE, note);
       AliasHistory next =
           history
               .map(h -> h.with(entry))
@@ -392,6 +407,21 @@ public final class ModelStore {
    * @throws IllegalStateException if there is no earlier target to go back to
    */
   public AliasHistory rollback(String modelId, String alias) {
+    return rollback(modelId, alias, AliasHistory.Note.service("registry"), (history, target) -> {});
+  }
+
+  /**
+   * Like {@link #rollback(String, String)}, recording {@code note} in the move's entry, but asks
+   * {@code check} first, with the history and the target it computed, and again after every race
+   * lost to another writer; {@code check} refuses by throwing, and nothing is written.
+   */
+  public AliasHistory rollback(
+      String modelId,
+      String alias,
+      AliasHistory.Note note,
+      BiConsumer<AliasHistory, Integer> check) {
+    Objects.requireNonNull(note, "note");
+    Objects.requireNonNull(check, "check");
     ModelKeys.requireName(modelId, "modelId");
     ModelKeys.requireName(alias, "alias");
     for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
@@ -410,9 +440,10 @@ public final class ModelStore {
       }
       int target = stack.get(stack.size() - 2);
       storedManifest(modelId, target);
+      check.accept(history, target);
       AliasHistory next =
           history.with(
-              new AliasHistory.Entry(target, clock.instant(), AliasHistory.Action.ROLLBACK));
+              new AliasHistory.Entry(target, clock.instant(), AliasHistory.Action.ROLLBACK, note));
       if (aliases.append(head, next)) {
         return next;
       }

@@ -40,6 +40,8 @@ public final class Metrics {
     RATIO("ratio"),
     /** A number of Kafka records, e.g. consumer lag. */
     RECORDS("records"),
+    /** A number of model versions, e.g. those waiting to be purged. */
+    VERSIONS("versions"),
     INFO("info");
 
     private final String suffix;

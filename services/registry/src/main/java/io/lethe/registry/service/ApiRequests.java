@@ -1,7 +1,10 @@
 package io.lethe.registry.service;
 
+import io.lethe.api.AliasRollback;
 import io.lethe.api.AliasUpdate;
 import io.lethe.api.MessageCodec;
+import io.lethe.api.PurgeOrder;
+import io.lethe.registry.store.AliasHistory;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,6 +27,8 @@ final class ApiRequests {
           StoredObjects.CHECKPOINT);
 
   private static final int MAX_VERSION_DIGITS = 10;
+  private static final java.util.regex.Pattern REQUEST_ID =
+      java.util.regex.Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
 
   private ApiRequests() {}
 
@@ -80,6 +85,49 @@ final class ApiRequests {
   static AliasUpdate aliasUpdate(MessageCodec codec, byte[] body) {
     Objects.requireNonNull(codec, "codec");
     return codec.decode(body == null ? new byte[0] : body, AliasUpdate.class);
+  }
+
+  /**
+   * The optional body of {@code POST .../aliases/{alias}/rollback}: none (or empty) means a plain
+   * rollback.
+   */
+  static AliasRollback aliasRollback(MessageCodec codec, byte[] body) {
+    if (body == null || body.length == 0) {
+      return AliasRollback.PLAIN;
+    }
+    return codec.decode(body, AliasRollback.class);
+  }
+
+  /** The body of {@code POST .../versions/{version}/purge}, validated against purge-order.v1. */
+  static PurgeOrder purgeOrder(MessageCodec codec, byte[] body) {
+    return codec.decode(body == null ? new byte[0] : body, PurgeOrder.class);
+  }
+
+  /**
+   * Who moves an alias and why.
+   *
+   * @throws ApiException 400 if the move is forced without a reason
+   */
+  static AliasHistory.Note note(String actor, boolean forced, String reason) {
+    if (forced && reason == null) {
+      throw ApiException.badRequest(
+          "$.reason", "is required with \"force\": true (the audit log records it)");
+    }
+    return new AliasHistory.Note(actor, forced, forced ? reason : null);
+  }
+
+  /** A forget request id (the schemas' id rule). */
+  static String requestId(String value) {
+    if (value == null || !REQUEST_ID.matcher(value).matches()) {
+      throw ApiException.badRequest(
+          "$.path.requestId",
+          "must match "
+              + REQUEST_ID.pattern()
+              + ", got '"
+              + Problems.clip(String.valueOf(value), 200)
+              + "'");
+    }
+    return value;
   }
 
   private static String name(String what, String value) {

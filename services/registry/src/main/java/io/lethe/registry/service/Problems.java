@@ -5,6 +5,7 @@ import io.lethe.api.MessageCodec;
 import io.lethe.api.Problem;
 import io.lethe.registry.store.CorruptObjectException;
 import io.lethe.registry.store.NotFoundException;
+import io.lethe.registry.store.PurgedException;
 import io.lethe.registry.store.StoreException;
 import io.lethe.registry.store.StoreUnavailableException;
 import io.vertx.core.buffer.Buffer;
@@ -48,6 +49,9 @@ final class Problems {
     }
     if (failure instanceof ContractViolation violation) {
       return Problem.badRequest(violation, instance);
+    }
+    if (failure instanceof PurgedException purged) {
+      return problem(410, "Gone", purged.getMessage(), instance);
     }
     if (failure instanceof NotFoundException nf) {
       return problem(404, "Not Found", nf.getMessage(), instance);

@@ -21,7 +21,9 @@ import java.util.Optional;
  *       makes redelivery harmless, and a version that an operator rolled back is not brought back
  *       by a replayed report;
  *   <li>the alias points at a newer (or the same) version: skip ({@link Reason#NOT_NEWER});
- *   <li>otherwise promote.
+ *   <li>otherwise promote, unless the version still encodes a subject whose forgetting is complete
+ *       ({@link Reason#PREDATES_FORGETTING}, checked by {@link AliasMoves}: automatic promotion
+ *       never overrides that guard).
  * </ol>
  */
 final class PromotionRule {
@@ -33,7 +35,8 @@ final class PromotionRule {
     GATES_FAILED,
     ALREADY_PROMOTED,
     NOT_NEWER,
-    UNKNOWN_VERSION;
+    UNKNOWN_VERSION,
+    PREDATES_FORGETTING;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);

@@ -3,7 +3,10 @@ package io.lethe.registry.service;
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
+import io.lethe.registry.store.AuditLog;
+import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.PurgeSchedule;
 import io.lethe.registry.store.StoreUnavailableException;
 import io.lethe.service.Component;
 import io.lethe.service.failure.FailureClassifier;
@@ -16,8 +19,10 @@ import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,13 @@ public final class Registry implements Component, HealthReporting {
   private ContractProducer producer;
   private volatile ContractConsumer<EvaluationReportMessage> consumer;
   private volatile boolean ready;
+  private volatile boolean stopping;
+  private AuditLog auditLog;
+  private ErasureSweep erasure;
+  private AuditArchiver archiver;
+  private AuditArchiver.Topics auditTopics;
+  private long sweepTimer = -1;
+  private final AtomicBoolean sweepRequested = new AtomicBoolean();
 
   /**
    * @param metrics meters of stage {@code registry}; the API port serves them on {@code /metrics}
@@ -69,24 +81,61 @@ public final class Registry implements Component, HealthReporting {
     return this;
   }
 
+  /**
+   * Other topics for the audit log's sources than the standard ones (tests isolate their runs this
+   * way).
+   */
+  public Registry optAuditTopics(String ledger, String results, String evaluations) {
+    this.auditTopics = new AuditArchiver.Topics(ledger, results, evaluations);
+    return this;
+  }
+
   /** Registry (bucket created if missing), then the API, then Kafka: ready when all are up. */
   @Override
   public Future<Void> start() {
     pool = vertx.createSharedWorkerExecutor(POOL, settings.ioThreads(), 5, TimeUnit.MINUTES);
-    return pool.executeBlocking(() -> new ModelStore(settings.s3()), false)
+    return pool.executeBlocking(
+            () -> {
+              store = new ModelStore(settings.s3());
+              auditLog = new AuditLog(settings.s3());
+              AliasAudit aliasAudit = new AliasAudit(auditLog);
+              erasure =
+                  new ErasureSweep(
+                      store,
+                      new DatasetStore(settings.s3()),
+                      new PurgeSchedule(settings.s3()),
+                      auditLog,
+                      aliasAudit,
+                      settings.alias(),
+                      settings.erasure(),
+                      meters,
+                      Clock.systemUTC());
+              aliases =
+                  new AliasMoves(store, meters, settings.alias(), aliasAudit, this::sweepSoon);
+              return null;
+            },
+            false)
         .compose(
             s -> {
-              store = s;
-              aliases = new AliasMoves(store, meters);
               api =
                   new HttpEndpoint(vertx, settings.api(), metrics.registry())
                       .optReadiness(() -> ready)
                       .optHealth("component", this::health);
-              new RegistryApi(store, pool, aliases, settings.alias(), meters, codec)
+              new RegistryApi(
+                      store,
+                      pool,
+                      aliases,
+                      erasure,
+                      new ComplianceReports(store, auditLog, settings.alias(), Clock.systemUTC()),
+                      settings.alias(),
+                      meters,
+                      codec)
                   .mount(api.router());
               return api.start();
             })
         .compose(v -> startConsumer())
+        .compose(v -> startArchiver())
+        .onSuccess(v -> startSweeps())
         .compose(v -> publishAliasGauges())
         .onSuccess(
             v -> {
@@ -123,6 +172,44 @@ public final class Registry implements Component, HealthReporting {
     return producer.start().compose(v -> consumer.start());
   }
 
+  private Future<Void> startArchiver() {
+    AuditArchiver.Topics topics =
+        auditTopics != null
+            ? auditTopics
+            : new AuditArchiver.Topics(
+                Topics.INTAKE_LEDGER, Topics.UNLEARNING_RESULTS, evaluationsTopic);
+    archiver =
+        new AuditArchiver(
+            vertx, settings.kafka(), codec, producer, pool, auditLog, metrics, topics);
+    return archiver.start();
+  }
+
+  /** The erasure sweep: now, every interval, and after every alias move. */
+  private void startSweeps() {
+    sweepTimer =
+        vertx.setPeriodic(1, settings.erasure().sweepInterval().toMillis(), id -> sweepSoon());
+  }
+
+  /** Runs a sweep on the pool unless one is running; one more runs after it if asked meanwhile. */
+  private void sweepSoon() {
+    if (!sweepRequested.compareAndSet(false, true) || stopping) {
+      return;
+    }
+    pool.<ErasureSweep.Outcome>executeBlocking(
+            () -> {
+              sweepRequested.set(false);
+              return erasure.sweep();
+            },
+            true)
+        .onComplete(
+            r -> {
+              meters.sweep(r.succeeded()).increment();
+              if (r.failed()) {
+                LOG.warn("erasure sweep failed, the next one retries: {}", r.cause().toString());
+              }
+            });
+  }
+
   /** The alias gauge starts from the registry's state, not from the first move after a restart. */
   private Future<Void> publishAliasGauges() {
     return pool.<Void>executeBlocking(
@@ -147,7 +234,13 @@ public final class Registry implements Component, HealthReporting {
   @Override
   public Future<Void> stop() {
     ready = false;
-    Future<Void> c = consumer == null ? Future.succeededFuture() : consumer.stop();
+    stopping = true;
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    Future<Void> c =
+        (consumer == null ? Future.<Void>succeededFuture() : consumer.stop())
+            .eventually(() -> archiver == null ? Future.succeededFuture() : archiver.stop());
     return c.eventually(() -> api == null ? Future.succeededFuture() : api.stop())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.stop())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
@@ -157,7 +250,11 @@ public final class Registry implements Component, HealthReporting {
   @Override
   public Health health() {
     ContractConsumer<EvaluationReportMessage> c = consumer;
-    return c == null ? Health.notReady("registry", "not started") : c.health();
+    AuditArchiver a = archiver;
+    if (c == null || a == null) {
+      return Health.notReady("registry", "not started");
+    }
+    return c.health().and(a.health());
   }
 
   /** The bound API port (the real one when configured with 0); -1 before start. */

@@ -2,10 +2,12 @@ package io.lethe.registry.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.api.AliasRollback;
 import io.lethe.api.AliasUpdate;
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.PurgeOrder;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.ModelStore;
 import io.vertx.core.Future;
@@ -37,8 +39,13 @@ import java.util.function.Function;
  * GET  /v1/models/{modelId}/versions/{version}/objects/{name}     name: parameters | checkpoint
  * GET  /v1/models/{modelId}/aliases/{alias}
  * PUT  /v1/models/{modelId}/aliases/{alias}            body alias-update.v1
- * POST /v1/models/{modelId}/aliases/{alias}/rollback
+ * POST /v1/models/{modelId}/aliases/{alias}/rollback   body alias-rollback.v1 (optional)
+ * POST /v1/models/{modelId}/versions/{version}/purge   body purge-order.v1
+ * GET  /v1/requests/{requestId}/report                 compliance-report.v1
  * </pre>
+ *
+ * <p>Alias moves are checked by {@link AliasMoves} (failed gates, the forgetting guard; a forced
+ * move needs a reason); a purge order goes to {@link ErasureSweep#purgeNow}.
  */
 final class RegistryApi {
   static final String MODELS = "/v1/models";
@@ -48,6 +55,8 @@ final class RegistryApi {
   static final String OBJECT = "/v1/models/:modelId/versions/:version/objects/:name";
   static final String ALIAS = "/v1/models/:modelId/aliases/:alias";
   static final String ROLLBACK = "/v1/models/:modelId/aliases/:alias/rollback";
+  static final String PURGE = "/v1/models/:modelId/versions/:version/purge";
+  static final String REQUEST_REPORT = "/v1/requests/:requestId/report";
   static final String UNMATCHED = "unmatched";
 
   /** Largest alias-update body accepted. */
@@ -66,6 +75,8 @@ final class RegistryApi {
   private final ModelStore store;
   private final WorkerExecutor pool;
   private final AliasMoves aliases;
+  private final ErasureSweep erasure;
+  private final ComplianceReports reports;
   private final StoredObjects objects;
   private final String defaultAlias;
   private final RegistryMetrics metrics;
@@ -77,12 +88,16 @@ final class RegistryApi {
       ModelStore store,
       WorkerExecutor pool,
       AliasMoves aliases,
+      ErasureSweep erasure,
+      ComplianceReports reports,
       String defaultAlias,
       RegistryMetrics metrics,
       MessageCodec codec) {
     this.store = Objects.requireNonNull(store, "store");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.aliases = Objects.requireNonNull(aliases, "aliases");
+    this.erasure = Objects.requireNonNull(erasure, "erasure");
+    this.reports = Objects.requireNonNull(reports, "reports");
     this.objects = new StoredObjects(store);
     this.defaultAlias = Objects.requireNonNull(defaultAlias, "defaultAlias");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -100,7 +115,11 @@ final class RegistryApi {
     route(router, HttpMethod.GET, ALIAS, this::alias);
     router.put(ALIAS).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     route(router, HttpMethod.PUT, ALIAS, this::promote);
+    router.post(ROLLBACK).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     route(router, HttpMethod.POST, ROLLBACK, this::rollback);
+    router.post(PURGE).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    route(router, HttpMethod.POST, PURGE, this::purge);
+    route(router, HttpMethod.GET, REQUEST_REPORT, this::requestReport);
     // Anything else under /v1 gets a problem body too, and is counted under one route tag.
     router
         .route("/v1/*")
@@ -222,14 +241,38 @@ final class RegistryApi {
     String alias = ApiRequests.alias(ctx.pathParam("alias"));
     Buffer body = ctx.body().buffer();
     AliasUpdate update = ApiRequests.aliasUpdate(codec, body == null ? null : body.getBytes());
-    return io(() -> aliases.promoteManually(modelId, alias, update.version(), update.forced()))
+    AliasHistory.Note note = ApiRequests.note(actor(ctx), update.forced(), update.reason());
+    return io(() -> aliases.promoteManually(modelId, alias, update.version(), note))
         .map(this::aliasReply);
   }
 
   private Future<Reply> rollback(RoutingContext ctx) {
     String modelId = ApiRequests.modelId(ctx.pathParam("modelId"));
     String alias = ApiRequests.alias(ctx.pathParam("alias"));
-    return io(() -> aliases.rollback(modelId, alias)).map(this::aliasReply);
+    Buffer body = ctx.body().buffer();
+    AliasRollback rollback =
+        ApiRequests.aliasRollback(codec, body == null ? null : body.getBytes());
+    AliasHistory.Note note = ApiRequests.note(actor(ctx), rollback.forced(), rollback.reason());
+    return io(() -> aliases.rollback(modelId, alias, note)).map(this::aliasReply);
+  }
+
+  private Future<Reply> purge(RoutingContext ctx) {
+    String modelId = ApiRequests.modelId(ctx.pathParam("modelId"));
+    int version = ApiRequests.version(ctx.pathParam("version"));
+    Buffer body = ctx.body().buffer();
+    PurgeOrder order = ApiRequests.purgeOrder(codec, body == null ? null : body.getBytes());
+    String actor = actor(ctx);
+    return io(() -> erasure.purgeNow(modelId, version, order.reason(), actor)).map(this::toJson);
+  }
+
+  private Future<Reply> requestReport(RoutingContext ctx) {
+    String requestId = ApiRequests.requestId(ctx.pathParam("requestId"));
+    return io(() -> reports.build(requestId)).map(r -> Reply.json(codec.encode(r)));
+  }
+
+  /** Who is calling: the API token's name. */
+  private static String actor(RoutingContext ctx) {
+    return "anonymous";
   }
 
   private Reply aliasReply(AliasHistory history) {

@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the configured alias and on every move. Registered with unit {@code info} (a version number
  *       is an identifier, not a quantity), but the Prometheus client drops {@code _info} from gauge
  *       names, so it is scraped as {@code lethe_registry_alias_version}.
+ *   <li>{@code versions_purged_total{by="grace"|"admin"}}, {@code pending_purge_versions} (versions
+ *       that still encode forgotten subjects, waiting for their grace period, at the last sweep),
+ *       {@code dataset_subjects_erased_total}, {@code erasure_sweeps_total{outcome="ok"|"failed"}}
+ *       and {@code erasure_sweep_last_success_timestamp_seconds}: what erasure did and whether it
+ *       runs.
  * </ul>
  */
 final class RegistryMetrics {
@@ -35,6 +40,9 @@ final class RegistryMetrics {
   private final Map<String, AtomicLong> aliasVersions = new ConcurrentHashMap<>();
   final Counter rollbacks;
   final Counter bytesDownloaded;
+  final Counter subjectsErased;
+  final AtomicLong purgesPending = new AtomicLong();
+  final AtomicLong lastSweep = new AtomicLong();
 
   RegistryMetrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -44,6 +52,14 @@ final class RegistryMetrics {
     }
     rollbacks = metrics.counter("rollbacks");
     bytesDownloaded = metrics.counter("bytes_downloaded");
+    subjectsErased = metrics.counter("dataset_subjects_erased");
+    metrics.gauge("pending_purge", Metrics.Unit.VERSIONS, purgesPending, AtomicLong::get);
+    metrics.gauge(
+        "erasure_sweep_last_success_timestamp", Metrics.Unit.SECONDS, lastSweep, AtomicLong::get);
+    purged("grace");
+    purged("admin");
+    sweep(true);
+    sweep(false);
     promoted(AUTO);
     promoted(MANUAL);
     evaluationSeen(true);
@@ -52,6 +68,14 @@ final class RegistryMetrics {
 
   Counter promoted(String mode) {
     return metrics.counter("versions_promoted", "mode", mode);
+  }
+
+  Counter purged(String by) {
+    return metrics.counter("versions_purged", "by", by);
+  }
+
+  Counter sweep(boolean ok) {
+    return metrics.counter("erasure_sweeps", "outcome", ok ? "ok" : "failed");
   }
 
   Counter evaluationSeen(boolean passed) {

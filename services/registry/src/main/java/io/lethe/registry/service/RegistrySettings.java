@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  *     ({@code REGISTRY_AUTO_PROMOTE}, {@code true} or {@code false}, default {@code true})
  * @param ioThreads size of the {@code lethe-registry-io} pool every S3 call runs on ({@code
  *     REGISTRY_IO_THREADS}, default 4)
+ * @param erasure purge grace period and sweep interval ({@link ErasureSettings})
  */
 public record RegistrySettings(
     KafkaSettings kafka,
@@ -35,7 +36,8 @@ public record RegistrySettings(
     S3Settings s3,
     String alias,
     boolean autoPromote,
-    int ioThreads) {
+    int ioThreads,
+    ErasureSettings erasure) {
   public static final String SERVICE = "registry";
   public static final String API_HOST = "REGISTRY_API_HOST";
   public static final String API_PORT = "REGISTRY_API_PORT";
@@ -54,6 +56,7 @@ public record RegistrySettings(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(alias, ALIAS);
+    Objects.requireNonNull(erasure, "erasure");
     if (!NAME.matcher(alias).matches()) {
       throw new ConfigException(
           ALIAS
@@ -69,12 +72,18 @@ public record RegistrySettings(
 
   /** Defaults for everything but the connections (what tests start from). */
   public static RegistrySettings defaults(KafkaSettings kafka, HttpSettings api, S3Settings s3) {
-    return new RegistrySettings(kafka, api, s3, DEFAULT_ALIAS, true, DEFAULT_IO_THREADS);
+    return new RegistrySettings(
+        kafka, api, s3, DEFAULT_ALIAS, true, DEFAULT_IO_THREADS, ErasureSettings.DEFAULTS);
   }
 
   /** A copy with automatic promotion switched on or off. */
   public RegistrySettings withAutoPromote(boolean on) {
-    return new RegistrySettings(kafka, api, s3, alias, on, ioThreads);
+    return new RegistrySettings(kafka, api, s3, alias, on, ioThreads, erasure);
+  }
+
+  /** A copy with other erasure settings (tests shorten the grace period). */
+  public RegistrySettings withErasure(ErasureSettings next) {
+    return new RegistrySettings(kafka, api, s3, alias, autoPromote, ioThreads, next);
   }
 
   public static RegistrySettings fromEnv() {
@@ -109,7 +118,8 @@ public record RegistrySettings(
         s3,
         optional(env, ALIAS, DEFAULT_ALIAS),
         bool(env, AUTO_PROMOTE, true),
-        integer(IO_THREADS, optional(env, IO_THREADS, "" + DEFAULT_IO_THREADS), "an integer"));
+        integer(IO_THREADS, optional(env, IO_THREADS, "" + DEFAULT_IO_THREADS), "an integer"),
+        ErasureSettings.fromEnv(env));
   }
 
   private static int integer(String name, String value, String what) {

@@ -1,0 +1,91 @@
+package io.lethe.registry.service;
+
+import io.lethe.api.ModelVersionManifest;
+import io.lethe.registry.store.AliasHistory;
+import io.lethe.registry.store.ModelStore;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the versions of one model forgot, read from their manifests (each read once per instance:
+ * use one instance per decision). Blocking: call it on the {@code lethe-registry-io} pool.
+ */
+final class Lineage {
+  private final ModelStore store;
+  private final String modelId;
+  private final Map<Integer, ModelVersionManifest> manifests = new HashMap<>();
+
+  Lineage(ModelStore store, String modelId) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.modelId = Objects.requireNonNull(modelId, "modelId");
+  }
+
+  String modelId() {
+    return modelId;
+  }
+
+  ModelVersionManifest manifest(int version) {
+    return manifests.computeIfAbsent(version, v -> store.manifest(modelId, v));
+  }
+
+  /** Every subject {@code version} has forgotten (cumulative along its lineage). */
+  Set<String> forgotten(int version) {
+    return new HashSet<>(manifest(version).subjectsForgotten());
+  }
+
+  /**
+   * The subjects whose forgetting is complete: forgotten by a version the serving alias has pointed
+   * at. Moving the alias to a version that lacks one of them would serve a model that still encodes
+   * a subject who was already forgotten.
+   */
+  Set<String> completed(AliasHistory serving) {
+    Set<String> done = new HashSet<>();
+    new TreeSet<Integer>(serving.entries().stream().map(AliasHistory.Entry::version).toList())
+        .forEach(v -> done.addAll(forgotten(v)));
+    return done;
+  }
+
+  /** The subjects of {@code completed} that {@code version} still encodes. */
+  Set<String> stillEncoded(int version, Set<String> completed) {
+    Set<String> missing = new HashSet<>(completed);
+    missing.removeAll(forgotten(version));
+    return missing;
+  }
+
+  /**
+   * The forget requests, along the lineages of {@code heads}, that forgot any of {@code subjects}
+   * (a version's own requests forgot what it forgot beyond its parent).
+   */
+  Set<String> requestsForgetting(Set<String> subjects, Collection<Integer> heads) {
+    Set<String> requests = new TreeSet<>();
+    if (subjects.isEmpty()) {
+      return requests;
+    }
+    Set<Integer> seen = new HashSet<>();
+    Deque<Integer> todo = new ArrayDeque<>(heads);
+    while (!todo.isEmpty()) {
+      int v = todo.pop();
+      if (!seen.add(v)) {
+        continue;
+      }
+      ModelVersionManifest m = manifest(v);
+      Set<String> delta = new HashSet<>(m.subjectsForgotten());
+      if (m.parentVersion() != null) {
+        delta.removeAll(forgotten(m.parentVersion()));
+        todo.push(m.parentVersion());
+      }
+      delta.retainAll(subjects);
+      if (!delta.isEmpty()) {
+        requests.addAll(m.forgetRequestIds());
+      }
+    }
+    return requests;
+  }
+}
