@@ -148,10 +148,11 @@ public final class Worker implements Component, HealthReporting {
                       ModelStore.builder(settings.s3())
                           .optUploadListener(metrics.checkpointUploads())
                           .build();
+                  DatasetStore datasets = new DatasetStore(settings.datasetS3());
+                  // Last, so a set-up retried after an S3 outage opens no second directory.
                   scratch = ScratchSpace.open(settings.scratchDir());
                   job =
-                      new UnlearningJob(
-                              store, new DatasetStore(settings.datasetS3()), scratch.dir())
+                      new UnlearningJob(store, datasets, scratch.dir())
                           .optLimits(settings.hyperparameterLimits())
                           .optTimeBudget(settings.jobTimeout())
                           .optAbandonAfter(settings.abandonedVersionGrace());

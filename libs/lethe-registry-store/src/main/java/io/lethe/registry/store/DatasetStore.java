@@ -403,9 +403,10 @@ public final class DatasetStore {
     checkSubjects(datasetId, subjects);
     DatasetDescriptor newest =
         generations.newest(datasetId).orElseThrow(() -> generations.noSnapshot(datasetId));
+    int latest = latest(datasetId);
     TreeSet<String> pending = new TreeSet<>(subjects);
     pending.removeAll(newest.erasedSubjects());
-    pending.removeAll(tombstonedSubjects(datasetId, latest(datasetId)));
+    pending.removeAll(tombstonedSubjects(datasetId, latest));
     if (!pending.isEmpty()) {
       throw new IllegalArgumentException(
           pending.size()
@@ -414,7 +415,7 @@ public final class DatasetStore {
               + " subjects to erase from dataset "
               + datasetId
               + " are not tombstoned in its latest version v"
-              + latest(datasetId)
+              + latest
               + ": tombstone (forget) subjects before erasing their samples");
     }
     return generations.erase(datasetId, new TreeSet<>(subjects));
