@@ -19,20 +19,17 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * it, the engine is stopped at its next progress callback, its native resources are released by its
  * try-with-resources, the scratch directory is deleted and the job fails with the reason, so the
  * model's next request runs.
+ *
+ * <p><b>Scratch.</b> Each run works in a {@code job-*} directory of the worker process's {@link
+ * ScratchSpace} (a copy of the parent's parameters, the engine's output), deleted in a {@code
+ * finally} whether the run succeeds, fails, times out or finds its request done meanwhile; a killed
+ * process's directory is deleted by the next worker to start on the same scratch root.
  */
 final class UnlearningJob {
   private static final Logger LOG = LoggerFactory.getLogger(UnlearningJob.class);
@@ -231,7 +233,7 @@ final class UnlearningJob {
       progress.stage(Stage.SAVING, 1, 1);
       return stored;
     } finally {
-      deleteQuietly(work);
+      ScratchSpace.deleteQuietly(work);
     }
   }
 
@@ -286,13 +288,5 @@ final class UnlearningJob {
         new TreeSet<>(datasets.tombstonedSubjects(datasetId, datasets.latest(datasetId)));
     tombstoned.removeAll(forget);
     return new TrainingData(dataset, tombstoned);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // scratch space: the OS temp cleaner gets what we miss
-    }
   }
 }

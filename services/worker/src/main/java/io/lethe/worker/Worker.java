@@ -25,8 +25,6 @@ import io.lethe.service.stage.Stage;
 import io.lethe.service.stage.StageJob;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -84,6 +82,7 @@ public final class Worker implements Component, HealthReporting {
 
   private Stage<ForgetRequest, UnlearningResult> stage;
   private volatile UnlearningJob job;
+  private volatile ScratchSpace scratch;
 
   /**
    * @param kafka brokers and consumer group (normally {@code lethe-worker})
@@ -149,9 +148,11 @@ public final class Worker implements Component, HealthReporting {
                       ModelStore.builder(settings.s3())
                           .optUploadListener(metrics.checkpointUploads())
                           .build();
-                  Path scratch = Files.createTempDirectory("lethe-worker-");
+                  DatasetStore datasets = new DatasetStore(settings.datasetS3());
+                  // Last, so a set-up retried after an S3 outage opens no second directory.
+                  scratch = ScratchSpace.open(settings.scratchDir());
                   job =
-                      new UnlearningJob(store, new DatasetStore(settings.datasetS3()), scratch)
+                      new UnlearningJob(store, datasets, scratch.dir())
                           .optLimits(settings.hyperparameterLimits())
                           .optTimeBudget(settings.jobTimeout())
                           .optAbandonAfter(settings.abandonedVersionGrace());
@@ -163,9 +164,23 @@ public final class Worker implements Component, HealthReporting {
             v -> LOG.info("worker ready: group {}, registry {}", kafka.groupId(), settings.s3()));
   }
 
+  /** Stops consuming, then deletes this process's scratch directory (jobs have ended). */
   @Override
   public Future<Void> stop() {
-    return stage == null ? Future.succeededFuture() : stage.stop();
+    Future<Void> stopped = stage == null ? Future.succeededFuture() : stage.stop();
+    return stopped.eventually(
+        () -> {
+          ScratchSpace s = scratch;
+          if (s == null) {
+            return Future.succeededFuture();
+          }
+          scratch = null;
+          return vertx.executeBlocking(
+              () -> {
+                s.close();
+                return null;
+              });
+        });
   }
 
   @Override

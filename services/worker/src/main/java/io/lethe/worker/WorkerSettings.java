@@ -3,6 +3,8 @@ package io.lethe.worker;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -33,6 +35,10 @@ import java.util.Objects;
  *     was killed mid-upload) before the next job of its model erases its objects ({@code
  *     WORKER_ABANDONED_VERSION_GRACE}, same format; default {@code PT1H}, at least 10 s): the
  *     objects are parameters that encode the data being forgotten
+ * @param scratchDir where jobs keep their scratch files ({@code WORKER_SCRATCH_DIR}, default {@code
+ *     ${java.io.tmpdir}/lethe-worker}): each worker process gets its own {@code pid-<pid>-<random>}
+ *     directory in it, and deletes the directories of dead workers at start-up (see {@link
+ *     ScratchSpace}); share it between the workers of one host
  */
 public record WorkerSettings(
     S3Settings s3,
@@ -40,13 +46,15 @@ public record WorkerSettings(
     String datasetBucket,
     Duration jobTimeout,
     HyperparameterLimits hyperparameterLimits,
-    Duration abandonedVersionGrace) {
+    Duration abandonedVersionGrace,
+    Path scratchDir) {
   public static final String JOB_THREADS = "WORKER_JOB_THREADS";
   public static final String DATASET_BUCKET = "S3_DATASET_BUCKET";
   public static final String JOB_TIMEOUT = "WORKER_JOB_TIMEOUT";
   public static final String DEFAULT_BUCKET = "lethe-models";
   public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(2);
   public static final String ABANDONED_VERSION_GRACE = "WORKER_ABANDONED_VERSION_GRACE";
+  public static final String SCRATCH_DIR = "WORKER_SCRATCH_DIR";
   public static final Duration DEFAULT_ABANDONED_VERSION_GRACE = Duration.ofHours(1);
   static final Duration MIN_ABANDONED_VERSION_GRACE = Duration.ofSeconds(10);
   static final Duration MIN_JOB_TIMEOUT = Duration.ofSeconds(1);
@@ -57,6 +65,7 @@ public record WorkerSettings(
     Objects.requireNonNull(jobTimeout, JOB_TIMEOUT);
     Objects.requireNonNull(hyperparameterLimits, HyperparameterLimits.ENV);
     Objects.requireNonNull(abandonedVersionGrace, ABANDONED_VERSION_GRACE);
+    Objects.requireNonNull(scratchDir, SCRATCH_DIR);
     if (abandonedVersionGrace.compareTo(MIN_ABANDONED_VERSION_GRACE) < 0) {
       throw new ConfigException(
           ABANDONED_VERSION_GRACE
@@ -83,6 +92,24 @@ public record WorkerSettings(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(DATASET_BUCKET + ": " + e.getMessage());
     }
+  }
+
+  /** The default scratch directory. */
+  public WorkerSettings(
+      S3Settings s3,
+      int jobThreads,
+      String datasetBucket,
+      Duration jobTimeout,
+      HyperparameterLimits hyperparameterLimits,
+      Duration abandonedVersionGrace) {
+    this(
+        s3,
+        jobThreads,
+        datasetBucket,
+        jobTimeout,
+        hyperparameterLimits,
+        abandonedVersionGrace,
+        defaultScratchDir());
   }
 
   /** The default grace for abandoned versions. */
@@ -114,13 +141,36 @@ public record WorkerSettings(
   /** A copy with another time budget. */
   public WorkerSettings withJobTimeout(Duration timeout) {
     return new WorkerSettings(
-        s3, jobThreads, datasetBucket, timeout, hyperparameterLimits, abandonedVersionGrace);
+        s3,
+        jobThreads,
+        datasetBucket,
+        timeout,
+        hyperparameterLimits,
+        abandonedVersionGrace,
+        scratchDir);
+  }
+
+  /** A copy with another scratch directory. */
+  public WorkerSettings withScratchDir(Path dir) {
+    return new WorkerSettings(
+        s3,
+        jobThreads,
+        datasetBucket,
+        jobTimeout,
+        hyperparameterLimits,
+        abandonedVersionGrace,
+        dir);
+  }
+
+  /** {@code ${java.io.tmpdir}/lethe-worker}. */
+  public static Path defaultScratchDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "lethe-worker");
   }
 
   /** A copy with other hyperparameter limits. */
   public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
     return new WorkerSettings(
-        s3, jobThreads, datasetBucket, jobTimeout, limits, abandonedVersionGrace);
+        s3, jobThreads, datasetBucket, jobTimeout, limits, abandonedVersionGrace, scratchDir);
   }
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
@@ -161,7 +211,16 @@ public record WorkerSettings(
         HyperparameterLimits.fromEnv(env),
         duration(
             ABANDONED_VERSION_GRACE,
-            optional(env, ABANDONED_VERSION_GRACE, DEFAULT_ABANDONED_VERSION_GRACE.toString())));
+            optional(env, ABANDONED_VERSION_GRACE, DEFAULT_ABANDONED_VERSION_GRACE.toString())),
+        scratchDir(optional(env, SCRATCH_DIR, defaultScratchDir().toString())));
+  }
+
+  private static Path scratchDir(String value) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(SCRATCH_DIR + " is not a valid path: '" + value + "'");
+    }
   }
 
   /** An ISO-8601 duration ({@code PT90M}) or whole seconds ({@code 5400}). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lethe.api.Method;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,6 +30,22 @@ class WorkerSettingsTest {
     assertThat(s.datasetS3().bucket()).isEqualTo("lethe-models");
     assertThat(s.jobTimeout()).isEqualTo(Duration.ofHours(2));
     assertThat(s.hyperparameterLimits()).isEqualTo(HyperparameterLimits.defaults());
+    assertThat(s.scratchDir())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "lethe-worker"));
+  }
+
+  @Test
+  void theScratchDirectoryIsConfigurable() {
+    Map<String, String> env = env();
+    env.put("WORKER_SCRATCH_DIR", "/var/lib/lethe/scratch");
+    assertThat(WorkerSettings.fromEnv(env).scratchDir())
+        .isEqualTo(Path.of("/var/lib/lethe/scratch"));
+    assertThat(WorkerSettings.fromEnv(env).withJobTimeout(Duration.ofMinutes(5)).scratchDir())
+        .isEqualTo(Path.of("/var/lib/lethe/scratch"));
+    env.put("WORKER_SCRATCH_DIR", "bad\u0000path");
+    assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("WORKER_SCRATCH_DIR");
   }
 
   @Test

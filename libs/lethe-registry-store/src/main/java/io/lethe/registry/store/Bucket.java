@@ -14,6 +14,7 @@ import io.minio.errors.MinioException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +164,32 @@ final class Bucket {
       throw failure("list", prefix, e);
     }
     return keys;
+  }
+
+  /** An object in a listing: its key, size in bytes and last modification time. */
+  record Entry(String key, long size, Instant lastModified) {}
+
+  /**
+   * Every object under {@code prefix}, recursively, in S3's (lexicographic) order, with its size
+   * and last modification time (what erasure and purge need to report and to judge staleness).
+   */
+  List<Entry> list(String prefix) {
+    List<Entry> entries = new ArrayList<>();
+    try {
+      ListObjectsArgs args =
+          ListObjectsArgs.builder().bucket(name).prefix(prefix).recursive(true).build();
+      for (Result<Item> item : client.listObjects(args)) {
+        Item i = item.get();
+        if (!i.isDir()) {
+          Instant modified =
+              i.lastModified() == null ? Instant.EPOCH : i.lastModified().toInstant();
+          entries.add(new Entry(i.objectName(), i.size(), modified));
+        }
+      }
+    } catch (MinioException | RuntimeException e) {
+      throw failure("list", prefix, e);
+    }
+    return entries;
   }
 
   private PutObjectArgs args(

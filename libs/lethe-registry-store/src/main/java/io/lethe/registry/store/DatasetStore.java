@@ -10,6 +10,7 @@ import io.lethe.engine.data.Split;
 import io.minio.MinioClient;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -36,6 +38,7 @@ import java.util.regex.Pattern;
  * datasets/{id}/v0/images.bin        every image, packed ({@link PackedImages})
  * datasets/{id}/v0/descriptor.json   {@link DatasetDescriptor}, written last: the snapshot is visible
  * datasets/{id}/v{n}/manifest.json   {@link DatasetVersion}: v{n} = v0 minus its tombstoned subjects
+ * datasets/{id}/snapshots/{g}/...    snapshot generation g after erasures ({@link SnapshotGenerations})
  * </pre>
  *
  * <p>Version 0 is the snapshot as uploaded ({@link #putSnapshot}); like {@code
@@ -46,15 +49,20 @@ import java.util.regex.Pattern;
  * on a lost race, so no writer's tombstones are dropped. A dataset without a snapshot (tombstones
  * only) still works, it just cannot be materialised.
  *
+ * <p><b>Erasure.</b> Tombstones keep samples out of training, but the bytes stay. {@link #erase}
+ * deletes them: a new snapshot generation without the erased subjects' samples replaces the
+ * snapshot, and every older generation's objects are deleted. Every read ({@link #materialise},
+ * {@link #subjectSamples}, {@link #snapshot}) uses the newest generation, so an erased subject has
+ * no samples in any version any more.
+ *
  * <p>Thread-safe.
  */
 public final class DatasetStore {
   private static final String ROOT = "datasets/";
   private static final String MANIFEST = "manifest.json";
-  static final String SAMPLES = "samples.csv";
-  static final String IMAGES = "images.bin";
-  static final String DESCRIPTOR = "descriptor.json";
-  private static final String CSV = "text/csv";
+  static final String SAMPLES = SnapshotGenerations.SAMPLES;
+  static final String IMAGES = SnapshotGenerations.IMAGES;
+  static final String DESCRIPTOR = SnapshotGenerations.DESCRIPTOR;
   private static final Pattern MANIFEST_KEY =
       Pattern.compile("^datasets/[^/]+/v([1-9][0-9]{0,9})/" + MANIFEST + "$");
   private static final Pattern SUBJECT =
@@ -64,6 +72,7 @@ public final class DatasetStore {
   private final Bucket bucket;
   private final ObjectMapper mapper = MessageCodec.newObjectMapper();
   private final Clock clock;
+  private final SnapshotGenerations generations;
 
   /** A store in {@code settings.bucket()}, created if missing. */
   public DatasetStore(S3Settings settings) {
@@ -78,6 +87,7 @@ public final class DatasetStore {
   DatasetStore(MinioClient client, String bucket, Clock clock) {
     this.bucket = new Bucket(client, bucket);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.generations = new SnapshotGenerations(this.bucket, mapper, clock);
     this.bucket.ensureExists();
   }
 
@@ -257,8 +267,8 @@ public final class DatasetStore {
     }
     byte[] samples = SampleTable.encode(dataset.samples());
     byte[] packed = PackedImages.pack(dataset.channels(), dataset.side(), images);
-    uploadVerified(snapshotKey(datasetId, SAMPLES), samples, CSV);
-    uploadVerified(snapshotKey(datasetId, IMAGES), packed, ModelStore.BINARY);
+    generations.uploadVerified(snapshotKey(datasetId, SAMPLES), samples, SnapshotGenerations.CSV);
+    generations.uploadVerified(snapshotKey(datasetId, IMAGES), packed, ModelStore.BINARY);
     DatasetDescriptor d =
         new DatasetDescriptor(
             datasetId,
@@ -287,44 +297,38 @@ public final class DatasetStore {
     return d;
   }
 
-  /** The descriptor of {@code datasetId}'s snapshot, if one was uploaded. */
+  /**
+   * The descriptor of {@code datasetId}'s newest snapshot generation (generation 0, as uploaded,
+   * until something is erased), if a snapshot was uploaded. Its {@code fingerprint} is always the
+   * one uploaded; {@code contentFingerprint} and {@code erasedSubjects} say what erasure changed.
+   */
   public Optional<DatasetDescriptor> snapshot(String datasetId) {
     ModelKeys.requireName(datasetId, "datasetId");
-    String key = snapshotKey(datasetId, DESCRIPTOR);
-    return bucket
-        .get(key)
-        .map(
-            bytes -> {
-              try {
-                DatasetDescriptor d = mapper.readValue(bytes, DatasetDescriptor.class);
-                if (!d.datasetId().equals(datasetId)) {
-                  throw new CorruptObjectException(where(key) + " describes another dataset");
-                }
-                return d;
-              } catch (IOException | IllegalArgumentException e) {
-                throw new CorruptObjectException(where(key) + " is not a valid descriptor: " + e);
-              }
-            });
+    return generations.newest(datasetId);
   }
 
   /**
-   * The training data of {@code version}: the snapshot downloaded, every object checked against its
-   * SHA-256, rebuilt and checked against the uploaded fingerprint, then without the TRAIN samples
-   * of the version's tombstoned subjects ({@code ImageDataset.withoutSubjects}). Version 0 is the
-   * snapshot itself, whose fingerprint is what checkpoints trained on it record.
+   * The training data of {@code version}: the newest snapshot generation downloaded, every object
+   * checked against its SHA-256, rebuilt and checked against the generation's content fingerprint,
+   * then without the TRAIN samples of the version's tombstoned subjects ({@code
+   * ImageDataset.withoutSubjects}). Version 0 is the snapshot itself, whose fingerprint is the
+   * uploaded one that checkpoints record; after an erasure it is the uploaded snapshot without the
+   * erased subjects' samples (of every version: erased data is gone), with the uploaded
+   * fingerprint as its identity and the erased subjects in {@code ImageDataset.erasedSubjects()}.
    *
    * @throws NotFoundException if there is no snapshot or no such version
    * @throws CorruptObjectException if an object or the rebuilt dataset does not match
    */
   public ImageDataset materialise(String datasetId, int version) {
-    DatasetDescriptor d = requireSnapshot(datasetId);
     List<String> tombstoned = tombstonedSubjects(datasetId, version);
-    List<Sample> samples = samplesOf(d);
-    String imagesAt = where(snapshotKey(datasetId, IMAGES));
+    SnapshotGenerations.Content content = requireContent(datasetId, true);
+    DatasetDescriptor d = content.descriptor();
+    List<Sample> samples = samplesOf(content);
+    String imagesAt = generations.where(SnapshotGenerations.objectKey(d, IMAGES));
     PackedImages.Unpacked images;
     ImageDataset dataset;
     try {
-      images = PackedImages.unpack(readVerified(d, IMAGES), imagesAt);
+      images = PackedImages.unpack(content.images(), imagesAt);
       if (images.channels() != d.channels() || images.side() != d.side()) {
         throw new IllegalArgumentException(
             imagesAt + " holds " + images.channels() + "x" + images.side() + " images");
@@ -341,15 +345,22 @@ public final class DatasetStore {
       throw new CorruptObjectException(
           "dataset " + datasetId + " does not rebuild from its snapshot: " + e.getMessage());
     }
-    if (!dataset.fingerprint().equals(d.fingerprint())) {
+    if (!dataset.fingerprint().equals(d.contentFingerprint())) {
       throw new CorruptObjectException(
           "dataset "
               + datasetId
               + " rebuilds with fingerprint "
               + dataset.fingerprint()
-              + " but was uploaded as "
-              + d.fingerprint()
+              + " but generation "
+              + d.generation()
+              + " was stored as "
+              + d.contentFingerprint()
               + "; refusing to train on other data than the lineage records");
+    }
+    if (!d.erasedSubjects().isEmpty()) {
+      // The uploaded dataset minus subjects every lineage on it has forgotten: what any training
+      // may use is unchanged, so it keeps the identity checkpoints record (ImageDataset.erase).
+      dataset = ImageDataset.erasureOf(dataset, d.fingerprint(), new TreeSet<>(d.erasedSubjects()));
     }
     Set<String> present = trainSubjects(samples);
     Set<String> excluded = new TreeSet<>(tombstoned);
@@ -365,16 +376,90 @@ public final class DatasetStore {
    * @throws NotFoundException if there is no snapshot or no such version
    */
   public SortedMap<String, List<String>> subjectSamples(String datasetId, int version) {
-    DatasetDescriptor d = requireSnapshot(datasetId);
     Set<String> tombstoned = new HashSet<>(tombstonedSubjects(datasetId, version));
     SortedMap<String, List<String>> bySubject = new TreeMap<>();
-    for (Sample s : samplesOf(d)) {
+    for (Sample s : samplesOf(requireContent(datasetId, false))) {
       if (s.split() == Split.TRAIN && !tombstoned.contains(s.subjectId())) {
         bySubject.computeIfAbsent(s.subjectId(), k -> new ArrayList<>()).add(s.sampleId());
       }
     }
     bySubject.replaceAll((k, v) -> List.copyOf(v));
     return Collections.unmodifiableSortedMap(bySubject);
+  }
+
+  /**
+   * Erases {@code subjects}' samples from storage: writes a new snapshot generation holding every
+   * sample (of every split) except those of the subjects erased so far and these, verified by
+   * SHA-256 before its descriptor makes it visible, then deletes every older generation's {@code
+   * samples.csv} and {@code images.bin}, so no object of the dataset holds the erased samples any
+   * more (layout, races and crash recovery: {@link SnapshotGenerations}). Tombstones are untouched:
+   * an erased subject stays tombstoned, and every version, old ones included, materialises without
+   * it. Idempotent: subjects already erased are skipped; if none is new, nothing is written and the
+   * record says so, but the superseded objects a crashed earlier call left are still deleted.
+   *
+   * <p>Every call first deletes what killed erasers left: uploads at or below the newest
+   * generation, and uploads above it last modified more than {@link
+   * SnapshotGenerations#STAGING_GRACE} ago (see {@link #sweepAbandoned} for another grace).
+   *
+   * @throws NotFoundException if the dataset has no snapshot
+   * @throws IllegalArgumentException if {@code subjects} is empty, holds an invalid id, or a
+   *     subject not erased yet is not tombstoned in the latest version (forget before erasing)
+   */
+  public ErasureRecord erase(String datasetId, Collection<String> subjects) {
+    checkSubjects(datasetId, subjects);
+    DatasetDescriptor newest =
+        generations.newest(datasetId).orElseThrow(() -> generations.noSnapshot(datasetId));
+    int latest = latest(datasetId);
+    TreeSet<String> pending = new TreeSet<>(subjects);
+    pending.removeAll(newest.erasedSubjects());
+    pending.removeAll(tombstonedSubjects(datasetId, latest));
+    if (!pending.isEmpty()) {
+      throw new IllegalArgumentException(
+          pending.size()
+              + " of the "
+              + new HashSet<>(subjects).size()
+              + " subjects to erase from dataset "
+              + datasetId
+              + " are not tombstoned in its latest version v"
+              + latest
+              + ": tombstone (forget) subjects before erasing their samples");
+    }
+    return generations.erase(datasetId, new TreeSet<>(subjects));
+  }
+
+  /**
+   * Every subject whose samples were erased from {@code datasetId} (none without a snapshot),
+   * sorted.
+   */
+  public SortedSet<String> erasedSubjects(String datasetId) {
+    ModelKeys.requireName(datasetId, "datasetId");
+    return Collections.unmodifiableSortedSet(
+        new TreeSet<>(
+            generations
+                .newest(datasetId)
+                .map(DatasetDescriptor::erasedSubjects)
+                .orElse(List.of())));
+  }
+
+  /**
+   * Deletes copies of samples that no reader uses: the objects of superseded generations (left by
+   * an eraser killed after its descriptor), uploads of erasers that lost a race or were killed at
+   * or below the newest generation, uploads above it last modified before {@code stagedBefore}, and
+   * a snapshot upload that never got its descriptor (killed {@link #putSnapshot}) if older than
+   * that. Every {@link #erase} does the same with a grace of {@link
+   * SnapshotGenerations#STAGING_GRACE}; call this to sweep without erasing (e.g. periodically, or
+   * with a shorter grace in tests). The grace must exceed the longest upload, and is compared with
+   * S3's last-modified times.
+   *
+   * @return the keys deleted
+   */
+  public List<String> sweepAbandoned(String datasetId, Instant stagedBefore) {
+    ModelKeys.requireName(datasetId, "datasetId");
+    Objects.requireNonNull(stagedBefore, "stagedBefore");
+    Optional<DatasetDescriptor> newest = generations.newest(datasetId);
+    return newest.isEmpty()
+        ? generations.cleanUpUnfinishedUpload(datasetId, stagedBefore)
+        : generations.cleanUp(datasetId, newest.get(), stagedBefore).deleted();
   }
 
   private DatasetDescriptor sameSnapshot(DatasetDescriptor stored, ImageDataset dataset) {
@@ -391,23 +476,19 @@ public final class DatasetStore {
     return stored;
   }
 
-  private DatasetDescriptor requireSnapshot(String datasetId) {
-    return snapshot(datasetId)
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "dataset "
-                        + datasetId
-                        + " has no snapshot ("
-                        + where(snapshotKey(datasetId, DESCRIPTOR))
-                        + " does not exist); upload it with putSnapshot first"));
+  private SnapshotGenerations.Content requireContent(String datasetId, boolean withImages) {
+    ModelKeys.requireName(datasetId, "datasetId");
+    return generations
+        .read(datasetId, withImages)
+        .orElseThrow(() -> generations.noSnapshot(datasetId));
   }
 
-  private List<Sample> samplesOf(DatasetDescriptor d) {
-    String at = where(snapshotKey(d.datasetId(), SAMPLES));
+  private List<Sample> samplesOf(SnapshotGenerations.Content content) {
+    DatasetDescriptor d = content.descriptor();
+    String at = generations.where(SnapshotGenerations.objectKey(d, SAMPLES));
     List<Sample> samples;
     try {
-      samples = SampleTable.decode(readVerified(d, SAMPLES), at);
+      samples = SampleTable.decode(content.samples(), at);
     } catch (IllegalArgumentException e) {
       throw new CorruptObjectException(e.getMessage());
     }
@@ -428,14 +509,18 @@ public final class DatasetStore {
     return subjects;
   }
 
-  /** With a snapshot, only subjects that have TRAIN samples in it may be tombstoned. */
+  /**
+   * With a snapshot, only subjects that have TRAIN samples in it, or whose samples were erased
+   * (they were tombstoned first), may be tombstoned.
+   */
   private void requireSubjects(String datasetId, Collection<String> subjects) {
-    Optional<DatasetDescriptor> d = snapshot(datasetId);
-    if (d.isEmpty()) {
+    Optional<SnapshotGenerations.Content> content = generations.read(datasetId, false);
+    if (content.isEmpty()) {
       return;
     }
     TreeSet<String> unknown = new TreeSet<>(subjects);
-    unknown.removeAll(trainSubjects(samplesOf(d.get())));
+    unknown.removeAll(content.get().descriptor().erasedSubjects());
+    unknown.removeAll(trainSubjects(samplesOf(content.get())));
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
           "subjects "
@@ -450,7 +535,7 @@ public final class DatasetStore {
     ModelKeys.requireName(datasetId, "datasetId");
     Objects.requireNonNull(subjects, "subjects");
     if (subjects.isEmpty()) {
-      throw new IllegalArgumentException("no subjects to tombstone");
+      throw new IllegalArgumentException("no subjects given");
     }
     for (String s : subjects) {
       if (s == null || s.length() > 256 || !SUBJECT.matcher(s).matches()) {
@@ -460,48 +545,6 @@ public final class DatasetStore {
                 + "' is invalid: 1-256 characters, no control characters, no surrounding spaces");
       }
     }
-  }
-
-  private byte[] readVerified(DatasetDescriptor d, String name) {
-    DatasetDescriptor.StoredObject expected = d.object(name);
-    String key = snapshotKey(d.datasetId(), name);
-    byte[] bytes =
-        bucket
-            .get(key)
-            .orElseThrow(
-                () ->
-                    new CorruptObjectException(
-                        where(key) + " is missing although the dataset's descriptor lists it"));
-    String actual = Sha256.of(bytes);
-    if (bytes.length != expected.bytes() || !actual.equals(expected.sha256())) {
-      throw new CorruptObjectException(
-          where(key)
-              + ": sha256 "
-              + actual
-              + " ("
-              + bytes.length
-              + " bytes) does not match the descriptor's "
-              + expected.sha256()
-              + " ("
-              + expected.bytes()
-              + " bytes); the object was altered after it was stored, refusing to use it");
-    }
-    return bytes;
-  }
-
-  private void uploadVerified(String key, byte[] bytes, String contentType) {
-    bucket.put(key, bytes, contentType);
-    byte[] back =
-        bucket
-            .get(key)
-            .orElseThrow(() -> new StoreException(where(key) + " vanished right after upload"));
-    if (back.length != bytes.length || !Sha256.of(back).equals(Sha256.of(bytes))) {
-      throw new CorruptObjectException(where(key) + " does not read back as uploaded");
-    }
-  }
-
-  private String where(String key) {
-    return "s3://" + bucket.name() + "/" + key;
   }
 
   static String snapshotKey(String datasetId, String name) {

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * models/{modelId}/v{n}/checkpoint.json   engine CheckpointManifest
  * models/{modelId}/v{n}/manifest.json     ModelVersionManifest, written last: the version is visible
  * models/{modelId}/v{n}/evaluation.json   EvaluationReportMessage, once evaluated
+ * models/{modelId}/v{n}/purged.json       PurgeRecord, write-once: the version was purged, every
+ *                                         object but manifest, evaluation, claim and this is deleted
  * models/{modelId}/aliases/{alias}/{seq}.json  alias move number seq (10 digits, from 1): the
  *                                             whole history after that move, write-once
  * models/{modelId}/aliases/{alias}.json   legacy alias history (before entries), read if no entry
@@ -25,6 +27,7 @@ final class ModelKeys {
   static final String MANIFEST = "manifest.json";
   static final String EVALUATION = "evaluation.json";
   static final String CLAIM = "claim.json";
+  static final String PURGED = "purged.json";
 
   /** Model ids and alias names: the manifest schema's modelId pattern (safe in a key). */
   static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");

@@ -55,6 +55,10 @@ import java.util.function.Predicate;
  * a race to another writer, in this or another process, re-reads, re-validates and writes the next
  * entry, so no acknowledged move is lost (details and costs in {@link AliasLog}).
  *
+ * <p><b>Purged versions</b> ({@link #purge}) keep their manifest, evaluation and claim, so lineage
+ * stays readable, but lose their parameters and checkpoint for good: reading them throws {@link
+ * PurgedException}, and no alias can be moved to them.
+ *
  * <p>Thread-safe.
  */
 public final class ModelStore {
@@ -71,6 +75,7 @@ public final class ModelStore {
   private final Clock clock;
   private final UploadListener uploadListener;
   private final AliasLog aliases;
+  private final ModelPurge purges;
 
   /** A store in {@code settings.bucket()}, created if missing. */
   public ModelStore(S3Settings settings) {
@@ -89,6 +94,7 @@ public final class ModelStore {
     this.clock = b.clock;
     this.uploadListener = b.uploadListener;
     this.aliases = new AliasLog(bucket, mapper);
+    this.purges = new ModelPurge(bucket, mapper, clock);
     bucket.ensureExists();
   }
 
@@ -223,6 +229,34 @@ public final class ModelStore {
     }
   }
 
+  /**
+   * Deletes a visible version's parameters, checkpoint and every other object except {@code
+   * manifest.json} (its lineage stays visible), {@code evaluation.json} and {@code claim.json}.
+   * Crash-safe: the write-once marker {@code purged.json} is written first ({@code If-None-Match:
+   * *}), then the objects are deleted; from the marker on, {@link #parameters}, {@link
+   * #checkpointJson} and {@link #load} throw {@link PurgedException} and no alias can be moved to
+   * the version. Idempotent: a repeated call (or one after a crash between marker and deletes)
+   * deletes what is left and returns the stored record (the first call's reason and actor), with
+   * any object deleted now that the stored record does not list appended. Aliases already pointing
+   * at the version are not moved: choose their new target first.
+   *
+   * @param reason why (kept in the record; no subject ids)
+   * @param actor who asked
+   * @throws NotFoundException if the version is not visible
+   * @throws IllegalArgumentException if {@code reason} or {@code actor} is blank
+   */
+  public PurgeRecord purge(String modelId, int version, String reason, String actor) {
+    storedManifest(modelId, version);
+    return purges.purge(modelId, version, reason, actor);
+  }
+
+  /** The purge record of a version, if it was purged (also for a version that is not visible). */
+  public Optional<PurgeRecord> purged(String modelId, int version) {
+    ModelKeys.requireName(modelId, "modelId");
+    ModelKeys.requireVersion(version);
+    return purges.purged(modelId, version);
+  }
+
   /** Every model with at least one visible version, sorted. */
   public List<String> models() {
     return bucket.keys(ModelKeys.ROOT).stream()
@@ -258,9 +292,10 @@ public final class ModelStore {
    * The parameter bytes of a visible version, verified against its manifest.
    *
    * @throws CorruptObjectException if they do not match the manifest's SHA-256 and size
+   * @throws PurgedException if the version was purged
    */
   public byte[] parameters(String modelId, int version) {
-    ModelVersionManifest m = storedManifest(modelId, version);
+    ModelVersionManifest m = readableManifest(modelId, version);
     return readVerified(m, ModelKeys.PARAMETERS);
   }
 
@@ -270,9 +305,10 @@ public final class ModelStore {
    * (unlearn, retrain) start from, keeping the parent's checkpoint id and hashes intact.
    *
    * @throws CorruptObjectException if it does not match the manifest's SHA-256 and size
+   * @throws PurgedException if the version was purged
    */
   public String checkpointJson(String modelId, int version) {
-    ModelVersionManifest m = storedManifest(modelId, version);
+    ModelVersionManifest m = readableManifest(modelId, version);
     return new String(readVerified(m, ModelKeys.CHECKPOINT), StandardCharsets.UTF_8);
   }
 
@@ -283,9 +319,10 @@ public final class ModelStore {
    *
    * @throws CorruptObjectException if an object does not match the manifest
    * @throws CheckpointException if the checkpoint cannot be restored
+   * @throws PurgedException if the version was purged
    */
   public Classifier load(String modelId, int version) {
-    ModelVersionManifest m = storedManifest(modelId, version);
+    ModelVersionManifest m = readableManifest(modelId, version);
     byte[] checkpointJson = readVerified(m, ModelKeys.CHECKPOINT);
     CheckpointManifest checkpoint =
         CheckpointManifest.fromJson(new String(checkpointJson, StandardCharsets.UTF_8));
@@ -336,6 +373,7 @@ public final class ModelStore {
    *
    * @return the alias history after the move
    * @throws NotFoundException if the version is not visible
+   * @throws PurgedException if the version was purged
    * @throws StoreUnavailableException if S3 is unreachable, or the move lost {@value
    *     #MAX_MOVE_ATTEMPTS} races in a row (retry later)
    */
@@ -353,6 +391,8 @@ public final class ModelStore {
    * @return the history after the move (unchanged if the alias already pointed at {@code version}),
    *     or empty if {@code condition} refused
    * @throws NotFoundException if the version is not visible
+   * @throws PurgedException if the version was purged (checked once, before the move: a purge
+   *     racing the move may still land after it)
    * @throws StoreUnavailableException if S3 is unreachable, or the move lost {@value
    *     #MAX_MOVE_ATTEMPTS} races in a row
    */
@@ -375,6 +415,7 @@ public final class ModelStore {
     ModelKeys.requireName(alias, "alias");
     Objects.requireNonNull(condition, "condition");
     storedManifest(modelId, version); // versions never become invisible: checked once
+    purges.requireNotPurged(modelId, version);
     for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
       AliasLog.Head head = aliases.read(modelId, alias);
       Optional<AliasHistory> history = head.history();
@@ -405,6 +446,7 @@ public final class ModelStore {
    * @return the alias history after the move
    * @throws NotFoundException if the alias does not exist
    * @throws IllegalStateException if there is no earlier target to go back to
+   * @throws PurgedException if the earlier target was purged (the alias is not moved)
    */
   public AliasHistory rollback(String modelId, String alias) {
     return rollback(modelId, alias, AliasHistory.Note.service("registry"), (history, target) -> {});
@@ -440,6 +482,7 @@ public final class ModelStore {
       }
       int target = stack.get(stack.size() - 2);
       storedManifest(modelId, target);
+      purges.requireNotPurged(modelId, target);
       check.accept(history, target);
       AliasHistory next =
           history.with(
@@ -486,6 +529,13 @@ public final class ModelStore {
 
   private boolean isVisible(String modelId, int version) {
     return bucket.get(ModelKeys.object(modelId, version, ModelKeys.MANIFEST)).isPresent();
+  }
+
+  /** The manifest of a version whose objects may be read: visible and not purged. */
+  private ModelVersionManifest readableManifest(String modelId, int version) {
+    ModelVersionManifest m = storedManifest(modelId, version);
+    purges.requireNotPurged(modelId, version);
+    return m;
   }
 
   /** The manifest as written by {@link #putVersion}, without metrics. */

@@ -21,6 +21,11 @@
  *       race, so any number of registry instances can move an alias without losing a move ({@code
  *       AliasLog}; s3proxy's {@code If-Match} is not atomic, so a conditional overwrite was not an
  *       option).
+ *   <li><b>Erasure and purge</b> delete bytes, not just references: {@code DatasetStore.erase}
+ *       replaces the snapshot by a generation without the erased subjects' samples and deletes the
+ *       older generations ({@code SnapshotGenerations}); {@code ModelStore.purge} writes a
+ *       write-once {@code purged.json} marker, then deletes the version's parameters and checkpoint
+ *       ({@code ModelPurge}), after which reads throw {@code PurgedException}.
  *   <li><b>Failures</b>: anything caused by an unreachable or failing S3 (I/O errors and timeouts
  *       however the SDK wraps them, 5xx, throttling) is a {@code StoreUnavailableException}, so
  *       callers retry; a 4xx is a plain {@code StoreException} or {@code NotFoundException}.

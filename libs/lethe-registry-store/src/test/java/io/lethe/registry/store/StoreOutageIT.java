@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,8 @@ class StoreOutageIT {
     operations.put("resolve", () -> models.resolve(MODEL, "production"));
     operations.put("promote", () -> models.promote(MODEL, "production", 1));
     operations.put("rollback", () -> models.rollback(MODEL, "production"));
+    operations.put("purge", () -> models.purge(MODEL, 1, "retention", "outage-it"));
+    operations.put("purged", () -> models.purged(MODEL, 1));
     operations.put("new ModelStore", () -> new ModelStore(settings));
     operations.put("snapshot", () -> datasets.snapshot(DATASET));
     operations.put("latest", () -> datasets.latest(DATASET));
@@ -104,6 +107,9 @@ class StoreOutageIT {
     operations.put("tombstone", () -> datasets.tombstone(DATASET, List.of("s001")));
     operations.put("putTombstones", () -> datasets.putTombstones(DATASET, 1, List.of("s002")));
     operations.put("putSnapshot", () -> datasets.putSnapshot("other-data", dataset));
+    operations.put("erase", () -> datasets.erase(DATASET, List.of("s000")));
+    operations.put("erasedSubjects", () -> datasets.erasedSubjects(DATASET));
+    operations.put("sweepAbandoned", () -> datasets.sweepAbandoned(DATASET, Instant.now()));
     operations.put("new DatasetStore", () -> new DatasetStore(settings));
 
     for (Map.Entry<String, Runnable> op : operations.entrySet()) {
