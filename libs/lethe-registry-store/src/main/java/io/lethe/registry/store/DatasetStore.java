@@ -313,8 +313,8 @@ public final class DatasetStore {
    * then without the TRAIN samples of the version's tombstoned subjects ({@code
    * ImageDataset.withoutSubjects}). Version 0 is the snapshot itself, whose fingerprint is the
    * uploaded one that checkpoints record; after an erasure it is the uploaded snapshot without the
-   * erased subjects' samples (of every version: erased data is gone), with the uploaded
-   * fingerprint as its identity and the erased subjects in {@code ImageDataset.erasedSubjects()}.
+   * erased subjects' samples (of every version: erased data is gone), with the uploaded fingerprint
+   * as its identity and the erased subjects in {@code ImageDataset.erasedSubjects()}.
    *
    * @throws NotFoundException if there is no snapshot or no such version
    * @throws CorruptObjectException if an object or the rebuilt dataset does not match
