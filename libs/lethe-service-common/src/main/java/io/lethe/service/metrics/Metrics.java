@@ -30,7 +30,7 @@ public final class Metrics {
 
   private static final Pattern NAME =
       Pattern.compile(
-          "^lethe_[a-z][a-z0-9]*_[a-z][a-z0-9]*(_[a-z0-9]+)*_(total|seconds|bytes|ratio|records|info)$");
+          "^lethe_[a-z][a-z0-9]*_[a-z][a-z0-9]*(_[a-z0-9]+)*_(total|seconds|bytes|ratio|records|versions|info)$");
 
   /** The unit suffix; counters are {@link #TOTAL}. */
   public enum Unit {
@@ -99,7 +99,7 @@ public final class Metrics {
           "metric name '"
               + name
               + "' does not follow lethe_<stage>_<what>_<unit>: lower-case [a-z0-9_] words,"
-              + " unit one of total, seconds, bytes, ratio, records, info");
+              + " unit one of total, seconds, bytes, ratio, records, versions, info");
     }
     return name;
   }

@@ -19,10 +19,10 @@ import java.util.Objects;
 public record ErasureSettings(Duration purgeGrace, Duration sweepInterval) {
   public static final String PURGE_GRACE = "REGISTRY_PURGE_GRACE";
   public static final String SWEEP_INTERVAL = "REGISTRY_ERASURE_SWEEP_INTERVAL";
-  public static final ErasureSettings DEFAULTS =
-      new ErasureSettings(Duration.ofHours(24), Duration.ofMinutes(1));
   static final Duration MAX_GRACE = Duration.ofDays(365);
   static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+  public static final ErasureSettings DEFAULTS =
+      new ErasureSettings(Duration.ofHours(24), Duration.ofMinutes(1));
 
   public ErasureSettings {
     Objects.requireNonNull(purgeGrace, PURGE_GRACE);

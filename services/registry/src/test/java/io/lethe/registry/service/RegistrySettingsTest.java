@@ -30,6 +30,8 @@ class RegistrySettingsTest {
     assertThat(s.api().host()).isEqualTo("127.0.0.1");
     assertThat(s.api().port()).isEqualTo(8080);
     assertThat(s.s3().bucket()).isEqualTo("lethe-models");
+    assertThat(s.erasure().purgeGrace()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(s.erasure().sweepInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
   }
 
   @Test
@@ -40,9 +42,13 @@ class RegistrySettingsTest {
     env.put("REGISTRY_AUTO_PROMOTE", "FALSE");
     env.put("REGISTRY_IO_THREADS", "2");
     env.put("KAFKA_GROUP_ID", "lethe-registry-blue");
+    env.put("REGISTRY_PURGE_GRACE", "PT0S");
+    env.put("REGISTRY_ERASURE_SWEEP_INTERVAL", "PT5S");
 
     RegistrySettings s = RegistrySettings.fromEnv(env);
 
+    assertThat(s.erasure().purgeGrace()).isZero();
+    assertThat(s.erasure().sweepInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(s.api().host()).isEqualTo("0.0.0.0");
     assertThat(s.alias()).isEqualTo("staging");
     assertThat(s.autoPromote()).isFalse();
@@ -67,6 +73,18 @@ class RegistrySettingsTest {
     assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
         .hasMessageContaining("REGISTRY_IO_THREADS");
     env.remove("REGISTRY_IO_THREADS");
+    env.put("REGISTRY_PURGE_GRACE", "24h");
+    assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
+        .hasMessageContaining("REGISTRY_PURGE_GRACE")
+        .hasMessageContaining("PT24H");
+    env.put("REGISTRY_PURGE_GRACE", "-PT1S");
+    assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
+        .hasMessageContaining("REGISTRY_PURGE_GRACE");
+    env.remove("REGISTRY_PURGE_GRACE");
+    env.put("REGISTRY_ERASURE_SWEEP_INTERVAL", "PT0S");
+    assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
+        .hasMessageContaining("REGISTRY_ERASURE_SWEEP_INTERVAL");
+    env.remove("REGISTRY_ERASURE_SWEEP_INTERVAL");
     env.put("REGISTRY_API_PORT", "70000");
     assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
         .hasMessageContaining("REGISTRY_API_PORT");
