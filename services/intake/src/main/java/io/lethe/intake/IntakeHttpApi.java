@@ -13,13 +13,18 @@ import io.lethe.api.Problem;
 import io.lethe.api.RequestState;
 import io.lethe.intake.Coalescer.Batch;
 import io.lethe.intake.ModelCatalog.Resolution;
+import io.lethe.service.auth.BearerAuth;
+import io.lethe.service.auth.Scope;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.UnprocessableRecord;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +47,10 @@ import org.slf4j.LoggerFactory;
 final class IntakeHttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeHttpApi.class);
   static final String PROBLEM_JSON = "application/problem+json";
+  static final String DELETIONS = "/v1/deletions";
+  static final String DELETION = "/v1/deletions/:key";
+  static final String REQUEST = "/v1/requests/:id";
+  static final String UNMATCHED = "/v1/*";
 
   /** Seconds a client should wait before retrying when Kafka is unavailable. */
   static final int RETRY_AFTER_SECONDS = 5;
@@ -85,6 +94,7 @@ final class IntakeHttpApi {
   private final ContractProducer producer;
   private final String topic;
   private final IntakeMetrics meters;
+  private final BearerAuth auth;
   private final MessageCodec codec = new MessageCodec();
   private final ObjectMapper json = MessageCodec.newObjectMapper();
   private final BoundedLru<String, Receipt> recent = new BoundedLru<>(RECENT_CAPACITY);
@@ -94,23 +104,37 @@ final class IntakeHttpApi {
       RequestLedger ledger,
       ContractProducer producer,
       String topic,
-      IntakeMetrics meters) {
+      IntakeMetrics meters,
+      BearerAuth auth) {
     this.intake = Objects.requireNonNull(intake, "intake");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.auth = Objects.requireNonNull(auth, "auth");
   }
 
-  /** Adds the routes to {@code router}. */
+  /**
+   * Adds the routes to {@code router}, each behind its scope: posting a deletion needs {@code
+   * submit}; a deletion's status by its key {@code submit} or {@code read} (whoever posted it
+   * follows it); a request's status {@code read}. Anything else under {@code /v1/} needs a valid
+   * token before it learns that it is not served (401, not route discovery).
+   */
   void mount(Router router) {
-    // No file uploads: a multipart POST must not write files to the intake's disk.
-    router
-        .post("/v1/deletions")
-        .handler(BodyHandler.create(false).setBodyLimit(MessageCodec.MAX_BYTES));
-    router.post("/v1/deletions").handler(this::postDeletion);
-    router.get("/v1/deletions/:key").handler(this::getDeletion);
-    router.get("/v1/requests/:id").handler(this::getRequest);
+    // No file uploads: a multipart POST must not write files to the intake's disk. The body is
+    // read only once the caller is authenticated.
+    route(
+        router,
+        HttpMethod.POST,
+        DELETIONS,
+        EnumSet.of(Scope.SUBMIT),
+        BodyHandler.create(false).setBodyLimit(MessageCodec.MAX_BYTES),
+        this::postDeletion);
+    route(
+        router, HttpMethod.GET, DELETION, EnumSet.of(Scope.SUBMIT, Scope.READ), this::getDeletion);
+    route(router, HttpMethod.GET, REQUEST, EnumSet.of(Scope.READ), this::getRequest);
+    // Unmatched paths: authenticated first; then Vert.x's 404 or 405 (problem bodies below).
+    auth.guard(router.route(UNMATCHED), Set.of());
     // Vert.x answers these itself (no route, wrong method, body too large or undecodable) with
     // an HTML or plain-text body; every 4xx of the API is a problem+json.
     for (int status : new int[] {400, 404, 405, 413, 415}) {
@@ -128,6 +152,24 @@ final class IntakeHttpApi {
                       null,
                       null,
                       null)));
+    }
+  }
+
+  /**
+   * Registers {@code handlers} for {@code method} {@code template}, after a guard admitting tokens
+   * with one of {@code anyOf}: no route of the API can be added without choosing its scopes.
+   */
+  @SafeVarargs
+  private void route(
+      Router router,
+      HttpMethod method,
+      String template,
+      Set<Scope> anyOf,
+      Handler<RoutingContext>... handlers) {
+    auth.guard(router.route(method, template), anyOf);
+    // Separate routes: Vert.x refuses a BodyHandler after another handler on one route.
+    for (Handler<RoutingContext> h : handlers) {
+      router.route(method, template).handler(h);
     }
   }
 

@@ -216,8 +216,7 @@ final class RequestLedger implements Component {
   }
 
   private Map<String, Object> consumerProperties() {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Map<String, Object> p = new HashMap<>(settings.clientProperties());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-reader");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -227,8 +226,7 @@ final class RequestLedger implements Component {
   }
 
   private void ensureTopic() throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, Object> admin = new HashMap<>();
-    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Map<String, Object> admin = new HashMap<>(settings.clientProperties());
     admin.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-admin");
     try (Admin a = Admin.create(admin)) {
       if (a.listTopics().names().get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(topic)) {

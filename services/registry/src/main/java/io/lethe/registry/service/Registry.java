@@ -6,6 +6,7 @@ import io.lethe.api.Topics;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.StoreUnavailableException;
 import io.lethe.service.Component;
+import io.lethe.service.auth.BearerAuth;
 import io.lethe.service.failure.FailureClassifier;
 import io.lethe.service.health.Health;
 import io.lethe.service.health.HealthReporting;
@@ -83,7 +84,7 @@ public final class Registry implements Component, HealthReporting {
                       .optReadiness(() -> ready)
                       .optHealth("component", this::health);
               new RegistryApi(store, pool, aliases, settings.alias(), meters, codec)
-                  .mount(api.router());
+                  .mount(api.router(), new BearerAuth(settings.auth(), metrics));
               return api.start();
             })
         .compose(v -> startConsumer())

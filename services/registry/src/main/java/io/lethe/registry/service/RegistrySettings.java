@@ -1,6 +1,7 @@
 package io.lethe.registry.service;
 
 import io.lethe.registry.store.S3Settings;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
@@ -28,6 +29,8 @@ import java.util.regex.Pattern;
  *     ({@code REGISTRY_AUTO_PROMOTE}, {@code true} or {@code false}, default {@code true})
  * @param ioThreads size of the {@code lethe-registry-io} pool every S3 call runs on ({@code
  *     REGISTRY_IO_THREADS}, default 4)
+ * @param auth who may call the API ({@code LETHE_API_TOKENS_FILE} or {@code LETHE_API_TOKENS};
+ *     {@code LETHE_AUTH=off} to switch it off: see {@link AuthSettings})
  */
 public record RegistrySettings(
     KafkaSettings kafka,
@@ -35,7 +38,8 @@ public record RegistrySettings(
     S3Settings s3,
     String alias,
     boolean autoPromote,
-    int ioThreads) {
+    int ioThreads,
+    AuthSettings auth) {
   public static final String SERVICE = "registry";
   public static final String API_HOST = "REGISTRY_API_HOST";
   public static final String API_PORT = "REGISTRY_API_PORT";
@@ -54,6 +58,7 @@ public record RegistrySettings(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(alias, ALIAS);
+    Objects.requireNonNull(auth, "auth");
     if (!NAME.matcher(alias).matches()) {
       throw new ConfigException(
           ALIAS
@@ -67,14 +72,15 @@ public record RegistrySettings(
     }
   }
 
-  /** Defaults for everything but the connections (what tests start from). */
-  public static RegistrySettings defaults(KafkaSettings kafka, HttpSettings api, S3Settings s3) {
-    return new RegistrySettings(kafka, api, s3, DEFAULT_ALIAS, true, DEFAULT_IO_THREADS);
+  /** Defaults for everything but the connections and the tokens (what tests start from). */
+  public static RegistrySettings defaults(
+      KafkaSettings kafka, HttpSettings api, S3Settings s3, AuthSettings auth) {
+    return new RegistrySettings(kafka, api, s3, DEFAULT_ALIAS, true, DEFAULT_IO_THREADS, auth);
   }
 
   /** A copy with automatic promotion switched on or off. */
   public RegistrySettings withAutoPromote(boolean on) {
-    return new RegistrySettings(kafka, api, s3, alias, on, ioThreads);
+    return new RegistrySettings(kafka, api, s3, alias, on, ioThreads, auth);
   }
 
   public static RegistrySettings fromEnv() {
@@ -109,7 +115,8 @@ public record RegistrySettings(
         s3,
         optional(env, ALIAS, DEFAULT_ALIAS),
         bool(env, AUTO_PROMOTE, true),
-        integer(IO_THREADS, optional(env, IO_THREADS, "" + DEFAULT_IO_THREADS), "an integer"));
+        integer(IO_THREADS, optional(env, IO_THREADS, "" + DEFAULT_IO_THREADS), "an integer"),
+        AuthSettings.fromEnv(env));
   }
 
   private static int integer(String name, String value, String what) {
