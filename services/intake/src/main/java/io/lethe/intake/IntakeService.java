@@ -258,6 +258,11 @@ public final class IntakeService implements Component {
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.stop());
   }
 
+  /** The HTTP router, with the API's routes once started (the auth test enumerates them). */
+  io.vertx.ext.web.Router router() {
+    return endpoint.router();
+  }
+
   /** The bound HTTP port (the real one when configured with 0); -1 before start. */
   public int httpPort() {
     return endpoint == null ? -1 : endpoint.actualPort();

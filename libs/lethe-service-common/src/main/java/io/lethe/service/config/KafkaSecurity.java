@@ -35,11 +35,11 @@ public record KafkaSecurity(
   public static final String TRUSTSTORE_LOCATION = "KAFKA_SSL_TRUSTSTORE_LOCATION";
   public static final String TRUSTSTORE_PASSWORD = "KAFKA_SSL_TRUSTSTORE_PASSWORD";
 
-  /** Plain TCP, no credentials: a local broker. */
-  public static final KafkaSecurity NONE = new KafkaSecurity("PLAINTEXT", null, null, null, null);
-
   private static final Set<String> PROTOCOLS =
       Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+
+  /** Plain TCP, no credentials: a local broker (after PROTOCOLS: it is checked against it). */
+  public static final KafkaSecurity NONE = new KafkaSecurity("PLAINTEXT", null, null, null, null);
 
   public KafkaSecurity {
     if (protocol == null || !PROTOCOLS.contains(protocol)) {

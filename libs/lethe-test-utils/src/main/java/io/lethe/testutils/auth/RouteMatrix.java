@@ -84,8 +84,8 @@ public final class RouteMatrix {
     Map<String, Endpoint> out = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (Route r : router.getRoutes()) {
-      if (r.isRegexPath()) {
-        problems.add("regex route " + r.getPath() + ": cannot be enumerated; use a template");
+      if (r.isRegexPath() && r.getPath() == null) { // a template with :params has its path
+        problems.add("a regex route (" + r + ") cannot be called by the matrix; use a template");
         continue;
       }
       String path = r.getPath() == null ? "/*" : r.getPath();

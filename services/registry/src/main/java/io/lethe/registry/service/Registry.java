@@ -161,6 +161,11 @@ public final class Registry implements Component, HealthReporting {
     return c == null ? Health.notReady("registry", "not started") : c.health();
   }
 
+  /** The API's router, once started (the auth test enumerates its routes). */
+  io.vertx.ext.web.Router apiRouter() {
+    return api.router();
+  }
+
   /** The bound API port (the real one when configured with 0); -1 before start. */
   public int apiPort() {
     return api == null ? -1 : api.actualPort();
