@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} and nothing was accepted. {@code GET /v1/deletions/{idempotencyKey}} and
  * {@code GET /v1/requests/{requestId}} report status from the shared ledger, so any replica
  * answers, after a restart too.
+ *
+ * <p>Every route needs a bearer token with its scope ({@link BearerAuth}): posting {@code submit},
+ * a deletion's status {@code submit} or {@code read}, a request's status {@code read}.
  */
 final class IntakeHttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeHttpApi.class);
