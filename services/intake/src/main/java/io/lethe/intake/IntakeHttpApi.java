@@ -53,7 +53,6 @@ final class IntakeHttpApi {
   static final String DELETIONS = "/v1/deletions";
   static final String DELETION = "/v1/deletions/:key";
   static final String REQUEST = "/v1/requests/:id";
-  static final String UNMATCHED = "/v1/*";
 
   /** Seconds a client should wait before retrying when Kafka is unavailable. */
   static final int RETRY_AFTER_SECONDS = 5;
@@ -120,8 +119,8 @@ final class IntakeHttpApi {
   /**
    * Adds the routes to {@code router}, each behind its scope: posting a deletion needs {@code
    * submit}; a deletion's status by its key {@code submit} or {@code read} (whoever posted it
-   * follows it); a request's status {@code read}. Anything else under {@code /v1/} needs a valid
-   * token before it learns that it is not served (401, not route discovery).
+   * follows it); a request's status {@code read}. A path or method that is not served needs a valid
+   * token before it learns so (401, not route discovery; then 404 or 405).
    */
   void mount(Router router) {
     // No file uploads: a multipart POST must not write files to the intake's disk. The body is
@@ -136,13 +135,12 @@ final class IntakeHttpApi {
     route(
         router, HttpMethod.GET, DELETION, EnumSet.of(Scope.SUBMIT, Scope.READ), this::getDeletion);
     route(router, HttpMethod.GET, REQUEST, EnumSet.of(Scope.READ), this::getRequest);
-    // Unmatched paths: authenticated first; then Vert.x's 404 or 405 (problem bodies below).
-    auth.guard(router.route(UNMATCHED), Set.of());
     // Vert.x answers these itself (no route, wrong method, body too large or undecodable) with
     // an HTML or plain-text body; every 4xx of the API is a problem+json.
+    // 400, 413 and 415 come after a route's guard; 404 and 405 (nothing served there) are
+    // authenticated first.
     for (int status : new int[] {400, 404, 405, 413, 415}) {
-      router.errorHandler(
-          status,
+      Handler<RoutingContext> answer =
           ctx ->
               problem(
                   ctx,
@@ -154,7 +152,12 @@ final class IntakeHttpApi {
                       ctx.request().path(),
                       null,
                       null,
-                      null)));
+                      null));
+      router.errorHandler(
+          status,
+          status == 404 || status == 405
+              ? ctx -> auth.ifAuthenticated(ctx, () -> answer.handle(ctx))
+              : answer);
     }
   }
 

@@ -106,8 +106,7 @@ class IntakeAuthIT {
             Map.of(
                 "POST /v1/deletions", Set.of("submit"),
                 "GET /v1/deletions/:key", Set.of("submit", "read"),
-                "GET /v1/requests/:id", Set.of("read"),
-                "* /v1/", Set.of()));
+                "GET /v1/requests/:id", Set.of("read")));
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -296,6 +296,9 @@ class MalformedInputIT {
             "h-unauth-path", none, "POST", "/v1/nothing", null, Map.of(AUTH, ""), Set.of(401)));
     out.add(
         new HttpInput(
+            "h-unauth-method", none, "PUT", "/v1/deletions", null, Map.of(AUTH, ""), Set.of(401)));
+    out.add(
+        new HttpInput(
             "h-forbidden",
             none,
             "GET",
@@ -412,10 +415,18 @@ class MalformedInputIT {
       if (input.contentType() != null) {
         b.header("content-type", input.contentType());
       }
-      // Every input is sent with a valid submit token, so the body validation is what is tested,
-      // unless it names its own Authorization ("" = none at all): the unauthenticated cases.
+      // Every input is sent with a valid token (read for request status, submit otherwise), so
+      // the body validation is what is tested, unless it names its own Authorization ("" = none
+      // at all): the unauthenticated cases.
       String authorization =
-          input.headers().getOrDefault(AUTH, TestTokens.bearer(TestTokens.SUBMIT));
+          input
+              .headers()
+              .getOrDefault(
+                  AUTH,
+                  TestTokens.bearer(
+                      input.path().startsWith("/v1/requests/")
+                          ? TestTokens.READ
+                          : TestTokens.SUBMIT));
       if (!authorization.isEmpty()) {
         b.header(AUTH, authorization);
       }

@@ -136,22 +136,38 @@ public final class BearerAuth {
     return p;
   }
 
+  /**
+   * For a router's error handlers (404, 405): runs {@code then} only if the request carries a known
+   * token, else answers 401, so an anonymous caller cannot tell a served path from another.
+   */
+  public void ifAuthenticated(RoutingContext ctx, Runnable then) {
+    if (admit(ctx, Set.of()).isPresent()) {
+      then.run();
+    }
+  }
+
   private void check(RoutingContext ctx, Set<Scope> required) {
+    if (admit(ctx, required).isPresent()) {
+      ctx.next();
+    }
+  }
+
+  /** The principal, stored in {@code ctx}; or empty once the request has been answered 401/403. */
+  private Optional<Principal> admit(RoutingContext ctx, Set<Scope> required) {
     if (!settings.enabled()) {
       ctx.put(PRINCIPAL_KEY, Principal.ANONYMOUS);
-      ctx.next();
-      return;
+      return Optional.of(Principal.ANONYMOUS);
     }
     Optional<String> token = bearer(ctx.request().getHeader("Authorization"));
     if (token == null) {
       reject(ctx, Failure.MISSING, "send the header Authorization: Bearer <token>");
-      return;
+      return Optional.empty();
     }
     Optional<Principal> principal =
         token.isPresent() ? settings.tokens().authenticate(token.get()) : Optional.empty();
     if (principal.isEmpty()) {
       reject(ctx, Failure.INVALID, "the bearer token is not valid");
-      return;
+      return Optional.empty();
     }
     Principal p = principal.get();
     if (!required.isEmpty() && !p.hasAny(required)) {
@@ -163,10 +179,10 @@ public final class BearerAuth {
               + ctx.request().path()
               + " needs scope "
               + required.stream().map(Scope::tag).sorted().collect(Collectors.joining(" or ")));
-      return;
+      return Optional.empty();
     }
     ctx.put(PRINCIPAL_KEY, p);
-    ctx.next();
+    return principal;
   }
 
   /**

@@ -31,13 +31,18 @@ import java.util.stream.Collectors;
  * route registered for it. Expected: no token and a wrong token 401 (with {@code WWW-Authenticate:
  * Bearer realm="lethe"}), a token without any of the route's scopes 403, a token with one neither
  * 401 nor 403, always with a problem+json body on 401/403. Unguarded routes must be exactly the
- * public paths the caller names, and answer without a token.
+ * public paths the caller names, and answer without a token. Two requests nothing serves (an
+ * unknown path under {@code /v1/}, {@code DELETE} on a served path) must need a token as well.
  */
 public final class RouteMatrix {
   /** The route metadata key holding a guarded route's scopes. */
   public static final String SCOPES_METADATA = "lethe.auth.scopes";
 
   private static final Pattern PARAM = Pattern.compile(":([A-Za-z0-9_]+)");
+
+  /** A path no service serves, probed as "unmatched". */
+  public static final String UNMATCHED_PATH = "/v1/no-such-route";
+
   private static final List<String> COLUMNS = List.of("none", "wrong", "submit", "read", "admin");
 
   /**
@@ -142,7 +147,15 @@ public final class RouteMatrix {
     tokens.put("none", null);
     tokens.put("wrong", TestTokens.WRONG);
     tokens.putAll(TestTokens.byScope());
-    for (Endpoint e : endpoints) {
+    // Not served: an unknown path under /v1/ and an unknown method on a served path must need a
+    // token too (401, not route discovery), then answer 404/405.
+    List<Endpoint> probes = new ArrayList<>(endpoints);
+    probes.add(new Endpoint("GET", UNMATCHED_PATH, Set.of()));
+    endpoints.stream()
+        .filter(e -> e.guarded() && !e.method().equals("*"))
+        .findFirst()
+        .ifPresent(e -> probes.add(new Endpoint("DELETE", e.path(), Set.of())));
+    for (Endpoint e : probes) {
       String path = concrete(e.path());
       String method = e.method().equals("*") ? "GET" : e.method();
       List<String> cells = new ArrayList<>();
@@ -187,7 +200,7 @@ public final class RouteMatrix {
           .append(' ')
           .append(e.path())
           .append("` | ")
-          .append(needs(e))
+          .append(endpoints.contains(e) ? needs(e) : "any token (not served)")
           .append(" | ")
           .append(String.join(" | ", cells))
           .append(" |\n");
