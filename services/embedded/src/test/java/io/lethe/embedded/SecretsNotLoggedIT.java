@@ -184,6 +184,8 @@ class SecretsNotLoggedIT {
     String logs = captured.toString(StandardCharsets.UTF_8);
     // The capture works: the services' start-up lines are in it.
     assertThat(logs).contains("registry ready").contains("intake ready");
+    // The Kafka clients did receive the password (and dumped their configuration, masked).
+    assertThat(logs).contains("ssl.key.password = [hidden]");
     assertThat(scraped.toString())
         .contains("lethe_intake_http_auth_failures_total{reason=\"invalid\"} 4.0")
         .contains("lethe_intake_http_auth_failures_total{reason=\"missing\"} 1.0")
