@@ -7,6 +7,10 @@ import io.lethe.intake.IntakeService;
 import io.lethe.intake.IntakeSettings;
 import io.lethe.intake.JsonModelCatalog;
 import io.lethe.service.ComponentVerticle;
+import io.lethe.service.auth.ApiTokens;
+import io.lethe.service.auth.AuthSettings;
+import io.lethe.service.auth.Scope;
+import io.lethe.service.auth.TokenHash;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
@@ -20,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +93,9 @@ public final class IntakeBenchmark implements Callable<Integer> {
   @Option(
       names = "--window",
       description = "Coalescing window, ISO-8601 (default ${DEFAULT-VALUE}: the intake's default).")
+  /** The bench's own submit token, fresh per run (the intake accepts only its hash). */
+  private final String token = TokenHash.newToken();
+
   Duration window = IntakeSettings.DEFAULT_WINDOW;
 
   @Option(
@@ -151,7 +159,10 @@ public final class IntakeBenchmark implements Callable<Integer> {
             new KafkaSettings(bootstrap, "bench-intake-" + run, "bench-intake-" + run),
             HttpSettings.ephemeral(),
             window,
-            catalog);
+            catalog,
+            AuthSettings.of(
+                ApiTokens.parse(
+                    ApiTokens.line("bench", EnumSet.of(Scope.SUBMIT), token), "bench token")));
     Vertx vertx = Vertx.vertx();
     IntakeService[] service = new IntakeService[1];
     try {
@@ -388,6 +399,7 @@ public final class IntakeBenchmark implements Callable<Integer> {
                       http.send(
                           HttpRequest.newBuilder(URI.create(base + "/v1/deletions"))
                               .header("content-type", "application/json")
+                              .header("Authorization", "Bearer " + token)
                               .POST(HttpRequest.BodyPublishers.ofString(body))
                               .build(),
                           HttpResponse.BodyHandlers.discarding());

@@ -87,6 +87,42 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void publishedPortsBindToLoopbackOnly() {
+    Map<String, Object> services = map(yaml("docker-compose.yml").get("services"));
+    int published = 0;
+    for (Map.Entry<String, Object> e : services.entrySet()) {
+      Object ports = map(e.getValue()).get("ports");
+      if (ports == null) {
+        continue;
+      }
+      for (Object port : list(ports)) {
+        published++;
+        assertThat(port.toString())
+            .as(e.getKey() + " publishes " + port + ": bind it to 127.0.0.1 (\"127.0.0.1:h:c\")")
+            .matches("^127\\.0\\.0\\.1:\\d+:\\d+$");
+      }
+    }
+    assertThat(published).as("ports checked").isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void theApiServicesGetTheirTokenHashesFromAFileSecret() {
+    Map<String, Object> compose = yaml("docker-compose.yml");
+    Map<String, Object> secrets = map(compose.get("secrets"));
+    for (String name : List.of("intake", "registry")) {
+      Map<String, Object> service = map(map(compose.get("services")).get(name));
+      Map<String, Object> env = map(service.get("environment"));
+      assertThat(env).as(name).doesNotContainKeys("LETHE_API_TOKENS", "LETHE_AUTH");
+      String path = (String) env.get("LETHE_API_TOKENS_FILE");
+      assertThat(path).as(name).startsWith("/run/secrets/");
+      String secret = path.substring("/run/secrets/".length());
+      assertThat(list(service.get("secrets"))).as(name).contains(secret);
+      String file = (String) map(secrets.get(secret)).get("file");
+      assertThat(Repository.file(file.replaceFirst("^\\./", ""))).as(file).isNotNull();
+    }
+  }
+
+  @Test
   void theWorkerCanBeScaledAndSeesFashionMnist() throws Exception {
     Map<String, Object> worker = map(map(yaml("docker-compose.yml").get("services")).get("worker"));
     // A fixed name or host port would make `--scale worker=3` fail on the second replica.

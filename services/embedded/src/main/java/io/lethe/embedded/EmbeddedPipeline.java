@@ -137,6 +137,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private RegistryApiClient registryApi;
   private ContractProducer producer;
   private final Map<String, String> metricsUrls = new LinkedHashMap<>();
+  private final PipelineTokens tokens = PipelineTokens.generate();
+  private Path tokensFile;
 
   private EmbeddedPipeline(Builder b) {
     this.servers = b.servers;
@@ -261,6 +263,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   private void startServices(S3Settings s3) throws Exception {
+    tokensFile = tokens.write(workDir.resolve("run-" + runId));
+    log.printf("api: bearer tokens of this run in %s (owner-only)%n", tokensFile);
     vertx = Vertx.vertx();
     String bootstrap = servers.kafkaBootstrapServers();
     positionGroups();
@@ -268,7 +272,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     // The registry first: it answers for the alias the run waits on.
     Metrics registryMetrics = new Metrics(RegistrySettings.SERVICE);
     RegistrySettings registrySettings =
-        RegistrySettings.defaults(kafka(RegistrySettings.SERVICE), http(4), s3);
+        RegistrySettings.defaults(kafka(RegistrySettings.SERVICE), http(4), s3, tokens.auth());
     registryService =
         await(
             ServiceLauncher.launch(
@@ -277,7 +281,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                 registryMetrics.registry(),
                 v -> registry = new Registry(v, registrySettings, registryMetrics)));
     metricsUrls.put("registry", url(registryService.httpPort()));
-    registryApi = new RegistryApiClient(URI.create(base(registry.apiPort())));
+    registryApi = new RegistryApiClient(URI.create(base(registry.apiPort())), tokens.read());
 
     // Subjects resolve through the registry: models at production, samples from the dataset's
     // latest revision, so a subject tombstoned by an earlier forgetting is no longer resolved.
@@ -288,7 +292,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
     catalogDeployment = await(vertx.deployVerticle(new ComponentVerticle(v -> catalog)));
     IntakeSettings intakeSettings =
         new IntakeSettings(
-            kafka(IntakeSettings.SERVICE), http(0), coalesceWindow, null, catalogSettings);
+            kafka(IntakeSettings.SERVICE),
+            http(0),
+            coalesceWindow,
+            null,
+            catalogSettings,
+            tokens.auth());
     intake = new IntakeService(vertx, intakeSettings, catalog, new Metrics(IntakeSettings.SERVICE));
     intakeDeployment = await(vertx.deployVerticle(new ComponentVerticle(v -> intake)));
     metricsUrls.put("intake", url(intake.httpPort()));
@@ -537,6 +546,20 @@ public final class EmbeddedPipeline implements AutoCloseable {
   /** {@code /metrics} URL per service (registry, intake, worker, evaluator). */
   public Map<String, String> metricsUrls() {
     return Map.copyOf(metricsUrls);
+  }
+
+  /**
+   * This run's API tokens (fresh per run; the services accept only these). Also in {@link
+   * #tokensFile()}.
+   */
+  public PipelineTokens tokens() {
+    return tokens;
+  }
+
+  /** The owner-only file holding {@link #tokens()}, under the run's directory. */
+  public Path tokensFile() {
+    requireStarted();
+    return tokensFile;
   }
 
   /** The intake's HTTP port ({@code POST /v1/deletions}). */

@@ -240,7 +240,11 @@ public final class PipelineCommand implements Callable<Integer> {
       }
       run = pipeline[0].forget(subjects, overrides, left);
       PipelineReport.print(
-          System.out, run, pipeline[0].registryApiUrl(), pipeline[0].metricsUrls());
+          System.out,
+          run,
+          pipeline[0].registryApiUrl(),
+          pipeline[0].metricsUrls(),
+          java.util.Optional.of(pipeline[0].tokensFile()));
       System.out.printf(Locale.ROOT, "%nDone in %.0f s.%n", (System.nanoTime() - started) / 1e9);
       return run.promoted() ? 0 : GATES_FAILED;
     } catch (TimeoutException | PipelineException e) {

@@ -36,9 +36,14 @@ public final class PipelineReport {
   /**
    * @param registryApi the registry service's API root, e.g. {@code http://127.0.0.1:8084}
    * @param metricsUrls {@code /metrics} URL per service
+   * @param tokensFile where the run's API tokens are (only the path is printed)
    */
   public static void print(
-      PrintStream out, PipelineRun run, String registryApi, Map<String, String> metricsUrls) {
+      PrintStream out,
+      PipelineRun run,
+      String registryApi,
+      Map<String, String> metricsUrls,
+      java.util.Optional<java.nio.file.Path> tokensFile) {
     EvaluationReportMessage report = run.report();
     ModelVersionManifest v = run.version();
     out.println();
@@ -91,6 +96,7 @@ public final class PipelineReport {
     out.printf("  new version        %s/versions/%d%n", model, v.version());
     out.printf("  its evaluation     %s/versions/%d/report%n", model, v.version());
     out.printf("  production alias   %s/aliases/production%n", model);
+    tokensFile.ifPresent(f -> out.printf("  (Authorization: Bearer <the read token in %s>)%n", f));
     out.printf("%nMetrics:%n");
     metricsUrls.forEach((service, url) -> out.printf("  %-10s %s%n", service, url));
   }

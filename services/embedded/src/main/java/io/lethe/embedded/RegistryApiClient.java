@@ -24,15 +24,18 @@ final class RegistryApiClient {
   private static final Duration POLL = Duration.ofMillis(250);
 
   private final URI base;
+  private final String token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = MessageCodec.newObjectMapper();
 
   /**
    * @param base the API's root, e.g. {@code http://127.0.0.1:8084}
+   * @param token a bearer token with scope {@code read}
    */
-  RegistryApiClient(URI base) {
+  RegistryApiClient(URI base, String token) {
     this.base = Objects.requireNonNull(base, "base");
+    this.token = Objects.requireNonNull(token, "token");
   }
 
   /** The URL of {@code alias} of {@code modelId}. */
@@ -49,7 +52,11 @@ final class RegistryApiClient {
     URI uri = aliasUri(modelId, alias);
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (response.statusCode() == 404) {
       return OptionalInt.empty();

@@ -27,6 +27,7 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.testutils.MufacLikeDataset;
+import io.lethe.testutils.auth.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -378,6 +379,12 @@ class ChaosIT {
     env.put("INTAKE_COALESCE_WINDOW", WINDOW.toString());
     env.put("INTAKE_CATALOG_REFRESH", "PT1S");
     env.put("REGISTRY_API_PORT", String.valueOf(ports.get("registry-api")));
+    // The API services accept the test tokens, from a file as a deployment's secret would be.
+    Path tokens = logs.resolve("api-tokens");
+    if (!Files.exists(tokens)) {
+      Files.writeString(tokens, TestTokens.config());
+    }
+    env.put("LETHE_API_TOKENS_FILE", tokens.toString());
     // Delivery is under test here, not forgetting quality: every evaluated version may pass.
     env.put("EVALUATOR_MAX_FORGETTING_SCORE", "0.5");
     env.put("EVALUATOR_MAX_NOMUS_DROP", "1");
@@ -413,6 +420,7 @@ class ChaosIT {
         HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + ports.get("intake") + "/v1/deletions"))
             .header("content-type", "application/json")
+            .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.SUBMIT))
             .timeout(Duration.ofSeconds(10))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -425,6 +433,7 @@ class ChaosIT {
         http.send(
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + ports.get("intake") + "/v1/deletions/" + key))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.SUBMIT))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {

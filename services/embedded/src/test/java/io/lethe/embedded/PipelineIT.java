@@ -413,6 +413,7 @@ class PipelineIT {
         HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + pipeline.intakePort() + "/v1/deletions"))
             .header("content-type", "application/json")
+            .header("Authorization", "Bearer " + pipeline.tokens().submit())
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -13,13 +13,18 @@ import io.lethe.api.Problem;
 import io.lethe.api.RequestState;
 import io.lethe.intake.Coalescer.Batch;
 import io.lethe.intake.ModelCatalog.Resolution;
+import io.lethe.service.auth.BearerAuth;
+import io.lethe.service.auth.Scope;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.UnprocessableRecord;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +43,16 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} and nothing was accepted. {@code GET /v1/deletions/{idempotencyKey}} and
  * {@code GET /v1/requests/{requestId}} report status from the shared ledger, so any replica
  * answers, after a restart too.
+ *
+ * <p>Every route needs a bearer token with its scope ({@link BearerAuth}): posting {@code submit},
+ * a deletion's status {@code submit} or {@code read}, a request's status {@code read}.
  */
 final class IntakeHttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeHttpApi.class);
   static final String PROBLEM_JSON = "application/problem+json";
+  static final String DELETIONS = "/v1/deletions";
+  static final String DELETION = "/v1/deletions/:key";
+  static final String REQUEST = "/v1/requests/:id";
 
   /** Seconds a client should wait before retrying when Kafka is unavailable. */
   static final int RETRY_AFTER_SECONDS = 5;
@@ -85,6 +96,7 @@ final class IntakeHttpApi {
   private final ContractProducer producer;
   private final String topic;
   private final IntakeMetrics meters;
+  private final BearerAuth auth;
   private final MessageCodec codec = new MessageCodec();
   private final ObjectMapper json = MessageCodec.newObjectMapper();
   private final BoundedLru<String, Receipt> recent = new BoundedLru<>(RECENT_CAPACITY);
@@ -94,28 +106,41 @@ final class IntakeHttpApi {
       RequestLedger ledger,
       ContractProducer producer,
       String topic,
-      IntakeMetrics meters) {
+      IntakeMetrics meters,
+      BearerAuth auth) {
     this.intake = Objects.requireNonNull(intake, "intake");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.auth = Objects.requireNonNull(auth, "auth");
   }
 
-  /** Adds the routes to {@code router}. */
+  /**
+   * Adds the routes to {@code router}, each behind its scope: posting a deletion needs {@code
+   * submit}; a deletion's status by its key {@code submit} or {@code read} (whoever posted it
+   * follows it); a request's status {@code read}. A path or method that is not served needs a valid
+   * token before it learns so (401, not route discovery; then 404 or 405).
+   */
   void mount(Router router) {
-    // No file uploads: a multipart POST must not write files to the intake's disk.
-    router
-        .post("/v1/deletions")
-        .handler(BodyHandler.create(false).setBodyLimit(MessageCodec.MAX_BYTES));
-    router.post("/v1/deletions").handler(this::postDeletion);
-    router.get("/v1/deletions/:key").handler(this::getDeletion);
-    router.get("/v1/requests/:id").handler(this::getRequest);
+    // No file uploads: a multipart POST must not write files to the intake's disk. The body is
+    // read only once the caller is authenticated.
+    route(
+        router,
+        HttpMethod.POST,
+        DELETIONS,
+        EnumSet.of(Scope.SUBMIT),
+        BodyHandler.create(false).setBodyLimit(MessageCodec.MAX_BYTES),
+        this::postDeletion);
+    route(
+        router, HttpMethod.GET, DELETION, EnumSet.of(Scope.SUBMIT, Scope.READ), this::getDeletion);
+    route(router, HttpMethod.GET, REQUEST, EnumSet.of(Scope.READ), this::getRequest);
     // Vert.x answers these itself (no route, wrong method, body too large or undecodable) with
     // an HTML or plain-text body; every 4xx of the API is a problem+json.
+    // 400, 413 and 415 come after a route's guard; 404 and 405 (nothing served there) are
+    // authenticated first.
     for (int status : new int[] {400, 404, 405, 413, 415}) {
-      router.errorHandler(
-          status,
+      Handler<RoutingContext> answer =
           ctx ->
               problem(
                   ctx,
@@ -127,7 +152,30 @@ final class IntakeHttpApi {
                       ctx.request().path(),
                       null,
                       null,
-                      null)));
+                      null));
+      router.errorHandler(
+          status,
+          status == 404 || status == 405
+              ? ctx -> auth.ifAuthenticated(ctx, () -> answer.handle(ctx))
+              : answer);
+    }
+  }
+
+  /**
+   * Registers {@code handlers} for {@code method} {@code template}, after a guard admitting tokens
+   * with one of {@code anyOf}: no route of the API can be added without choosing its scopes.
+   */
+  @SafeVarargs
+  private void route(
+      Router router,
+      HttpMethod method,
+      String template,
+      Set<Scope> anyOf,
+      Handler<RoutingContext>... handlers) {
+    auth.guard(router.route(method, template), anyOf);
+    // Separate routes: Vert.x refuses a BodyHandler after another handler on one route.
+    for (Handler<RoutingContext> h : handlers) {
+      router.route(method, template).handler(h);
     }
   }
 

@@ -7,6 +7,7 @@ import io.lethe.api.RequestState;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
 import io.lethe.service.Component;
+import io.lethe.service.auth.BearerAuth;
 import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.DeadLetterReason;
@@ -160,7 +161,9 @@ public final class IntakeService implements Component {
             .optHealth("deletions", () -> consumer.health())
             .optHealth("results", () -> results.health())
             .optHealth("ledger", () -> ledger.health());
-    new IntakeHttpApi(intake, ledger, producer, inputTopic, meters).mount(endpoint.router());
+    new IntakeHttpApi(
+            intake, ledger, producer, inputTopic, meters, new BearerAuth(settings.auth(), metrics))
+        .mount(endpoint.router());
     consumer =
         new ContractConsumer<>(
                 vertx,
@@ -253,6 +256,11 @@ public final class IntakeService implements Component {
               return ledger == null ? Future.succeededFuture() : ledger.stop();
             })
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.stop());
+  }
+
+  /** The HTTP router, with the API's routes once started (the auth test enumerates them). */
+  io.vertx.ext.web.Router router() {
+    return endpoint.router();
   }
 
   /** The bound HTTP port (the real one when configured with 0); -1 before start. */

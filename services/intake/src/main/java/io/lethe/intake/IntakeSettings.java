@@ -1,6 +1,7 @@
 package io.lethe.intake;
 
 import io.lethe.registry.store.S3Settings;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param registryCatalog with {@code INTAKE_MODEL_CATALOG=registry}: models and subjects from the
  *     registry in S3 ({@link RegistryModelCatalog}, {@link RegistryCatalogSettings}), else {@code
  *     null}
+ * @param auth who may call the HTTP API ({@code LETHE_API_TOKENS_FILE} or {@code LETHE_API_TOKENS};
+ *     {@code LETHE_AUTH=off} to switch it off: see {@link AuthSettings})
  */
 public record IntakeSettings(
     KafkaSettings kafka,
@@ -31,7 +34,8 @@ public record IntakeSettings(
     Duration coalesceWindow,
     Path modelCatalog,
     RegistryCatalogSettings registryCatalog,
-    HyperparameterLimits hyperparameterLimits) {
+    HyperparameterLimits hyperparameterLimits,
+    AuthSettings auth) {
   public static final String SERVICE = "intake";
   public static final String COALESCE_WINDOW = "INTAKE_COALESCE_WINDOW";
   public static final String MODEL_CATALOG = "INTAKE_MODEL_CATALOG";
@@ -49,6 +53,7 @@ public record IntakeSettings(
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(coalesceWindow, COALESCE_WINDOW);
+    Objects.requireNonNull(auth, "auth");
     if ((modelCatalog == null) == (registryCatalog == null)) {
       throw new ConfigException(
           MODEL_CATALOG + ": exactly one of a catalog file and the registry must be chosen");
@@ -67,14 +72,19 @@ public record IntakeSettings(
 
   /** With the JSON file catalog {@code modelCatalog} and the default hyperparameter limits. */
   public IntakeSettings(
-      KafkaSettings kafka, HttpSettings http, Duration coalesceWindow, Path modelCatalog) {
+      KafkaSettings kafka,
+      HttpSettings http,
+      Duration coalesceWindow,
+      Path modelCatalog,
+      AuthSettings auth) {
     this(
         kafka,
         http,
         coalesceWindow,
         Objects.requireNonNull(modelCatalog, MODEL_CATALOG),
         null,
-        HyperparameterLimits.defaults());
+        HyperparameterLimits.defaults(),
+        auth);
   }
 
   /** With the default hyperparameter limits. */
@@ -83,14 +93,16 @@ public record IntakeSettings(
       HttpSettings http,
       Duration coalesceWindow,
       Path modelCatalog,
-      RegistryCatalogSettings registryCatalog) {
+      RegistryCatalogSettings registryCatalog,
+      AuthSettings auth) {
     this(
         kafka,
         http,
         coalesceWindow,
         modelCatalog,
         registryCatalog,
-        HyperparameterLimits.defaults());
+        HyperparameterLimits.defaults(),
+        auth);
   }
 
   public static IntakeSettings fromEnv() {
@@ -98,9 +110,10 @@ public record IntakeSettings(
   }
 
   /**
-   * From {@code KAFKA_*}, {@code HTTP_*}, {@code INTAKE_COALESCE_WINDOW} and {@code
-   * INTAKE_MODEL_CATALOG} (a file path, or {@code registry}: then {@code S3_*}, {@code
-   * S3_DATASET_BUCKET} and {@code INTAKE_CATALOG_REFRESH} too).
+   * From {@code KAFKA_*}, {@code HTTP_*}, {@code LETHE_API_TOKENS(_FILE)} / {@code LETHE_AUTH},
+   * {@code INTAKE_COALESCE_WINDOW} and {@code INTAKE_MODEL_CATALOG} (a file path, or {@code
+   * registry}: then {@code S3_*}, {@code S3_DATASET_BUCKET} and {@code INTAKE_CATALOG_REFRESH}
+   * too).
    *
    * @throws ConfigException naming the variable that is missing or malformed
    */
@@ -117,8 +130,10 @@ public record IntakeSettings(
     KafkaSettings kafka = KafkaSettings.fromEnv(env, SERVICE);
     HttpSettings http = HttpSettings.fromEnv(env);
     HyperparameterLimits limits = HyperparameterLimits.fromEnv(env);
+    AuthSettings auth = AuthSettings.fromEnv(env);
     if (!catalog.trim().equals(REGISTRY)) {
-      return new IntakeSettings(kafka, http, coalesceWindow, Path.of(catalog.trim()), null, limits);
+      return new IntakeSettings(
+          kafka, http, coalesceWindow, Path.of(catalog.trim()), null, limits, auth);
     }
     S3Settings models;
     S3Settings datasets;
@@ -145,7 +160,8 @@ public record IntakeSettings(
         coalesceWindow,
         null,
         new RegistryCatalogSettings(models, datasets, refresh),
-        limits);
+        limits,
+        auth);
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {

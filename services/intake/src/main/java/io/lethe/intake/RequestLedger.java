@@ -210,8 +210,7 @@ final class RequestLedger implements Component {
   }
 
   private Map<String, Object> consumerProperties() {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Map<String, Object> p = new HashMap<>(settings.clientProperties());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-reader");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

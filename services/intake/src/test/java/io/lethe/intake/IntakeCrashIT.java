@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lethe.api.ForgetRequest;
 import io.lethe.infra.ServerEnvironment;
+import io.lethe.testutils.auth.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -118,6 +119,7 @@ class IntakeCrashIT {
                 group)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
+    pb.environment().putAll(TestTokens.env()); // the child accepts the test's tokens
     Process p = pb.start();
     processes.add(p);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -179,6 +181,7 @@ class IntakeCrashIT {
     return IntakeIT.http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/deletions"))
             .header("content-type", "application/json")
+            .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.SUBMIT))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -186,7 +189,10 @@ class IntakeCrashIT {
 
   private HttpResponse<String> get(String path) throws Exception {
     return IntakeIT.http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.SUBMIT))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -11,9 +11,11 @@ import io.lethe.api.RequestState;
 import io.lethe.api.UnlearningResult;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.service.ComponentVerticle;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
+import io.lethe.testutils.auth.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -103,7 +105,8 @@ class IntakeIT {
             new KafkaSettings(bootstrap, "it-intake-" + RUN, GROUP),
             HttpSettings.ephemeral(),
             WINDOW,
-            catalog);
+            catalog,
+            AuthSettings.fromEnv(TestTokens.env()));
     vertx = Vertx.vertx();
     ComponentVerticle verticle =
         new ComponentVerticle(
@@ -417,6 +420,7 @@ class IntakeIT {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + "/v1/deletions"))
             .header("content-type", "application/json")
+            .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.SUBMIT))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -424,7 +428,10 @@ class IntakeIT {
 
   static HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.READ))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

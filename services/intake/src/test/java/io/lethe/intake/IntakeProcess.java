@@ -1,6 +1,7 @@
 package io.lethe.intake;
 
 import io.lethe.service.ComponentVerticle;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
@@ -23,7 +24,8 @@ public final class IntakeProcess {
             new KafkaSettings(a[0], "crash-intake-" + ProcessHandle.current().pid(), a[8]),
             new HttpSettings(HttpSettings.DEFAULT_HOST, Integer.parseInt(a[7])),
             Duration.ofMillis(Long.parseLong(a[6])),
-            catalog);
+            catalog,
+            AuthSettings.fromEnv()); // LETHE_API_TOKENS from the parent test
     Vertx vertx = Vertx.vertx();
     vertx
         .deployVerticle(

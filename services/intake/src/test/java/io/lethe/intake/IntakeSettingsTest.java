@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.service.config.ConfigException;
+import io.lethe.testutils.auth.TestTokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +17,22 @@ class IntakeSettingsTest {
           Map.of(
               "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
               "HTTP_PORT", "8080",
-              "INTAKE_MODEL_CATALOG", "/etc/lethe/catalog.json"));
+              "INTAKE_MODEL_CATALOG", "/etc/lethe/catalog.json",
+              "LETHE_API_TOKENS", TestTokens.config()));
+
+  @Test
+  void loadsTheApiTokensAndRefusesToStartWithoutAny() {
+    assertThat(IntakeSettings.fromEnv(env).auth().tokens().names())
+        .containsExactly("test-admin", "test-read", "test-submit");
+
+    env.remove("LETHE_API_TOKENS");
+    assertThatThrownBy(() -> IntakeSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LETHE_API_TOKENS_FILE")
+        .hasMessageContaining("LETHE_AUTH=off");
+    env.put("LETHE_AUTH", "off");
+    assertThat(IntakeSettings.fromEnv(env).auth().enabled()).isFalse();
+  }
 
   @Test
   void readsTheEnvironmentWithDefaults() {

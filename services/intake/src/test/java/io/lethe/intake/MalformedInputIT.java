@@ -9,9 +9,11 @@ import io.lethe.intake.MalformedInputs.Kind;
 import io.lethe.intake.MalformedRequests.HttpInput;
 import io.lethe.intake.MalformedRequests.KafkaInput;
 import io.lethe.service.ComponentVerticle;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
+import io.lethe.testutils.auth.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -102,6 +104,7 @@ class MalformedInputIT {
     // Two bodies over the 8 MiB limit: 413 (the codec's MAX_BYTES is also the HTTP body limit).
     httpInputs.add(tooLarge("h-big-1", MessageCodec.MAX_BYTES + 1));
     httpInputs.add(tooLarge("h-big-2", 9 * 1024 * 1024));
+    httpInputs.addAll(unauthenticated());
 
     bootstrap = ServerEnvironment.kafkaBootstrapServers();
     createTopics();
@@ -112,7 +115,8 @@ class MalformedInputIT {
             new KafkaSettings(bootstrap, "it-malformed-" + run, group),
             HttpSettings.ephemeral(),
             WINDOW,
-            catalog);
+            catalog,
+            AuthSettings.fromEnv(TestTokens.env()));
     Vertx vertx = Vertx.vertx();
     IntakeService[] service = new IntakeService[1];
     try {
@@ -235,6 +239,85 @@ class MalformedInputIT {
                 MalformedRequests.INPUT_HEADER, "k-poison".getBytes(StandardCharsets.UTF_8))));
   }
 
+  static final String AUTH = TestTokens.AUTHORIZATION;
+
+  /**
+   * Requests without a usable token: 401 before the body is read (a 9 MiB body too), 403 for a
+   * submit token on a read route, 401 rather than 404 for an unknown path.
+   */
+  static List<HttpInput> unauthenticated() {
+    String valid =
+        """
+        {"eventId": "evt-unauth", "idempotencyKey": "key-unauth",
+         "occurredAt": "2026-01-01T00:00:00Z", "source": "crm", "subjectIds": ["s-1"]}
+        """;
+    MalformedInputs.Body body =
+        new MalformedInputs.Body(
+            Kind.EMPTY,
+            "a valid deletion without a usable token",
+            valid.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            null,
+            Set.of());
+    MalformedInputs.Body none =
+        new MalformedInputs.Body(Kind.EMPTY, "no body", null, null, Set.of());
+    List<HttpInput> out = new ArrayList<>();
+    int i = 0;
+    for (String authorization :
+        List.of(
+            "",
+            "Basic dXNlcjpwYXNz",
+            "Bearer",
+            "Bearer " + TestTokens.WRONG,
+            "Bearer " + TestTokens.WRONG + " trailing",
+            "bearer %%%not-a-token%%%",
+            "Bearer " + TestTokens.sha256Hex(TestTokens.SUBMIT))) {
+      out.add(
+          new HttpInput(
+              "h-unauth-" + i++,
+              body,
+              "POST",
+              "/v1/deletions",
+              "application/json",
+              Map.of(AUTH, authorization),
+              Set.of(401)));
+    }
+    HttpInput big = tooLarge("h-unauth-big", 9 * 1024 * 1024);
+    out.add(
+        new HttpInput(
+            big.id(),
+            big.body(),
+            big.method(),
+            big.path(),
+            big.contentType(),
+            Map.of(AUTH, ""),
+            Set.of(401)));
+    out.add(
+        new HttpInput(
+            "h-unauth-path", none, "POST", "/v1/nothing", null, Map.of(AUTH, ""), Set.of(401)));
+    out.add(
+        new HttpInput(
+            "h-unauth-method", none, "PUT", "/v1/deletions", null, Map.of(AUTH, ""), Set.of(401)));
+    out.add(
+        new HttpInput(
+            "h-forbidden",
+            none,
+            "GET",
+            "/v1/requests/fr-1",
+            null,
+            Map.of(AUTH, TestTokens.bearer(TestTokens.SUBMIT)),
+            Set.of(403)));
+    out.add(
+        new HttpInput(
+            "h-forbidden-read",
+            body,
+            "POST",
+            "/v1/deletions",
+            "application/json",
+            Map.of(AUTH, TestTokens.bearer(TestTokens.READ)),
+            Set.of(403)));
+    return out;
+  }
+
   static HttpInput tooLarge(String id, int size) {
     byte[] body = new byte[size];
     java.util.Arrays.fill(body, (byte) ' ');
@@ -332,7 +415,24 @@ class MalformedInputIT {
       if (input.contentType() != null) {
         b.header("content-type", input.contentType());
       }
-      input.headers().forEach(b::header);
+      // Every input is sent with a valid token (read for request status, submit otherwise), so
+      // the body validation is what is tested, unless it names its own Authorization ("" = none
+      // at all): the unauthenticated cases.
+      String authorization =
+          input
+              .headers()
+              .getOrDefault(
+                  AUTH,
+                  TestTokens.bearer(
+                      input.path().startsWith("/v1/requests/")
+                          ? TestTokens.READ
+                          : TestTokens.SUBMIT));
+      if (!authorization.isEmpty()) {
+        b.header(AUTH, authorization);
+      }
+      input.headers().entrySet().stream()
+          .filter(h -> !h.getKey().equals(AUTH))
+          .forEach(h -> b.header(h.getKey(), h.getValue()));
       all.add(
           http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
               .whenComplete(

@@ -21,10 +21,12 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.ComponentVerticle;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.metrics.Metrics;
 import io.lethe.testutils.Waiting;
+import io.lethe.testutils.auth.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -110,7 +112,8 @@ class RegistryModelCatalogIT {
             HttpSettings.ephemeral(),
             Duration.ofMillis(500),
             null,
-            RegistryCatalogSettings.of(settings, Duration.ofSeconds(1)));
+            RegistryCatalogSettings.of(settings, Duration.ofSeconds(1)),
+            AuthSettings.fromEnv(TestTokens.env()));
     IntakeService[] service = new IntakeService[1];
     await(
         vertx.deployVerticle(
@@ -161,6 +164,7 @@ class RegistryModelCatalogIT {
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/deletions"))
                 .header("content-type", "application/json")
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.SUBMIT))
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         """

@@ -25,10 +25,19 @@ public record S3Settings(
   public static final String REGION_VARIABLE = "S3_REGION";
   public static final String BUCKET_VARIABLE = "S3_BUCKET";
 
+  /** Suffix of a variable naming the file that holds a value: {@code S3_SECRET_KEY_FILE}. */
+  public static final String FILE_SUFFIX = "_FILE";
+
+  public static final String ACCESS_KEY_FILE_VARIABLE = "S3_ACCESS_KEY_FILE";
+  public static final String SECRET_KEY_FILE_VARIABLE = "S3_SECRET_KEY_FILE";
+
   /**
    * Settings from the environment every service shares: {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY},
    * {@code S3_SECRET_KEY} (required), {@code S3_REGION} (default {@code us-east-1}) and {@code
-   * S3_BUCKET} (default {@code defaultBucket}).
+   * S3_BUCKET} (default {@code defaultBucket}). Each may instead be read from a file: {@code
+   * S3_SECRET_KEY_FILE=/run/secrets/s3-secret-key} (trimmed; Docker and Kubernetes secrets), so the
+   * key need not sit in the environment. This module does not depend on the services' settings
+   * library, hence its own reader with the same convention as {@code io.lethe.service.config.Env}.
    *
    * @throws IllegalArgumentException naming the variable that is missing, or what is wrong
    */
@@ -42,17 +51,40 @@ public record S3Settings(
   }
 
   private static String requiredVariable(java.util.Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set: the registry's S3 connection");
+    String v = optionalVariable(env, name, null);
+    if (v == null) {
+      throw new IllegalArgumentException(
+          name + " (or " + name + FILE_SUFFIX + ") is not set: the registry's S3 connection");
     }
-    return v.trim();
+    return v;
   }
 
+  /** {@code name}'s value, or that of the file {@code name_FILE} names (both: an error). */
   private static String optionalVariable(
       java.util.Map<String, String> env, String name, String fallback) {
     String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.trim();
+    String file = env.get(name + FILE_SUFFIX);
+    boolean direct = v != null && !v.isBlank();
+    if (file == null || file.isBlank()) {
+      return direct ? v.trim() : fallback;
+    }
+    if (direct) {
+      throw new IllegalArgumentException(
+          "both " + name + " and " + name + FILE_SUFFIX + " are set: choose one");
+    }
+    String content;
+    try {
+      content = java.nio.file.Files.readString(java.nio.file.Path.of(file.trim()));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(
+          name
+              + FILE_SUFFIX
+              + " names '"
+              + file.trim()
+              + "', which cannot be read: "
+              + e.getClass().getSimpleName());
+    }
+    return content.isBlank() ? fallback : content.trim();
   }
 
   public S3Settings {

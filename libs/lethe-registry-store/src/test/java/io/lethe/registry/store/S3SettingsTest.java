@@ -51,4 +51,29 @@ class S3SettingsTest {
         .doesNotContain("secret=")
         .doesNotContain("=secret");
   }
+
+  @Test
+  void credentialsMayComeFromFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("s"), " s3cr3t\n");
+    java.util.Map<String, String> env =
+        new java.util.HashMap<>(
+            java.util.Map.of(
+                S3Settings.ENDPOINT_VARIABLE, "http://127.0.0.1:9000",
+                S3Settings.ACCESS_KEY_VARIABLE, "lethe",
+                S3Settings.SECRET_KEY_FILE_VARIABLE, secret.toString()));
+
+    S3Settings s = S3Settings.fromEnv(env, "lethe-models");
+    assertThat(s.secretKey()).isEqualTo("s3cr3t");
+    assertThat(s.toString()).doesNotContain("s3cr3t");
+
+    env.put(S3Settings.SECRET_KEY_VARIABLE, "other");
+    assertThatThrownBy(() -> S3Settings.fromEnv(env, "b"))
+        .hasMessageContaining("both S3_SECRET_KEY and S3_SECRET_KEY_FILE are set")
+        .hasMessageNotContaining("other");
+    env.remove(S3Settings.SECRET_KEY_VARIABLE);
+    env.put(S3Settings.SECRET_KEY_FILE_VARIABLE, dir.resolve("missing").toString());
+    assertThatThrownBy(() -> S3Settings.fromEnv(env, "b"))
+        .hasMessageContaining("S3_SECRET_KEY_FILE names '" + dir.resolve("missing") + "'");
+  }
 }

@@ -13,13 +13,17 @@ import java.util.regex.Pattern;
  *     service name)
  * @param groupId the consumer group ({@code KAFKA_GROUP_ID}, default {@code lethe-<service>}):
  *     replicas of one service share it, so each record is handled by one of them
+ * @param security TLS and SASL ({@link KafkaSecurity}: {@code KAFKA_SECURITY_PROTOCOL}, {@code
+ *     KAFKA_SASL_*}, {@code KAFKA_SSL_TRUSTSTORE_*}), for producers, consumers and admin clients
+ *     alike
  */
 public record KafkaSettings(
     String bootstrapServers,
     String clientId,
     String groupId,
     Map<String, String> consumerProperties,
-    Map<String, String> producerProperties) {
+    Map<String, String> producerProperties,
+    KafkaSecurity security) {
   public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
 
   /**
@@ -35,7 +39,16 @@ public record KafkaSettings(
   /** Properties no variable may set: they are what makes "acknowledged" mean "durable". */
   private static final java.util.Set<String> FIXED =
       java.util.Set.of(
-          "enable.auto.commit", "acks", "enable.idempotence", "bootstrap.servers", "group.id");
+          "enable.auto.commit",
+          "acks",
+          "enable.idempotence",
+          "bootstrap.servers",
+          "group.id",
+          "security.protocol",
+          "sasl.jaas.config",
+          "sasl.mechanism",
+          "ssl.truststore.location",
+          "ssl.truststore.password");
 
   public static final String CLIENT_ID = "KAFKA_CLIENT_ID";
   public static final String GROUP_ID = "KAFKA_GROUP_ID";
@@ -48,6 +61,7 @@ public record KafkaSettings(
     Objects.requireNonNull(bootstrapServers, BOOTSTRAP_SERVERS);
     Objects.requireNonNull(clientId, CLIENT_ID);
     Objects.requireNonNull(groupId, GROUP_ID);
+    Objects.requireNonNull(security, "security");
     if (bootstrapServers.isBlank()) {
       throw new ConfigException(BOOTSTRAP_SERVERS + " is empty: expected host:port[,host:port...]");
     }
@@ -79,9 +93,19 @@ public record KafkaSettings(
     }
   }
 
-  /** Without client property overrides. */
+  /** Without client property overrides, over plain TCP. */
   public KafkaSettings(String bootstrapServers, String clientId, String groupId) {
-    this(bootstrapServers, clientId, groupId, Map.of(), Map.of());
+    this(bootstrapServers, clientId, groupId, Map.of(), Map.of(), KafkaSecurity.NONE);
+  }
+
+  /**
+   * What every client of this service starts from, producer, consumer or admin: {@code
+   * bootstrap.servers} and the {@link #security()} properties.
+   */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> p = new java.util.HashMap<>(security.properties());
+    p.put("bootstrap.servers", bootstrapServers);
+    return p;
   }
 
   /** From the process environment; see {@link #fromEnv(Map, String)}. */
@@ -104,28 +128,60 @@ public record KafkaSettings(
         e.optional(CLIENT_ID).orElse(serviceName),
         e.optional(GROUP_ID).orElse("lethe-" + serviceName),
         prefixed(env, CONSUMER_PREFIX),
-        prefixed(env, PRODUCER_PREFIX));
+        prefixed(env, PRODUCER_PREFIX),
+        KafkaSecurity.fromEnv(env));
   }
 
   /** A copy in another consumer group (tests give each its own). */
   public KafkaSettings withGroupId(String newGroupId) {
     return new KafkaSettings(
-        bootstrapServers, clientId, newGroupId, consumerProperties, producerProperties);
+        bootstrapServers, clientId, newGroupId, consumerProperties, producerProperties, security);
   }
 
+  /**
+   * Addresses and ids, the names of the overridden properties but not their values (an override may
+   * be a credential), and {@link KafkaSecurity#toString()} (which masks credentials).
+   */
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers="
+        + bootstrapServers
+        + ", clientId="
+        + clientId
+        + ", groupId="
+        + groupId
+        + ", consumerProperties="
+        + consumerProperties.keySet()
+        + ", producerProperties="
+        + producerProperties.keySet()
+        + ", security="
+        + security
+        + "]";
+  }
+
+  /** {@code prefix}ed variables as properties; {@code <prefix>X_FILE} reads X from a file. */
   private static Map<String, String> prefixed(Map<String, String> env, String prefix) {
+    Env e = new Env(env);
     Map<String, String> out = new java.util.TreeMap<>();
     for (Map.Entry<String, String> v : env.entrySet()) {
-      if (v.getKey().startsWith(prefix) && v.getKey().length() > prefix.length()) {
+      String variable = v.getKey();
+      if (variable.endsWith(Env.FILE_SUFFIX)) {
+        variable = variable.substring(0, variable.length() - Env.FILE_SUFFIX.length());
+      }
+      if (variable.startsWith(prefix) && variable.length() > prefix.length()) {
         String key =
-            v.getKey()
+            variable
                 .substring(prefix.length())
                 .toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '.');
         if (v.getValue() == null || v.getValue().isBlank()) {
           throw new ConfigException(v.getKey() + " is set but empty");
         }
-        out.put(key, v.getValue().trim());
+        String variableName = variable;
+        out.put(
+            key,
+            e.optional(variable)
+                .orElseThrow(() -> new ConfigException(variableName + " is set but empty")));
       }
     }
     return out;
@@ -138,7 +194,8 @@ public record KafkaSettings(
               + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
               + " cannot be set: "
               + key
-              + " is fixed by Lethe (commits after handling, acks=all, idempotence)");
+              + " is fixed by Lethe (commits after handling, acks=all, idempotence) or set by"
+              + " KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_TRUSTSTORE_*");
     }
   }
 

@@ -349,8 +349,7 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
   }
 
   Map<String, Object> properties() {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Map<String, Object> p = new HashMap<>(settings.clientProperties());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-consumer-" + topic);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

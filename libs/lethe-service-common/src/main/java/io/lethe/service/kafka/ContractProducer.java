@@ -91,8 +91,7 @@ public final class ContractProducer implements Component {
 
   /** The properties the producer is created with. */
   Map<String, Object> properties() {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Map<String, Object> p = new HashMap<>(settings.clientProperties());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-producer");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

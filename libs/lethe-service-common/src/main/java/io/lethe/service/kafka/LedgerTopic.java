@@ -36,9 +36,10 @@ public final class LedgerTopic {
   /** Creates {@code topic} unless it exists. Blocking. */
   public static void ensure(KafkaSettings settings, String topic, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, Object> admin = new HashMap<String, Object>();
-    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    admin.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-ledger-admin");
+    Map<String, Object> admin = new HashMap<>(settings.clientProperties());
+    admin.put(
+        org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG,
+        settings.clientId() + "-ledger-admin");
     try (Admin a = Admin.create(admin)) {
       if (a.listTopics().names().get(timeout.toSeconds(), TimeUnit.SECONDS).contains(topic)) {
         return;

@@ -1,6 +1,7 @@
 package io.lethe.service.metrics;
 
 import io.lethe.service.Component;
+import io.lethe.service.auth.PublicPaths;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.health.Health;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
  * and {@code GET /health/ready} (200 once the service has started and every source is ready, 503
  * otherwise), each with a small JSON body ({@code {"status":"DOWN","failing":{"<check>":
  * "<reason>"}}}) naming what fails; {@code GET /health} is {@code /health/ready}. A service adds
- * its own routes to {@link #router()} before {@link #start()}.
+ * its own routes to {@link #router()} before {@link #start()}. These four are the {@link
+ * PublicPaths}: served without a token; every route a service adds is guarded ({@link
+ * io.lethe.service.auth.BearerAuth}).
  *
  * <p>Health is a supplier rather than a flag on this class because readiness belongs to the
  * service's component (see {@link io.lethe.service.ComponentVerticle#isReady()}): the endpoint can
@@ -46,15 +49,15 @@ public final class HttpEndpoint implements Component {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.router = Router.router(vertx);
     router
-        .get("/metrics")
+        .get(PublicPaths.METRICS)
         .handler(
             ctx ->
                 ctx.response()
                     .putHeader("content-type", PROMETHEUS_CONTENT_TYPE)
                     .end(registry.scrape()));
-    router.get("/health/live").handler(ctx -> answer(ctx, liveness()));
-    router.get("/health/ready").handler(ctx -> answer(ctx, readiness()));
-    router.get("/health").handler(ctx -> answer(ctx, readiness()));
+    router.get(PublicPaths.LIVE).handler(ctx -> answer(ctx, liveness()));
+    router.get(PublicPaths.READY).handler(ctx -> answer(ctx, readiness()));
+    router.get(PublicPaths.HEALTH).handler(ctx -> answer(ctx, readiness()));
   }
 
   /** Whether the component has started; default: always. {@code /health/ready} checks it. */

@@ -9,6 +9,7 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.PurgeSchedule;
 import io.lethe.registry.store.StoreUnavailableException;
 import io.lethe.service.Component;
+import io.lethe.service.auth.BearerAuth;
 import io.lethe.service.failure.FailureClassifier;
 import io.lethe.service.health.Health;
 import io.lethe.service.health.HealthReporting;
@@ -130,7 +131,7 @@ public final class Registry implements Component, HealthReporting {
                       settings.alias(),
                       meters,
                       codec)
-                  .mount(api.router());
+                  .mount(api.router(), new BearerAuth(settings.auth(), metrics));
               return api.start();
             })
         .compose(v -> startConsumer())
@@ -255,6 +256,11 @@ public final class Registry implements Component, HealthReporting {
       return Health.notReady("registry", "not started");
     }
     return c.health().and(a.health());
+  }
+
+  /** The API's router, once started (the auth test enumerates its routes). */
+  io.vertx.ext.web.Router apiRouter() {
+    return api.router();
   }
 
   /** The bound API port (the real one when configured with 0); -1 before start. */

@@ -10,6 +10,8 @@ import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.PurgeOrder;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.ModelStore;
+import io.lethe.service.auth.BearerAuth;
+import io.lethe.service.auth.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -18,10 +20,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -105,24 +109,27 @@ final class RegistryApi {
     this.problems = new Problems(codec);
   }
 
-  /** Adds the API's routes to {@code router}. */
-  void mount(Router router) {
-    route(router, HttpMethod.GET, MODELS, ctx -> io(this::models).map(this::toJson));
-    route(router, HttpMethod.GET, VERSIONS, this::versions);
-    route(router, HttpMethod.GET, VERSION, this::version);
-    route(router, HttpMethod.GET, REPORT, this::report);
-    route(router, HttpMethod.GET, OBJECT, this::object);
-    route(router, HttpMethod.GET, ALIAS, this::alias);
-    router.put(ALIAS).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-    route(router, HttpMethod.PUT, ALIAS, this::promote);
-    router.post(ROLLBACK).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-    route(router, HttpMethod.POST, ROLLBACK, this::rollback);
-    router.post(PURGE).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-    route(router, HttpMethod.POST, PURGE, this::purge);
-    route(router, HttpMethod.GET, REQUEST_REPORT, this::requestReport);
+  /**
+   * Adds the API's routes to {@code router}, each behind its scope: reads (compliance reports
+   * included) need {@code read}; alias moves (promote, forced promote, rollback) and purge orders
+   * {@code admin}. Anything else under {@code /v1/} needs a valid token before it learns that it is
+   * not served.
+   */
+  void mount(Router router, BearerAuth auth) {
+    Set<Scope> read = EnumSet.of(Scope.READ);
+    Set<Scope> admin = EnumSet.of(Scope.ADMIN);
+    route(router, auth, HttpMethod.GET, MODELS, read, ctx -> io(this::models).map(this::toJson));
+    route(router, auth, HttpMethod.GET, VERSIONS, read, this::versions);
+    route(router, auth, HttpMethod.GET, VERSION, read, this::version);
+    route(router, auth, HttpMethod.GET, REPORT, read, this::report);
+    route(router, auth, HttpMethod.GET, OBJECT, read, this::object);
+    route(router, auth, HttpMethod.GET, ALIAS, read, this::alias);
+    route(router, auth, HttpMethod.PUT, ALIAS, admin, this::promote);
+    route(router, auth, HttpMethod.POST, ROLLBACK, admin, this::rollback);
+    route(router, auth, HttpMethod.POST, PURGE, admin, this::purge);
+    route(router, auth, HttpMethod.GET, REQUEST_REPORT, read, this::requestReport);
     // Anything else under /v1 gets a problem body too, and is counted under one route tag.
-    router
-        .route("/v1/*")
+    auth.guard(router.route("/v1/*"), Set.of())
         .handler(
             ctx -> {
               ctx.addEndHandler(
@@ -270,9 +277,9 @@ final class RegistryApi {
     return io(() -> reports.build(requestId)).map(r -> Reply.json(codec.encode(r)));
   }
 
-  /** Who is calling: the API token's name. */
+  /** Who is calling: the API token's name (the audit log's actor). */
   private static String actor(RoutingContext ctx) {
-    return "anonymous";
+    return BearerAuth.principal(ctx).name();
   }
 
   private Reply aliasReply(AliasHistory history) {
@@ -293,15 +300,24 @@ final class RegistryApi {
   }
 
   /**
-   * Registers {@code handler} for {@code template}: counts the request under its template and
-   * status when the response ends, and turns anything the handler throws or fails with into a
+   * Registers {@code handler} for {@code template} behind a guard admitting tokens with one of
+   * {@code anyOf} (no route without a scope); a PUT's or POST's body is read, up to {@link
+   * #MAX_BODY_BYTES}, only once the caller is authenticated. Counts the request under its template
+   * and status when the response ends, and turns anything the handler throws or fails with into a
    * problem.
    */
   private void route(
       Router router,
+      BearerAuth auth,
       HttpMethod method,
       String template,
+      Set<Scope> anyOf,
       Function<RoutingContext, Future<Reply>> handler) {
+    auth.guard(router.route(method, template), anyOf);
+    if (method == HttpMethod.PUT || method == HttpMethod.POST) {
+      // A route of its own: Vert.x refuses a BodyHandler after another handler on one route.
+      router.route(method, template).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    }
     router
         .route(method, template)
         .handler(

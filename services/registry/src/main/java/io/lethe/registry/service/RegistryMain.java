@@ -10,8 +10,9 @@ import io.lethe.service.metrics.Metrics;
  * S3_BUCKET}; {@code HTTP_PORT} for {@code /metrics} and {@code /health}; {@code REGISTRY_API_PORT}
  * for the API; optional {@code REGISTRY_API_HOST}, {@code REGISTRY_ALIAS} (default {@code
  * production}), {@code REGISTRY_AUTO_PROMOTE} (default true), {@code REGISTRY_IO_THREADS} (default
- * 4)), all checked before anything connects, then the {@link Registry}. Exits 2 on bad settings, 1
- * if start-up fails.
+ * 4); the API's token hashes from {@code LETHE_API_TOKENS_FILE} or {@code LETHE_API_TOKENS}, or
+ * {@code LETHE_AUTH=off}), all checked before anything connects, then the {@link Registry}. Exits 2
+ * on bad settings, 1 if start-up fails.
  */
 public final class RegistryMain {
   private static final String SERVICE = "lethe-registry";

@@ -1,6 +1,7 @@
 package io.lethe.registry.service;
 
 import io.lethe.registry.store.S3Settings;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
@@ -28,6 +29,8 @@ import java.util.regex.Pattern;
  *     ({@code REGISTRY_AUTO_PROMOTE}, {@code true} or {@code false}, default {@code true})
  * @param ioThreads size of the {@code lethe-registry-io} pool every S3 call runs on ({@code
  *     REGISTRY_IO_THREADS}, default 4)
+ * @param auth who may call the API ({@code LETHE_API_TOKENS_FILE} or {@code LETHE_API_TOKENS};
+ *     {@code LETHE_AUTH=off} to switch it off: see {@link AuthSettings})
  * @param erasure purge grace period and sweep interval ({@link ErasureSettings})
  */
 public record RegistrySettings(
@@ -37,6 +40,7 @@ public record RegistrySettings(
     String alias,
     boolean autoPromote,
     int ioThreads,
+    AuthSettings auth,
     ErasureSettings erasure) {
   public static final String SERVICE = "registry";
   public static final String API_HOST = "REGISTRY_API_HOST";
@@ -56,6 +60,7 @@ public record RegistrySettings(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(alias, ALIAS);
+    Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(erasure, "erasure");
     if (!NAME.matcher(alias).matches()) {
       throw new ConfigException(
@@ -70,20 +75,21 @@ public record RegistrySettings(
     }
   }
 
-  /** Defaults for everything but the connections (what tests start from). */
-  public static RegistrySettings defaults(KafkaSettings kafka, HttpSettings api, S3Settings s3) {
+  /** Defaults for everything but the connections and the tokens (what tests start from). */
+  public static RegistrySettings defaults(
+      KafkaSettings kafka, HttpSettings api, S3Settings s3, AuthSettings auth) {
     return new RegistrySettings(
-        kafka, api, s3, DEFAULT_ALIAS, true, DEFAULT_IO_THREADS, ErasureSettings.DEFAULTS);
+        kafka, api, s3, DEFAULT_ALIAS, true, DEFAULT_IO_THREADS, auth, ErasureSettings.DEFAULTS);
   }
 
   /** A copy with automatic promotion switched on or off. */
   public RegistrySettings withAutoPromote(boolean on) {
-    return new RegistrySettings(kafka, api, s3, alias, on, ioThreads, erasure);
+    return new RegistrySettings(kafka, api, s3, alias, on, ioThreads, auth, erasure);
   }
 
   /** A copy with other erasure settings (tests shorten the grace period). */
   public RegistrySettings withErasure(ErasureSettings next) {
-    return new RegistrySettings(kafka, api, s3, alias, autoPromote, ioThreads, next);
+    return new RegistrySettings(kafka, api, s3, alias, autoPromote, ioThreads, auth, next);
   }
 
   public static RegistrySettings fromEnv() {
@@ -119,6 +125,7 @@ public record RegistrySettings(
         optional(env, ALIAS, DEFAULT_ALIAS),
         bool(env, AUTO_PROMOTE, true),
         integer(IO_THREADS, optional(env, IO_THREADS, "" + DEFAULT_IO_THREADS), "an integer"),
+        AuthSettings.fromEnv(env),
         ErasureSettings.fromEnv(env));
   }
 

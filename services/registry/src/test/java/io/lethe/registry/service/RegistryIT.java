@@ -22,11 +22,13 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.ServiceLauncher;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.metrics.Metrics;
 import io.lethe.testutils.Waiting;
+import io.lethe.testutils.auth.TestTokens;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.vertx.core.Future;
@@ -76,6 +78,9 @@ class RegistryIT {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String group = "lethe-registry-it-" + run;
   private final String topic = Topics.EVALUATIONS + ".it-" + run;
+  private static final String AUTH = TestTokens.AUTHORIZATION;
+  private static final String READ = TestTokens.bearer(TestTokens.READ);
+  private static final String ADMIN = TestTokens.bearer(TestTokens.ADMIN);
   private final HttpClient http = HttpClient.newHttpClient();
 
   private S3Settings s3Settings;
@@ -100,7 +105,8 @@ class RegistryIT {
         RegistrySettings.defaults(
             new KafkaSettings(bootstrap, "registry-it-" + run, group),
             HttpSettings.ephemeral(),
-            s3Settings);
+            s3Settings,
+            AuthSettings.fromEnv(TestTokens.env()));
     running =
         await(
             ServiceLauncher.launch(
@@ -413,11 +419,12 @@ class RegistryIT {
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(uri(path)).header(AUTH, READ).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<byte[]> getBytes(String path, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header(AUTH, READ);
     headers.forEach(b::header);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
@@ -427,13 +434,17 @@ class RegistryIT {
         HttpRequest.newBuilder(uri(path))
             .PUT(HttpRequest.BodyPublishers.ofString(body))
             .header("content-type", "application/json")
+            .header(AUTH, ADMIN)
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpRequest.newBuilder(uri(path))
+            .header(AUTH, ADMIN)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -23,11 +23,13 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.ServiceLauncher;
+import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.metrics.Metrics;
 import io.lethe.testutils.Waiting;
+import io.lethe.testutils.auth.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -89,6 +91,9 @@ class RegistryResilienceIT {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String group = "lethe-registry-resilience-" + run;
   private final String topic = Topics.EVALUATIONS + ".resilience-" + run;
+  private static final String AUTH = TestTokens.AUTHORIZATION;
+  private static final String READ = TestTokens.bearer(TestTokens.READ);
+  private static final String ADMIN = TestTokens.bearer(TestTokens.ADMIN);
   private final HttpClient http = HttpClient.newHttpClient();
 
   private LocalS3 s3;
@@ -116,7 +121,8 @@ class RegistryResilienceIT {
           RegistrySettings.defaults(
               new KafkaSettings(bootstrap, "registry-resilience-" + i + "-" + run, group),
               HttpSettings.ephemeral(),
-              s3Settings);
+              s3Settings,
+              AuthSettings.fromEnv(TestTokens.env()));
       running.add(
           await(
               ServiceLauncher.launch(
@@ -376,7 +382,8 @@ class RegistryResilienceIT {
 
   private HttpResponse<String> get(int instance, String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(uri(instance, path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(uri(instance, path)).header(AUTH, READ).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> put(int instance, String path, String body) throws Exception {
@@ -384,6 +391,7 @@ class RegistryResilienceIT {
         HttpRequest.newBuilder(uri(instance, path))
             .PUT(HttpRequest.BodyPublishers.ofString(body))
             .header("content-type", "application/json")
+            .header(AUTH, ADMIN)
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -391,6 +399,7 @@ class RegistryResilienceIT {
   private HttpResponse<String> post(int instance, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(uri(instance, path))
+            .header(AUTH, ADMIN)
             .POST(HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.service.config.ConfigException;
+import io.lethe.testutils.auth.TestTokens;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,21 @@ class RegistrySettingsTest {
     env.put("S3_ACCESS_KEY", "key");
     env.put("S3_SECRET_KEY", "secret");
     env.put("REGISTRY_API_PORT", "8080");
+    env.put("LETHE_API_TOKENS", TestTokens.config());
     return env;
+  }
+
+  @Test
+  void loadsTheApiTokensAndRefusesToStartWithoutAny() {
+    assertThat(RegistrySettings.fromEnv(env()).auth().tokens().size()).isEqualTo(3);
+    Map<String, String> env = env();
+    env.remove("LETHE_API_TOKENS");
+    assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
+        .hasMessageContaining("no API token is configured");
+    env.put("LETHE_API_TOKENS", "ops:admin:sha256:nothex");
+    assertThatThrownBy(() -> RegistrySettings.fromEnv(env))
+        .hasMessageContaining("LETHE_API_TOKENS line 1")
+        .hasMessageNotContaining("nothex");
   }
 
   @Test
