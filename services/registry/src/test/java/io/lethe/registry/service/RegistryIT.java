@@ -2,6 +2,7 @@ package io.lethe.registry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lethe.api.AuditEvent;
 import io.lethe.api.Contract;
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
@@ -18,6 +19,7 @@ import io.lethe.engine.model.Normalization;
 import io.lethe.infra.KafkaTopics;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.AliasHistory;
+import io.lethe.registry.store.AuditLog;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
@@ -254,8 +256,17 @@ class RegistryIT {
     assertThat(put(base + "/aliases/production", "{\"version\":1}").body())
         .contains("\"version\":1");
     Problem refused = problem(put(base + "/aliases/production", "{\"version\":2}"), 409);
-    assertThat(refused.detail()).contains("failed its gates", "force");
-    assertThat(put(base + "/aliases/production", "{\"version\":2,\"force\":true}").statusCode())
+    assertThat(refused.detail()).contains("failed its gates", "force", "reason");
+    assertThat(
+            problem(put(base + "/aliases/production", "{\"version\":2,\"force\":true}"), 400)
+                .violations())
+        .extracting(Violation::path)
+        .containsExactly("$.reason");
+    assertThat(
+            put(
+                    base + "/aliases/production",
+                    "{\"version\":2,\"force\":true,\"reason\":\"gate too strict for v2\"}")
+                .statusCode())
         .isEqualTo(200);
     assertThat(put(base + "/aliases/production", "{\"version\":3}").statusCode()).isEqualTo(200);
     assertThat(problem(put(base + "/aliases/production", "{\"version\":99}"), 404).detail())
@@ -269,12 +280,49 @@ class RegistryIT {
     assertThat(store.resolve(model, "production")).isEqualTo(3);
 
     assertThat(post(base + "/aliases/production/rollback").body()).contains("\"version\":2,");
-    assertThat(post(base + "/aliases/production/rollback").body()).contains("\"version\":1,");
+    // v1 predates the forgetting v2 completed: refused unless forced with a reason.
+    assertThat(problem(post(base + "/aliases/production/rollback"), 409).detail())
+        .contains("still encodes 2 subject(s)", "fr-" + model + "-2", "force", "reason");
+    assertThat(
+            problem(post(base + "/aliases/production/rollback", "{\"force\":true}"), 400)
+                .violations())
+        .extracting(Violation::path)
+        .containsExactly("$.reason");
+    assertThat(
+            post(
+                    base + "/aliases/production/rollback",
+                    "{\"force\":true,\"reason\":\"incident INC-1: v2 misclassifies\"}")
+                .body())
+        .contains("\"version\":1,");
     assertThat(problem(post(base + "/aliases/production/rollback"), 409).detail())
         .contains("no earlier target");
     assertThat(problem(post(base + "/aliases/staging/rollback"), 404).detail()).contains("staging");
     assertThat(store.aliasHistory(model, "production").orElseThrow().entries())
         .extracting(AliasHistory.Entry::version)
+        .containsExactly(1, 2, 3, 2, 1);
+    // Who moved it, forced or not, and why: in the history entry and in the audit log.
+    AliasHistory.Entry forced =
+        store.aliasHistory(model, "production").orElseThrow().entries().get(4);
+    assertThat(forced.wasForced()).isTrue();
+    assertThat(forced.actor()).isEqualTo("test-admin");
+    assertThat(forced.reason()).isEqualTo("incident INC-1: v2 misclassifies");
+    List<AuditEvent> audit = new AuditLog(s3Settings).forModel(model);
+    assertThat(audit)
+        .filteredOn(e -> e.kind() == AuditEvent.Kind.ALIAS_ROLLED_BACK && e.version() == 1)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.actor()).isEqualTo("test-admin");
+              assertThat(e.data())
+                  .containsEntry("forced", true)
+                  .containsEntry("reason", "incident INC-1: v2 misclassifies")
+                  .containsEntry("from", 2)
+                  .containsEntry("subjectsNoLongerForgotten", 2);
+              assertThat(e.requestIds()).contains("fr-" + model + "-2");
+            });
+    assertThat(audit)
+        .filteredOn(e -> e.kind().name().startsWith("ALIAS_"))
+        .extracting(AuditEvent::version)
         .containsExactly(1, 2, 3, 2, 1);
     assertThat(get("/v1/models").body())
         .contains(
@@ -444,6 +492,16 @@ class RegistryIT {
         HttpRequest.newBuilder(uri(path))
             .header(AUTH, ADMIN)
             .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .header(AUTH, ADMIN)
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
