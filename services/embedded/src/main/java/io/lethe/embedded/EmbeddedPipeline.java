@@ -30,6 +30,7 @@ import io.lethe.intake.IntakeService;
 import io.lethe.intake.IntakeSettings;
 import io.lethe.intake.RegistryCatalogSettings;
 import io.lethe.intake.RegistryModelCatalog;
+import io.lethe.registry.service.ErasureSettings;
 import io.lethe.registry.service.Registry;
 import io.lethe.registry.service.RegistrySettings;
 import io.lethe.registry.store.DatasetDescriptor;
@@ -42,6 +43,7 @@ import io.lethe.service.ServiceLauncher;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.kafka.ContractProducer;
+import io.lethe.service.kafka.LedgerTopic;
 import io.lethe.service.metrics.Metrics;
 import io.lethe.worker.Worker;
 import io.lethe.worker.WorkerSettings;
@@ -137,6 +139,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private RegistryApiClient registryApi;
   private ContractProducer producer;
   private final Map<String, String> metricsUrls = new LinkedHashMap<>();
+  private final ErasureSettings erasure;
   private final PipelineTokens tokens = PipelineTokens.generate();
   private Path tokensFile;
 
@@ -152,6 +155,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.spec = b.spec;
     this.httpPortBase = b.httpPortBase;
     this.coalesceWindow = b.coalesceWindow;
+    this.erasure = b.erasure;
     this.maxForgettingScore = b.maxForgettingScore;
     this.maxNomusDrop = b.maxNomusDrop;
     this.partitions = b.partitions;
@@ -272,7 +276,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
     // The registry first: it answers for the alias the run waits on.
     Metrics registryMetrics = new Metrics(RegistrySettings.SERVICE);
     RegistrySettings registrySettings =
-        RegistrySettings.defaults(kafka(RegistrySettings.SERVICE), http(4), s3, tokens.auth());
+        RegistrySettings.defaults(kafka(RegistrySettings.SERVICE), http(4), s3, tokens.auth())
+            .withErasure(erasure);
     registryService =
         await(
             ServiceLauncher.launch(
@@ -352,6 +357,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
         (service, topic) ->
             ConsumerGroups.startAtEnd(
                 servers.kafkaBootstrapServers(), group(service), List.of(topic)));
+    // The registry's audit log reads the ledger, results and evaluations: from this run on too.
+    try {
+      LedgerTopic.ensure(
+          kafka(IntakeSettings.SERVICE), Topics.INTAKE_LEDGER, Duration.ofSeconds(30));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the intake ledger topic: " + e, e);
+    }
+    ConsumerGroups.startAtEnd(
+        servers.kafkaBootstrapServers(),
+        group(RegistrySettings.SERVICE) + "-audit",
+        List.of(Topics.INTAKE_LEDGER, Topics.UNLEARNING_RESULTS, Topics.EVALUATIONS));
   }
 
   private String group(String service) {
@@ -634,6 +650,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
     private int httpPortBase;
     private Duration coalesceWindow = Duration.ofSeconds(2);
+    private ErasureSettings erasure = ErasureSettings.DEFAULTS;
     private double maxForgettingScore = EvaluatorSettings.DEFAULT_MAX_FORGETTING_SCORE;
     private double maxNomusDrop = EvaluatorSettings.DEFAULT_MAX_NOMUS_DROP;
     private int partitions = PipelineTopics.DEFAULT_PARTITIONS;
@@ -701,6 +718,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     /** The evaluator's gates (defaults as {@link EvaluatorSettings}). */
+    /**
+     * When the registry purges versions that still encode forgotten subjects (default: a 24-hour
+     * grace period, swept every minute).
+     */
+    public Builder optErasure(ErasureSettings erasure) {
+      this.erasure = Objects.requireNonNull(erasure, "erasure");
+      return this;
+    }
+
     public Builder optGates(double maxForgettingScore, double maxNomusDrop) {
       this.maxForgettingScore = maxForgettingScore;
       this.maxNomusDrop = maxNomusDrop;

@@ -2,7 +2,10 @@ package io.lethe.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lethe.api.AuditEvent;
+import io.lethe.api.ComplianceReport;
 import io.lethe.api.Headers;
+import io.lethe.api.MessageCodec;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.engine.checkpoint.CheckpointManifest;
@@ -10,12 +13,18 @@ import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.IdxDatasetReader;
 import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.Split;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.infra.ServerEnvironment;
+import io.lethe.registry.service.ErasureSettings;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.testutils.DashboardMetrics;
+import io.lethe.testutils.Waiting;
+import io.lethe.testutils.auth.TestTokens;
+import io.lethe.testutils.logs.CapturedOutput;
+import io.lethe.testutils.s3.BucketScan;
+import io.lethe.testutils.s3.ForgottenData;
+import io.minio.MinioClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +36,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +84,12 @@ class PipelineIT {
   private final String bootstrap = ServerEnvironment.kafkaBootstrapServers();
   private final HttpClient http = HttpClient.newHttpClient();
 
+  private static final Duration PURGE_GRACE = Duration.ofSeconds(2);
+  private final CapturedOutput logs = CapturedOutput.start();
+  private final MessageCodec codec = new MessageCodec();
+  private byte[] originalParameters;
+  private BucketScan.Result before;
+  private BucketScan.Result after;
   private EmbeddedPipeline pipeline;
   private PipelineRun result;
   private Set<String> subjects;
@@ -106,9 +122,13 @@ class PipelineIT {
                 TrainingRecipe.builder().optEpochs(50).optSeed(1).build(),
                 EmbeddedPipeline::smallCnn)
             .optCoalesceWindow(Duration.ofSeconds(1))
+            // A grace period short enough to see the original purged within the test.
+            .optErasure(new ErasureSettings(PURGE_GRACE, Duration.ofSeconds(1)))
             .build()
             .start();
     subjects = UnlearningSplit.pickSubjects(pipeline.dataset(), FORGET, 7);
+    originalParameters = pipeline.store().parameters(model, pipeline.original().version());
+    before = scanBucket();
 
     publishBadEvents();
     rejectABadHttpRequest();
@@ -121,12 +141,26 @@ class PipelineIT {
       scraper.awaitTermination(30, TimeUnit.SECONDS);
     }
     readDeadLetters();
+    // The registry erases the subjects' samples right after the promotion and purges the original
+    // once its grace period is over.
+    Waiting.until(
+        () ->
+            report()
+                .map(r -> !r.purges().isEmpty() && !r.datasetErasures().isEmpty())
+                .orElse(false),
+        Duration.ofSeconds(90),
+        "the original purged and the dataset erased");
+    after = scanBucket();
   }
 
   @AfterAll
   void stop() {
-    if (pipeline != null) {
-      pipeline.close();
+    try {
+      if (pipeline != null) {
+        pipeline.close();
+      }
+    } finally {
+      logs.close();
     }
   }
 
@@ -184,7 +218,10 @@ class PipelineIT {
     assertThat(datasets.tombstonedSubjects(datasetId, latest)).containsExactlyElementsOf(subjects);
     Map<String, List<String>> remaining = datasets.subjectSamples(datasetId, latest);
     assertThat(remaining.keySet()).doesNotContainAnyElementsOf(subjects).isNotEmpty();
-    assertThat(datasets.subjectSamples(datasetId, 0).keySet()).containsAll(subjects);
+    // Erased since (every model on the dataset forgot them): not even the upload holds them.
+    assertThat(datasets.subjectSamples(datasetId, 0).keySet())
+        .doesNotContainAnyElementsOf(subjects);
+    assertThat(datasets.erasedSubjects(datasetId)).containsExactlyElementsOf(subjects);
     ModelVersionManifest v = result.version();
     assertThat(v.datasetId()).isEqualTo(datasetId);
     assertThat(v.datasetRevision()).isEqualTo(latest);
@@ -202,13 +239,95 @@ class PipelineIT {
     ImageDataset next =
         pipeline.datasets().materialise(pipeline.datasetId(), result.version().datasetRevision());
     long forgottenSamples =
-        pipeline.dataset().samples().stream()
-            .filter(s -> s.split() == Split.TRAIN && subjects.contains(s.subjectId()))
-            .count();
+        pipeline.dataset().samples().stream().filter(s -> subjects.contains(s.subjectId())).count();
     assertThat(forgottenSamples).isPositive();
-    assertThat(next.samples())
-        .noneMatch(s -> s.split() == Split.TRAIN && subjects.contains(s.subjectId()));
+    assertThat(next.samples()).noneMatch(s -> subjects.contains(s.subjectId()));
     assertThat(next.size()).isEqualTo(pipeline.dataset().size() - forgottenSamples);
+    assertThat(next.fingerprint())
+        .as("the erased dataset keeps the identity checkpoints record")
+        .isEqualTo(pipeline.dataset().fingerprint());
+  }
+
+  @Test
+  void afterTheGracePeriodNoObjectHoldsAForgottenSubjectsSamplesOrTheOriginalModel() {
+    System.out.printf(
+        "[erasure] before forgetting: %d objects (%d bytes) scanned for %d needles, %d hold"
+            + " forgotten data; after the grace period: %d objects (%d bytes), %d hold forgotten"
+            + " data%n",
+        before.objectsScanned(),
+        before.bytesScanned(),
+        needles().size(),
+        before.objectsWithHits().size(),
+        after.objectsScanned(),
+        after.bytesScanned(),
+        after.objectsWithHits().size());
+    assertThat(before.objectsHolding("original parameters")).hasSize(1);
+    assertThat(before.objectsWithHits()).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(after.objectsWithHits()).as("objects holding forgotten data").isEmpty();
+    assertThat(after.objectsScanned()).isGreaterThanOrEqualTo(before.objectsScanned());
+  }
+
+  @Test
+  void theComplianceReportSaysWhatWasDoneAndWhen() {
+    ComplianceReport r = report().orElseThrow();
+    System.out.println("[erasure] compliance report: " + new String(codec.encode(r)));
+    assertThat(r.status()).isEqualTo(ComplianceReport.Status.COMPLETED);
+    assertThat(r.subjects()).isEqualTo(FORGET);
+    assertThat(r.acceptedAt()).isBefore(r.completedAt());
+    assertThat(r.versions())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.version()).isEqualTo(result.version().version());
+              assertThat(v.served()).isTrue();
+              assertThat(v.forgettingScore()).isEqualTo(result.report().forgettingScore());
+              assertThat(v.gates()).isEqualTo(result.report().gates());
+            });
+    assertThat(r.purges())
+        .singleElement()
+        .satisfies(p -> assertThat(p.version()).isEqualTo(pipeline.original().version()));
+    assertThat(r.datasetErasures())
+        .singleElement()
+        .satisfies(e -> assertThat(e.datasetId()).isEqualTo(pipeline.datasetId()));
+    assertThat(r.events())
+        .extracting(AuditEvent::kind)
+        .contains(
+            AuditEvent.Kind.REQUEST_EMITTED,
+            AuditEvent.Kind.UNLEARNING_SUCCEEDED,
+            AuditEvent.Kind.EVALUATION_RECORDED,
+            AuditEvent.Kind.ALIAS_PROMOTED,
+            AuditEvent.Kind.VERSION_PURGED,
+            AuditEvent.Kind.DATASET_ERASED);
+  }
+
+  @Test
+  void productionCannotBeRolledBackToThePurgedOriginal() throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    registryUri("/v1/models/" + model + "/aliases/production/rollback"))
+                .header(TestTokens.AUTHORIZATION, "Bearer " + pipeline.tokens().admin())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    // The original is gone (410) and, had it not been purged yet, predates the forgetting (409).
+    assertThat(r.statusCode()).as(r.body()).isIn(409, 410);
+    assertThat(pipeline.store().resolve(model, "production")).isEqualTo(result.version().version());
+  }
+
+  @Test
+  void noForgottenSubjectIdIsInTheLogsOrTheMetrics() {
+    String logged = logs.text();
+    assertThat(logged).as("the capture works").contains("registry ready");
+    StringBuilder scraped = new StringBuilder();
+    for (String service : pipeline.metricsUrls().keySet()) {
+      scraped.append(metrics(service));
+    }
+    for (String subject : subjects) {
+      Pattern id = Pattern.compile("\\b" + Pattern.quote(subject) + "\\b");
+      assertThat(id.matcher(logged).find()).as("%s in the logs", subject).isFalse();
+      assertThat(id.matcher(scraped).find()).as("%s in the metrics", subject).isFalse();
+    }
   }
 
   @Test
@@ -273,7 +392,12 @@ class PipelineIT {
             "lethe_registry_evaluations_seen_total",
             "lethe_registry_http_requests_total",
             "lethe_registry_bytes_downloaded_total",
-            "lethe_registry_alias_version");
+            "lethe_registry_alias_version",
+            "lethe_registry_versions_purged_total{by=\"grace\"} 1.0",
+            "lethe_registry_dataset_subjects_erased_total " + FORGET + ".0",
+            "lethe_registry_pending_purge_versions",
+            "lethe_registry_erasure_sweeps_total{outcome=\"ok\"}",
+            "lethe_registry_erasure_sweep_last_success_timestamp_seconds");
     // lethe_registry_promotions_skipped_total{reason} appears with the first skipped report (one
     // series per reason, created on use); this run's only report passed.
     assertThat(metrics("intake"))
@@ -320,6 +444,46 @@ class PipelineIT {
       }
     }
     assertThat(missing).as("dashboard metrics no running service exports").isEmpty();
+  }
+
+  private Map<String, byte[]> needles() {
+    Map<String, byte[]> needles =
+        new LinkedHashMap<>(ForgottenData.samples(pipeline.dataset(), subjects));
+    needles.put("original parameters", originalParameters);
+    return needles;
+  }
+
+  private BucketScan.Result scanBucket() {
+    ServerEnvironment.S3 s3 = ServerEnvironment.s3();
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(s3.endpoint())
+            .credentials(s3.accessKey(), s3.secretKey())
+            .region(s3.region())
+            .build();
+    return BucketScan.scan(client, pipeline.store().bucket(), needles());
+  }
+
+  private URI registryUri(String path) {
+    return URI.create(pipeline.registryApiUrl() + path);
+  }
+
+  /** The forget request's compliance report, once the registry has one. */
+  private java.util.Optional<ComplianceReport> report() {
+    try {
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      registryUri("/v1/requests/" + result.result().requestId() + "/report"))
+                  .header(TestTokens.AUTHORIZATION, "Bearer " + pipeline.tokens().read())
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200
+          ? java.util.Optional.of(codec.decode(r.body(), ComplianceReport.class))
+          : java.util.Optional.empty();
+    } catch (Exception e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private void scrapeAll() {

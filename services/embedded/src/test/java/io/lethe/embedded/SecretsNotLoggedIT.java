@@ -17,16 +17,13 @@ import io.lethe.service.ServiceLauncher;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.metrics.Metrics;
 import io.lethe.testutils.auth.TestTokens;
+import io.lethe.testutils.logs.CapturedOutput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,14 +77,10 @@ class SecretsNotLoggedIT {
     secrets.add(s3.secretKey());
     secrets.add(KAFKA_PASSWORD);
 
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream err = System.err;
-    PrintStream out = System.out;
+    CapturedOutput captured = CapturedOutput.start();
     StringBuilder scraped = new StringBuilder();
     Vertx vertx = Vertx.vertx();
     try {
-      System.setErr(new PrintStream(new Tee(err, captured), true, StandardCharsets.UTF_8));
-      System.setOut(new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8));
 
       RegistrySettings registrySettings = RegistrySettings.fromEnv(env);
       IntakeSettings intakeSettings = IntakeSettings.fromEnv(env);
@@ -176,12 +169,11 @@ class SecretsNotLoggedIT {
       try {
         await(vertx.close());
       } finally {
-        System.setErr(err);
-        System.setOut(out);
+        captured.close();
       }
     }
 
-    String logs = captured.toString(StandardCharsets.UTF_8);
+    String logs = captured.text();
     // The capture works: the services' start-up lines are in it.
     assertThat(logs).contains("registry ready").contains("intake ready");
     // The Kafka clients did receive the password (and dumped their configuration, masked).
@@ -225,32 +217,5 @@ class SecretsNotLoggedIT {
 
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-  }
-
-  /** Writes to the original stream and to the capture. */
-  private static final class Tee extends OutputStream {
-    private final OutputStream a;
-    private final OutputStream b;
-
-    Tee(OutputStream a, OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int c) throws java.io.IOException {
-      a.write(c);
-      synchronized (b) {
-        b.write(c);
-      }
-    }
-
-    @Override
-    public void write(byte[] buf, int off, int len) throws java.io.IOException {
-      a.write(buf, off, len);
-      synchronized (b) {
-        b.write(buf, off, len);
-      }
-    }
   }
 }

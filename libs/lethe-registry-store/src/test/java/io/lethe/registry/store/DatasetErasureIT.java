@@ -8,6 +8,7 @@ import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Sample;
 import io.lethe.engine.data.Split;
 import io.lethe.testutils.s3.BucketScan;
+import io.lethe.testutils.s3.ForgottenData;
 import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -247,27 +248,11 @@ class DatasetErasureIT {
   }
 
   /**
-   * Per sample of {@code subjects}: its image as {@code images.bin} stores it (CHW bytes, pixel
-   * times 255 rounded, as {@code putSnapshot} packs it) and the start of its {@code samples.csv}
-   * row; per subject: its id as a CSV field.
+   * The samples of {@code subjects} ({@link ForgottenData#samples}) and, per subject, its id as a
+   * CSV field.
    */
   private static Map<String, byte[]> needles(ImageDataset ds, Set<String> subjects) {
-    Map<String, byte[]> needles = new LinkedHashMap<>();
-    float[] pixels = new float[ds.imageSize()];
-    for (Sample s : ds.samples()) {
-      if (!subjects.contains(s.subjectId())) {
-        continue;
-      }
-      ds.copyPixels(s.index(), pixels, 0);
-      byte[] image = new byte[pixels.length];
-      for (int i = 0; i < pixels.length; i++) {
-        image[i] = (byte) Math.round(pixels[i] * 255f);
-      }
-      needles.put("image " + s.sampleId(), image);
-      needles.put(
-          "row " + s.sampleId(),
-          (s.sampleId() + "," + s.subjectId() + ",").getBytes(StandardCharsets.UTF_8));
-    }
+    Map<String, byte[]> needles = new LinkedHashMap<>(ForgottenData.samples(ds, subjects));
     for (String subject : subjects) {
       needles.put("subject " + subject, ("," + subject + ",").getBytes(StandardCharsets.UTF_8));
     }
