@@ -162,8 +162,14 @@ public final class ImageDataset {
     }
     unknown.removeAll(erased); // erased: already removed
     if (!unknown.isEmpty()) {
+      // Counted, not named: the message may reach a service's log, and a subject id is personal.
       throw new IllegalArgumentException(
-          "subjects " + unknown + " have no TRAIN samples in " + name + ": nothing to remove");
+          unknown.size()
+              + " of the "
+              + subjects.size()
+              + " subject(s) have no TRAIN samples in "
+              + name
+              + ": nothing to remove");
     }
     List<Sample> keptSamples = new ArrayList<>();
     List<byte[]> keptPixels = new ArrayList<>();

@@ -54,10 +54,12 @@ public final class UnlearningSplit {
     SortedSet<String> unknown = new TreeSet<>(wanted);
     unknown.removeAll(subjects(ds, Split.TRAIN));
     if (!unknown.isEmpty()) {
+      // Counted, not named: the message may reach a service's log, and a subject id is personal.
       throw new IllegalArgumentException(
-          "subjects "
-              + unknown
-              + " have no TRAIN samples in "
+          unknown.size()
+              + " of the "
+              + wanted.size()
+              + " subject(s) have no TRAIN samples in "
               + ds.name()
               + ": cannot forget them");
     }

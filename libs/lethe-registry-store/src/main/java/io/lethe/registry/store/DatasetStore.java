@@ -522,10 +522,12 @@ public final class DatasetStore {
     unknown.removeAll(content.get().descriptor().erasedSubjects());
     unknown.removeAll(trainSubjects(samplesOf(content.get())));
     if (!unknown.isEmpty()) {
+      // Counted, not named: the message may reach a service's log, and a subject id is personal.
       throw new IllegalArgumentException(
-          "subjects "
-              + unknown
-              + " have no TRAIN samples in dataset "
+          unknown.size()
+              + " of the "
+              + subjects.size()
+              + " subject(s) have no TRAIN samples in dataset "
               + datasetId
               + ": nothing to tombstone");
     }

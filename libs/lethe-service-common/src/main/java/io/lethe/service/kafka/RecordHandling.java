@@ -145,13 +145,16 @@ final class RecordHandling<T extends Record> {
     T value = decoded.value();
     if (decoded.violation() != null) {
       ContractViolation violation = decoded.violation();
+      // Paths only: the messages may quote the record (a subject id is personal data); the whole
+      // reason travels with the dead letter.
       LOG.warn(
-          "{}-{}@{} rejected to {}: {}",
+          "{}-{}@{} rejected to {}: {} violation(s) at {}",
           r.topic(),
           r.partition(),
           r.offset(),
           deadLetterTopic,
-          violation.reason(ContractProducer.MAX_REASON_CHARS));
+          violation.violations().size(),
+          violation.violations().stream().map(Violation::path).distinct().limit(10).toList());
       return deadLetter(tp, epoch, r, DeadLetterReason.of(violation), violation);
     }
     Delivery<T> delivery =
@@ -328,14 +331,16 @@ final class RecordHandling<T extends Record> {
       violation = new ContractViolation(Contract.of(type), List.of(new Violation("$", why)));
       LOG.error("{}-{}@{} {}", r.topic(), r.partition(), r.offset(), why, failure);
     }
+    // Only where the record broke its contract: the messages may quote the record's values (a
+    // subject id is personal data), and they travel with the dead letter anyway.
     LOG.warn(
-        "{}-{}@{} {}, sent to {}: {}",
+        "{}-{}@{} {}, sent to {} (the reason is on the dead letter): violation(s) at {}",
         r.topic(),
         r.partition(),
         r.offset(),
         reason.tag(),
         deadLetterTopic,
-        violation.reason(ContractProducer.MAX_REASON_CHARS));
+        violation.violations().stream().map(Violation::path).distinct().limit(10).toList());
     return deadLetter(tp, epoch, r, reason, violation);
   }
 
