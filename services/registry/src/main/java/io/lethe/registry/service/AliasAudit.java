@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ final class AliasAudit {
   static final int RECONCILED_MOVES = 20;
 
   private final AuditLog log;
+  // alias key -> moves known to be in the log (from 1): a sweep appends only what follows.
+  private final Map<String, Integer> recorded = new ConcurrentHashMap<>();
 
   AliasAudit(AuditLog log) {
     this.log = Objects.requireNonNull(log, "log");
@@ -37,6 +40,7 @@ final class AliasAudit {
   void recordLatest(AliasHistory history, Lineage lineage) {
     try {
       log.append(event(history, history.entries().size(), lineage));
+      // Earlier moves are not known to be recorded (another instance may have made them).
     } catch (StoreUnavailableException e) {
       LOG.warn(
           "{} of {} moved but its audit entry could not be written yet (the next sweep writes it):"
@@ -47,11 +51,17 @@ final class AliasAudit {
     }
   }
 
-  /** Appends the latest {@value #RECONCILED_MOVES} moves of {@code history} (idempotent). */
+  /**
+   * Appends the moves of {@code history} not yet known to be in the log: after a start, the latest
+   * {@value #RECONCILED_MOVES}; then only new ones (idempotent either way).
+   */
   void reconcile(AliasHistory history, Lineage lineage) {
+    String key = history.modelId() + "\u0000" + history.alias();
     int n = history.entries().size();
-    for (int seq = Math.max(1, n - RECONCILED_MOVES + 1); seq <= n; seq++) {
+    int done = recorded.getOrDefault(key, Math.max(0, n - RECONCILED_MOVES));
+    for (int seq = done + 1; seq <= n; seq++) {
       log.append(event(history, seq, lineage));
+      recorded.put(key, seq);
     }
   }
 

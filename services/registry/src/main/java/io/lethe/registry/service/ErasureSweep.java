@@ -52,6 +52,9 @@ final class ErasureSweep {
   private static final Logger LOG = LoggerFactory.getLogger(ErasureSweep.class);
   static final String ACTOR = AuditEvent.SERVICE_ACTOR_PREFIX + "registry";
 
+  /** Manifests kept between sweeps, per model. */
+  static final int CACHED = 256;
+
   /** What one pass did. */
   record Outcome(int scheduled, int purged, int pending, int subjectsErased) {}
 
@@ -64,6 +67,9 @@ final class ErasureSweep {
   private final ErasureSettings settings;
   private final RegistryMetrics metrics;
   private final Clock clock;
+  // Manifests never change and a purge is never undone: what one sweep read, the next need not.
+  private final Map<String, Map<Integer, ModelVersionManifest>> manifests = new HashMap<>();
+  private final Set<String> purged = new HashSet<>();
 
   ErasureSweep(
       ModelStore store,
@@ -100,7 +106,9 @@ final class ErasureSweep {
       if (versions.isEmpty()) {
         continue;
       }
-      Lineage lineage = new Lineage(store, modelId);
+      Lineage lineage =
+          new Lineage(
+              store, modelId, manifests.computeIfAbsent(modelId, m -> Lineage.cache(CACHED)));
       Optional<AliasHistory> serving = store.aliasHistory(modelId, servingAlias);
       Set<String> completed = serving.map(h -> lineage.completed(h)).orElseGet(HashSet::new);
       for (String datasetId : datasetsOf(lineage, versions)) {
@@ -119,7 +127,7 @@ final class ErasureSweep {
       aliasAudit.reconcile(serving.get(), lineage);
       List<Integer> served = servedVersions(serving.get());
       for (int v : versions) {
-        if (v == serving.get().current() || store.purged(modelId, v).isPresent()) {
+        if (v == serving.get().current() || isPurged(modelId, v)) {
           continue;
         }
         Set<String> encoded = lineage.stillEncoded(v, completed);
@@ -204,9 +212,22 @@ final class ErasureSweep {
     return record;
   }
 
+  private boolean isPurged(String modelId, int version) {
+    String key = modelId + "@" + version;
+    if (purged.contains(key)) {
+      return true;
+    }
+    if (store.purged(modelId, version).isPresent()) {
+      purged.add(key);
+      return true;
+    }
+    return false;
+  }
+
   private PurgeRecord purge(
       String modelId, int version, String reason, String actor, List<String> requests) {
     PurgeRecord record = store.purge(modelId, version, reason, actor);
+    purged.add(modelId + "@" + version);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("deletedObjects", record.deletedObjects().size());
     data.put("deletedBytes", record.deletedBytes());

@@ -14,17 +14,40 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the versions of one model forgot, read from their manifests (each read once per instance:
- * use one instance per decision). Blocking: call it on the {@code lethe-registry-io} pool.
+ * What the versions of one model forgot, read from their manifests (each read once per instance, or
+ * once per cache given). Blocking: call it on the {@code lethe-registry-io} pool.
  */
 final class Lineage {
   private final ModelStore store;
   private final String modelId;
-  private final Map<Integer, ModelVersionManifest> manifests = new HashMap<>();
+  private final Map<Integer, ModelVersionManifest> manifests;
 
   Lineage(ModelStore store, String modelId) {
+    this(store, modelId, new HashMap<>());
+  }
+
+  /**
+   * @param manifests a cache of this model's manifests to read through and fill (manifests never
+   *     change once written, so a cache may outlive one decision)
+   */
+  Lineage(ModelStore store, String modelId, Map<Integer, ModelVersionManifest> manifests) {
     this.store = Objects.requireNonNull(store, "store");
     this.modelId = Objects.requireNonNull(modelId, "modelId");
+    this.manifests = Objects.requireNonNull(manifests, "manifests");
+  }
+
+  /**
+   * A manifest cache for {@link #Lineage(ModelStore, String, Map)} keeping the {@code max} most
+   * recently used (a manifest lists every subject its version forgot, so an unbounded cache would
+   * grow with versions times subjects). Not thread-safe.
+   */
+  static Map<Integer, ModelVersionManifest> cache(int max) {
+    return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Integer, ModelVersionManifest> eldest) {
+        return size() > max;
+      }
+    };
   }
 
   String modelId() {

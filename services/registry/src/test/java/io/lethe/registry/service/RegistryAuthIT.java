@@ -84,7 +84,7 @@ class RegistryAuthIT {
   }
 
   @Test
-  void readsNeedReadAndAliasMovesNeedAdmin() {
+  void readsNeedReadAndAliasMovesAndPurgesNeedAdmin() {
     Map<String, Set<String>> declared = new LinkedHashMap<>();
     for (RouteMatrix.Endpoint e : RouteMatrix.endpoints(registry.apiRouter())) {
       if (e.guarded()) {
@@ -95,25 +95,18 @@ class RegistryAuthIT {
     Set<String> admin = Set.of("admin");
     assertThat(declared)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "GET " + RegistryApi.MODELS,
-                read,
-                "GET " + RegistryApi.VERSIONS,
-                read,
-                "GET " + RegistryApi.VERSION,
-                read,
-                "GET " + RegistryApi.REPORT,
-                read,
-                "GET " + RegistryApi.OBJECT,
-                read,
-                "GET " + RegistryApi.ALIAS,
-                read,
-                "PUT " + RegistryApi.ALIAS,
-                admin,
-                "POST " + RegistryApi.ROLLBACK,
-                admin,
-                "* /v1/",
-                Set.of()));
+            Map.ofEntries(
+                Map.entry("GET " + RegistryApi.REQUEST_REPORT, read),
+                Map.entry("POST " + RegistryApi.PURGE, admin),
+                Map.entry("GET " + RegistryApi.MODELS, read),
+                Map.entry("GET " + RegistryApi.VERSIONS, read),
+                Map.entry("GET " + RegistryApi.VERSION, read),
+                Map.entry("GET " + RegistryApi.REPORT, read),
+                Map.entry("GET " + RegistryApi.OBJECT, read),
+                Map.entry("GET " + RegistryApi.ALIAS, read),
+                Map.entry("PUT " + RegistryApi.ALIAS, admin),
+                Map.entry("POST " + RegistryApi.ROLLBACK, admin),
+                Map.entry("* /v1/", Set.of())));
   }
 
   private static <T> T await(Future<T> f) throws Exception {
