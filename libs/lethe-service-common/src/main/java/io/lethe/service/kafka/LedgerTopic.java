@@ -30,6 +30,12 @@ public final class LedgerTopic {
   /** How long a ledger record is kept: the intake's memory of idempotency keys. */
   public static final Duration RETENTION = Duration.ofDays(30);
 
+  /**
+   * How long a record is safe from compaction: the registry's audit log, which copies every state
+   * of every request from the ledger, may be down that long without missing one.
+   */
+  public static final Duration MIN_COMPACTION_LAG = Duration.ofDays(1);
+
   private LedgerTopic() {}
 
   /** Creates {@code topic} unless it exists. Blocking. */
@@ -51,6 +57,8 @@ public final class LedgerTopic {
                       TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                       TopicConfig.RETENTION_MS_CONFIG,
                       String.valueOf(RETENTION.toMillis()),
+                      TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                      String.valueOf(MIN_COMPACTION_LAG.toMillis()),
                       TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                       String.valueOf(MessageCodec.MAX_BYTES + 64 * 1024)));
       try {
