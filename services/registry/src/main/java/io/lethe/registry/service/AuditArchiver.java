@@ -30,8 +30,8 @@ import java.util.function.Function;
  * lethe.intake-ledger}), the workers' results and the evaluator's reports, each read by its own
  * consumer in group {@code <registry group>-audit}. A record's offset is committed only after its
  * entry is in S3; while S3 is down the record is retried, not dead-lettered. The ledger is
- * compacted, but a record is only compacted away once it is older than the log's head segment, so a
- * consumer that keeps up sees every state.
+ * compacted, but no record is compacted away before {@link LedgerTopic#MIN_COMPACTION_LAG}, so an
+ * archiver down for less than that misses no state.
  */
 final class AuditArchiver implements Component {
   private final Vertx vertx;
