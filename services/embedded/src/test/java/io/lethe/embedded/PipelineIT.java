@@ -397,7 +397,10 @@ class PipelineIT {
             "lethe_registry_dataset_subjects_erased_total " + FORGET + ".0",
             "lethe_registry_pending_purge_versions",
             "lethe_registry_erasure_sweeps_total{outcome=\"ok\"}",
-            "lethe_registry_erasure_sweep_last_success_timestamp_seconds");
+            "lethe_registry_erasure_sweep_last_success_timestamp_seconds",
+            // The compliance SLIs: the one request, from acceptance to promotion; none left open.
+            "lethe_registry_deletion_to_promotion_seconds_count{model=\"" + model + "\"} 1",
+            "lethe_registry_oldest_unhonoured_request_age_seconds{model=\"" + model + "\"} 0.0");
     // lethe_registry_promotions_skipped_total{reason} appears with the first skipped report (one
     // series per reason, created on use); this run's only report passed.
     assertThat(metrics("intake"))

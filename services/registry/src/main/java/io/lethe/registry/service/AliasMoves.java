@@ -29,17 +29,27 @@ final class AliasMoves {
   private final RegistryMetrics metrics;
   private final String servingAlias;
   private final AliasAudit audit;
-  private final Runnable moved;
+  private final MoveListener moved;
+
+  /** Told after every move, on the calling (pool) thread. */
+  interface MoveListener {
+    /**
+     * @param after the alias's history with the move last
+     * @param lineage the model's lineage, as read for the move
+     */
+    void moved(AliasHistory after, Lineage lineage);
+  }
 
   /**
-   * @param moved told after every move (the registry runs an erasure sweep)
+   * @param moved told after every move (the registry closes the SLI's honoured requests and runs an
+   *     erasure sweep)
    */
   AliasMoves(
       ModelStore store,
       RegistryMetrics metrics,
       String servingAlias,
       AliasAudit audit,
-      Runnable moved) {
+      MoveListener moved) {
     this.moved = Objects.requireNonNull(moved, "moved");
     this.store = Objects.requireNonNull(store, "store");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -88,7 +98,7 @@ final class AliasMoves {
     if (before != version) {
       metrics.promoted(RegistryMetrics.MANUAL).increment();
       audit.recordLatest(after, lineage);
-      moved.run();
+      moved.moved(after, lineage);
     }
     metrics.aliasVersion(modelId, alias, after.current());
     return after;
@@ -136,7 +146,7 @@ final class AliasMoves {
       metrics.promoted(RegistryMetrics.AUTO).increment();
       metrics.aliasVersion(report.modelId(), alias, after.get().current());
       audit.recordLatest(after.get(), lineage);
-      moved.run();
+      moved.moved(after.get(), lineage);
     }
     return decision.get();
   }
@@ -168,7 +178,7 @@ final class AliasMoves {
     metrics.rollbacks.increment();
     metrics.aliasVersion(modelId, alias, after.current());
     audit.recordLatest(after, lineage);
-    moved.run();
+    moved.moved(after, lineage);
     return after;
   }
 

@@ -15,6 +15,7 @@ import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.Delivery;
 import io.lethe.service.kafka.LedgerTopic;
+import io.lethe.service.kafka.TopicSnapshot;
 import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ final class AuditArchiver implements Component {
   private final AuditLog log;
   private final Metrics metrics;
   private final Topics topics;
+  private final RequestSli sli;
   private final List<ContractConsumer<?>> consumers = new ArrayList<>();
 
   /** The topics read (tests isolate their runs with their own). */
@@ -62,7 +64,9 @@ final class AuditArchiver implements Component {
       WorkerExecutor pool,
       AuditLog log,
       Metrics metrics,
-      Topics topics) {
+      Topics topics,
+      RequestSli sli) {
+    this.sli = Objects.requireNonNull(sli, "sli");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.kafka = kafka.withGroupId(kafka.groupId() + "-audit");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -73,12 +77,22 @@ final class AuditArchiver implements Component {
     this.topics = Objects.requireNonNull(topics, "topics");
   }
 
-  /** Creates the ledger topic if the intake has not yet, then starts the three consumers. */
+  /**
+   * Creates the ledger topic if the intake has not yet, reads it whole into the SLI (its open
+   * requests survive a restart), then starts the three consumers.
+   */
   @Override
   public Future<Void> start() {
     return pool.<Void>executeBlocking(
             () -> {
               LedgerTopic.ensure(kafka, topics.ledger(), Duration.ofSeconds(30));
+              TopicSnapshot.read(
+                  kafka,
+                  topics.ledger(),
+                  codec,
+                  RequestState.class,
+                  sli::onState,
+                  Duration.ofMinutes(5));
               return null;
             },
             false)
@@ -86,17 +100,30 @@ final class AuditArchiver implements Component {
             v ->
                 Future.all(
                         List.of(
-                            consumer(topics.ledger(), RequestState.class, RecordAudit::of),
-                            consumer(topics.results(), UnlearningResult.class, RecordAudit::of),
+                            consumer(
+                                topics.ledger(), RequestState.class, RecordAudit::of, sli::onState),
+                            consumer(
+                                topics.results(),
+                                UnlearningResult.class,
+                                RecordAudit::of,
+                                r -> {
+                                  if (r.status() == UnlearningResult.Status.FAILED) {
+                                    sli.onFailed(r.requestId());
+                                  }
+                                }),
                             consumer(
                                 topics.evaluations(),
                                 EvaluationReportMessage.class,
-                                RecordAudit::of)))
+                                RecordAudit::of,
+                                e -> {})))
                     .mapEmpty());
   }
 
   private <T extends Record> Future<Void> consumer(
-      String topic, Class<T> type, Function<T, AuditEvent> toEvent) {
+      String topic,
+      Class<T> type,
+      Function<T, AuditEvent> toEvent,
+      java.util.function.Consumer<T> observed) {
     ContractConsumer<T> c =
         new ContractConsumer<>(
                 vertx,
@@ -109,6 +136,7 @@ final class AuditArchiver implements Component {
                     pool.<Void>executeBlocking(
                         () -> {
                           log.append(toEvent.apply(d.value()));
+                          observed.accept(d.value());
                           return null;
                         },
                         false))

@@ -64,6 +64,7 @@ public final class Registry implements Component, HealthReporting {
   private AuditArchiver.Topics auditTopics;
   private long sweepTimer = -1;
   private final AtomicBoolean sweepRequested = new AtomicBoolean();
+  private final RequestSli sli;
 
   /**
    * @param metrics meters of stage {@code registry}; the API port serves them on {@code /metrics}
@@ -74,6 +75,7 @@ public final class Registry implements Component, HealthReporting {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.meters = new RegistryMetrics(metrics);
+    this.sli = new RequestSli(metrics, Clock.systemUTC());
   }
 
   /** Another topic than {@code lethe.evaluations} (tests isolate their runs this way). */
@@ -112,7 +114,15 @@ public final class Registry implements Component, HealthReporting {
                       meters,
                       Clock.systemUTC());
               aliases =
-                  new AliasMoves(store, meters, settings.alias(), aliasAudit, this::sweepSoon);
+                  new AliasMoves(
+                      store,
+                      meters,
+                      settings.alias(),
+                      aliasAudit,
+                      (history, lineage) -> {
+                        sli.onMove(history, settings.alias(), lineage);
+                        sweepSoon();
+                      });
               return null;
             },
             false)
@@ -181,8 +191,17 @@ public final class Registry implements Component, HealthReporting {
                 Topics.INTAKE_LEDGER, Topics.UNLEARNING_RESULTS, evaluationsTopic);
     archiver =
         new AuditArchiver(
-            vertx, settings.kafka(), codec, producer, pool, auditLog, metrics, topics);
-    return archiver.start();
+            vertx, settings.kafka(), codec, producer, pool, auditLog, metrics, topics, sli);
+    return archiver
+        .start()
+        .compose(
+            v ->
+                pool.<Void>executeBlocking(
+                    () -> {
+                      sli.reconcile(store, settings.alias());
+                      return null;
+                    },
+                    false));
   }
 
   /** The erasure sweep: now, every interval, and after every alias move. */
@@ -199,7 +218,9 @@ public final class Registry implements Component, HealthReporting {
     pool.<ErasureSweep.Outcome>executeBlocking(
             () -> {
               sweepRequested.set(false);
-              return erasure.sweep();
+              ErasureSweep.Outcome outcome = erasure.sweep();
+              sli.reconcile(store, settings.alias());
+              return outcome;
             },
             true)
         .onComplete(

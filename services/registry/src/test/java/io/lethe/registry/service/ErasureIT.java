@@ -149,6 +149,8 @@ class ErasureIT {
 
     // The request's life as the other services publish it; the evaluation promotes v2.
     send(ledger, Contract.REQUEST_STATE, request, ledgerState(model, request));
+    Waiting.until(
+        () -> ageOfOldest(reg, model) > 0, TIMEOUT, "the accepted request counted as unhonoured");
     send(results, Contract.UNLEARNING_RESULT, model, result(model, request));
     EvaluationReportMessage evaluation = evaluation(model, request);
     reg.store().attachEvaluation(evaluation);
@@ -235,6 +237,18 @@ class ErasureIT {
         .containsPattern("(?m)^lethe_registry_versions_purged_total\\{by=\"grace\"\\} 1\\.0$")
         .containsPattern("(?m)^lethe_registry_dataset_subjects_erased_total 2\\.0$");
 
+    // The SLIs: observed once, from the acceptance to the promotion; nothing left unhonoured, also
+    // for a registry started afterwards, which rebuilds its open requests from the ledger.
+    assertThat(metrics(reg))
+        .contains("lethe_registry_deletion_to_promotion_seconds_count{model=\"" + model + "\"} 1")
+        .contains(
+            "lethe_registry_oldest_unhonoured_request_age_seconds{model=\"" + model + "\"} 0.0");
+    Running restarted = start("short-again", Duration.ofSeconds(2), reg.s3().bucket());
+    assertThat(ageOfOldest(restarted, model)).isZero();
+    assertThat(metrics(restarted))
+        .contains(
+            "lethe_registry_oldest_unhonoured_request_age_seconds{model=\"" + model + "\"} 0.0");
+
     assertThat(get(reg, "/v1/requests/fr-nobody-" + run + "/report").statusCode()).isEqualTo(404);
     assertThat(get(reg, "/v1/requests/bad%20id/report").statusCode()).isEqualTo(400);
   }
@@ -299,14 +313,13 @@ class ErasureIT {
   // --- fixtures -------------------------------------------------------------------------------
 
   private Running start(String name, Duration grace) throws Exception {
+    return start(name, grace, "lethe-erasure-it-" + name + "-" + run);
+  }
+
+  private Running start(String name, Duration grace, String bucket) throws Exception {
     ServerEnvironment.S3 s3 = ServerEnvironment.s3();
     S3Settings s3Settings =
-        new S3Settings(
-            s3.endpoint(),
-            s3.accessKey(),
-            s3.secretKey(),
-            s3.region(),
-            "lethe-erasure-it-" + name + "-" + run);
+        new S3Settings(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), bucket);
     Metrics metrics = new Metrics("registry");
     RegistrySettings settings =
         RegistrySettings.defaults(
@@ -499,6 +512,21 @@ class ErasureIT {
     return http.send(
             HttpRequest.newBuilder(reg.metrics()).build(), HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /** The oldest unhonoured request's age the registry exports for {@code model}; -1 if absent. */
+  private double ageOfOldest(Running reg, String model) {
+    try {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(?m)^lethe_registry_oldest_unhonoured_request_age_seconds\\{model=\""
+                      + java.util.regex.Pattern.quote(model)
+                      + "\"\\} (\\S+)$")
+              .matcher(metrics(reg));
+      return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {
