@@ -303,6 +303,74 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void publishedPortsAndHealthChecksHitThePortsTheServicesListenOn() {
+    Map<String, Object> services = interpolatedServices("docker-compose.yml");
+    for (String name : SERVICES) {
+      Map<String, Object> service = map(services.get(name));
+      Map<String, Object> env = env(service);
+      Set<String> listening = new HashSet<>();
+      listening.add(String.valueOf(env.get("HTTP_PORT")));
+      if (env.containsKey("REGISTRY_API_PORT")) {
+        listening.add(String.valueOf(env.get("REGISTRY_API_PORT")));
+      }
+      for (Object port : service.containsKey("ports") ? list(service.get("ports")) : List.of()) {
+        String container = port.toString().replaceFirst("^.*:", "");
+        assertThat(listening).as(name + " publishes " + port).contains(container);
+      }
+      String check =
+          String.join(
+              " ",
+              list(map(service.get("healthcheck")).get("test")).stream()
+                  .map(Object::toString)
+                  .toList());
+      assertThat(check)
+          .as(name + " health check port")
+          .contains("127.0.0.1:" + env.get("HTTP_PORT") + "/");
+    }
+    // Prometheus scrapes the services' HTTP_PORT.
+    String prometheus = read("infra/prometheus/prometheus.yml");
+    for (String name : SERVICES) {
+      Object port = env(map(services.get(name))).get("HTTP_PORT");
+      assertThat(prometheus)
+          .as("prometheus scrapes " + name + " on " + port)
+          .containsPattern(
+              "(\""
+                  + name
+                  + ":"
+                  + port
+                  + "\")|(names: \\[\""
+                  + name
+                  + "\"\\][\\s\\S]{0,80}port: "
+                  + port
+                  + ")");
+    }
+  }
+
+  @Test
+  void theSeedPassesOnlyOptionsThePipelineCommandHas() throws Exception {
+    Set<String> options = new HashSet<>();
+    Pattern names = Pattern.compile("names = \\{?\"(--[a-z-]+)\"");
+    for (Path dir :
+        List.of(
+            Repository.root().resolve("services/embedded/src/main/java"),
+            Repository.root().resolve("libs/lethe-cli/src/main/java"))) {
+      try (var files = Files.walk(dir)) {
+        for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+          Matcher m = names.matcher(Files.readString(f));
+          while (m.find()) {
+            options.add(m.group(1));
+          }
+        }
+      }
+    }
+    Map<String, Object> seed = map(interpolatedServices("docker-compose.yml").get("seed"));
+    assertThat(list(seed.get("profiles"))).as("seed runs on demand only").containsExactly("seed");
+    for (Object arg : list(seed.get("command"))) {
+      assertThat(options).as("seed passes " + arg).contains(arg.toString().replaceFirst("=.*", ""));
+    }
+  }
+
+  @Test
   void theApiServicesGetTheirTokenHashesFromAFileSecret() {
     Map<String, Object> compose = yaml("docker-compose.yml");
     Map<String, Object> secrets = map(compose.get("secrets"));

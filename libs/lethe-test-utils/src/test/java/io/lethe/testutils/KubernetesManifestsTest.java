@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
  *       KEDA's CRD schemas by {@code k8s/validate/validate.mjs} (npm {@code kubernetes-models} and
  *       {@code @kubernetes-models/keda}, pinned in {@code k8s/validate/package-lock.json};
  *       installed by {@code npm ci} on first use, offline afterwards from npm's cache). Types,
- *       required fields, enums and formats are checked; unknown fields are not (the schemas allow
- *       them, as the API server does without {@code --validate=strict}). A deliberately broken
- *       manifest shows the check fails.
+ *       required fields, enums and formats are checked, and unknown fields: validate.mjs records
+ *       which properties the compiled validators read, and a property never read is one no schema
+ *       declares (as {@code kubectl --validate=strict} would refuse it). Deliberately broken
+ *       manifests show the check fails.
  *   <li><b>Structure</b> (Java): what the schemas cannot know: Kustomize resources and patches
  *       exist, the GPU overlay (applied here as a strategic merge of containers by name) asks for
  *       {@code nvidia.com/gpu}, probes, memory limits, Secrets mounted as files, every variable
@@ -262,12 +263,15 @@ class KubernetesManifestsTest {
     map(scaled.get("spec")).remove("scaleTargetRef"); // required by KEDA's CRD
     Map<String, Object> pdb = documents(K8S.resolve("base/pdb.yaml")).get(0);
     pdb.put("apiVersion", "policy/v1beta9"); // no such API
+    Map<String, Object> service = documents(K8S.resolve("base/intake.yaml")).get(1);
+    map(service.get("spec")).put("selectr", Map.of("a", "b")); // a field no schema declares
     Map<String, Map<String, Object>> broken = new LinkedHashMap<>();
     broken.put("deployment", deployment);
     broken.put("scaledobject", scaled);
     broken.put("pdb", pdb);
+    broken.put("service", service);
     List<String> lines = validateSchemas(broken);
-    assertThat(lines).hasSize(3);
+    assertThat(lines).hasSize(4);
     assertThat(lines.get(0))
         .startsWith("INVALID deployment")
         .contains("/spec/replicas must be integer")
@@ -276,6 +280,7 @@ class KubernetesManifestsTest {
         .startsWith("INVALID scaledobject")
         .contains("must have required property scaleTargetRef");
     assertThat(lines.get(2)).startsWith("UNKNOWN pdb");
+    assertThat(lines.get(3)).startsWith("INVALID service").contains("unknown field /spec/selectr");
   }
 
   @Test
@@ -328,6 +333,19 @@ class KubernetesManifestsTest {
         env.put((String) map(e).get("name"), String.valueOf(map(e).get("value")));
       }
       assertThat(env.keySet()).as(name + " variables").isSubsetOf(known);
+      Map<String, String> containerPorts = new LinkedHashMap<>();
+      for (Object p : list(c.get("ports"))) {
+        containerPorts.put(
+            (String) map(p).get("name"), String.valueOf(map(p).get("containerPort")));
+      }
+      assertThat(containerPorts.get("http"))
+          .as(name + ": port http is HTTP_PORT")
+          .isEqualTo(env.get("HTTP_PORT"));
+      if (env.containsKey("REGISTRY_API_PORT")) {
+        assertThat(containerPorts.get("api"))
+            .as(name + ": port api")
+            .isEqualTo(env.get("REGISTRY_API_PORT"));
+      }
       Matcher pct = Pattern.compile("MaxRAMPercentage=(\\d+)").matcher(env.get("JAVA_OPTS"));
       assertThat(pct.find()).isTrue();
       assertThat(Integer.parseInt(pct.group(1))).as(name + " heap share").isLessThanOrEqualTo(60);
