@@ -436,6 +436,32 @@ class KubernetesManifestsTest {
         .containsEntry("consumerGroup", "lethe-worker")
         .containsEntry("topic", "lethe.forget-requests")
         .containsEntry("allowIdleConsumers", "false");
+    // Trigger metadata is a free-form string map in KEDA's CRD: check its keys against the kafka
+    // scaler's parameters (KEDA 2.x docs), so a misspelt one does not pass silently.
+    assertThat(meta.keySet())
+        .as("kafka scaler parameters")
+        .isSubsetOf(
+            Set.of(
+                "bootstrapServers",
+                "bootstrapServersFromEnv",
+                "consumerGroup",
+                "consumerGroupFromEnv",
+                "topic",
+                "topicFromEnv",
+                "lagThreshold",
+                "activationLagThreshold",
+                "offsetResetPolicy",
+                "allowIdleConsumers",
+                "excludePersistentLag",
+                "scaleToZeroOnInvalidOffset",
+                "limitToPartitionsWithLag",
+                "ensureEvenDistributionOfPartitions",
+                "partitionLimitation",
+                "version",
+                "sasl",
+                "tls",
+                "unsafeSsl"));
+    assertThat(Integer.parseInt((String) meta.get("lagThreshold"))).isPositive();
     Object bootstrapEnv = meta.get("bootstrapServersFromEnv");
     assertThat(bootstrapEnv).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
     assertThat(map(objects.get("ConfigMap/lethe-config").get("data")))
