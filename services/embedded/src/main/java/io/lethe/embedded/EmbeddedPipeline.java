@@ -87,7 +87,9 @@ import java.util.function.Function;
  * <p>Each start is a run of its own: its consumer groups carry a run id and are positioned at the
  * end of their topics before the services join (a shared broker holds earlier runs' records), and
  * its dataset id carries the run id too (an earlier run's tombstones on the same data would make
- * this run's subjects unknown).
+ * this run's subjects unknown). {@link Builder#optServing} is the long-running variant: stable
+ * groups that resume from their committed offsets, the registered model reused, the tokens kept in
+ * a file; {@link PipelineServer} keeps it serving and drains it.
  *
  * <pre>{@code
  * try (EmbeddedPipeline pipeline =

@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The API tokens of one pipeline run: fresh random ones ({@link TokenHash#newToken()}, 256 bits),
- * so the one-command demo needs no setup and no token outlives its run. The in-process services
- * accept them by hash ({@link #auth()}); the pipeline uses them for its own calls; the operator
- * finds them in a file only its owner can read ({@link #write(Path)}), whose path is all that is
- * printed.
+ * The API tokens of a pipeline: random ones ({@link TokenHash#newToken()}, 256 bits), so the
+ * one-command demo needs no setup; fresh per run for {@code --once} (no token outlives its run),
+ * kept in the state directory when serving ({@link #readOrCreate(Path)}: a restart keeps them). The
+ * in-process services accept them by hash ({@link #auth()}); the pipeline uses them for its own
+ * calls; the operator finds them in a file only its owner can read ({@link #write(Path)}), whose
+ * path is all that is printed.
  */
 public final class PipelineTokens {
   /** File name under the run's directory. */

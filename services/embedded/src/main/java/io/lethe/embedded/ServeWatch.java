@@ -14,7 +14,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -49,6 +49,7 @@ final class ServeWatch implements AutoCloseable {
           Topics.EVALUATIONS, EvaluationReportMessage.class);
 
   private static final Duration ALIAS_POLL = Duration.ofSeconds(1);
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final MessageCodec codec = new MessageCodec();
@@ -193,7 +194,7 @@ final class ServeWatch implements AutoCloseable {
   }
 
   private void line(String format, Object... args) {
-    String time = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+    String time = TIME.format(LocalTime.now(ZoneOffset.UTC));
     out.println(time + " " + String.format(Locale.ROOT, format, args));
     out.flush();
   }
