@@ -128,8 +128,10 @@ public final class PipelineCommand implements Callable<Integer> {
       names = "--dir",
       defaultValue = "runs/pipeline",
       description =
-          "Working directory: each run's trained original (run-<id>/original) and, when"
-              + " started here, the servers' data (kept between runs). Default: ${DEFAULT-VALUE}.")
+          "State directory: the trained original (run-<id>/original), when started here the"
+              + " servers' data (servers/kafka, servers/s3), and when serving the API tokens"
+              + " (api-tokens); all kept between runs, so serving again on the same DIR resumes."
+              + " Default: ${DEFAULT-VALUE}.")
   Path dir;
 
   @Option(
@@ -166,8 +168,8 @@ public final class PipelineCommand implements Callable<Integer> {
       defaultValue = "PT15M",
       converter = DurationConverter.class,
       description =
-          "Give up (exit 1) when the run, training included, takes longer: ISO-8601 (PT10M) or"
-              + " 90s / 10m. Default: ${DEFAULT-VALUE}.")
+          "Give up when the demo event, training included, takes longer (with --once exit 1;"
+              + " serving goes on): ISO-8601 (PT10M) or 90s / 10m. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
   @Option(
