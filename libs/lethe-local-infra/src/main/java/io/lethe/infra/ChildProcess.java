@@ -61,6 +61,11 @@ final class ChildProcess {
     List<Path> fullClasspath = new ArrayList<>(classpath);
     fullClasspath.add(ownCodeSource());
     List<String> command = new ArrayList<>();
+    // A session of its own: Ctrl-C in a terminal (SIGINT to the whole foreground process group)
+    // must reach only the parent, which then stops its children in order, not the servers first.
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
     command.add(javaExecutable());
     command.addAll(jvmOptions);
     command.add("-cp");
@@ -79,6 +84,9 @@ final class ChildProcess {
     LIVE.add(child);
     return child;
   }
+
+  /** util-linux's setsid: execs its command in a new session (no fork: the pid stays). */
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   boolean isAlive() {
     return process.isAlive();

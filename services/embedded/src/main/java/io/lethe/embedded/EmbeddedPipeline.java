@@ -33,6 +33,7 @@ import io.lethe.intake.RegistryModelCatalog;
 import io.lethe.registry.service.ErasureSettings;
 import io.lethe.registry.service.Registry;
 import io.lethe.registry.service.RegistrySettings;
+import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.DatasetDescriptor;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
@@ -63,6 +64,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -85,7 +87,9 @@ import java.util.function.Function;
  * <p>Each start is a run of its own: its consumer groups carry a run id and are positioned at the
  * end of their topics before the services join (a shared broker holds earlier runs' records), and
  * its dataset id carries the run id too (an earlier run's tombstones on the same data would make
- * this run's subjects unknown).
+ * this run's subjects unknown). {@link Builder#optServing} is the long-running variant: stable
+ * groups that resume from their committed offsets, the registered model reused, the tokens kept in
+ * a file; {@link PipelineServer} keeps it serving and drains it.
  *
  * <pre>{@code
  * try (EmbeddedPipeline pipeline =
@@ -119,6 +123,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final int partitions;
   private final ProgressListener progress;
   private final PrintStream log;
+  private final String groupPrefix;
+  private final Path tokensFileOption;
   private final MessageCodec codec = new MessageCodec();
 
   private ImageDataset dataset;
@@ -133,6 +139,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private String catalogDeployment;
   private String intakeDeployment;
   private ServiceLauncher.Running worker;
+  private Metrics workerMetrics;
+  private boolean reused;
   private ServiceLauncher.Running evaluator;
   private Registry registry;
   private ServiceLauncher.Running registryService;
@@ -140,7 +148,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private ContractProducer producer;
   private final Map<String, String> metricsUrls = new LinkedHashMap<>();
   private final ErasureSettings erasure;
-  private final PipelineTokens tokens = PipelineTokens.generate();
+  private PipelineTokens tokens;
   private Path tokensFile;
 
   private EmbeddedPipeline(Builder b) {
@@ -161,6 +169,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.partitions = b.partitions;
     this.progress = b.progress;
     this.log = b.log;
+    this.groupPrefix = b.groupPrefix;
+    this.tokensFileOption = b.tokensFile;
   }
 
   /**
@@ -184,8 +194,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
       S3Settings s3 = servers.s3(bucket);
       store = new ModelStore(s3);
       datasets = new DatasetStore(s3);
-      uploadDataset();
-      registerOriginal();
+      if (!reuseRegistered()) {
+        uploadDataset();
+        registerOriginal();
+      }
       PipelineTopics.ensure(servers.kafkaBootstrapServers(), partitions);
       startServices(s3);
       return this;
@@ -193,6 +205,42 @@ public final class EmbeddedPipeline implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Serving mode with a model already in the registry (an earlier run on the same bucket): its
+   * production version and dataset are reused, nothing is uploaded or trained.
+   */
+  private boolean reuseRegistered() {
+    if (groupPrefix == null) {
+      return false;
+    }
+    Optional<AliasHistory> production = store.aliasHistory(modelId, RegistrySettings.DEFAULT_ALIAS);
+    if (production.isEmpty()) {
+      return false;
+    }
+    registered = store.manifest(modelId, production.get().current());
+    if (registered.datasetId() == null) {
+      throw new IllegalArgumentException(
+          "model "
+              + modelId
+              + " v"
+              + registered.version()
+              + " in bucket "
+              + bucket
+              + " names no registry dataset: choose another --model-id or --bucket");
+    }
+    if (!registered.datasetVersion().equals(dataset.fingerprint())) {
+      log.printf(
+          "registry: note: %s was trained on dataset %s, the dataset options select %s%n",
+          modelId, registered.datasetVersion(), dataset.fingerprint());
+    }
+    datasetId = registered.datasetId();
+    reused = true;
+    log.printf(
+        "registry: %s already registered, production v%d (dataset %s): reused, not retrained%n",
+        modelId, registered.version(), datasetId);
+    return true;
   }
 
   /** {@code <dataset name>-<run id>}, reduced to the registry's name alphabet. */
@@ -267,11 +315,26 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   private void startServices(S3Settings s3) throws Exception {
-    tokensFile = tokens.write(workDir.resolve("run-" + runId));
-    log.printf("api: bearer tokens of this run in %s (owner-only)%n", tokensFile);
+    if (tokensFileOption == null) {
+      tokens = PipelineTokens.generate();
+      tokensFile = tokens.write(workDir.resolve("run-" + runId));
+      log.printf("api: bearer tokens of this run in %s (owner-only)%n", tokensFile);
+    } else {
+      boolean existed = Files.exists(tokensFileOption);
+      tokens = PipelineTokens.readOrCreate(tokensFileOption);
+      tokensFile = tokensFileOption;
+      log.printf(
+          "api: bearer tokens in %s (owner-only, %s)%n",
+          tokensFile, existed ? "kept from an earlier run" : "new");
+    }
     vertx = Vertx.vertx();
     String bootstrap = servers.kafkaBootstrapServers();
-    positionGroups();
+    if (groupPrefix == null) {
+      positionGroups();
+    } else {
+      ensureLedger();
+      ServingGroups.positionNew(bootstrap, groupPrefix, log);
+    }
 
     // The registry first: it answers for the alias the run waits on.
     Metrics registryMetrics = new Metrics(RegistrySettings.SERVICE);
@@ -307,7 +370,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     intakeDeployment = await(vertx.deployVerticle(new ComponentVerticle(v -> intake)));
     metricsUrls.put("intake", url(intake.httpPort()));
 
-    Metrics workerMetrics = new Metrics("worker");
+    workerMetrics = new Metrics("worker");
     worker =
         await(
             ServiceLauncher.launch(
@@ -358,25 +421,72 @@ public final class EmbeddedPipeline implements AutoCloseable {
             ConsumerGroups.startAtEnd(
                 servers.kafkaBootstrapServers(), group(service), List.of(topic)));
     // The registry's audit log reads the ledger, results and evaluations: from this run on too.
-    try {
-      LedgerTopic.ensure(
-          kafka(IntakeSettings.SERVICE), Topics.INTAKE_LEDGER, Duration.ofSeconds(30));
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create the intake ledger topic: " + e, e);
-    }
+    ensureLedger();
     ConsumerGroups.startAtEnd(
         servers.kafkaBootstrapServers(),
         group(RegistrySettings.SERVICE) + "-audit",
         List.of(Topics.INTAKE_LEDGER, Topics.UNLEARNING_RESULTS, Topics.EVALUATIONS));
   }
 
+  private void ensureLedger() {
+    try {
+      LedgerTopic.ensure(
+          kafka(IntakeSettings.SERVICE), Topics.INTAKE_LEDGER, Duration.ofSeconds(30));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the intake ledger topic: " + e, e);
+    }
+  }
+
   private String group(String service) {
-    return "lethe-" + service + "-pipeline-" + runId;
+    return groupPrefix == null
+        ? "lethe-" + service + "-pipeline-" + runId
+        : ServingGroups.group(groupPrefix, service);
   }
 
   private KafkaSettings kafka(String service) {
     return new KafkaSettings(
         servers.kafkaBootstrapServers(), "lethe-" + service + "-" + runId, group(service));
+  }
+
+  /**
+   * Unlearning jobs the in-process worker is running now (each has its forgetting-score gauge from
+   * start to end).
+   */
+  public int runningJobs() {
+    Metrics m = workerMetrics;
+    return m == null
+        ? 0
+        : m.registry()
+            .find(Metrics.name("worker", "forgetting_score", Metrics.Unit.RATIO))
+            .gauges()
+            .size();
+  }
+
+  /** Whether {@link #start()} found the model registered and reused it (serving mode only). */
+  public boolean reusedRegistered() {
+    return reused;
+  }
+
+  /**
+   * Stops taking new work: the intake (HTTP and {@code lethe.deletion-events}) and the pipeline's
+   * producer stop; worker, evaluator and registry go on with what they hold. {@link #close()} then
+   * stops the rest.
+   */
+  public void stopIntake() {
+    if (vertx == null) {
+      return;
+    }
+    String deployment = intakeDeployment;
+    intakeDeployment = null;
+    Future<Void> stopped =
+        (producer == null ? Future.<Void>succeededFuture() : producer.stop())
+            .eventually(
+                () -> deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment));
+    try {
+      stopped.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.printf("shutdown: %s%n", e);
+    }
   }
 
   private HttpSettings http(int offset) {
@@ -404,6 +514,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
       Set<String> subjects, Map<String, Object> hyperparameters, Duration timeout)
       throws Exception {
     requireStarted();
+    if (originalDir == null) {
+      throw new IllegalStateException(
+          "the model was reused from the registry: no local original to measure the parent on");
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     SortedSet<String> forget = new TreeSet<>(subjects);
     EvaluationReport parentReport = measureParent(forget);
@@ -584,7 +698,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return intake.httpPort();
   }
 
-  /** Stops the services, then Vert.x; safe to call more than once and after a failed start. */
+  /**
+   * Stops the services in order (producer and intake, the model catalog, worker, evaluator,
+   * registry), then Vert.x; safe to call more than once and after a failed start.
+   */
   @Override
   public void close() {
     if (vertx == null) {
@@ -656,6 +773,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private int partitions = PipelineTopics.DEFAULT_PARTITIONS;
     private ProgressListener progress = ProgressListener.NONE;
     private PrintStream log = System.out;
+    private String groupPrefix;
+    private Path tokensFile;
 
     private Builder(ServerConnections servers, DatasetSource source, Path workDir) {
       this.servers = Objects.requireNonNull(servers, "servers");
@@ -751,6 +870,19 @@ public final class EmbeddedPipeline implements AutoCloseable {
     /** Where one-line status messages go (default standard output). */
     public Builder optLog(PrintStream log) {
       this.log = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /**
+     * Serving mode: the services consume in the stable groups {@code <prefix>-intake}, {@code
+     * <prefix>-worker}, ... (a restart resumes from their committed offsets; a group new to the
+     * broker starts at the topics' end), the model is registered only if the registry has none
+     * (else its production version is reused), and the API tokens are read from {@code tokensFile},
+     * created there when absent.
+     */
+    public Builder optServing(String groupPrefix, Path tokensFile) {
+      this.groupPrefix = ServingGroups.requirePrefix(groupPrefix);
+      this.tokensFile = Objects.requireNonNull(tokensFile, "tokensFile");
       return this;
     }
 

@@ -44,14 +44,29 @@ import picocli.CommandLine.Option;
           + " to lethe.deletion-events, follows the job on lethe.job-progress, waits for the"
           + " evaluation on lethe.evaluations and for the registry's API to show production on the"
           + " new version, and prints the report with the registry's and the metrics' URLs.",
-      "Runs on Fashion-MNIST (/usr/share/datasets/fashion-mnist) by default."
+      "Runs on Fashion-MNIST (/usr/share/datasets/fashion-mnist) by default.",
+      "",
+      "By default it then keeps serving (a demo that stops after one event would leave a user"
+          + " with nothing to send their own deletions to): deletions over HTTP (POST"
+          + " /v1/deletions on the intake, bearer token from <dir>/api-tokens) and on"
+          + " lethe.deletion-events, one line per request as it is emitted, unlearned, evaluated"
+          + " and promoted, until SIGTERM or Ctrl-C. Then it drains: the intake stops, a running"
+          + " unlearning job may finish (--drain-timeout), the worker, evaluator and registry"
+          + " stop, then the servers it started. The services consume in stable consumer groups"
+          + " (--group-prefix) and the servers keep their data under --dir, so the next start"
+          + " with the same --dir resumes where this one stopped: the model already in the"
+          + " registry is reused (not retrained, no second demo event), the tokens in"
+          + " <dir>/api-tokens stay valid, and an accepted deletion not yet unlearned is"
+          + " redelivered. --once runs the scripted event only and exits (the old behaviour)."
     },
     footer = {
       "",
-      "Exit status: 0 the new version passed its gates and the registry promoted it to"
-          + " production; 3 it was evaluated but failed its gates (not promoted); 1 the run failed"
-          + " or timed out (the registry not promoting a passing version in time included); 2 bad"
-          + " options."
+      "Exit status when serving: 0 stopped by SIGTERM or Ctrl-C and drained; 130 a second"
+          + " signal cut the drain short; 1 it failed to start; 2 bad options.",
+      "Exit status with --once: 0 the new version passed its gates and the registry promoted it"
+          + " to production; 3 it was evaluated but failed its gates (not promoted); 1 the run"
+          + " failed or timed out (the registry not promoting a passing version in time included);"
+          + " 2 bad options."
     })
 public final class PipelineCommand implements Callable<Integer> {
   static final int GATES_FAILED = 3;
@@ -113,8 +128,10 @@ public final class PipelineCommand implements Callable<Integer> {
       names = "--dir",
       defaultValue = "runs/pipeline",
       description =
-          "Working directory: each run's trained original (run-<id>/original) and, when"
-              + " started here, the servers' data (kept between runs). Default: ${DEFAULT-VALUE}.")
+          "State directory: the trained original (run-<id>/original), when started here the"
+              + " servers' data (servers/kafka, servers/s3), and when serving the API tokens"
+              + " (api-tokens); all kept between runs, so serving again on the same DIR resumes."
+              + " Default: ${DEFAULT-VALUE}.")
   Path dir;
 
   @Option(
@@ -151,9 +168,44 @@ public final class PipelineCommand implements Callable<Integer> {
       defaultValue = "PT15M",
       converter = DurationConverter.class,
       description =
-          "Give up (exit 1) when the run, training included, takes longer: ISO-8601 (PT10M) or"
-              + " 90s / 10m. Default: ${DEFAULT-VALUE}.")
+          "Give up when the demo event, training included, takes longer (with --once exit 1;"
+              + " serving goes on): ISO-8601 (PT10M) or 90s / 10m. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
+
+  @Option(
+      names = "--once",
+      description =
+          "Publish the scripted deletion event, follow it until promoted, print the report and"
+              + " exit (fresh tokens, consumer groups and dataset id per run), as before serving"
+              + " became the default.")
+  boolean once;
+
+  @Option(
+      names = "--no-demo",
+      description =
+          "Serving: send no scripted deletion event, just serve (a registered model is reused"
+              + " anyway; a new one is trained and registered first).")
+  boolean noDemo;
+
+  @Option(
+      names = "--drain-timeout",
+      defaultValue = "PT2M",
+      converter = DurationConverter.class,
+      description =
+          "Serving: on SIGTERM, how long a running unlearning job may go on before the services"
+              + " stop anyway (the job's request is redelivered after a restart). Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration drainTimeout;
+
+  @Option(
+      names = "--group-prefix",
+      defaultValue = ServingGroups.DEFAULT_PREFIX,
+      paramLabel = "PREFIX",
+      description =
+          "Serving: Kafka consumer groups PREFIX-intake, PREFIX-worker, PREFIX-evaluator,"
+              + " PREFIX-registry (a restart resumes from their committed offsets). Default:"
+              + " ${DEFAULT-VALUE}, the services' own.")
+  String groupPrefix;
 
   @Option(names = "--no-progress", description = "No progress bars.")
   boolean noProgress;
@@ -185,7 +237,14 @@ public final class PipelineCommand implements Callable<Integer> {
       return 2;
     }
     Map<String, Object> overrides = hyperparameters();
-    Optional<ServerConnections> given = ServerConnections.fromEnvironment(System.getenv());
+    Optional<ServerConnections> given;
+    try {
+      given = ServerConnections.fromEnvironment(System.getenv());
+      checkServingOptions();
+    } catch (IllegalArgumentException e) {
+      System.err.println("lethe-pipeline: " + e.getMessage());
+      return 2;
+    }
     LocalServers servers = null;
     Thread hook = null;
     EmbeddedPipeline[] pipeline = new EmbeddedPipeline[1];
@@ -232,7 +291,13 @@ public final class PipelineCommand implements Callable<Integer> {
       if (original != null) {
         builder.optOriginal(original);
       }
+      if (!once) {
+        builder.optServing(groupPrefix, dir.resolve(PipelineTokens.FILE));
+      }
       pipeline[0] = builder.build().start();
+      if (!once) {
+        return serve(pipeline[0], connections, overrides, started);
+      }
       Set<String> subjects = subjects(pipeline[0].dataset());
       Duration left = timeout.minusNanos(System.nanoTime() - started);
       if (left.isNegative() || left.isZero()) {
@@ -268,6 +333,53 @@ public final class PipelineCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private void checkServingOptions() {
+    if (once && noDemo) {
+      throw new IllegalArgumentException("--once runs the demo event: drop --no-demo");
+    }
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("--drain-timeout must not be negative: " + drainTimeout);
+    }
+    ServingGroups.requirePrefix(groupPrefix);
+  }
+
+  /**
+   * The default: the demo event on a newly registered model (unless --no-demo), then serving until
+   * SIGTERM or Ctrl-C.
+   */
+  private int serve(
+      EmbeddedPipeline pipeline,
+      ServerConnections connections,
+      Map<String, Object> overrides,
+      long started)
+      throws Exception {
+    if (!noDemo && !pipeline.reusedRegistered()) {
+      PipelineServer.printEndpoints(pipeline, connections.kafkaBootstrapServers(), System.out);
+      System.out.println();
+      try {
+        Duration left = timeout.minusNanos(System.nanoTime() - started);
+        if (left.isNegative() || left.isZero()) {
+          throw new TimeoutException("--timeout " + timeout + " passed before the event was sent");
+        }
+        run = pipeline.forget(subjects(pipeline.dataset()), overrides, left);
+        PipelineReport.print(
+            System.out,
+            run,
+            pipeline.registryApiUrl(),
+            pipeline.metricsUrls(),
+            Optional.of(pipeline.tokensFile()));
+      } catch (TimeoutException | PipelineException e) {
+        System.out.println("demo: " + e.getMessage() + "; serving anyway");
+      }
+    }
+    PipelineServer server =
+        new PipelineServer(pipeline, connections.kafkaBootstrapServers(), drainTimeout, System.out);
+    StopSignals.install(server::stop);
+    System.out.printf(Locale.ROOT, "%nUp in %.0f s.%n", (System.nanoTime() - started) / 1e9);
+    server.serve();
+    return 0;
   }
 
   private Set<String> subjects(ImageDataset dataset) {

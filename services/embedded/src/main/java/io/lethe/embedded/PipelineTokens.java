@@ -8,16 +8,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The API tokens of one pipeline run: fresh random ones ({@link TokenHash#newToken()}, 256 bits),
- * so the one-command demo needs no setup and no token outlives its run. The in-process services
- * accept them by hash ({@link #auth()}); the pipeline uses them for its own calls; the operator
- * finds them in a file only its owner can read ({@link #write(Path)}), whose path is all that is
- * printed.
+ * The API tokens of a pipeline: random ones ({@link TokenHash#newToken()}, 256 bits), so the
+ * one-command demo needs no setup; fresh per run for {@code --once} (no token outlives its run),
+ * kept in the state directory when serving ({@link #readOrCreate(Path)}: a restart keeps them). The
+ * in-process services accept them by hash ({@link #auth()}); the pipeline uses them for its own
+ * calls; the operator finds them in a file only its owner can read ({@link #write(Path)}), whose
+ * path is all that is printed.
  */
 public final class PipelineTokens {
   /** File name under the run's directory. */
@@ -36,6 +41,48 @@ public final class PipelineTokens {
   /** Three new tokens: admin, read, submit. */
   public static PipelineTokens generate() {
     return new PipelineTokens(TokenHash.newToken(), TokenHash.newToken(), TokenHash.newToken());
+  }
+
+  /**
+   * The tokens in {@code file} (written by {@link #write(Path)}, e.g. by an earlier run on the same
+   * directory), or new ones written there when it does not exist: a serving pipeline keeps its
+   * tokens across restarts.
+   *
+   * @throws IllegalArgumentException if the file exists but lacks a token or is readable by others
+   */
+  public static PipelineTokens readOrCreate(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      PipelineTokens fresh = generate();
+      Path parent = file.toAbsolutePath().getParent();
+      fresh.writeFile(parent, file.getFileName().toString());
+      return fresh;
+    }
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (perms.stream()
+          .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+        throw new IllegalArgumentException(
+            file
+                + " holds API tokens but others may read it: chmod 600 it, or delete it for new"
+                + " tokens");
+      }
+    } catch (UnsupportedOperationException noPosix) {
+      // nothing to check
+    }
+    Map<String, String> values = new HashMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    for (String key : List.of("admin", "read", "submit")) {
+      if (values.getOrDefault(key, "").isEmpty()) {
+        throw new IllegalArgumentException(
+            file + " has no " + key + "= token: delete it for new tokens");
+      }
+    }
+    return new PipelineTokens(values.get("admin"), values.get("read"), values.get("submit"));
   }
 
   /** Scope {@code admin} (implies read). */
@@ -74,8 +121,12 @@ public final class PipelineTokens {
    * @return the file's path
    */
   public Path write(Path dir) throws IOException {
+    return writeFile(dir, FILE);
+  }
+
+  private Path writeFile(Path dir, String name) throws IOException {
     Files.createDirectories(dir);
-    Path file = dir.resolve(FILE);
+    Path file = dir.resolve(name);
     Files.deleteIfExists(file);
     try {
       Files.createFile(
@@ -90,7 +141,7 @@ public final class PipelineTokens {
     }
     Files.writeString(
         file,
-        "# Bearer tokens of this pipeline run (secret): send Authorization: Bearer <token>\n"
+        "# Bearer tokens of this pipeline (secret): send Authorization: Bearer <token>\n"
             + "admin="
             + admin
             + "\nread="
