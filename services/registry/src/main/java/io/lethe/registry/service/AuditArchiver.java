@@ -140,10 +140,14 @@ final class AuditArchiver implements Component {
                           return null;
                         },
                         false))
-            .optMetrics(metrics)
             .optFailureClassifier(
                 FailureClassifier.defaults()
                     .orTransientIfInstanceOf(StoreUnavailableException.class));
+    // Its lag and dead letters are exported per topic: the evaluations topic's are the automatic
+    // promotion's already (one series per topic and stage), so this group's go unexported there.
+    if (!topic.equals(topics.evaluations())) {
+      c.optMetrics(metrics);
+    }
     consumers.add(c);
     return c.start();
   }
