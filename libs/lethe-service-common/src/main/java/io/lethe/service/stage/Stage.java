@@ -157,7 +157,7 @@ public final class Stage<I extends Record, O extends Record> implements Componen
     pool =
         vertx.createSharedWorkerExecutor(
             poolName, poolSize, maxExecuteTime.toMillis(), TimeUnit.MILLISECONDS);
-    producer = new ContractProducer(vertx, kafka, codec);
+    producer = new ContractProducer(vertx, kafka, codec).optMetrics(metrics);
     return pool.executeBlocking(setup, false)
         .compose(v -> producer.start())
         .compose(
