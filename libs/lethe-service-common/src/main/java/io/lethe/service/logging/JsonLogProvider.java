@@ -33,9 +33,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * <p>Selected with the system property {@code -Dslf4j.provider=io.lethe.service.logging.
  * JsonLogProvider} (slf4j ≥ 2.0.9) and {@code -Dslf4j.internal.verbosity=WARN} (else slf4j
  * announces the choice in one plain-text line), e.g. in {@code JAVA_TOOL_OPTIONS} of the services'
- * container image; without it the services keep slf4j-simple's plain text (the CLI, the embedded demo's
- * console and the tests, where a person reads the output). Levels: {@code LETHE_LOG_LEVEL} (default
- * {@code info}) and per logger-name prefix {@code LETHE_LOG_LEVELS} (e.g. {@code
+ * container image; without it the services keep slf4j-simple's plain text (the CLI, the embedded
+ * demo's console and the tests, where a person reads the output). Levels: {@code LETHE_LOG_LEVEL}
+ * (default {@code info}) and per logger-name prefix {@code LETHE_LOG_LEVELS} (e.g. {@code
  * org.apache.kafka=warn,io.lethe.worker=debug}; default {@code org.apache.kafka=warn}); the system
  * properties {@code lethe.log.level} / {@code lethe.log.levels} win over the environment.
  */
