@@ -81,7 +81,25 @@ final class PipelinePrometheus implements AutoCloseable {
             .ruleFiles(ruleFiles())
             .scrapeInterval(Duration.ofSeconds(1));
     metricsUrls.forEach((service, url) -> b.job(service, List.of(URI.create(url))));
-    return Optional.of(new PipelinePrometheus(b.start(), metricsUrls.size()));
+    PipelinePrometheus p = new PipelinePrometheus(b.start(), metricsUrls.size());
+    p.awaitFirstScrapes(Duration.ofSeconds(60));
+    return Optional.of(p);
+  }
+
+  /**
+   * Waits until every target was scraped once with its counters still at their start values: {@code
+   * increase()} (hence LetheDeadLetters) sees a counter grow only from a first sample.
+   */
+  void awaitFirstScrapes(Duration patience) throws InterruptedException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (prometheus.query("up == 1").size() >= targets
+          && prometheus.query("lethe_intake_dead_letters_total").size() > 0) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("Prometheus did not scrape every service within " + patience);
   }
 
   static List<Path> ruleFiles() throws IOException {
