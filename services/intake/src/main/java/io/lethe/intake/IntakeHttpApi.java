@@ -17,6 +17,7 @@ import io.lethe.service.auth.BearerAuth;
 import io.lethe.service.auth.Scope;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.UnprocessableRecord;
+import io.lethe.service.logging.LogContext;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -175,7 +176,16 @@ final class IntakeHttpApi {
     auth.guard(router.route(method, template), anyOf);
     // Separate routes: Vert.x refuses a BodyHandler after another handler on one route.
     for (Handler<RoutingContext> h : handlers) {
-      router.route(method, template).handler(h);
+      // The handler's log lines carry the caller's correlation id (request ids come later).
+      router
+          .route(method, template)
+          .handler(
+              ctx -> {
+                try (LogContext ids =
+                    LogContext.of(null, ctx.request().getHeader(Headers.CORRELATION_ID))) {
+                  h.handle(ctx);
+                }
+              });
     }
   }
 

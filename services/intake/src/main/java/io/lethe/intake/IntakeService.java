@@ -129,7 +129,7 @@ public final class IntakeService implements Component {
   public Future<Void> start() {
     Context context = vertx.getOrCreateContext();
     running = true;
-    producer = new ContractProducer(vertx, settings.kafka(), codec);
+    producer = new ContractProducer(vertx, settings.kafka(), codec).optMetrics(metrics);
     ledger = new RequestLedger(vertx, settings.kafka(), codec, producer, ledgerTopic);
     Retries retries =
         new Retries(context, () -> running, Duration.ofMillis(200), Duration.ofSeconds(30))

@@ -10,6 +10,7 @@ import io.lethe.service.failure.FailureClassifier;
 import io.lethe.service.health.Health;
 import io.lethe.service.health.HealthReporting;
 import io.lethe.service.metrics.Metrics;
+import io.lethe.service.metrics.RuntimeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -313,7 +314,9 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
    *       transient failure; {@code lethe_<stage>_consumer_give_ups_total{topic}}: records
    *       dead-lettered because the retry budget ran out;
    *   <li>{@code lethe_<stage>_consumer_stalled_seconds{topic}}: how long the consumer has been
-   *       stalled (records behind, none in a handler, no commit), 0 when it is not.
+   *       stalled (records behind, none in a handler, no commit), 0 when it is not;
+   *   <li>the client's own {@code kafka_consumer_*} meters ({@link RuntimeMetrics#kafkaClient}),
+   *       while the client is open.
    * </ul>
    */
   public ContractConsumer<T> optMetrics(Metrics metrics) {
@@ -430,9 +433,16 @@ public final class ContractConsumer<T extends Record> implements Component, Heal
     return stopped.future();
   }
 
+  /** {@code kafka_consumer_*} on the service's registry while the client lives (see optMetrics). */
+  private AutoCloseable clientMetrics(KafkaConsumer<byte[], byte[]> consumer) {
+    Metrics m = healthMetrics;
+    return m == null ? () -> {} : RuntimeMetrics.kafkaClient(m, consumer);
+  }
+
   private void run() {
     Throwable failure = null;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties());
+        AutoCloseable clientMetrics = clientMetrics(consumer)) {
       consumer.subscribe(List.of(topic), new Listener(consumer));
       nextLagCheck = System.nanoTime();
       while (running) {

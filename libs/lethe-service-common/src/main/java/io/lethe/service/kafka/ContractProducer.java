@@ -7,6 +7,8 @@ import io.lethe.api.MessageCodec;
 import io.lethe.api.Topics;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
+import io.lethe.service.metrics.Metrics;
+import io.lethe.service.metrics.RuntimeMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -54,11 +56,22 @@ public final class ContractProducer implements Component {
   private Duration closeTimeout = Duration.ofSeconds(10);
   private WorkerExecutor worker;
   private volatile Producer<byte[], byte[]> producer;
+  private Metrics metrics;
+  private volatile AutoCloseable clientMetrics;
 
   public ContractProducer(Vertx vertx, KafkaSettings settings, MessageCodec codec) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.codec = Objects.requireNonNull(codec, "codec");
+  }
+
+  /**
+   * Binds the client's own {@code kafka_producer_*} meters ({@link RuntimeMetrics#kafkaClient}) to
+   * the service's registry while the producer is open. Call before {@link #start()}.
+   */
+  public ContractProducer optMetrics(Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
   }
 
   /**
@@ -109,7 +122,11 @@ public final class ContractProducer implements Component {
     worker = vertx.createSharedWorkerExecutor(DEFAULT_POOL + "-" + settings.clientId(), poolSize);
     return worker.executeBlocking(
         () -> {
-          producer = new KafkaProducer<>(properties());
+          KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(properties());
+          if (metrics != null) {
+            clientMetrics = RuntimeMetrics.kafkaClient(metrics, p);
+          }
+          producer = p;
           return null;
         });
   }
@@ -249,6 +266,18 @@ public final class ContractProducer implements Component {
     return acked.future();
   }
 
+  private void closeClientMetrics() {
+    AutoCloseable m = clientMetrics;
+    clientMetrics = null;
+    if (m != null) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        // the meters only; the producer still closes
+      }
+    }
+  }
+
   /** Flushes what is in flight (up to the close timeout), closes the client and the pool. */
   @Override
   public Future<Void> stop() {
@@ -263,6 +292,7 @@ public final class ContractProducer implements Component {
             ? Future.succeededFuture()
             : w.executeBlocking(
                 () -> {
+                  closeClientMetrics();
                   p.close(closeTimeout);
                   return null;
                 });

@@ -10,6 +10,7 @@ import io.lethe.api.MessageCodec;
 import io.lethe.api.Violation;
 import io.lethe.service.config.RetrySettings;
 import io.lethe.service.failure.FailureClassifier;
+import io.lethe.service.logging.LogContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -300,7 +301,9 @@ final class RecordHandling<T extends Record> {
   }
 
   private Future<Void> callHandler(Delivery<T> delivery) {
-    try {
+    // The handler's synchronous part logs with the record's request and correlation ids.
+    try (LogContext ids =
+        LogContext.ofRecord(delivery.value(), delivery.correlationId().orElse(null))) {
       return Objects.requireNonNull(handler.apply(delivery), "the handler returned null");
     } catch (RuntimeException | Error e) {
       // An Error too becomes the outcome (it stops the consumer), never an exception thrown on

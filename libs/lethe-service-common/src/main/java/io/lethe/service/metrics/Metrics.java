@@ -58,9 +58,20 @@ public final class Metrics {
   private final PrometheusMeterRegistry registry;
   private final String stage;
 
-  /** Meters for {@code stage} in a new Prometheus registry. */
+  /**
+   * Micrometer's standard runtime families ({@link RuntimeMetrics}), exempt from the {@code lethe_}
+   * shape: {@code jvm_*}, {@code process_*}, {@code system_*}, {@code kafka_*}, as exported.
+   */
+  private static final Pattern RUNTIME_NAME =
+      Pattern.compile("^(jvm|process|system|kafka)_[a-zA-Z0-9_]+$");
+
+  /**
+   * Meters for {@code stage} in a new Prometheus registry, with the JVM and process meters of
+   * {@link RuntimeMetrics} bound: what a service's {@code /metrics} serves.
+   */
   public Metrics(String stage) {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), stage);
+    RuntimeMetrics.bindJvmAndProcess(registry);
   }
 
   public Metrics(PrometheusMeterRegistry registry, String stage) {
@@ -101,6 +112,35 @@ public final class Metrics {
               + "' does not follow lethe_<stage>_<what>_<unit>: lower-case [a-z0-9_] words,"
               + " unit one of total, seconds, bytes, ratio, records, versions, info");
     }
+    return name;
+  }
+
+  /**
+   * Returns {@code name}, an exported Prometheus name (as {@code /metrics} serves it), if it is
+   * either a strict {@code lethe_<stage>_<what>_<unit>} name ({@link #checkName}) or one of
+   * Micrometer's runtime families {@code jvm_*}, {@code process_*}, {@code system_*}, {@code
+   * kafka_*} ({@link RuntimeMetrics}). A histogram's or summary's {@code _bucket}, {@code _count},
+   * {@code _sum}, {@code _max} series are checked by their base name.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static String checkExportedName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (RUNTIME_NAME.matcher(name).matches()) {
+      return name;
+    }
+    if (!name.startsWith("lethe_")) {
+      throw new IllegalArgumentException(
+          "metric name '"
+              + name
+              + "' is neither lethe_<stage>_<what>_<unit> nor a Micrometer runtime family"
+              + " (jvm_, process_, system_, kafka_)");
+    }
+    if (NAME.matcher(name).matches()) {
+      return name;
+    }
+    String base = name.replaceFirst("_(bucket|count|sum|max)$", "");
+    checkName(base);
     return name;
   }
 

@@ -11,6 +11,7 @@ import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.Delivery;
 import io.lethe.service.kafka.RetryListener;
+import io.lethe.service.logging.LogContext;
 import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -157,7 +158,7 @@ public final class Stage<I extends Record, O extends Record> implements Componen
     pool =
         vertx.createSharedWorkerExecutor(
             poolName, poolSize, maxExecuteTime.toMillis(), TimeUnit.MILLISECONDS);
-    producer = new ContractProducer(vertx, kafka, codec);
+    producer = new ContractProducer(vertx, kafka, codec).optMetrics(metrics);
     return pool.executeBlocking(setup, false)
         .compose(v -> producer.start())
         .compose(
@@ -188,9 +189,22 @@ public final class Stage<I extends Record, O extends Record> implements Componen
   }
 
   private Future<Void> handle(Delivery<I> delivery) {
-    StageJob<O> job = jobs.apply(delivery);
+    StageJob<O> job;
+    try (LogContext ids =
+        LogContext.ofRecord(delivery.value(), delivery.correlationId().orElse(null))) {
+      job = jobs.apply(delivery);
+    }
+    // The job runs on the stage's pool: its log lines carry the request and correlation ids.
     Future<Output<O>> output =
-        pool.<Output<O>>executeBlocking(job::run, false)
+        pool.<Output<O>>executeBlocking(
+                () -> {
+                  try (LogContext ids =
+                      LogContext.ofRecord(
+                          delivery.value(), delivery.correlationId().orElse(null))) {
+                    return job.run();
+                  }
+                },
+                false)
             .recover(
                 failure -> {
                   if (classifier.isTransient(failure)) {
