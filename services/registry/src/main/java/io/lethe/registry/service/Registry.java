@@ -162,7 +162,7 @@ public final class Registry implements Component, HealthReporting {
   }
 
   private Future<Void> startConsumer() {
-    producer = new ContractProducer(vertx, settings.kafka(), codec);
+    producer = new ContractProducer(vertx, settings.kafka(), codec).optMetrics(metrics);
     AutoPromoter promoter =
         new AutoPromoter(
             pool, aliases, new PromotionRule(settings.autoPromote()), settings.alias(), meters);
