@@ -74,9 +74,11 @@ public final class Metrics {
     RuntimeMetrics.bindJvmAndProcess(registry);
   }
 
+  /** Meters for {@code stage} in {@code registry}; Kafka client meters are kept to a few. */
   public Metrics(PrometheusMeterRegistry registry, String stage) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.stage = checkStage(stage);
+    registry.config().meterFilter(RuntimeMetrics.KAFKA_CLIENT_FILTER);
   }
 
   public PrometheusMeterRegistry registry() {

@@ -11,8 +11,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -36,6 +38,25 @@ import org.apache.kafka.clients.producer.Producer;
  * kafka_} families and keeps {@code lethe_*} strict.
  */
 public final class RuntimeMetrics {
+  /**
+   * The Kafka client meters a service exports, by Micrometer name: a client registers a few hundred
+   * (per broker node, topic and partition), which made one {@code /metrics} answer megabytes. These
+   * are the ones the dashboard and the runbook read.
+   */
+  public static final Set<String> KAFKA_CLIENT_METERS =
+      Set.of(
+          "kafka.producer.record.send.total",
+          "kafka.producer.record.error.total",
+          "kafka.producer.request.latency.avg",
+          "kafka.consumer.fetch.manager.records.consumed.total",
+          "kafka.consumer.fetch.manager.records.lag.max",
+          "kafka.consumer.coordinator.rebalance.total");
+
+  /** Denies every {@code kafka.*} meter but {@link #KAFKA_CLIENT_METERS}. */
+  public static final MeterFilter KAFKA_CLIENT_FILTER =
+      MeterFilter.denyUnless(
+          id -> !id.getName().startsWith("kafka.") || KAFKA_CLIENT_METERS.contains(id.getName()));
+
   private RuntimeMetrics() {}
 
   /**
