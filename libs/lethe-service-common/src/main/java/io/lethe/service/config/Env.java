@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,6 +58,29 @@ public final class Env {
    */
   public String required(String name, String what) {
     return optional(name).orElseThrow(() -> new ConfigException(name + " is not set: " + what));
+  }
+
+  /**
+   * The ISO-8601 duration in {@code name} (e.g. {@code PT30S}, {@code PT24H}), or {@code fallback}
+   * when unset.
+   *
+   * @throws ConfigException naming {@code name} if the value is not a duration
+   */
+  public Duration duration(String name, Duration fallback) {
+    return optional(name)
+        .map(
+            v -> {
+              try {
+                return Duration.parse(v);
+              } catch (DateTimeParseException e) {
+                throw new ConfigException(
+                    name
+                        + " must be an ISO-8601 duration such as PT1S, PT30M or PT24H, got '"
+                        + v
+                        + "'");
+              }
+            })
+        .orElse(fallback);
   }
 
   private Optional<String> plain(String name) {

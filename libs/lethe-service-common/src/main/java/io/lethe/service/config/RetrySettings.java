@@ -1,7 +1,6 @@
 package io.lethe.service.config;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -89,24 +88,10 @@ public record RetrySettings(
   public static RetrySettings fromEnv(Map<String, String> vars, RetrySettings defaults) {
     Env env = new Env(vars);
     return new RetrySettings(
-        duration(env, INITIAL_DELAY, defaults.initialDelay()),
-        duration(env, MAX_DELAY, defaults.maxDelay()),
+        env.duration(INITIAL_DELAY, defaults.initialDelay()),
+        env.duration(MAX_DELAY, defaults.maxDelay()),
         env.optional(JITTER).map(v -> fraction(JITTER, v)).orElse(defaults.jitter()),
-        duration(env, MAX_DURATION, defaults.maxDuration()));
-  }
-
-  private static Duration duration(Env env, String name, Duration fallback) {
-    return env.optional(name)
-        .map(
-            v -> {
-              try {
-                return Duration.parse(v);
-              } catch (DateTimeParseException e) {
-                throw new ConfigException(
-                    name + " must be an ISO-8601 duration such as PT1S, got '" + v + "'");
-              }
-            })
-        .orElse(fallback);
+        env.duration(MAX_DURATION, defaults.maxDuration()));
   }
 
   private static double fraction(String name, String v) {

@@ -199,14 +199,11 @@ final class AliasMoves {
   /** Refuses (409) a move of {@code alias} to a version that still encodes completed forgetting. */
   private void guard(
       Lineage lineage, String alias, int target, Optional<AliasHistory> aliasHistory) {
-    Set<String> encoded = stillEncoded(lineage, alias, target, aliasHistory);
+    Optional<AliasHistory> serving = serving(lineage, alias, aliasHistory);
+    Set<String> encoded = encodedUnder(lineage, target, serving);
     if (encoded.isEmpty()) {
       return;
     }
-    Optional<AliasHistory> serving =
-        alias.equals(servingAlias)
-            ? aliasHistory
-            : store.aliasHistory(lineage.modelId(), servingAlias);
     Set<String> requests =
         lineage.requestsForgetting(
             encoded,
@@ -232,13 +229,22 @@ final class AliasMoves {
 
   private Set<String> stillEncoded(
       Lineage lineage, String alias, int target, Optional<AliasHistory> aliasHistory) {
-    Optional<AliasHistory> serving =
-        alias.equals(servingAlias)
-            ? aliasHistory
-            : store.aliasHistory(lineage.modelId(), servingAlias);
-    if (serving.isEmpty()) {
-      return Set.of();
-    }
-    return lineage.stillEncoded(target, lineage.completed(serving.get()));
+    return encodedUnder(lineage, target, serving(lineage, alias, aliasHistory));
+  }
+
+  /** The serving alias's history: {@code aliasHistory} when it is the one moved, else read. */
+  private Optional<AliasHistory> serving(
+      Lineage lineage, String alias, Optional<AliasHistory> aliasHistory) {
+    return alias.equals(servingAlias)
+        ? aliasHistory
+        : store.aliasHistory(lineage.modelId(), servingAlias);
+  }
+
+  /** The subjects whose forgetting {@code serving} completed that {@code target} still encodes. */
+  private static Set<String> encodedUnder(
+      Lineage lineage, int target, Optional<AliasHistory> serving) {
+    return serving.isEmpty()
+        ? Set.of()
+        : lineage.stillEncoded(target, lineage.completed(serving.get()));
   }
 }

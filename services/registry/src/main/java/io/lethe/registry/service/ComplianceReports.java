@@ -198,23 +198,12 @@ final class ComplianceReports {
     Lineage lineage = new Lineage(store, modelId);
     Map<Integer, Boolean> includes = new java.util.HashMap<>();
     for (AliasHistory.Entry e : serving.get().entries()) {
-      if (includes.computeIfAbsent(e.version(), v -> lineageIncludes(lineage, v, requestId))) {
+      if (includes.computeIfAbsent(
+          e.version(), v -> lineage.requestsAlong(v).contains(requestId))) {
         return e.at();
       }
     }
     return null;
-  }
-
-  private static boolean lineageIncludes(Lineage lineage, int version, String requestId) {
-    Integer v = version;
-    while (v != null) {
-      ModelVersionManifest m = lineage.manifest(v);
-      if (m.forgetRequestIds().contains(requestId)) {
-        return true;
-      }
-      v = m.parentVersion();
-    }
-    return false;
   }
 
   private static Optional<AuditEvent> last(List<AuditEvent> events, AuditEvent.Kind... kinds) {

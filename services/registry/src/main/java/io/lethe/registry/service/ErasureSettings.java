@@ -1,8 +1,8 @@
 package io.lethe.registry.service;
 
 import io.lethe.service.config.ConfigException;
+import io.lethe.service.config.Env;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,22 +36,10 @@ public record ErasureSettings(Duration purgeGrace, Duration sweepInterval) {
     }
   }
 
-  static ErasureSettings fromEnv(Map<String, String> env) {
+  static ErasureSettings fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
     return new ErasureSettings(
-        duration(env, PURGE_GRACE, DEFAULTS.purgeGrace()),
-        duration(env, SWEEP_INTERVAL, DEFAULTS.sweepInterval()));
-  }
-
-  private static Duration duration(Map<String, String> env, String name, Duration fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Duration.parse(v.trim());
-    } catch (DateTimeParseException e) {
-      throw new ConfigException(
-          name + " must be an ISO-8601 duration such as PT24H or PT30S, got '" + v.trim() + "'");
-    }
+        env.duration(PURGE_GRACE, DEFAULTS.purgeGrace()),
+        env.duration(SWEEP_INTERVAL, DEFAULTS.sweepInterval()));
   }
 }

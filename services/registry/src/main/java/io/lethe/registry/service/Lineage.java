@@ -83,6 +83,21 @@ final class Lineage {
   }
 
   /**
+   * The forget requests {@code version} honours: those of every version along its lineage, itself
+   * included.
+   */
+  Set<String> requestsAlong(int version) {
+    Set<String> ids = new HashSet<>();
+    Integer v = version;
+    while (v != null) {
+      ModelVersionManifest m = manifest(v);
+      ids.addAll(m.forgetRequestIds());
+      v = m.parentVersion();
+    }
+    return ids;
+  }
+
+  /**
    * The forget requests, along the lineages of {@code heads}, that forgot any of {@code subjects}
    * (a version's own requests forgot what it forgot beyond its parent).
    */

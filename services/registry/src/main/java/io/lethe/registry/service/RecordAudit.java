@@ -135,6 +135,6 @@ final class RecordAudit {
   }
 
   static String clip(String s) {
-    return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
+    return Problems.clip(s, MAX_TEXT);
   }
 }

@@ -1,6 +1,5 @@
 package io.lethe.registry.service;
 
-import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.RequestState;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.ModelStore;
@@ -100,24 +99,12 @@ final class RequestSli {
           .aliasHistory(model, servingAlias)
           .ifPresent(
               h -> {
-                Set<String> honoured = honouredBy(new Lineage(store, model), h.current());
+                Set<String> honoured = new Lineage(store, model).requestsAlong(h.current());
                 open.entrySet()
                     .removeIf(
                         e -> e.getValue().modelId().equals(model) && honoured.contains(e.getKey()));
               });
     }
-  }
-
-  /** The request ids a version honours: those of every version along its lineage. */
-  static Set<String> honouredBy(Lineage lineage, int version) {
-    Set<String> ids = new java.util.HashSet<>();
-    Integer v = version;
-    while (v != null) {
-      ModelVersionManifest m = lineage.manifest(v);
-      ids.addAll(m.forgetRequestIds());
-      v = m.parentVersion();
-    }
-    return ids;
   }
 
   /** A move of {@code history}'s alias: when it is the serving alias, closes what it honours. */
@@ -126,7 +113,7 @@ final class RequestSli {
       return;
     }
     AliasHistory.Entry last = history.entries().get(history.entries().size() - 1);
-    onServed(history.modelId(), honouredBy(lineage, last.version()), last.at());
+    onServed(history.modelId(), lineage.requestsAlong(last.version()), last.at());
   }
 
   /** Open requests (for tests and logs). */
