@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -127,8 +128,11 @@ public final class HttpEndpoint implements Component {
   /** Completes once the server is listening. */
   @Override
   public Future<Void> start() {
+    // HTTP/1.1 only: no cleartext HTTP/2 upgrade. Clients that offer one (the JDK's HttpClient
+    // does by default) got a large /metrics answer garbled mid-upgrade; HTTP/2 would need TLS
+    // here anyway.
     return vertx
-        .createHttpServer()
+        .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
         .requestHandler(router)
         .listen(settings.port(), settings.host())
         .onSuccess(s -> server = s)
