@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       io.lethe.bench.unlearning.UnlearningBenchmark.class,
       io.lethe.bench.unlearning.PairedComparison.class,
       io.lethe.bench.intake.IntakeBenchmark.class,
+      io.lethe.bench.load.LoadBenchmark.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain implements Runnable {

@@ -18,6 +18,7 @@ public record ComplianceReport(
     Instant acceptedAt,
     Instant completedAt,
     Integer subjects,
+    Integer sourceEvents,
     List<String> sourceEventIds,
     List<VersionEntry> versions,
     List<Purge> purges,

@@ -437,6 +437,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * The consumer group {@code service} (intake, worker, evaluator, registry) consumes in, for
+   * callers that follow its committed offsets.
+   */
+  public String consumerGroup(String service) {
+    return group(service);
+  }
+
   private String group(String service) {
     return groupPrefix == null
         ? "lethe-" + service + "-pipeline-" + runId

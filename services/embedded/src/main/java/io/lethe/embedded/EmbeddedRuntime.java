@@ -7,10 +7,10 @@ import java.nio.file.Path;
  * come from the Maven Central jar on the class path), a cache directory, thread counts, and quiet
  * service logs unless asked for (they would tear the progress bar apart).
  */
-final class EmbeddedRuntime {
+public final class EmbeddedRuntime {
   private EmbeddedRuntime() {}
 
-  static void configure(boolean verbose) {
+  public static void configure(boolean verbose) {
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("java.awt.headless", "true");
     if (System.getenv("DJL_CACHE_DIR") == null) {

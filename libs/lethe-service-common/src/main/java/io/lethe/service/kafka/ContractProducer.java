@@ -244,7 +244,7 @@ public final class ContractProducer implements Component {
       java.util.function.Supplier<ProducerRecord<byte[], byte[]>> build) {
     Producer<byte[], byte[]> p = producer;
     if (p == null) {
-      return Future.failedFuture(new IllegalStateException("producer not started (or stopped)"));
+      return Future.failedFuture(new ProducerStoppedException());
     }
     Context context = vertx.getOrCreateContext();
     Promise<RecordMetadata> acked = Promise.promise();

@@ -99,7 +99,25 @@ final class RecordHandling<T extends Record> {
 
   /** Whether {@code failure} means "left to the next owner" rather than a failure. */
   static boolean isAbandoned(Throwable failure) {
-    return failure instanceof Abandoned || failure instanceof CancellationException;
+    return failure instanceof Abandoned
+        || failure instanceof CancellationException
+        || stopping(failure);
+  }
+
+  /**
+   * The service is stopping: its producer refused the handler's output (anywhere in the cause
+   * chain). The record is not at fault and must be handled again after the restart.
+   */
+  private static boolean stopping(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ProducerStoppedException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** Stops retrying {@code tp}'s current records (revoked). */
@@ -294,7 +312,7 @@ final class RecordHandling<T extends Record> {
   }
 
   private boolean isRetriable(Throwable failure) {
-    return !(failure instanceof Abandoned)
+    return !isAbandoned(failure)
         && !(failure instanceof UnprocessableRecord)
         && !(failure instanceof Error)
         && classifier.isTransient(failure);
@@ -315,9 +333,7 @@ final class RecordHandling<T extends Record> {
   /** The handler's final failure, after any retries: dead-letter it unless it must be left. */
   private Future<Void> afterRetries(
       TopicPartition tp, long epoch, ConsumerRecord<byte[], byte[]> r, Throwable failure) {
-    if (failure instanceof Abandoned
-        || failure instanceof CancellationException
-        || failure instanceof Error) {
+    if (isAbandoned(failure) || failure instanceof Error) {
       return Future.failedFuture(failure);
     }
     DeadLetterReason reason;

@@ -221,6 +221,49 @@ class ContractKafkaIT {
   }
 
   @Test
+  void aRecordWhoseOutputMeetsAStoppedProducerIsHandledAgainAfterTheRestartNotDeadLettered()
+      throws Exception {
+    await(producer.send(topic, Contract.DELETION_EVENT, "k-1", event("evt-1"), "c-1"));
+    // The stage's own producer, stopped by the shutdown while the record's job still runs.
+    ContractProducer output = new ContractProducer(vertx, settings, codec);
+    await(output.start());
+    Promise<Void> release = Promise.promise();
+    List<String> handled = new CopyOnWriteArrayList<>();
+    ContractConsumer<DeletionEvent> first =
+        consumer(
+            d -> {
+              handled.add(d.value().eventId());
+              return release
+                  .future()
+                  .compose(
+                      v ->
+                          output.send(topic + ".out", Contract.DELETION_EVENT, "k", d.value(), "c"))
+                  .mapEmpty();
+            });
+    await(first.start());
+    waitFor(() -> handled.size() == 1);
+    // Vert.x closing under a running job: the producer goes while the consumer still owns the
+    // partition.
+    await(output.stop());
+    vertx.runOnContext(v -> release.tryComplete());
+
+    // Not a verdict on the record: no dead letter, no commit; the next start handles it again.
+    assertThat(readWithin(deadLetters, Duration.ofSeconds(3))).isEmpty();
+    assertThat(committed(topic)).isZero();
+    await(first.stop());
+    ContractConsumer<DeletionEvent> second =
+        consumer(
+            d -> {
+              handled.add(d.value().eventId());
+              return Future.succeededFuture();
+            });
+    await(second.start());
+    waitFor(() -> committed(topic) == 1);
+    await(second.stop());
+    assertThat(handled).containsExactly("evt-1", "evt-1");
+  }
+
+  @Test
   void consumerLagCountsRecordsNotYetCommittedAndFallsToZeroOnceHandled() throws Exception {
     for (int i = 0; i < 3; i++) {
       await(producer.send(topic, Contract.DELETION_EVENT, "k-" + i, event("evt-" + i), "c-" + i));
@@ -312,6 +355,24 @@ class ContractKafkaIT {
       return o == null ? 0 : o.offset();
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> readWithin(String t, Duration time) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      TopicPartition tp = new TopicPartition(t, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      long deadline = System.nanoTime() + time.toNanos();
+      while (System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      return out;
     }
   }
 

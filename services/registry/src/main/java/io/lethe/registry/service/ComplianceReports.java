@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Assembles the compliance report of one forget request from the audit log (its entries, indexed by
@@ -165,11 +166,17 @@ final class ComplianceReports {
                         .findFirst()
                         .orElse(null));
     Integer subjects = ledger.map(e -> number(e, "subjects").intValue()).orElse(null);
+    // Entries written before the count was recorded hold every id (or a clipped list: dropped).
+    Integer sourceEvents =
+        ledger
+            .filter(e -> e.data().get("sourceEvents") instanceof Number)
+            .map(e -> number(e, "sourceEvents").intValue())
+            .orElse(null);
     List<String> sources =
         ledger
             .map(e -> text(e, "sourceEventIds"))
             .filter(s -> !s.isEmpty())
-            .map(s -> Arrays.asList(s.split(",")))
+            .map(s -> Arrays.stream(s.split(",")).filter(ComplianceReports::isId).toList())
             .orElse(null);
     return new ComplianceReport(
         requestId,
@@ -179,6 +186,7 @@ final class ComplianceReports {
         acceptedAt,
         completedAt,
         subjects,
+        sourceEvents,
         sources,
         versions,
         purges,
@@ -219,6 +227,13 @@ final class ComplianceReports {
 
   private static String single(AuditEvent e) {
     return e.requestIds().size() == 1 ? e.requestIds().get(0) : null;
+  }
+
+  /** The contract's id alphabet (an entry clipped before whole ids were kept ends in a stub). */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+  private static boolean isId(String s) {
+    return ID.matcher(s).matches();
   }
 
   private static Number number(AuditEvent e, String key) {

@@ -33,7 +33,8 @@ final class RecordAudit {
     data.put("deletionEvents", s.idempotencyKeys().size());
     data.put("method", s.request().method().toString().toLowerCase(Locale.ROOT));
     data.put("baseVersion", s.request().baseVersion());
-    data.put("sourceEventIds", clip(String.join(",", s.request().sourceEventIds())));
+    data.put("sourceEvents", s.request().sourceEventIds().size());
+    data.put("sourceEventIds", wholeIds(s.request().sourceEventIds()));
     if (s.acceptedAt() != null) {
       data.put("acceptedAt", s.acceptedAt().toString());
     }
@@ -132,6 +133,25 @@ final class RecordAudit {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The ids comma-separated, as many whole ids as fit {@link #MAX_TEXT}: a request coalesces up to
+   * 10,000 events, and a clipped last id would not be an id.
+   */
+  static String wholeIds(List<String> ids) {
+    StringBuilder b = new StringBuilder();
+    for (String id : ids) {
+      int needed = (b.length() == 0 ? 0 : 1) + id.length();
+      if (b.length() + needed > MAX_TEXT) {
+        break;
+      }
+      if (b.length() > 0) {
+        b.append(',');
+      }
+      b.append(id);
+    }
+    return b.toString();
   }
 
   static String clip(String s) {
