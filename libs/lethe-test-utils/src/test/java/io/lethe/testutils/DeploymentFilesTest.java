@@ -400,8 +400,34 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theComposeSmokeTestIsOptInAndSetsOnlyVariablesTheComposeFileReads() {
+    String pom = read("pom.xml");
+    String defaultModules = pom.substring(pom.indexOf("<modules>"), pom.indexOf("</modules>"));
+    assertThat(defaultModules)
+        .as("the default build (and .ci/run) never builds the compose smoke test")
+        .doesNotContain("compose-smoke");
+    assertThat(pom)
+        .containsPattern(
+            "<id>compose-smoke</id>\\s*<modules>\\s*<module>tests/compose-smoke</module>");
+    String smoke = read("tests/compose-smoke/src/test/java/io/lethe/smoke/ComposeSmokeIT.java");
+    Map<String, String> example = envFile(".env.example");
+    Matcher m = Pattern.compile("env\\.put\\(\"([A-Z0-9_]+)\"").matcher(smoke);
+    int set = 0;
+    while (m.find()) {
+      set++;
+      assertThat(example)
+          .as("ComposeSmokeIT sets " + m.group(1) + ", which no compose file reads")
+          .containsKey(m.group(1));
+    }
+    assertThat(set).as("variables ComposeSmokeIT sets").isGreaterThan(10);
+  }
+
+  @Test
   void theApiServicesGetTheirTokenHashesFromAFileSecret() {
-    Map<String, Object> compose = yaml("docker-compose.yml");
+    Map<String, Object> compose =
+        map(
+            new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(interpolate(read("docker-compose.yml"))));
     Map<String, Object> secrets = map(compose.get("secrets"));
     for (String name : List.of("intake", "registry")) {
       Map<String, Object> service = map(map(compose.get("services")).get(name));
