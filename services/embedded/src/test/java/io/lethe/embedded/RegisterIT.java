@@ -5,16 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
+import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.IdxDatasetReader;
+import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
+import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +41,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * {@code lethe-pipeline register} as compose's {@code seed} runs it: a separate JVM with the S3
@@ -136,6 +143,79 @@ class RegisterIT {
         firstSeconds,
         secondSeconds,
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * A model whose original was stored but not aliased (a run stopped in between) gets its alias;
+   * one whose latest unaliased version is not an original is refused with status 1. In-process:
+   * both are decided before any data is loaded.
+   */
+  @Test
+  void finishesAnInterruptedRegistrationAndRefusesAnUnaliasedNonOriginal() throws Exception {
+    S3Settings settings =
+        new S3Settings(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), bucket);
+    ModelStore store = new ModelStore(settings);
+    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+    // Any valid checkpoint will do: train one tiny original through the registration itself.
+    OriginalRegistration.Result seeded =
+        OriginalRegistration.builder(
+                store,
+                new DatasetStore(settings),
+                DatasetSource.idx(
+                    "fashion-mnist", IdxDatasetReader.FASHION_MNIST_DIR, 200, 100, 10, 0.25, 0, 1),
+                checkpoint)
+            .optModelId(model + "-src")
+            .optTraining(TrainingRecipe.builder().optEpochs(1).build(), EmbeddedPipeline::smallCnn)
+            .build()
+            .registerIfAbsent();
+    String json = store.checkpointJson(model + "-src", 1);
+    byte[] parameters = store.parameters(model + "-src", 1);
+    String fingerprint = seeded.version().datasetVersion();
+
+    String interrupted = model + "-interrupted";
+    store.putVersion(
+        interrupted,
+        NewVersion.builder(Method.TRAIN, json, parameters, fingerprint)
+            .optDataset(seeded.datasetId(), 0)
+            .build());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(registerInProcess(interrupted, out)).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("completed: alias set on v1");
+    assertThat(store.aliasHistory(interrupted, "production").orElseThrow().current()).isEqualTo(1);
+    assertThat(store.versions(interrupted)).containsExactly(1);
+
+    String unlearned = model + "-unaliased";
+    store.putVersion(
+        unlearned,
+        NewVersion.builder(Method.TRAIN, json, parameters, fingerprint)
+            .optDataset(seeded.datasetId(), 0)
+            .build());
+    store.putVersion(
+        unlearned,
+        NewVersion.builder(Method.DLFD, json, parameters, fingerprint)
+            .optParentVersion(1)
+            .optDataset(seeded.datasetId(), 0)
+            .build());
+    out.reset();
+    assertThat(registerInProcess(unlearned, out)).as(out.toString()).isEqualTo(1);
+    assertThat(out.toString()).contains("no production alias", "v2 is not a registered original");
+    assertThat(store.aliasHistory(unlearned, "production")).isEmpty();
+    assertThat(store.versions(unlearned)).containsExactly(1, 2);
+  }
+
+  private int registerInProcess(String modelId, ByteArrayOutputStream out) {
+    PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+    RegisterCommand command =
+        new RegisterCommand(
+            Map.of(
+                "S3_ENDPOINT", s3.endpoint(),
+                "S3_ACCESS_KEY", s3.accessKey(),
+                "S3_SECRET_KEY", s3.secretKey(),
+                "S3_REGION", s3.region()),
+            print,
+            print);
+    return new CommandLine(command)
+        .execute("--model-id=" + modelId, "--bucket=" + bucket, "--no-progress", "--dir=" + dir);
   }
 
   private int register(Path log, Path accessKey, Path secretKey) throws Exception {
