@@ -347,32 +347,87 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void theSeedPassesOnlyOptionsThePipelineCommandHas() throws Exception {
+  void theSeedOnlyRegistersWithOptionsTheRegisterCommandHas() throws Exception {
+    // `lethe-pipeline register` (RegisterCommand): its own options and those of its mixins.
+    Path register = Repository.root().resolve("services/embedded/src/main/java/io/lethe/embedded");
+    String command = Files.readString(register.resolve("RegisterCommand.java"));
+    assertThat(command).contains("name = \"register\"");
+    assertThat(Files.readString(register.resolve("PipelineCommand.java")))
+        .as("register is a sub-command of lethe-pipeline")
+        .contains("subcommands = RegisterCommand.class");
+    List<String> sources = new java.util.ArrayList<>(List.of(command));
+    Matcher mixins = Pattern.compile("@Mixin (\\w+) ").matcher(command);
+    while (mixins.find()) {
+      sources.add(
+          Files.readString(
+              Repository.root()
+                  .resolve("libs/lethe-cli/src/main/java/io/lethe/cli/options")
+                  .resolve(mixins.group(1) + ".java")));
+    }
+    assertThat(sources).as("RegisterCommand and its mixins").hasSizeGreaterThan(1);
     Set<String> options = new HashSet<>();
     Pattern names = Pattern.compile("names = \\{?\"(--[a-z-]+)\"");
-    for (Path dir :
-        List.of(
-            Repository.root().resolve("services/embedded/src/main/java"),
-            Repository.root().resolve("libs/lethe-cli/src/main/java"))) {
-      try (var files = Files.walk(dir)) {
-        for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
-          Matcher m = names.matcher(Files.readString(f));
-          while (m.find()) {
-            options.add(m.group(1));
-          }
-        }
+    for (String source : sources) {
+      Matcher m = names.matcher(source);
+      while (m.find()) {
+        options.add(m.group(1));
       }
     }
+
     Map<String, Object> seed = map(interpolatedServices("docker-compose.yml").get("seed"));
     assertThat(list(seed.get("profiles"))).as("seed runs on demand only").containsExactly("seed");
-    for (Object arg : list(seed.get("command"))) {
+    assertThat(map(map(seed.get("build")).get("args")).get("MAIN_CLASS"))
+        .isEqualTo("io.lethe.embedded.PipelineCommand");
+    List<Object> args = list(seed.get("command"));
+    assertThat(args).as("seed runs `lethe-pipeline register`, not the demo").startsWith("register");
+    for (Object arg : args.subList(1, args.size())) {
       assertThat(options).as("seed passes " + arg).contains(arg.toString().replaceFirst("=.*", ""));
     }
+    assertThat(args.stream().map(Object::toString))
+        .as("demo and serving options")
+        .noneMatch(a -> a.matches("--(once|no-demo|forget-.*|group-prefix|drain-timeout).*"));
+    assertThat(seed)
+        .as("seed runs the image's entrypoint (no shell exporting secrets)")
+        .doesNotContainKey("entrypoint");
+    Map<String, Object> env = env(seed);
+    assertThat(env)
+        .containsEntry("S3_ACCESS_KEY_FILE", "/run/secrets/s3-access-key")
+        .containsEntry("S3_SECRET_KEY_FILE", "/run/secrets/s3-secret-key")
+        .containsKey("S3_ENDPOINT")
+        .as("register needs S3 only")
+        .doesNotContainKey("KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(map(seed.get("depends_on")).keySet()).containsExactly("s3");
+  }
+
+  @Test
+  void theComposeSmokeTestIsOptInAndSetsOnlyVariablesTheComposeFileReads() {
+    String pom = read("pom.xml");
+    String defaultModules = pom.substring(pom.indexOf("<modules>"), pom.indexOf("</modules>"));
+    assertThat(defaultModules)
+        .as("the default build (and .ci/run) never builds the compose smoke test")
+        .doesNotContain("compose-smoke");
+    assertThat(pom)
+        .containsPattern(
+            "<id>compose-smoke</id>\\s*<modules>\\s*<module>tests/compose-smoke</module>");
+    String smoke = read("tests/compose-smoke/src/test/java/io/lethe/smoke/ComposeSmokeIT.java");
+    Map<String, String> example = envFile(".env.example");
+    Matcher m = Pattern.compile("env\\.put\\(\"([A-Z0-9_]+)\"").matcher(smoke);
+    int set = 0;
+    while (m.find()) {
+      set++;
+      assertThat(example)
+          .as("ComposeSmokeIT sets " + m.group(1) + ", which no compose file reads")
+          .containsKey(m.group(1));
+    }
+    assertThat(set).as("variables ComposeSmokeIT sets").isGreaterThan(10);
   }
 
   @Test
   void theApiServicesGetTheirTokenHashesFromAFileSecret() {
-    Map<String, Object> compose = yaml("docker-compose.yml");
+    Map<String, Object> compose =
+        map(
+            new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(interpolate(read("docker-compose.yml"))));
     Map<String, Object> secrets = map(compose.get("secrets"));
     for (String name : List.of("intake", "registry")) {
       Map<String, Object> service = map(map(compose.get("services")).get(name));

@@ -8,7 +8,6 @@ import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.CheckpointRequirements;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.checkpoint.LoadedCheckpoint;
@@ -22,7 +21,6 @@ import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
-import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.evaluator.Evaluator;
 import io.lethe.evaluator.EvaluatorSettings;
 import io.lethe.infra.ConsumerGroups;
@@ -33,11 +31,8 @@ import io.lethe.intake.RegistryModelCatalog;
 import io.lethe.registry.service.ErasureSettings;
 import io.lethe.registry.service.Registry;
 import io.lethe.registry.service.RegistrySettings;
-import io.lethe.registry.store.AliasHistory;
-import io.lethe.registry.store.DatasetDescriptor;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
-import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.ComponentVerticle;
 import io.lethe.service.ServiceLauncher;
@@ -50,10 +45,8 @@ import io.lethe.worker.Worker;
 import io.lethe.worker.WorkerSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +54,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -184,19 +176,32 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   /**
    * Loads the dataset, uploads it to the registry, trains (or loads) the original, registers it
-   * with the {@code production} alias, creates the topics and starts intake, worker, evaluator and
-   * the registry service. On failure, whatever started is stopped again.
+   * with the {@code production} alias ({@link OriginalRegistration}), creates the topics and starts
+   * intake, worker, evaluator and the registry service. On failure, whatever started is stopped
+   * again.
    */
   public EmbeddedPipeline start() throws Exception {
     try {
       dataset = source.load();
-      datasetId = datasetIdOption != null ? datasetIdOption : runDatasetId(dataset, runId);
       S3Settings s3 = servers.s3(bucket);
       store = new ModelStore(s3);
       datasets = new DatasetStore(s3);
-      if (!reuseRegistered()) {
-        uploadDataset();
-        registerOriginal();
+      OriginalRegistration registration =
+          OriginalRegistration.builder(store, datasets, source, workDir)
+              .optModelId(modelId)
+              .optRunId(runId)
+              .optDatasetId(datasetIdOption)
+              .optOriginal(original)
+              .optTraining(recipe, spec)
+              .optProgress(progress)
+              .optLog(log)
+              .build();
+      if (!reuseRegistered(registration)) {
+        OriginalRegistration.Result r = registration.register(dataset);
+        registered = r.version();
+        datasetId = r.datasetId();
+        originalDir = r.originalDir().orElseThrow();
+        originalSeconds = r.trainingSeconds();
       }
       PipelineTopics.ensure(servers.kafkaBootstrapServers(), partitions);
       startServices(s3);
@@ -211,25 +216,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * Serving mode with a model already in the registry (an earlier run on the same bucket): its
    * production version and dataset are reused, nothing is uploaded or trained.
    */
-  private boolean reuseRegistered() {
+  private boolean reuseRegistered(OriginalRegistration registration) {
     if (groupPrefix == null) {
       return false;
     }
-    Optional<AliasHistory> production = store.aliasHistory(modelId, RegistrySettings.DEFAULT_ALIAS);
+    Optional<ModelVersionManifest> production = registration.production();
     if (production.isEmpty()) {
       return false;
     }
-    registered = store.manifest(modelId, production.get().current());
-    if (registered.datasetId() == null) {
-      throw new IllegalArgumentException(
-          "model "
-              + modelId
-              + " v"
-              + registered.version()
-              + " in bucket "
-              + bucket
-              + " names no registry dataset: choose another --model-id or --bucket");
-    }
+    registered = production.get();
     if (!registered.datasetVersion().equals(dataset.fingerprint())) {
       log.printf(
           "registry: note: %s was trained on dataset %s, the dataset options select %s%n",
@@ -241,77 +236,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
         "registry: %s already registered, production v%d (dataset %s): reused, not retrained%n",
         modelId, registered.version(), datasetId);
     return true;
-  }
-
-  /** {@code <dataset name>-<run id>}, reduced to the registry's name alphabet. */
-  static String runDatasetId(ImageDataset dataset, String runId) {
-    String name = dataset.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
-    name = name.replaceAll("^[^a-z0-9]+", "");
-    int max = 63 - runId.length();
-    return (name.isEmpty() ? "dataset" : name.substring(0, Math.min(name.length(), max)))
-        + "-"
-        + runId;
-  }
-
-  /**
-   * The snapshot the worker materialises (it keeps tombstoned subjects out of retain sets) and the
-   * intake resolves subjects against.
-   */
-  private void uploadDataset() {
-    DatasetDescriptor d = datasets.putSnapshot(datasetId, dataset);
-    long bytes = d.objects().stream().mapToLong(DatasetDescriptor.StoredObject::bytes).sum();
-    log.printf(
-        Locale.ROOT,
-        "registry: dataset %s v0 uploaded (%d samples, %.1f MB, fingerprint %s)%n",
-        datasetId,
-        d.samples(),
-        bytes / 1e6,
-        d.fingerprint());
-  }
-
-  private void registerOriginal() throws IOException {
-    if (original != null) {
-      originalDir = original;
-      CheckpointManifest m = Checkpoints.readManifest(originalDir);
-      if (!m.dataset().fingerprint().equals(dataset.fingerprint())) {
-        throw new IllegalArgumentException(
-            "--original "
-                + original
-                + " was trained on dataset "
-                + m.dataset().fingerprint()
-                + ", not on the selected "
-                + dataset.fingerprint()
-                + ": choose the dataset options it was trained with");
-      }
-      log.printf("original: loaded %s%n", original);
-    } else {
-      // One directory per run: a checkpoint is never overwritten, and an earlier run's original
-      // stays reusable with --original.
-      originalDir = workDir.resolve("run-" + runId).resolve("original");
-      ModelSpec modelSpec = spec.apply(dataset);
-      log.printf(
-          "original: training %s on %s (%d images, %d epochs)%n",
-          modelSpec.architecture().cliName(), dataset.name(), dataset.size(), recipe.epochs());
-      originalSeconds =
-          ModelLineage.train(source, dataset, modelSpec, recipe, originalDir, progress).seconds();
-      log.printf("original: saved to %s (reuse it with --original)%n", originalDir);
-    }
-    registered =
-        store.putVersion(
-            modelId,
-            NewVersion.builder(
-                    Method.TRAIN,
-                    Files.readString(
-                        originalDir.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8),
-                    Files.readAllBytes(originalDir.resolve(Checkpoints.PARAMETERS_FILE)),
-                    dataset.fingerprint())
-                .optDataset(datasetId, 0)
-                .build());
-    // The operator's first promotion; every later one is the registry service's.
-    store.promote(modelId, RegistrySettings.DEFAULT_ALIAS, registered.version());
-    log.printf(
-        "registry: %s v%d (production, dataset %s v0) in bucket %s%n",
-        modelId, registered.version(), datasetId, bucket);
   }
 
   private void startServices(S3Settings s3) throws Exception {

@@ -28,12 +28,14 @@ import picocli.CommandLine.Option;
  * Real Kafka and S3 (started as child processes unless {@code KAFKA_BOOTSTRAP_SERVERS} and {@code
  * S3_*} name running ones), the dataset uploaded to the registry, an original model registered as
  * v1 with the {@code production} alias, intake, worker, evaluator and the registry service in this
- * process, a deletion event in, an evaluated version out that the registry service promotes.
+ * process, a deletion event in, an evaluated version out that the registry service promotes. Its
+ * sub-command {@code register} ({@link RegisterCommand}) only registers the model and exits.
  */
 @Command(
     name = "lethe-pipeline",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    subcommands = RegisterCommand.class,
     description = {
       "Runs the Lethe pipeline in one process: starts Kafka and S3 (or uses KAFKA_BOOTSTRAP_SERVERS"
           + " and S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY/S3_REGION when set), uploads the dataset"
@@ -57,7 +59,10 @@ import picocli.CommandLine.Option;
           + " with the same --dir resumes where this one stopped: the model already in the"
           + " registry is reused (not retrained, no second demo event), the tokens in"
           + " <dir>/api-tokens stay valid, and an accepted deletion not yet unlearned is"
-          + " redelivered. --once runs the scripted event only and exits (the old behaviour)."
+          + " redelivered. --once runs the scripted event only and exits (the old behaviour).",
+      "",
+      "`lethe-pipeline register` only registers the model in the registry of running services"
+          + " and exits (no services, no demo event): see `lethe-pipeline register --help`."
     },
     footer = {
       "",

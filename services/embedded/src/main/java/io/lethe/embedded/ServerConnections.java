@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Where the pipeline's Kafka and S3 are: given by the environment ({@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code S3_REGION}), or the
- * servers this process started ({@link LocalServers}).
+ * {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code S3_REGION}, the S3 ones
+ * also as {@code *_FILE}), or the servers this process started ({@link LocalServers}).
  */
 public record ServerConnections(
     String kafkaBootstrapServers,
@@ -37,32 +37,56 @@ public record ServerConnections(
 
   /**
    * Both servers from {@code env}, or empty when {@code KAFKA_BOOTSTRAP_SERVERS} and {@code
-   * S3_ENDPOINT} are both unset (then the caller starts its own).
+   * S3_ENDPOINT} are both unset (then the caller starts its own). The S3 settings are read as the
+   * services read them ({@link S3Settings#fromEnv}): each of {@code S3_ENDPOINT}, {@code
+   * S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code S3_REGION} may be given as {@code X_FILE}, the
+   * path of a file holding it (Docker and Kubernetes secrets).
    *
-   * @throws IllegalArgumentException when only one server, or an endpoint without keys, is given
+   * @throws IllegalArgumentException when only one server, or an endpoint without keys, is given,
+   *     or {@code X} and {@code X_FILE} both, or a {@code X_FILE} that cannot be read or is empty
+   *     (the message names the variable)
    */
   public static Optional<ServerConnections> fromEnvironment(Map<String, String> env) {
     String kafka = blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    String s3 = blankToNull(env.get(S3Settings.ENDPOINT_VARIABLE));
-    if (kafka == null && s3 == null) {
+    boolean s3 = s3Given(env);
+    if (kafka == null && !s3) {
       return Optional.empty();
     }
-    if (kafka == null || s3 == null) {
+    if (kafka == null || !s3) {
       throw new IllegalArgumentException(
           "set both KAFKA_BOOTSTRAP_SERVERS and S3_ENDPOINT (servers to use), or neither (servers"
               + " are started); only "
               + (kafka == null ? "S3_ENDPOINT" : "KAFKA_BOOTSTRAP_SERVERS")
               + " is set");
     }
-    String access = blankToNull(env.get(S3Settings.ACCESS_KEY_VARIABLE));
-    String secret = blankToNull(env.get(S3Settings.SECRET_KEY_VARIABLE));
-    if (access == null || secret == null) {
-      throw new IllegalArgumentException(
-          "S3_ENDPOINT is set but S3_ACCESS_KEY or S3_SECRET_KEY is not");
-    }
-    String region = blankToNull(env.get(S3Settings.REGION_VARIABLE));
+    S3Settings given = S3Settings.fromEnv(env, ANY_BUCKET);
     return Optional.of(
-        new ServerConnections(kafka, s3, access, secret, region == null ? "us-east-1" : region));
+        new ServerConnections(
+            kafka, given.endpoint(), given.accessKey(), given.secretKey(), given.region()));
+  }
+
+  /**
+   * The registry's S3 from {@code env} (read as {@link #fromEnvironment}; Kafka is not needed) with
+   * bucket {@code bucket}, or empty when {@code S3_ENDPOINT} is unset.
+   *
+   * @throws IllegalArgumentException as {@link #fromEnvironment}, or for an invalid bucket name
+   */
+  public static Optional<S3Settings> s3FromEnvironment(Map<String, String> env, String bucket) {
+    if (!s3Given(env)) {
+      return Optional.empty();
+    }
+    S3Settings given = S3Settings.fromEnv(env, bucket);
+    return Optional.of(
+        new S3Settings(
+            given.endpoint(), given.accessKey(), given.secretKey(), given.region(), bucket));
+  }
+
+  /** A valid name for {@link S3Settings#fromEnv}; the bucket is the caller's option, not S3_*. */
+  private static final String ANY_BUCKET = "lethe-models";
+
+  private static boolean s3Given(Map<String, String> env) {
+    return blankToNull(env.get(S3Settings.ENDPOINT_VARIABLE)) != null
+        || blankToNull(env.get(S3Settings.ENDPOINT_VARIABLE + S3Settings.FILE_SUFFIX)) != null;
   }
 
   private static String blankToNull(String v) {

@@ -24,6 +24,29 @@ class PipelineCommandTest {
         .contains("--once", "--no-demo", "--drain-timeout", "--group-prefix", "SIGTERM");
   }
 
+  @Test
+  void registerWithoutTheRegistrysS3IsABadSettingNotAServerStart() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    RegisterCommand register =
+        new RegisterCommand(
+            java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(new CommandLine(register).execute("--model-id=m")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("S3_ENDPOINT is not set", "S3_ACCESS_KEY(_FILE)");
+    assertThat(register.result()).isEmpty();
+  }
+
+  @Test
+  void registerIsASubcommandAndBadOptionsExitWithTwo() {
+    assertThat(new CommandLine(new PipelineCommand()).getSubcommands()).containsKey("register");
+    assertThat(exit("register", "--epochs")).isEqualTo(2);
+    assertThat(exit("register", "--no-such-option")).isEqualTo(2);
+    assertThat(new CommandLine(new PipelineCommand()).getUsageMessage()).contains("register");
+  }
+
   private static int exit(String... args) {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

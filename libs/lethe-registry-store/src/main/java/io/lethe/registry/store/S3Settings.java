@@ -52,6 +52,11 @@ public record S3Settings(
 
   private static String requiredVariable(java.util.Map<String, String> env, String name) {
     String v = optionalVariable(env, name, null);
+    String file = env.get(name + FILE_SUFFIX);
+    if (v == null && file != null && !file.isBlank()) {
+      throw new IllegalArgumentException(
+          name + FILE_SUFFIX + " names '" + file.trim() + "', which is empty: " + name + " needed");
+    }
     if (v == null) {
       throw new IllegalArgumentException(
           name + " (or " + name + FILE_SUFFIX + ") is not set: the registry's S3 connection");

@@ -75,5 +75,9 @@ class S3SettingsTest {
     env.put(S3Settings.SECRET_KEY_FILE_VARIABLE, dir.resolve("missing").toString());
     assertThatThrownBy(() -> S3Settings.fromEnv(env, "b"))
         .hasMessageContaining("S3_SECRET_KEY_FILE names '" + dir.resolve("missing") + "'");
+    java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), " \n");
+    env.put(S3Settings.SECRET_KEY_FILE_VARIABLE, empty.toString());
+    assertThatThrownBy(() -> S3Settings.fromEnv(env, "b"))
+        .hasMessageContaining("S3_SECRET_KEY_FILE names '" + empty + "', which is empty");
   }
 }
