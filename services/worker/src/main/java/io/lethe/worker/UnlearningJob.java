@@ -1,5 +1,6 @@
 package io.lethe.worker;
 
+import ai.djl.Device;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.JobProgress.Stage;
 import io.lethe.api.Method;
@@ -73,6 +74,7 @@ final class UnlearningJob {
   private HyperparameterLimits limits = HyperparameterLimits.defaults();
   private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
   private Duration abandonAfter = WorkerSettings.DEFAULT_ABANDONED_VERSION_GRACE;
+  private Device device = Device.cpu();
 
   UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
@@ -83,6 +85,12 @@ final class UnlearningJob {
   /** The ranges requests must keep (default {@link HyperparameterLimits#defaults()}). */
   UnlearningJob optLimits(HyperparameterLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /** Where the engine runs (default the CPU); checked by {@link WorkerSettings#fromEnv}. */
+  UnlearningJob optDevice(Device device) {
+    this.device = Objects.requireNonNull(device, "device");
     return this;
   }
 
@@ -184,7 +192,14 @@ final class UnlearningJob {
       Path out = work.resolve("out");
       if (request.method() == Method.DLFD) {
         ModelLineage.unlearn(
-            parentDir, data.dataset(), new Dlfd(dlfd), forget, data.tombstoned(), out, watched);
+            parentDir,
+            data.dataset(),
+            new Dlfd(dlfd),
+            forget,
+            data.tombstoned(),
+            out,
+            watched,
+            device);
       } else {
         TrainingRecipe recipe =
             MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
@@ -196,7 +211,8 @@ final class UnlearningJob {
             forget,
             data.tombstoned(),
             out,
-            watched);
+            watched,
+            device);
       }
 
       progress.stage(Stage.SAVING, 0, 1);
