@@ -90,12 +90,12 @@ public final class IntakeBenchmark implements Callable<Integer> {
   @Option(names = "--subjects", description = "Subjects of the one model (${DEFAULT-VALUE}).")
   int subjects = 1_000;
 
-  @Option(
-      names = "--window",
-      description = "Coalescing window, ISO-8601 (default ${DEFAULT-VALUE}: the intake's default).")
   /** The bench's own submit token, fresh per run (the intake accepts only its hash). */
   private final String token = TokenHash.newToken();
 
+  @Option(
+      names = "--window",
+      description = "Coalescing window, ISO-8601 (default ${DEFAULT-VALUE}: the intake's default).")
   Duration window = IntakeSettings.DEFAULT_WINDOW;
 
   @Option(
