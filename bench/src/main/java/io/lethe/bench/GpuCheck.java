@@ -122,6 +122,27 @@ public final class GpuCheck implements Callable<Integer> {
       description = "Where the table, the JSON files and the job's checkpoints go.")
   Path outputDir;
 
+  /**
+   * Runs without {@link BenchMain}, whose other commands need the service jars that the GPU pack
+   * leaves out. A device the engine does not see, or a bad option, is one line and exit 3 or 2.
+   */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command with its one-line error handling. */
+  static CommandLine commandLine() {
+    return new CommandLine(new GpuCheck())
+        .setExecutionExceptionHandler(
+            (ex, cli, parsed) -> {
+              if (ex instanceof IllegalStateException || ex instanceof IllegalArgumentException) {
+                cli.getErr().println("gpu-check: " + ex.getMessage());
+                return ex instanceof IllegalStateException ? GpuProbe.NO_GPU : 2;
+              }
+              throw ex;
+            });
+  }
+
   @Override
   public Integer call() throws Exception {
     Device accelerated = Devices.parse(deviceName);

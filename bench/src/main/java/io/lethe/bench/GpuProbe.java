@@ -30,6 +30,14 @@ public final class GpuProbe implements Callable<Integer> {
   static final int NO_GPU = 3;
   static final int NO_ENGINE = 4;
 
+  /**
+   * Runs without {@link BenchMain}, whose other commands need the service jars that the GPU pack
+   * leaves out.
+   */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new GpuProbe()).execute(args));
+  }
+
   @Override
   public Integer call() {
     return probe(System.out, System.err);
