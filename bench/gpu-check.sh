@@ -3,7 +3,7 @@
 # bench/gpu-pack.sh builds (lib/ holds the jars, data/ a Fashion-MNIST subset). In at most 10
 # minutes it:
 #   1. checks nvidia-smi lists a GPU, that PYTORCH_LIBRARY_PATH holds a CUDA libtorch 2.7.1
-#      (libtorch.so and libtorch_cuda.so) and that Java 17+ is there: each failure is one line
+#      (libtorch.so, libtorch_cuda.so, libc10_cuda.so) and that Java 17+ is there: each failure is one line
 #      and a non-zero exit within seconds;
 #   2. loads DJL on that libtorch, offline, and checks it sees the GPU (gpu-probe);
 #   3. measures ResNet-18 throughput at 64x64 and 224x224 (train step, DLFD perturbation step,
@@ -20,7 +20,7 @@
 # are untested; other torch versions cannot work offline.
 #
 # Settings (environment):
-#   PYTORCH_LIBRARY_PATH  required: the folder with libtorch.so and libtorch_cuda.so
+#   PYTORCH_LIBRARY_PATH  required: the folder with libtorch.so, libtorch_cuda.so, libc10_cuda.so
 #   PYTORCH_VERSION       default 2.7.1 (anything else is refused)
 #   PYTORCH_FLAVOR        default cu128 (the JNI flavour in the jar)
 #   GPU_CHECK_DEVICE      default gpu (= gpu:0); gpu:N for another GPU
@@ -60,8 +60,10 @@ lib=${PYTORCH_LIBRARY_PATH:-}
   fail 20 "PYTORCH_LIBRARY_PATH is not set: point it at the lib folder of a CUDA torch 2.7.1 (e.g. <site-packages>/torch/lib of pip install torch==2.7.1 --index-url https://download.pytorch.org/whl/cu128)"
 [[ -f $lib/libtorch.so ]] ||
   fail 21 "PYTORCH_LIBRARY_PATH=$lib holds no libtorch.so: it must be the lib folder of a torch 2.7.1 installation"
-[[ -f $lib/libtorch_cuda.so ]] ||
-  fail 22 "PYTORCH_LIBRARY_PATH=$lib holds no libtorch_cuda.so: this torch is a CPU-only build; a CUDA build (cu128) is needed"
+for cuda_lib in libtorch_cuda.so libc10_cuda.so; do
+  [[ -f $lib/$cuda_lib ]] ||
+    fail 22 "PYTORCH_LIBRARY_PATH=$lib holds no $cuda_lib: this torch is a CPU-only build; a CUDA build (cu128) is needed"
+done
 found=""
 if [[ -f $lib/../version.py ]]; then # pip wheel: __version__ = '2.7.1+cu128'
   found=$(sed -n "s/^__version__ = '\([^']*\)'.*/\1/p" "$lib/../version.py" | head -1)

@@ -83,6 +83,7 @@ class GpuCheckScriptTest {
     Files.write(lib.resolve("libtorch.so"), new byte[0]);
     if (cuda) {
       Files.write(lib.resolve("libtorch_cuda.so"), new byte[0]);
+      Files.write(lib.resolve("libc10_cuda.so"), new byte[0]);
     }
     if (version != null) {
       Files.writeString(dir.resolve("torch/version.py"), "__version__ = '" + version + "'\n");
