@@ -56,8 +56,9 @@ say "copying the engine's runtime dependencies without native libtorch"
   -DincludeArtifactIds=picocli,slf4j-simple -DoutputDirectory="$OUT/lib"
 engine_jar=$(ls libs/lethe-engine/target/lethe-engine-*.jar | grep -v -e sources -e tests | head -1)
 cp "$engine_jar" "$OUT/lib/"
-# The shaded lethe-bench.jar carries libtorch; its unshaded original holds only our classes.
-cp bench/target/original-lethe-bench.jar "$OUT/lib/lethe-bench-classes.jar"
+# Not lethe-bench.jar (shaded: libtorch inside), nor original-lethe-bench.jar (a rebuild without
+# clean leaves the previous shaded jar there): the compiled classes themselves.
+jar --create --file "$OUT/lib/lethe-bench-classes.jar" -C bench/target/classes .
 ls "$OUT"/lib/pytorch-jni-2.7.1-0.36.0.jar >/dev/null || die "pytorch-jni 2.7.1-0.36.0 is missing"
 
 # A subset of Fashion-MNIST: the IDX header with the new count, then the first N records.

@@ -17,7 +17,7 @@ import io.lethe.engine.data.Sample;
 import io.lethe.engine.data.Split;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.Devices;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressEvent;
@@ -240,9 +240,9 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--channels must be 1 or 3, got " + channels);
     }
-    device = Devices.parse(deviceName);
+    ComputeDevice chosen = ComputeDevice.parse(deviceName);
     configureDjl();
-    Devices.requireAvailable(device);
+    device = chosen.requireAvailable().toDjl();
     Architecture architecture = Architecture.parse(arch);
     long t0 = System.nanoTime();
     ImageDataset dataset = synthetic ? syntheticDataset() : readFashionMnist();
@@ -284,7 +284,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     setup.put("retainPoolImages", retainPoolSize);
     setup.put("unseenImages", data.unseen().length);
     setup.put("seed", seed);
-    setup.put("device", Devices.name(device));
+    setup.put("device", ComputeDevice.of(device).name());
     results.put("setup", setup);
     results.put("machine", machine);
     Map<String, Object> bench = new LinkedHashMap<>();
@@ -896,7 +896,10 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
         .append(side)
         .append(synthetic ? " (synthetic)" : " (Fashion-MNIST)")
         .append("\n\n");
-    md.append("Stem measured: ").append(stem).append(". Device: ").append(Devices.name(device));
+    md.append("Stem measured: ")
+        .append(stem)
+        .append(". Device: ")
+        .append(ComputeDevice.of(device).name());
     md.append(".\n\n");
     md.append(
         "| Benchmark | Batch | Iterations (warm-up + timed) | Time per batch, ms / wall |"

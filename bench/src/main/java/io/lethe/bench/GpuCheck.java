@@ -1,12 +1,11 @@
 package io.lethe.bench;
 
-import ai.djl.Device;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Sample;
 import io.lethe.engine.data.Split;
 import io.lethe.engine.model.Architecture;
-import io.lethe.engine.model.Devices;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
@@ -145,25 +144,27 @@ public final class GpuCheck implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Device accelerated = Devices.parse(deviceName);
+    ComputeDevice accelerated = ComputeDevice.parse(deviceName);
     int cpuThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     // Before the engine loads: offline, our thread count, the same for both columns.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(cpuThreads));
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    Devices.requireAvailable(accelerated);
+    accelerated.requireAvailable();
     Files.createDirectories(outputDir);
-    String gpu = Devices.name(accelerated);
+    String gpu = accelerated.name();
     long start = System.nanoTime();
 
     // measurement -> device -> value
     Map<String, Map<String, Double>> table = new LinkedHashMap<>();
     // --device cpu (a dry run without a GPU) measures the CPU once and fills both columns.
-    List<Device> both =
-        accelerated.isGpu() ? List.of(Device.cpu(), accelerated) : List.of(Device.cpu());
+    List<ComputeDevice> both =
+        accelerated.isGpu()
+            ? List.of(ComputeDevice.cpu(), accelerated)
+            : List.of(ComputeDevice.cpu());
     for (int side : sides) {
-      for (Device d : both) {
+      for (ComputeDevice d : both) {
         EngineThroughputBenchmark.log("gpu-check: throughput %dx%d on %s", side, side, d);
         Map<String, Object> b = throughput(side, d, cpuThreads);
         put(table, "Train step, " + side + "x" + side + " (img/s)", d, b, "trainStep");
@@ -223,7 +224,8 @@ public final class GpuCheck implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, Object> throughput(int side, Device device, int cpuThreads) throws Exception {
+  private Map<String, Object> throughput(int side, ComputeDevice device, int cpuThreads)
+      throws Exception {
     EngineThroughputBenchmark bench = new EngineThroughputBenchmark();
     int w = device.isGpu() ? warmup : cpuWarmup;
     int n = device.isGpu() ? iterations : cpuIterations;
@@ -252,7 +254,7 @@ public final class GpuCheck implements Callable<Integer> {
             "--threads",
             Integer.toString(cpuThreads),
             "--device",
-            Devices.name(device),
+            device.name(),
             "--output-dir",
             outputDir.toString());
     bench.call();
@@ -264,14 +266,14 @@ public final class GpuCheck implements Callable<Integer> {
   private static void put(
       Map<String, Map<String, Double>> table,
       String row,
-      Device device,
+      ComputeDevice device,
       Map<String, Object> benchmarks,
       String key) {
     @SuppressWarnings("unchecked")
     Map<String, Object> b = (Map<String, Object>) benchmarks.get(key);
     table
         .computeIfAbsent(row, k -> new LinkedHashMap<>())
-        .put(Devices.name(device), (Double) b.get("imagesPerSecond"));
+        .put(device.name(), (Double) b.get("imagesPerSecond"));
   }
 
   /**
@@ -282,7 +284,7 @@ public final class GpuCheck implements Callable<Integer> {
    *
    * @return the row's name
    */
-  private String unlearningJob(Map<String, Map<String, Double>> table, Device accelerated)
+  private String unlearningJob(Map<String, Map<String, Double>> table, ComputeDevice accelerated)
       throws IOException {
     DatasetSource source =
         DatasetSource.idx("fashion-mnist", dataDir, jobTrainLimit, 100, 10, 0.2, 0.0, 0);
@@ -321,11 +323,11 @@ public final class GpuCheck implements Callable<Integer> {
             "Unlearning job, DLFD, ResNet-18 28x28, %d train images, forget %d subjects (s)",
             jobTrainLimit,
             jobForgetSubjects);
-    List<Device> devices =
+    List<ComputeDevice> devices =
         skipCpuJob || !accelerated.isGpu()
             ? List.of(accelerated)
-            : List.of(accelerated, Device.cpu());
-    for (Device d : devices) {
+            : List.of(accelerated, ComputeDevice.cpu());
+    for (ComputeDevice d : devices) {
       EngineThroughputBenchmark.log("gpu-check: unlearning job on %s", d);
       long s = System.nanoTime();
       ModelLineage.unlearn(
@@ -334,15 +336,15 @@ public final class GpuCheck implements Callable<Integer> {
           new Dlfd(config),
           forget,
           Set.of(),
-          jobs.resolve("dlfd-" + Devices.name(d).replace(':', '-')),
+          jobs.resolve("dlfd-" + d.name().replace(':', '-')),
           ProgressListener.NONE,
           d);
       double seconds = (System.nanoTime() - s) / 1e9;
       EngineThroughputBenchmark.log("gpu-check: unlearning job on %s: %.1f s", d, seconds);
-      table.computeIfAbsent(row, k -> new LinkedHashMap<>()).put(Devices.name(d), seconds);
+      table.computeIfAbsent(row, k -> new LinkedHashMap<>()).put(d.name(), seconds);
     }
     if (!accelerated.isGpu()) {
-      table.get(row).put("cpu", table.get(row).get(Devices.name(accelerated)));
+      table.get(row).put("cpu", table.get(row).get(accelerated.name()));
     }
     return row;
   }

@@ -1,6 +1,5 @@
 package io.lethe.worker;
 
-import ai.djl.Device;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.JobProgress.Stage;
 import io.lethe.api.Method;
@@ -9,6 +8,7 @@ import io.lethe.api.Violation;
 import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
@@ -74,7 +74,7 @@ final class UnlearningJob {
   private HyperparameterLimits limits = HyperparameterLimits.defaults();
   private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
   private Duration abandonAfter = WorkerSettings.DEFAULT_ABANDONED_VERSION_GRACE;
-  private Device device = Device.cpu();
+  private ComputeDevice device = ComputeDevice.cpu();
 
   UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
@@ -89,7 +89,7 @@ final class UnlearningJob {
   }
 
   /** Where the engine runs (default the CPU); checked by {@link WorkerSettings#fromEnv}. */
-  UnlearningJob optDevice(Device device) {
+  UnlearningJob optDevice(ComputeDevice device) {
     this.device = Objects.requireNonNull(device, "device");
     return this;
   }

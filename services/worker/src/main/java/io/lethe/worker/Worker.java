@@ -7,7 +7,6 @@ import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
 import io.lethe.engine.checkpoint.Checkpoints;
-import io.lethe.engine.model.Devices;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
@@ -99,7 +98,7 @@ public final class Worker implements Component, HealthReporting {
     this.kafka = Objects.requireNonNull(kafka, "kafka");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = new WorkerMetrics(Objects.requireNonNull(metrics, "metrics"));
-    this.metrics.device(Devices.name(settings.device()));
+    this.metrics.device(settings.device().name());
   }
 
   /** At most one progress record per interval during a stage (default 1 s); starts/ends always. */
@@ -248,7 +247,7 @@ public final class Worker implements Component, HealthReporting {
               made,
               correlationId,
               seconds(startNanos),
-              earlier.isPresent() ? null : Devices.name(settings.device())));
+              earlier.isPresent() ? null : settings.device().name()));
     }
 
     @Override
@@ -359,7 +358,7 @@ public final class Worker implements Component, HealthReporting {
         seconds,
         error,
         clock.instant().truncatedTo(ChronoUnit.MILLIS),
-        Devices.name(settings.device()));
+        settings.device().name());
   }
 
   /** Whether {@code failure} (or a cause) is an outage worth waiting out rather than a verdict. */

@@ -1,7 +1,6 @@
 package io.lethe.worker;
 
-import ai.djl.Device;
-import io.lethe.engine.model.Devices;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
@@ -55,7 +54,7 @@ public record WorkerSettings(
     HyperparameterLimits hyperparameterLimits,
     Duration abandonedVersionGrace,
     Path scratchDir,
-    Device device) {
+    ComputeDevice device) {
   public static final String DEVICE = "WORKER_DEVICE";
   public static final String DEFAULT_DEVICE = "cpu";
   public static final String JOB_THREADS = "WORKER_JOB_THREADS";
@@ -122,7 +121,7 @@ public record WorkerSettings(
         hyperparameterLimits,
         abandonedVersionGrace,
         scratchDir,
-        Device.cpu());
+        ComputeDevice.cpu());
   }
 
   /** The default scratch directory. */
@@ -196,7 +195,7 @@ public record WorkerSettings(
   }
 
   /** A copy running jobs on another device (not checked: see {@link #fromEnv}). */
-  public WorkerSettings withDevice(Device other) {
+  public WorkerSettings withDevice(ComputeDevice other) {
     return new WorkerSettings(
         s3,
         jobThreads,
@@ -273,15 +272,15 @@ public record WorkerSettings(
         device(optional(env, DEVICE, DEFAULT_DEVICE)));
   }
 
-  private static Device device(String value) {
-    Device device;
+  private static ComputeDevice device(String value) {
+    ComputeDevice device;
     try {
-      device = Devices.parse(value);
+      device = ComputeDevice.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(DEVICE + " must be cpu, gpu or gpu:N, got '" + value + "'");
     }
     try {
-      return Devices.requireAvailable(device);
+      return device.requireAvailable();
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       // No GPU, or a libtorch that would not load: fail start-up, never fall back to the CPU.
       throw new ConfigException(DEVICE + "=" + value + ": " + e.getMessage());

@@ -2,7 +2,6 @@ package io.lethe.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import io.lethe.api.Contract;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.Headers;
@@ -19,6 +18,7 @@ import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
@@ -166,7 +166,7 @@ class WorkerIT {
     vertx = Vertx.vertx();
     Metrics metrics = new Metrics("worker");
     KafkaSettings kafka = new KafkaSettings(bootstrap, "worker-it-" + run, group);
-    WorkerSettings settings = new WorkerSettings(s3Settings, 1).withDevice(Device.cpu());
+    WorkerSettings settings = new WorkerSettings(s3Settings, 1).withDevice(ComputeDevice.cpu());
     running =
         await(
             ServiceLauncher.launch(

@@ -3,9 +3,9 @@ package io.lethe.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.lethe.api.Method;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class WorkerSettingsTest {
     assertThat(s.hyperparameterLimits()).isEqualTo(HyperparameterLimits.defaults());
     assertThat(s.scratchDir())
         .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "lethe-worker"));
-    assertThat(s.device()).isEqualTo(Device.cpu());
+    assertThat(s.device()).isEqualTo(ComputeDevice.cpu());
   }
 
   @Test
@@ -42,9 +42,9 @@ class WorkerSettingsTest {
     Map<String, String> env = env();
     env.put("WORKER_DEVICE", " CPU ");
     WorkerSettings s = WorkerSettings.fromEnv(env);
-    assertThat(s.device()).isEqualTo(Device.cpu());
-    assertThat(s.withDevice(Device.gpu(1)).withJobTimeout(Duration.ofMinutes(5)).device())
-        .isEqualTo(Device.gpu(1));
+    assertThat(s.device()).isEqualTo(ComputeDevice.cpu());
+    assertThat(s.withDevice(ComputeDevice.gpu(1)).withJobTimeout(Duration.ofMinutes(5)).device())
+        .isEqualTo(ComputeDevice.gpu(1));
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.lethe.engine.workflow;
 
-import ai.djl.Device;
 import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.CheckpointRequirements;
 import io.lethe.engine.checkpoint.Checkpoints;
@@ -9,6 +8,7 @@ import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.SupervisedTrainer;
@@ -29,8 +29,8 @@ import java.util.TreeSet;
  * subject forgotten along the way. The CLI and the services both go through here, so a checkpoint
  * means the same thing wherever it was made.
  *
- * <p><b>Device.</b> Each run takes the {@link Device} its models live on (the overloads with a
- * {@code device} argument); {@code null}, or an overload without one, means the engine's default
+ * <p><b>Device.</b> Each run takes the {@link ComputeDevice} its models live on (the overloads with
+ * a {@code device} argument); {@code null}, or an overload without one, means the engine's default
  * device (the first GPU if the engine sees one, else the CPU). A checkpoint does not record where
  * it was made: its parameters load on any device.
  */
@@ -78,7 +78,7 @@ public final class ModelLineage {
       TrainingRecipe recipe,
       Path out,
       ProgressListener progress,
-      Device device) {
+      ComputeDevice device) {
     return train(source, dataset, spec, recipe, Set.of(), null, out, progress, device);
   }
 
@@ -91,12 +91,13 @@ public final class ModelLineage {
       CheckpointManifest parent,
       Path out,
       ProgressListener progress,
-      Device device) {
+      ComputeDevice device) {
     int[] samples =
         excluded.isEmpty()
             ? io.lethe.engine.data.Indices.ofSplit(dataset, io.lethe.engine.data.Split.TRAIN)
             : UnlearningSplit.of(dataset, excluded).retain();
-    try (Classifier model = Classifier.create(spec, dataset.labelSchema(), recipe.seed(), device)) {
+    try (Classifier model =
+        Classifier.create(spec, dataset.labelSchema(), recipe.seed(), djl(device))) {
       SupervisedTrainer.TrainingSummary summary =
           new SupervisedTrainer(recipe).train(model, dataset, samples, progress);
       Map<String, Object> hp = new LinkedHashMap<>(recipe.describe());
@@ -159,7 +160,7 @@ public final class ModelLineage {
       Set<String> tombstoned,
       Path out,
       ProgressListener progress,
-      Device device) {
+      ComputeDevice device) {
     CheckpointManifest parent = Checkpoints.readManifest(parentDir);
     Set<String> all = new TreeSet<>(parent.forgottenSubjects());
     all.addAll(forget);
@@ -206,12 +207,12 @@ public final class ModelLineage {
       Set<String> tombstoned,
       Path out,
       ProgressListener progress,
-      Device device) {
+      ComputeDevice device) {
     try (LoadedCheckpoint parent =
         Checkpoints.load(
             parentDir,
             CheckpointRequirements.builder().optDatasetFingerprint(dataset.fingerprint()).build(),
-            device)) {
+            djl(device))) {
       // Subjects the parent already forgot are tombstoned: no retain set may contain them again.
       Set<String> earlier = new TreeSet<>(parent.manifest().forgottenSubjects());
       earlier.addAll(tombstoned);
@@ -243,4 +244,8 @@ public final class ModelLineage {
 
   /** An unlearned checkpoint and the method's own account of the run. */
   public record UnlearnedVersion(Version version, UnlearningOutcome outcome) {}
+
+  private static ai.djl.Device djl(ComputeDevice device) {
+    return device == null ? null : device.toDjl();
+  }
 }

@@ -13,26 +13,29 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Device names, the availability check, and a classifier staying on the device it was given. */
-class DevicesTest {
+class ComputeDeviceTest {
   private static final LabelSchema LABELS = LabelSchema.singleLabel(List.of("a", "b"));
   private static final ModelSpec SPEC =
       ModelSpec.of(Architecture.SMALL_CNN, 1, 16, 2, Normalization.uniform(1, 0.5f, 0.25f));
 
   @Test
   void parsesTheThreeSpellingsAndNamesThemBack() {
-    assertThat(Devices.parse("cpu")).isEqualTo(Device.cpu());
-    assertThat(Devices.parse(" GPU ")).isEqualTo(Device.gpu(0));
-    assertThat(Devices.parse("gpu:3")).isEqualTo(Device.gpu(3));
-    assertThat(Devices.name(Device.cpu())).isEqualTo("cpu");
-    assertThat(Devices.name(Devices.parse("gpu"))).isEqualTo("gpu:0");
-    assertThat(Devices.name(Device.gpu(2))).isEqualTo("gpu:2");
+    assertThat(ComputeDevice.parse("cpu")).isEqualTo(ComputeDevice.cpu());
+    assertThat(ComputeDevice.parse(" GPU ")).isEqualTo(ComputeDevice.gpu(0));
+    assertThat(ComputeDevice.parse("gpu:3")).isEqualTo(ComputeDevice.gpu(3));
+    assertThat(ComputeDevice.cpu().name()).isEqualTo("cpu");
+    assertThat(ComputeDevice.parse("gpu").name()).isEqualTo("gpu:0");
+    assertThat(ComputeDevice.parse("gpu:2").toDjl()).isEqualTo(Device.gpu(2));
+    assertThat(ComputeDevice.cpu().toDjl()).isEqualTo(Device.cpu());
+    assertThat(ComputeDevice.of(Device.gpu(2))).isEqualTo(ComputeDevice.gpu(2));
+    assertThat(ComputeDevice.of(Device.cpu()).isGpu()).isFalse();
   }
 
   @Test
   void rejectsAnythingElse() {
     for (String bad :
         new String[] {"", "tpu", "gpu:", "gpu:x", "gpu0", "gpu:-1", "cuda:0", "auto"}) {
-      assertThatThrownBy(() -> Devices.parse(bad))
+      assertThatThrownBy(() -> ComputeDevice.parse(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("cpu, gpu or gpu:N");
@@ -41,9 +44,9 @@ class DevicesTest {
 
   @Test
   void theCpuIsAlwaysAvailableAndAMissingGpuIsRefusedByName() {
-    assertThat(Devices.requireAvailable(Device.cpu())).isEqualTo(Device.cpu());
+    assertThat(ComputeDevice.cpu().requireAvailable()).isEqualTo(ComputeDevice.cpu());
     int gpus = Engine.getInstance().getGpuCount();
-    assertThatThrownBy(() -> Devices.requireAvailable(Device.gpu(gpus)))
+    assertThatThrownBy(() -> ComputeDevice.gpu(gpus).requireAvailable())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("gpu:" + gpus + " requested but the engine")
         .hasMessageContaining(gpus == 0 ? "sees no GPU" : "sees " + gpus + " GPU(s)");
