@@ -3,8 +3,8 @@
 # bench/gpu-pack.sh builds (lib/ holds the jars, data/ a Fashion-MNIST subset). In at most 10
 # minutes it:
 #   1. checks nvidia-smi lists a GPU, that PYTORCH_LIBRARY_PATH holds a CUDA libtorch 2.7.1
-#      (libtorch.so, libtorch_cuda.so, libc10_cuda.so) and that Java 17+ is there: each failure is one line
-#      and a non-zero exit within seconds;
+#      (libtorch.so, libtorch_cuda.so, libc10_cuda.so) and that Java 17+ is there: each failure
+#      is one line and a non-zero exit within seconds;
 #   2. loads DJL on that libtorch, offline, and checks it sees the GPU (gpu-probe);
 #   3. measures ResNet-18 throughput at 64x64 and 224x224 (train step, DLFD perturbation step,
 #      eval forward; img/s) and one DLFD unlearning job, on the CPU and on the GPU, and prints ONE

@@ -11,8 +11,9 @@ import java.time.Instant;
  * @param parentVersion the version unlearning started from
  * @param version the new version (success only)
  * @param seconds wall-clock duration of the job
- * @param device where the engine ran the job, {@code cpu} or {@code gpu:N} (optional: absent from
- *     results of workers older than the field, and when the job failed before reaching a device)
+ * @param device the device of the worker that ran (or tried to run) the job, {@code cpu} or {@code
+ *     gpu:N} (optional: absent from results of older workers and from re-announcements of a version
+ *     made earlier)
  */
 public record UnlearningResult(
     String requestId,
