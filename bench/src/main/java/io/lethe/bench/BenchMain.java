@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Lethe engine benchmarks (commands, not tests).",
     subcommands = {
       EngineThroughputBenchmark.class,
+      GpuProbe.class,
+      GpuCheck.class,
       io.lethe.bench.unlearning.UnlearningBenchmark.class,
       io.lethe.bench.unlearning.PairedComparison.class,
       io.lethe.bench.intake.IntakeBenchmark.class,

@@ -1,5 +1,6 @@
 package io.lethe.bench;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -16,6 +17,7 @@ import io.lethe.engine.data.Sample;
 import io.lethe.engine.data.Split;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressEvent;
@@ -199,6 +201,14 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
   Integer threads;
 
   @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "Where the models run: cpu, gpu (the first GPU) or gpu:N (default: ${DEFAULT-VALUE}). A"
+              + " GPU the engine does not see is an error, never a silent CPU run.")
+  String deviceName;
+
+  @Option(
       names = "--seed",
       defaultValue = "0",
       description = "Seed of data split, model init and ordering (default: ${DEFAULT-VALUE}).")
@@ -213,9 +223,15 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
   private final Map<String, Object> results = new LinkedHashMap<>();
   private int retainPoolSize;
   private final List<String[]> rows = new ArrayList<>();
+  private Device device;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new EngineThroughputBenchmark()).execute(args));
+  }
+
+  /** Every number of the last {@link #call()} (setup, machine, benchmarks), as in the JSON file. */
+  Map<String, Object> results() {
+    return results;
   }
 
   @Override
@@ -224,7 +240,9 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--channels must be 1 or 3, got " + channels);
     }
+    ComputeDevice chosen = ComputeDevice.parse(deviceName);
     configureDjl();
+    device = chosen.requireAvailable().toDjl();
     Architecture architecture = Architecture.parse(arch);
     long t0 = System.nanoTime();
     ImageDataset dataset = synthetic ? syntheticDataset() : readFashionMnist();
@@ -266,6 +284,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     setup.put("retainPoolImages", retainPoolSize);
     setup.put("unseenImages", data.unseen().length);
     setup.put("seed", seed);
+    setup.put("device", ComputeDevice.of(device).name());
     results.put("setup", setup);
     results.put("machine", machine);
     Map<String, Object> bench = new LinkedHashMap<>();
@@ -379,6 +398,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     m.put("djl", Engine.getDjlVersion());
     m.put("engine", engine.getEngineName());
     m.put("libtorch", engine.getVersion());
+    m.put("gpus", engine.getGpuCount());
     m.put("numThreads", System.getProperty("ai.djl.pytorch.num_threads"));
     m.put("numInteropThreads", System.getProperty("ai.djl.pytorch.num_interop_threads"));
     m.put("djlOffline", System.getProperty("ai.djl.offline"));
@@ -529,10 +549,11 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     long[] nanos = new long[iterations];
     long rssAfterWarmup;
     long rssEnd;
-    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed)) {
+    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed, device)) {
       TaskLoss loss = TaskLoss.of(model.labels());
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(loss)
+              .optDevices(new Device[] {device})
               .optOptimizer(Optimizers.sgd(0.05f, 0.9f, 5e-4f, false, 1));
       try (Trainer trainer = model.model().newTrainer(config)) {
         rssAfterWarmup = -1;
@@ -582,7 +603,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     long[] nanos = new long[perturbIterations];
     long rssAfterWarmup = -1;
     long rssEnd;
-    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed)) {
+    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed, device)) {
       FeatureDistancingPerturbation perturbation = new FeatureDistancingPerturbation(model, config);
       double lambda = config.lambdaAt(1, 3); // mid-run weight; any value costs the same
       for (int i = 0; i < warmup + perturbIterations; i++) {
@@ -644,7 +665,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     long[] nanos = new long[iterations];
     long rssAfterWarmup = -1;
     long rssEnd;
-    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed)) {
+    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed, device)) {
       for (int i = 0; i < warmup + iterations; i++) {
         int from = (i * n) % (order.length - n + 1);
         try (NDManager step = model.manager().newSubManager()) {
@@ -724,7 +745,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     long rssEnd;
     long s;
     long e;
-    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed)) {
+    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed, device)) {
       rssStart = rssMiB();
       s = System.nanoTime();
       outcome = new Dlfd(config).unlearn(model, data, new LogProgress("dlfd"));
@@ -787,7 +808,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     SupervisedTrainer.TrainingSummary summary;
     long s;
     long e;
-    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed)) {
+    try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), seed, device)) {
       s = System.nanoTime();
       summary =
           new SupervisedTrainer(recipe)
@@ -875,7 +896,11 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
         .append(side)
         .append(synthetic ? " (synthetic)" : " (Fashion-MNIST)")
         .append("\n\n");
-    md.append("Stem measured: ").append(stem).append(".\n\n");
+    md.append("Stem measured: ")
+        .append(stem)
+        .append(". Device: ")
+        .append(ComputeDevice.of(device).name());
+    md.append(".\n\n");
     md.append(
         "| Benchmark | Batch | Iterations (warm-up + timed) | Time per batch, ms / wall |"
             + " Throughput | Notes | Load (1 min) |\n");
@@ -892,7 +917,13 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
     System.out.println(table);
 
     Files.createDirectories(outputDir);
-    String base = "throughput-" + architecture.cliName() + "-" + side;
+    // CPU results keep their historical names; GPU ones say which GPU.
+    String base =
+        "throughput-"
+            + architecture.cliName()
+            + "-"
+            + side
+            + (device.isGpu() ? "-gpu" + device.getDeviceId() : "");
     Path mdPath = outputDir.resolve(base + ".md");
     Path jsonPath = outputDir.resolve(base + ".json");
     Files.writeString(mdPath, table, StandardCharsets.UTF_8);

@@ -11,6 +11,9 @@ import java.time.Instant;
  * @param parentVersion the version unlearning started from
  * @param version the new version (success only)
  * @param seconds wall-clock duration of the job
+ * @param device the device of the worker that ran (or tried to run) the job, {@code cpu} or {@code
+ *     gpu:N} (optional: absent from results of older workers and from re-announcements of a version
+ *     made earlier)
  */
 public record UnlearningResult(
     String requestId,
@@ -23,7 +26,36 @@ public record UnlearningResult(
     Checkpoint checkpoint,
     double seconds,
     String error,
-    Instant completedAt) {
+    Instant completedAt,
+    String device) {
+
+  /** A result that does not say where the job ran. */
+  public UnlearningResult(
+      String requestId,
+      String correlationId,
+      String modelId,
+      int parentVersion,
+      Integer version,
+      Method method,
+      Status status,
+      Checkpoint checkpoint,
+      double seconds,
+      String error,
+      Instant completedAt) {
+    this(
+        requestId,
+        correlationId,
+        modelId,
+        parentVersion,
+        version,
+        method,
+        status,
+        checkpoint,
+        seconds,
+        error,
+        completedAt,
+        null);
+  }
 
   /** How the job ended. */
   public enum Status {

@@ -46,6 +46,34 @@ class MessageCodecTest {
   }
 
   @Test
+  void aResultSaysWhereItRanAndOneWithoutTheDeviceStillDecodes() throws Exception {
+    UnlearningResult r = Samples.succeeded();
+    UnlearningResult onGpu =
+        new UnlearningResult(
+            r.requestId(),
+            r.correlationId(),
+            r.modelId(),
+            r.parentVersion(),
+            r.version(),
+            r.method(),
+            r.status(),
+            r.checkpoint(),
+            r.seconds(),
+            r.error(),
+            r.completedAt(),
+            "gpu:1");
+
+    JsonNode json = MAPPER.readTree(CODEC.encode(onGpu));
+    assertThat(json.get("device").asText()).isEqualTo("gpu:1");
+    assertThat(CODEC.decode(CODEC.encode(onGpu), UnlearningResult.class)).isEqualTo(onGpu);
+    // An older worker's result has no device field: still valid, decoded as null.
+    ObjectNode old = (ObjectNode) json;
+    old.remove("device");
+    assertThat(CODEC.decode(MAPPER.writeValueAsBytes(old), UnlearningResult.class).device())
+        .isNull();
+  }
+
+  @Test
   void timestampsAreWrittenAsRfc3339() throws Exception {
     JsonNode event = MAPPER.readTree(CODEC.encode(Samples.deletionEvent()));
 
@@ -184,6 +212,18 @@ class MessageCodecTest {
             Contract.UNLEARNING_RESULT,
             m -> at(m, "checkpoint").put("uri", "http://example.com/ckpt"),
             "$.checkpoint.uri",
+            ""),
+        bad(
+            "device that is not cpu or gpu:N",
+            Contract.UNLEARNING_RESULT,
+            m -> m.put("device", "tpu"),
+            "$.device",
+            ""),
+        bad(
+            "device gpu without its index",
+            Contract.UNLEARNING_RESULT,
+            m -> m.put("device", "gpu"),
+            "$.device",
             ""),
         bad(
             "success without checkpoint",

@@ -572,6 +572,8 @@ class DeploymentFilesTest {
                 .get(0));
     assertThat(device).containsEntry("driver", "nvidia");
     assertThat(list(device.get("capabilities"))).contains("gpu");
+    // The worker must run its jobs there (WORKER_DEVICE defaults to cpu).
+    assertThat(map(worker.get("environment"))).containsEntry("WORKER_DEVICE", "gpu");
   }
 
   @Test

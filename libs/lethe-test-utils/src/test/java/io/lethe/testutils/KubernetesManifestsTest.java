@@ -486,6 +486,9 @@ class KubernetesManifestsTest {
         assertThat(limits).containsEntry("nvidia.com/gpu", 1);
         assertThat((String) c.get("image")).isEqualTo("lethe/worker-gpu:0.1.0");
         assertThat(list(c.get("env"))).as("env merged by name, not replaced").hasSizeGreaterThan(3);
+        assertThat(list(c.get("env")))
+            .as("jobs run on the GPU (WORKER_DEVICE defaults to cpu)")
+            .contains(Map.of("name", "WORKER_DEVICE", "value", "gpu"));
         assertThat(c).containsKeys("livenessProbe", "readinessProbe", "volumeMounts");
       } else {
         assertThat(limits).doesNotContainKey("nvidia.com/gpu");

@@ -8,6 +8,7 @@ import io.lethe.api.Violation;
 import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
@@ -73,6 +74,7 @@ final class UnlearningJob {
   private HyperparameterLimits limits = HyperparameterLimits.defaults();
   private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
   private Duration abandonAfter = WorkerSettings.DEFAULT_ABANDONED_VERSION_GRACE;
+  private ComputeDevice device = ComputeDevice.cpu();
 
   UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
     this.store = Objects.requireNonNull(store, "store");
@@ -83,6 +85,12 @@ final class UnlearningJob {
   /** The ranges requests must keep (default {@link HyperparameterLimits#defaults()}). */
   UnlearningJob optLimits(HyperparameterLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /** Where the engine runs (default the CPU); checked by {@link WorkerSettings#fromEnv}. */
+  UnlearningJob optDevice(ComputeDevice device) {
+    this.device = Objects.requireNonNull(device, "device");
     return this;
   }
 
@@ -184,7 +192,14 @@ final class UnlearningJob {
       Path out = work.resolve("out");
       if (request.method() == Method.DLFD) {
         ModelLineage.unlearn(
-            parentDir, data.dataset(), new Dlfd(dlfd), forget, data.tombstoned(), out, watched);
+            parentDir,
+            data.dataset(),
+            new Dlfd(dlfd),
+            forget,
+            data.tombstoned(),
+            out,
+            watched,
+            device);
       } else {
         TrainingRecipe recipe =
             MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
@@ -196,7 +211,8 @@ final class UnlearningJob {
             forget,
             data.tombstoned(),
             out,
-            watched);
+            watched,
+            device);
       }
 
       progress.stage(Stage.SAVING, 0, 1);

@@ -53,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * refused anywhere in the cause chain, a timeout) produces no result: the request is retried with
  * backoff ({@link #optRetry}), counted in {@code lethe_worker_jobs_retried_total}, and readiness
  * turns 503 while it lasts (see {@code ContractConsumer#health()}).
+ *
+ * <p><b>Device.</b> Every job runs on {@link WorkerSettings#device()}; results of jobs this worker
+ * ran say so ({@code device}), and {@code lethe_worker_device_info{device}} is 1 for it. A result
+ * re-announcing a version made earlier carries no device: it may have been made elsewhere.
  */
 public final class Worker implements Component, HealthReporting {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -94,6 +98,7 @@ public final class Worker implements Component, HealthReporting {
     this.kafka = Objects.requireNonNull(kafka, "kafka");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = new WorkerMetrics(Objects.requireNonNull(metrics, "metrics"));
+    this.metrics.device(settings.device().name());
   }
 
   /** At most one progress record per interval during a stage (default 1 s); starts/ends always. */
@@ -155,7 +160,8 @@ public final class Worker implements Component, HealthReporting {
                       new UnlearningJob(store, datasets, scratch.dir())
                           .optLimits(settings.hyperparameterLimits())
                           .optTimeBudget(settings.jobTimeout())
-                          .optAbandonAfter(settings.abandonedVersionGrace());
+                          .optAbandonAfter(settings.abandonedVersionGrace())
+                          .optDevice(settings.device());
                   return null;
                 });
     return stage
@@ -235,7 +241,13 @@ public final class Worker implements Component, HealthReporting {
             earlier.get().version());
       }
       ModelVersionManifest made = earlier.isPresent() ? earlier.get() : job.run(request, progress);
-      return output(succeeded(request, made, correlationId, seconds(startNanos)));
+      return output(
+          succeeded(
+              request,
+              made,
+              correlationId,
+              seconds(startNanos),
+              earlier.isPresent() ? null : settings.device().name()));
     }
 
     @Override
@@ -293,7 +305,11 @@ public final class Worker implements Component, HealthReporting {
   }
 
   private UnlearningResult succeeded(
-      ForgetRequest r, ModelVersionManifest m, String correlationId, double seconds) {
+      ForgetRequest r,
+      ModelVersionManifest m,
+      String correlationId,
+      double seconds,
+      String device) {
     ModelVersionManifest.StoredObject parameters =
         m.objects().stream()
             .filter(o -> o.key().equals(Checkpoints.PARAMETERS_FILE))
@@ -317,7 +333,8 @@ public final class Worker implements Component, HealthReporting {
         new UnlearningResult.Checkpoint(m.checkpointUri(), parameters.sha256(), parameters.bytes()),
         seconds,
         null,
-        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        device);
   }
 
   private UnlearningResult failedResult(
@@ -340,7 +357,8 @@ public final class Worker implements Component, HealthReporting {
         null,
         seconds,
         error,
-        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        settings.device().name());
   }
 
   /** Whether {@code failure} (or a cause) is an outage worth waiting out rather than a verdict. */

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * between); job duration as a histogram (so dashboards can take quantiles across replicas); DLFD
  * batches; checkpoint sizes and upload times of the versions it stores; and, while a job runs, its
  * forgetting score as a gauge tagged with the request id, removed when the job ends so finished
- * jobs do not linger as stale series.
+ * jobs do not linger as stale series. {@code lethe_worker_device_info{device="cpu"|"gpu:N"}} is 1
+ * for the device jobs run on (an identifier with unit {@code info}; the Prometheus client drops the
+ * {@code _info} suffix from gauge names, so it is scraped as {@code lethe_worker_device}).
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";
@@ -31,6 +33,7 @@ final class WorkerMetrics {
   private final Timer failedDuration;
   final DistributionSummary checkpointBytes;
   final Timer checkpointUpload;
+  private final AtomicLong deviceInfo = new AtomicLong(1);
 
   WorkerMetrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -46,6 +49,11 @@ final class WorkerMetrics {
     failedDuration = durationTimer("failed");
     checkpointBytes = metrics.summary("checkpoint", Metrics.Unit.BYTES);
     checkpointUpload = metrics.timer("checkpoint_upload");
+  }
+
+  /** Registers the device jobs run on ({@code cpu} or {@code gpu:N}); once, at construction. */
+  void device(String name) {
+    metrics.gauge("device", Metrics.Unit.INFO, deviceInfo, AtomicLong::get, "device", name);
   }
 
   /** The service's meters, for the consumer's dead letters and lag. */

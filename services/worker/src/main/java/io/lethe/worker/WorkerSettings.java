@@ -1,5 +1,6 @@
 package io.lethe.worker;
 
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
@@ -39,6 +40,11 @@ import java.util.Objects;
  *     ${java.io.tmpdir}/lethe-worker}): each worker process gets its own {@code pid-<pid>-<random>}
  *     directory in it, and deletes the directories of dead workers at start-up (see {@link
  *     ScratchSpace}); share it between the workers of one host
+ * @param device where the engine runs every job ({@code WORKER_DEVICE}: {@code cpu}, {@code gpu}
+ *     (the first GPU, reported as {@code gpu:0}) or {@code gpu:N}; default {@code cpu}). There is
+ *     no {@code auto}: the default is the same on every host, and a GPU is an explicit choice that
+ *     {@link #fromEnv} checks against what the engine sees, failing start-up rather than running on
+ *     the CPU unnoticed
  */
 public record WorkerSettings(
     S3Settings s3,
@@ -47,7 +53,10 @@ public record WorkerSettings(
     Duration jobTimeout,
     HyperparameterLimits hyperparameterLimits,
     Duration abandonedVersionGrace,
-    Path scratchDir) {
+    Path scratchDir,
+    ComputeDevice device) {
+  public static final String DEVICE = "WORKER_DEVICE";
+  public static final String DEFAULT_DEVICE = "cpu";
   public static final String JOB_THREADS = "WORKER_JOB_THREADS";
   public static final String DATASET_BUCKET = "S3_DATASET_BUCKET";
   public static final String JOB_TIMEOUT = "WORKER_JOB_TIMEOUT";
@@ -66,6 +75,7 @@ public record WorkerSettings(
     Objects.requireNonNull(hyperparameterLimits, HyperparameterLimits.ENV);
     Objects.requireNonNull(abandonedVersionGrace, ABANDONED_VERSION_GRACE);
     Objects.requireNonNull(scratchDir, SCRATCH_DIR);
+    Objects.requireNonNull(device, DEVICE);
     if (abandonedVersionGrace.compareTo(MIN_ABANDONED_VERSION_GRACE) < 0) {
       throw new ConfigException(
           ABANDONED_VERSION_GRACE
@@ -92,6 +102,26 @@ public record WorkerSettings(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(DATASET_BUCKET + ": " + e.getMessage());
     }
+  }
+
+  /** The CPU. */
+  public WorkerSettings(
+      S3Settings s3,
+      int jobThreads,
+      String datasetBucket,
+      Duration jobTimeout,
+      HyperparameterLimits hyperparameterLimits,
+      Duration abandonedVersionGrace,
+      Path scratchDir) {
+    this(
+        s3,
+        jobThreads,
+        datasetBucket,
+        jobTimeout,
+        hyperparameterLimits,
+        abandonedVersionGrace,
+        scratchDir,
+        ComputeDevice.cpu());
   }
 
   /** The default scratch directory. */
@@ -147,7 +177,8 @@ public record WorkerSettings(
         timeout,
         hyperparameterLimits,
         abandonedVersionGrace,
-        scratchDir);
+        scratchDir,
+        device);
   }
 
   /** A copy with another scratch directory. */
@@ -159,7 +190,21 @@ public record WorkerSettings(
         jobTimeout,
         hyperparameterLimits,
         abandonedVersionGrace,
-        dir);
+        dir,
+        device);
+  }
+
+  /** A copy running jobs on another device (not checked: see {@link #fromEnv}). */
+  public WorkerSettings withDevice(ComputeDevice other) {
+    return new WorkerSettings(
+        s3,
+        jobThreads,
+        datasetBucket,
+        jobTimeout,
+        hyperparameterLimits,
+        abandonedVersionGrace,
+        scratchDir,
+        other);
   }
 
   /** {@code ${java.io.tmpdir}/lethe-worker}. */
@@ -170,7 +215,14 @@ public record WorkerSettings(
   /** A copy with other hyperparameter limits. */
   public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
     return new WorkerSettings(
-        s3, jobThreads, datasetBucket, jobTimeout, limits, abandonedVersionGrace, scratchDir);
+        s3,
+        jobThreads,
+        datasetBucket,
+        jobTimeout,
+        limits,
+        abandonedVersionGrace,
+        scratchDir,
+        device);
   }
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
@@ -187,7 +239,11 @@ public record WorkerSettings(
   }
 
   /**
-   * @throws ConfigException naming the variable that is missing or malformed
+   * Reads and checks the settings. A GPU in {@code WORKER_DEVICE} loads the engine to ask whether
+   * it sees that GPU.
+   *
+   * @throws ConfigException naming the variable that is missing or malformed, or the GPU the engine
+   *     does not see
    */
   public static WorkerSettings fromEnv(Map<String, String> env) {
     S3Settings s3;
@@ -212,7 +268,23 @@ public record WorkerSettings(
         duration(
             ABANDONED_VERSION_GRACE,
             optional(env, ABANDONED_VERSION_GRACE, DEFAULT_ABANDONED_VERSION_GRACE.toString())),
-        scratchDir(optional(env, SCRATCH_DIR, defaultScratchDir().toString())));
+        scratchDir(optional(env, SCRATCH_DIR, defaultScratchDir().toString())),
+        device(optional(env, DEVICE, DEFAULT_DEVICE)));
+  }
+
+  private static ComputeDevice device(String value) {
+    ComputeDevice device;
+    try {
+      device = ComputeDevice.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(DEVICE + " must be cpu, gpu or gpu:N, got '" + value + "'");
+    }
+    try {
+      return device.requireAvailable();
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      // No GPU, or a libtorch that would not load: fail start-up, never fall back to the CPU.
+      throw new ConfigException(DEVICE + "=" + value + ": " + e.getMessage());
+    }
   }
 
   private static Path scratchDir(String value) {

@@ -18,6 +18,7 @@ import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
@@ -165,7 +166,7 @@ class WorkerIT {
     vertx = Vertx.vertx();
     Metrics metrics = new Metrics("worker");
     KafkaSettings kafka = new KafkaSettings(bootstrap, "worker-it-" + run, group);
-    WorkerSettings settings = new WorkerSettings(s3Settings, 1);
+    WorkerSettings settings = new WorkerSettings(s3Settings, 1).withDevice(ComputeDevice.cpu());
     running =
         await(
             ServiceLauncher.launch(
@@ -209,6 +210,7 @@ class WorkerIT {
     assertThat(result.version()).isEqualTo(2);
     assertThat(result.parentVersion()).isEqualTo(1);
     assertThat(result.correlationId()).isEqualTo("corr-fr-ok-" + run);
+    assertThat(result.device()).isEqualTo("cpu");
     ConsumerRecord<byte[], byte[]> raw = resultRecord(request.requestId()).orElseThrow();
     assertThat(new String(raw.key(), StandardCharsets.UTF_8)).isEqualTo(MODEL);
     assertThat(
@@ -251,6 +253,7 @@ class WorkerIT {
         .containsPattern("(?m)^lethe_worker_jobs_succeeded_total(\\{[^}]*\\})? [1-9][0-9]*\\.0$");
     assertThat(scrape).containsPattern("(?m)^lethe_worker_dlfd_batches_total(\\{[^}]*\\})? [1-9]");
     assertThat(scrape).contains("lethe_worker_job_duration_seconds_bucket");
+    assertThat(scrape).containsPattern("(?m)^lethe_worker_device\\{device=\"cpu\"} 1\\.0$");
   }
 
   @Test

@@ -32,4 +32,13 @@ class WorkerMetricsTest {
         .contains("lethe_worker_checkpoint_bytes_count 0")
         .contains("lethe_worker_checkpoint_upload_seconds_count 0");
   }
+
+  @Test
+  void theDeviceJobsRunOnIsAnInfoGaugeOfOne() {
+    worker.device("gpu:0");
+
+    // Registered as lethe_worker_device_info; the Prometheus client drops _info from gauges.
+    assertThat(metrics.registry().scrape())
+        .containsPattern("(?m)^lethe_worker_device\\{device=\"gpu:0\"} 1\\.0$");
+  }
 }

@@ -3,7 +3,9 @@ package io.lethe.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
 import io.lethe.api.Method;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.nio.file.Path;
@@ -32,6 +34,43 @@ class WorkerSettingsTest {
     assertThat(s.hyperparameterLimits()).isEqualTo(HyperparameterLimits.defaults());
     assertThat(s.scratchDir())
         .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "lethe-worker"));
+    assertThat(s.device()).isEqualTo(ComputeDevice.cpu());
+  }
+
+  @Test
+  void theDeviceIsCpuUnlessAskedAndCopiesKeepIt() {
+    Map<String, String> env = env();
+    env.put("WORKER_DEVICE", " CPU ");
+    WorkerSettings s = WorkerSettings.fromEnv(env);
+    assertThat(s.device()).isEqualTo(ComputeDevice.cpu());
+    assertThat(s.withDevice(ComputeDevice.gpu(1)).withJobTimeout(Duration.ofMinutes(5)).device())
+        .isEqualTo(ComputeDevice.gpu(1));
+  }
+
+  @Test
+  void aMalformedDeviceIsRefusedNamingTheVariable() {
+    Map<String, String> env = env();
+    for (String bad : new String[] {"tpu", "gpu:x", "gpu:", "gpu0", "cuda", "auto", "gpu:-1"}) {
+      env.put("WORKER_DEVICE", bad);
+      assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("WORKER_DEVICE must be cpu, gpu or gpu:N, got '" + bad + "'");
+    }
+  }
+
+  @Test
+  void aGpuTheEngineDoesNotSeeFailsStartUpInsteadOfFallingBackToTheCpu() {
+    // On this machine (no GPU): "gpu". On a GPU machine: the first index past its GPUs.
+    int gpus = Engine.getInstance().getGpuCount();
+    String missing = gpus == 0 ? "gpu" : "gpu:" + gpus;
+    Map<String, String> env = env();
+    env.put("WORKER_DEVICE", missing);
+    assertThatThrownBy(() -> WorkerSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("WORKER_DEVICE=" + missing + ": gpu:" + Math.max(gpus, 0))
+        .hasMessageContaining("requested but the engine (PyTorch")
+        .hasMessageContaining(gpus == 0 ? "sees no GPU" : "sees " + gpus + " GPU(s)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.lethe.engine.checkpoint;
 
+import ai.djl.Device;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
 import java.io.IOException;
@@ -113,10 +114,21 @@ public final class Checkpoints {
    * Loads the checkpoint in {@code dir}: reads the manifest, checks {@code requirements}, verifies
    * the parameters' size and SHA-256 against the manifest, and builds the classifier.
    *
+   * <p>The classifier lives on the engine's default device.
+   *
    * @throws CheckpointException if a file is missing, the manifest is malformed, the requirements
    *     are not met, or the parameters do not match the manifest
    */
   public static LoadedCheckpoint load(Path dir, CheckpointRequirements requirements) {
+    return load(dir, requirements, null);
+  }
+
+  /**
+   * Like {@link #load(Path, CheckpointRequirements)}, with the classifier on {@code device} (null:
+   * the engine's default).
+   */
+  public static LoadedCheckpoint load(
+      Path dir, CheckpointRequirements requirements, Device device) {
     Objects.requireNonNull(requirements, "requirements");
     CheckpointManifest manifest = readManifest(dir);
     requirements.check(manifest);
@@ -131,7 +143,7 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
     }
-    return new LoadedCheckpoint(manifest, build(manifest, parameters, PARAMETERS_FILE));
+    return new LoadedCheckpoint(manifest, build(manifest, parameters, PARAMETERS_FILE, device));
   }
 
   /** Builds the classifier of a checkpoint held in memory, after verifying its parameters. */
@@ -148,7 +160,7 @@ public final class Checkpoints {
   public static Classifier restore(
       CheckpointManifest manifest, byte[] parameters, CheckpointRequirements requirements) {
     requirements.check(manifest);
-    return build(manifest, parameters, "parameters");
+    return build(manifest, parameters, "parameters", null);
   }
 
   /**
@@ -182,10 +194,12 @@ public final class Checkpoints {
     }
   }
 
-  private static Classifier build(CheckpointManifest manifest, byte[] parameters, String what) {
+  private static Classifier build(
+      CheckpointManifest manifest, byte[] parameters, String what, Device device) {
     verify(manifest, parameters, what);
     try {
-      return Classifier.fromParameters(manifest.modelSpec(), manifest.labelSchema(), parameters);
+      return Classifier.fromParameters(
+          manifest.modelSpec(), manifest.labelSchema(), parameters, device);
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(
           "checkpoint " + manifest.id() + ": " + e.getMessage() + " described by its manifest", e);

@@ -1,5 +1,6 @@
 package io.lethe.engine.model;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -19,6 +20,11 @@ import java.util.Objects;
 /**
  * A trained or trainable image classifier: a DJL {@link Model} holding a {@link ClassifierBlock},
  * plus what its outputs mean. It owns its native memory; close it when done.
+ *
+ * <p>It lives on one {@link Device}, chosen when it is created or loaded: its parameters, and every
+ * array made from its {@link #manager()}, are there. Without a device it lives on the engine's
+ * default device (DJL's rule: the first GPU if the engine sees one, else the CPU); services pass
+ * one explicitly.
  */
 public final class Classifier implements AutoCloseable {
   private final Model model;
@@ -27,7 +33,7 @@ public final class Classifier implements AutoCloseable {
   private final LabelSchema labels;
   private final ParameterStore inferenceParameters;
 
-  private Classifier(ModelSpec spec, LabelSchema labels) {
+  private Classifier(ModelSpec spec, LabelSchema labels, Device device) {
     if (spec.numOutputs() != labels.numOutputs()) {
       throw new IllegalArgumentException(
           "the model has "
@@ -37,22 +43,46 @@ public final class Classifier implements AutoCloseable {
     }
     this.spec = spec;
     this.labels = Objects.requireNonNull(labels, "labels");
-    this.model = Model.newInstance("lethe-" + spec.architecture().cliName());
+    String name = "lethe-" + spec.architecture().cliName();
+    this.model = device == null ? Model.newInstance(name) : Model.newInstance(name, device);
     this.block = Models.build(spec);
     this.model.setBlock(block);
     this.inferenceParameters = new ParameterStore(model.getNDManager(), false);
   }
 
-  /** A freshly initialised classifier; the same seed gives the same parameters. */
+  /**
+   * A freshly initialised classifier on the engine's default device; the same seed gives the same
+   * parameters.
+   */
   public static Classifier create(ModelSpec spec, LabelSchema labels, int seed) {
-    Classifier c = new Classifier(spec, labels);
+    return create(spec, labels, seed, null);
+  }
+
+  /**
+   * A freshly initialised classifier on {@code device} (null: the engine's default); the same seed
+   * gives the same parameters.
+   */
+  public static Classifier create(ModelSpec spec, LabelSchema labels, int seed, Device device) {
+    Classifier c = new Classifier(spec, labels, device);
     Models.initialize(c.block, c.model.getNDManager(), spec, seed);
     return c;
   }
 
-  /** A classifier with the parameters serialised by {@link #parameterBytes()}. */
+  /**
+   * A classifier with the parameters serialised by {@link #parameterBytes()}, on the engine's
+   * default device.
+   */
   public static Classifier fromParameters(ModelSpec spec, LabelSchema labels, byte[] parameters) {
-    Classifier c = create(spec, labels, 0);
+    return fromParameters(spec, labels, parameters, null);
+  }
+
+  /**
+   * A classifier with the parameters serialised by {@link #parameterBytes()}, on {@code device}
+   * (null: the engine's default).
+   */
+  public static Classifier fromParameters(
+      ModelSpec spec, LabelSchema labels, byte[] parameters, Device device) {
+    Classifier c = create(spec, labels, 0, device);
     try {
       c.block.loadParameters(
           c.model.getNDManager(), new DataInputStream(new ByteArrayInputStream(parameters)));
@@ -81,9 +111,19 @@ public final class Classifier implements AutoCloseable {
     return bytes.toByteArray();
   }
 
-  /** An independent copy with the same parameters (e.g. to keep the original as a teacher). */
+  /**
+   * An independent copy with the same parameters on the same device (e.g. to keep the original as a
+   * teacher).
+   */
   public Classifier copy() {
-    return fromParameters(spec, labels, parameterBytes());
+    return fromParameters(spec, labels, parameterBytes(), device());
+  }
+
+  /**
+   * Where the parameters live; arrays of {@link #manager()} and its sub-managers live there too.
+   */
+  public Device device() {
+    return model.getNDManager().getDevice();
   }
 
   /**

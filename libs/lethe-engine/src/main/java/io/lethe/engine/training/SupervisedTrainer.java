@@ -1,5 +1,6 @@
 package io.lethe.engine.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
@@ -39,6 +40,7 @@ public final class SupervisedTrainer {
     Random augmentRandom = new Random(recipe.seed() * 31L + 7);
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(loss)
+            .optDevices(new Device[] {classifier.device()})
             .optOptimizer(
                 Optimizers.sgd(
                     recipe.learningRate(),

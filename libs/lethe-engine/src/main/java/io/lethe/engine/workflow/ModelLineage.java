@@ -8,6 +8,7 @@ import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.SupervisedTrainer;
@@ -27,6 +28,11 @@ import java.util.TreeSet;
  * (by an unlearning method or by retraining), each recording its parent, its method and every
  * subject forgotten along the way. The CLI and the services both go through here, so a checkpoint
  * means the same thing wherever it was made.
+ *
+ * <p><b>Device.</b> Each run takes the {@link ComputeDevice} its models live on (the overloads with
+ * a {@code device} argument); {@code null}, or an overload without one, means the engine's default
+ * device (the first GPU if the engine sees one, else the CPU). A checkpoint does not record where
+ * it was made: its parameters load on any device.
  */
 public final class ModelLineage {
   private ModelLineage() {}
@@ -61,7 +67,19 @@ public final class ModelLineage {
       TrainingRecipe recipe,
       Path out,
       ProgressListener progress) {
-    return train(source, dataset, spec, recipe, Set.of(), null, out, progress);
+    return train(source, dataset, spec, recipe, out, progress, null);
+  }
+
+  /** Trains an original model from scratch on every TRAIN sample, on {@code device}. */
+  public static Version train(
+      DatasetSource source,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Path out,
+      ProgressListener progress,
+      ComputeDevice device) {
+    return train(source, dataset, spec, recipe, Set.of(), null, out, progress, device);
   }
 
   private static Version train(
@@ -72,12 +90,14 @@ public final class ModelLineage {
       Set<String> excluded,
       CheckpointManifest parent,
       Path out,
-      ProgressListener progress) {
+      ProgressListener progress,
+      ComputeDevice device) {
     int[] samples =
         excluded.isEmpty()
             ? io.lethe.engine.data.Indices.ofSplit(dataset, io.lethe.engine.data.Split.TRAIN)
             : UnlearningSplit.of(dataset, excluded).retain();
-    try (Classifier model = Classifier.create(spec, dataset.labelSchema(), recipe.seed())) {
+    try (Classifier model =
+        Classifier.create(spec, dataset.labelSchema(), recipe.seed(), djl(device))) {
       SupervisedTrainer.TrainingSummary summary =
           new SupervisedTrainer(recipe).train(model, dataset, samples, progress);
       Map<String, Object> hp = new LinkedHashMap<>(recipe.describe());
@@ -127,12 +147,26 @@ public final class ModelLineage {
       Set<String> tombstoned,
       Path out,
       ProgressListener progress) {
+    return retrain(parentDir, dataset, spec, recipe, forget, tombstoned, out, progress, null);
+  }
+
+  /** Like the overload without a device, with the new model on {@code device}. */
+  public static Version retrain(
+      Path parentDir,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> forget,
+      Set<String> tombstoned,
+      Path out,
+      ProgressListener progress,
+      ComputeDevice device) {
     CheckpointManifest parent = Checkpoints.readManifest(parentDir);
     Set<String> all = new TreeSet<>(parent.forgottenSubjects());
     all.addAll(forget);
     all.addAll(tombstoned);
     DatasetSource source = DatasetSource.fromMap(parent.dataset().source());
-    return train(source, dataset, spec, recipe, all, parent, out, progress);
+    return train(source, dataset, spec, recipe, all, parent, out, progress, device);
   }
 
   /** Applies {@code method} to the parent checkpoint so it forgets {@code forget}. */
@@ -161,12 +195,24 @@ public final class ModelLineage {
       Set<String> tombstoned,
       Path out,
       ProgressListener progress) {
+    return unlearn(parentDir, dataset, method, forget, tombstoned, out, progress, null);
+  }
+
+  /** Like the overload without a device, with the parent loaded onto (and unlearning on) it. */
+  public static UnlearnedVersion unlearn(
+      Path parentDir,
+      ImageDataset dataset,
+      UnlearningMethod method,
+      Set<String> forget,
+      Set<String> tombstoned,
+      Path out,
+      ProgressListener progress,
+      ComputeDevice device) {
     try (LoadedCheckpoint parent =
         Checkpoints.load(
             parentDir,
-            CheckpointRequirements.builder()
-                .optDatasetFingerprint(dataset.fingerprint())
-                .build())) {
+            CheckpointRequirements.builder().optDatasetFingerprint(dataset.fingerprint()).build(),
+            djl(device))) {
       // Subjects the parent already forgot are tombstoned: no retain set may contain them again.
       Set<String> earlier = new TreeSet<>(parent.manifest().forgottenSubjects());
       earlier.addAll(tombstoned);
@@ -198,4 +244,8 @@ public final class ModelLineage {
 
   /** An unlearned checkpoint and the method's own account of the run. */
   public record UnlearnedVersion(Version version, UnlearningOutcome outcome) {}
+
+  private static ai.djl.Device djl(ComputeDevice device) {
+    return device == null ? null : device.toDjl();
+  }
 }

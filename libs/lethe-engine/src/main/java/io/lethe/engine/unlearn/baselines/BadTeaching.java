@@ -64,7 +64,7 @@ public final class BadTeaching implements UnlearningMethod {
     RunAccount account = new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs());
     try (Classifier competent = model.copy();
         Classifier incompetent =
-            Classifier.create(model.spec(), model.labels(), t.seed() * 31 + 17);
+            Classifier.create(model.spec(), model.labels(), t.seed() * 31 + 17, model.device());
         ParameterUpdater updater = new ParameterUpdater(model, t)) {
       competent.freezeTrainableParameters(true);
       incompetent.freezeTrainableParameters(true);

@@ -61,7 +61,7 @@ final class LastBlocksTraining {
    * statistics): the engine's own initialisation, so EU-k's blocks start as training would.
    */
   private static void reinitialise(Classifier model, Set<String> ids, int seed) {
-    try (Classifier fresh = Classifier.create(model.spec(), model.labels(), seed)) {
+    try (Classifier fresh = Classifier.create(model.spec(), model.labels(), seed, model.device())) {
       PairList<String, Parameter> own = model.block().getParameters();
       PairList<String, Parameter> init = fresh.block().getParameters();
       for (int i = 0; i < own.size(); i++) {

@@ -1,5 +1,6 @@
 package io.lethe.engine.unlearn.dlfd;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
@@ -109,6 +110,7 @@ public final class Dlfd implements UnlearningMethod {
     long forgetSamplesUsed = 0;
     DefaultTrainingConfig trainingConfig =
         new DefaultTrainingConfig(loss)
+            .optDevices(new Device[] {model.device()})
             .optOptimizer(
                 Optimizers.sgd(
                     config.learningRate(), config.momentum(), config.weightDecay(), false, 1));
