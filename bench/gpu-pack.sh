@@ -56,8 +56,7 @@ say "copying the engine's runtime dependencies without native libtorch"
   -DincludeArtifactIds=picocli,slf4j-simple -DoutputDirectory="$OUT/lib"
 engine_jar=$(ls libs/lethe-engine/target/lethe-engine-*.jar | grep -v -e sources -e tests | head -1)
 cp "$engine_jar" "$OUT/lib/"
-# Not lethe-bench.jar (shaded: libtorch inside), nor original-lethe-bench.jar (a rebuild without
-# clean leaves the previous shaded jar there): the compiled classes themselves.
+# Not lethe-bench.jar (shaded: libtorch and every service inside): the bench's compiled classes.
 jar --create --file "$OUT/lib/lethe-bench-classes.jar" -C bench/target/classes .
 ls "$OUT"/lib/pytorch-jni-2.7.1-0.36.0.jar >/dev/null || die "pytorch-jni 2.7.1-0.36.0 is missing"
 
