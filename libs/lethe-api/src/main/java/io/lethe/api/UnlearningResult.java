@@ -9,8 +9,12 @@ import java.time.Instant;
  * reverse.
  *
  * @param parentVersion the version unlearning started from
- * @param version the new version (success only)
+ * @param version the new version (success only); for {@link HonouredBy#EXISTING_VERSION}, the
+ *     existing version that already forgot every subject of the request
  * @param seconds wall-clock duration of the job
+ * @param honouredBy success only, optional: whether the job made a new version or found the
+ *     request's subjects all forgotten by the newest one ({@code null}, as in results of older
+ *     workers: a new version)
  */
 public record UnlearningResult(
     String requestId,
@@ -23,7 +27,44 @@ public record UnlearningResult(
     Checkpoint checkpoint,
     double seconds,
     String error,
-    Instant completedAt) {
+    Instant completedAt,
+    HonouredBy honouredBy) {
+
+  /** A result without {@code honouredBy} (a new version on success). */
+  public UnlearningResult(
+      String requestId,
+      String correlationId,
+      String modelId,
+      int parentVersion,
+      Integer version,
+      Method method,
+      Status status,
+      Checkpoint checkpoint,
+      double seconds,
+      String error,
+      Instant completedAt) {
+    this(
+        requestId,
+        correlationId,
+        modelId,
+        parentVersion,
+        version,
+        method,
+        status,
+        checkpoint,
+        seconds,
+        error,
+        completedAt,
+        null);
+  }
+
+  /**
+   * Whether a succeeded job stored a new version for the request; false when it found every subject
+   * already forgotten by an existing one (and for failures).
+   */
+  public boolean madeNewVersion() {
+    return status == Status.SUCCEEDED && honouredBy != HonouredBy.EXISTING_VERSION;
+  }
 
   /** How the job ended. */
   public enum Status {
@@ -33,8 +74,21 @@ public record UnlearningResult(
     FAILED
   }
 
+  /** How a succeeded request was honoured. */
+  public enum HonouredBy {
+    /** By the new version the job stored (unlearned from {@code parentVersion}). */
+    @JsonProperty("new_version")
+    NEW_VERSION,
+    /**
+     * By {@code version}, which existed already: the newest version of the model, made for other
+     * requests, had forgotten every subject of this one, so nothing was unlearned or stored.
+     */
+    @JsonProperty("existing_version")
+    EXISTING_VERSION
+  }
+
   /**
-   * The new checkpoint.
+   * The new checkpoint (for {@link HonouredBy#EXISTING_VERSION}, the existing version's).
    *
    * @param uri {@code s3://} or {@code file://} URI of the checkpoint directory
    * @param sha256 {@code sha256:<hex>} of {@code parameters.bin}

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded, failed and retried (each
  * time a job that failed transiently, e.g. S3 down, is called again by the consumer: no result in
- * between); job duration as a histogram (so dashboards can take quantiles across replicas); DLFD
- * batches; checkpoint sizes and upload times of the versions it stores; and, while a job runs, its
- * forgetting score as a gauge tagged with the request id, removed when the job ends so finished
- * jobs do not linger as stale series.
+ * between); of the succeeded, those whose subjects the newest version had all forgotten already
+ * ({@code jobs_already_forgotten}: no engine run, no new version); job duration as a histogram (so
+ * dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes and upload times
+ * of the versions it stores; and, while a job runs, its forgetting score as a gauge tagged with the
+ * request id, removed when the job ends so finished jobs do not linger as stale series.
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";
@@ -26,6 +27,7 @@ final class WorkerMetrics {
   final Counter succeeded;
   final Counter failed;
   final Counter retried;
+  final Counter alreadyForgotten;
   final Counter dlfdBatches;
   private final Timer succeededDuration;
   private final Timer failedDuration;
@@ -41,6 +43,7 @@ final class WorkerMetrics {
     succeeded = metrics.counter("jobs_succeeded");
     failed = metrics.counter("jobs_failed");
     retried = metrics.counter("jobs_retried");
+    alreadyForgotten = metrics.counter("jobs_already_forgotten");
     dlfdBatches = metrics.counter("dlfd_batches");
     succeededDuration = durationTimer("succeeded");
     failedDuration = durationTimer("failed");
