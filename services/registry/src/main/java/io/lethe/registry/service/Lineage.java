@@ -132,6 +132,22 @@ final class Lineage {
     return Optional.ofNullable(since);
   }
 
+  /**
+   * The requests recorded as honoured by a version along {@code version}'s lineage after {@code
+   * after} (their workers' results may still be on their way).
+   */
+  Set<String> recordedAfter(int version, Instant after) {
+    Set<Integer> along = new HashSet<>();
+    along(version).forEach(m -> along.add(m.version()));
+    Set<String> ids = new HashSet<>();
+    for (HonouredRequest h : honoured()) {
+      if (along.contains(h.version()) && h.recordedAt().isAfter(after)) {
+        ids.add(h.requestId());
+      }
+    }
+    return ids;
+  }
+
   /** {@code version} and its ancestors, newest first. */
   private List<ModelVersionManifest> along(int version) {
     List<ModelVersionManifest> lineage = new ArrayList<>();

@@ -47,6 +47,13 @@ final class RequestSli {
     Duration.ofDays(7)
   };
 
+  /**
+   * How long {@link #reconcile} leaves a request recorded as honoured by an existing version to its
+   * worker's result, which observes it ({@link #onResult}; the record is written just before the
+   * result is sent). Later, or if the result went to another process, it is closed unobserved.
+   */
+  static final Duration RESULT_GRACE = Duration.ofMinutes(5);
+
   private record Open(String modelId, Instant acceptedAt) {}
 
   private final Metrics metrics;
@@ -114,8 +121,9 @@ final class RequestSli {
 
   /**
    * Closes, without observing, every open request that the serving version of its model already
-   * honours (after a restart, or a promotion whose notification was lost). Blocking: reads
-   * manifests.
+   * honours (after a restart, or a promotion whose notification was lost), except one recorded as
+   * honoured by an existing version less than {@link #RESULT_GRACE} ago: its result observes it.
+   * Blocking: reads manifests.
    */
   void reconcile(ModelStore store, String servingAlias) {
     Set<String> models = open.values().stream().map(Open::modelId).collect(Collectors.toSet());
@@ -124,7 +132,10 @@ final class RequestSli {
           .aliasHistory(model, servingAlias)
           .ifPresent(
               h -> {
-                Set<String> honoured = new Lineage(store, model).requestsAlong(h.current());
+                Lineage lineage = new Lineage(store, model);
+                Set<String> honoured = lineage.requestsAlong(h.current());
+                honoured.removeAll(
+                    lineage.recordedAfter(h.current(), clock.instant().minus(RESULT_GRACE)));
                 open.entrySet()
                     .removeIf(
                         e -> e.getValue().modelId().equals(model) && honoured.contains(e.getKey()));
