@@ -40,7 +40,11 @@ public record ComplianceReport(
     COMPLETED
   }
 
-  /** A model version made for the request, with its figures once evaluated. */
+  /**
+   * A model version made for the request, with its figures once evaluated; or, with {@code
+   * madeForAnotherRequest} true, the existing version that already forgot every subject of the
+   * request when its job ran (no version was made for it).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VersionEntry(
       int version,
@@ -56,7 +60,8 @@ public record ComplianceReport(
       Boolean passed,
       Instant evaluatedAt,
       boolean served,
-      Instant purgedAt) {}
+      Instant purgedAt,
+      Boolean madeForAnotherRequest) {}
 
   /** A version that still encoded the request's subjects, purged. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

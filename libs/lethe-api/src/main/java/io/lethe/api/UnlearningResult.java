@@ -9,11 +9,15 @@ import java.time.Instant;
  * reverse.
  *
  * @param parentVersion the version unlearning started from
- * @param version the new version (success only)
+ * @param version the new version (success only); for {@link HonouredBy#EXISTING_VERSION}, the
+ *     existing version that already forgot every subject of the request
  * @param seconds wall-clock duration of the job
  * @param device the device of the worker that ran (or tried to run) the job, {@code cpu} or {@code
  *     gpu:N} (optional: absent from results of older workers and from re-announcements of a version
  *     made earlier)
+ * @param honouredBy success only, optional: whether the job made a new version or found the
+ *     request's subjects all forgotten by the newest one ({@code null}, as in results of older
+ *     workers: a new version)
  */
 public record UnlearningResult(
     String requestId,
@@ -27,9 +31,10 @@ public record UnlearningResult(
     double seconds,
     String error,
     Instant completedAt,
-    String device) {
+    String device,
+    HonouredBy honouredBy) {
 
-  /** A result that does not say where the job ran. */
+  /** A result that does not say where the job ran, nor how it was honoured (a new version). */
   public UnlearningResult(
       String requestId,
       String correlationId,
@@ -54,7 +59,16 @@ public record UnlearningResult(
         seconds,
         error,
         completedAt,
+        null,
         null);
+  }
+
+  /**
+   * Whether a succeeded job stored a new version for the request; false when it found every subject
+   * already forgotten by an existing one (and for failures).
+   */
+  public boolean madeNewVersion() {
+    return status == Status.SUCCEEDED && honouredBy != HonouredBy.EXISTING_VERSION;
   }
 
   /** How the job ended. */
@@ -65,8 +79,21 @@ public record UnlearningResult(
     FAILED
   }
 
+  /** How a succeeded request was honoured. */
+  public enum HonouredBy {
+    /** By the new version the job stored (unlearned from {@code parentVersion}). */
+    @JsonProperty("new_version")
+    NEW_VERSION,
+    /**
+     * By {@code version}, which existed already: the newest version of the model, made for other
+     * requests, had forgotten every subject of this one, so nothing was unlearned or stored.
+     */
+    @JsonProperty("existing_version")
+    EXISTING_VERSION
+  }
+
   /**
-   * The new checkpoint.
+   * The new checkpoint (for {@link HonouredBy#EXISTING_VERSION}, the existing version's).
    *
    * @param uri {@code s3://} or {@code file://} URI of the checkpoint directory
    * @param sha256 {@code sha256:<hex>} of {@code parameters.bin}

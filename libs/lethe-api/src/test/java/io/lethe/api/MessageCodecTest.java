@@ -61,7 +61,8 @@ class MessageCodecTest {
             r.seconds(),
             r.error(),
             r.completedAt(),
-            "gpu:1");
+            "gpu:1",
+            null);
 
     JsonNode json = MAPPER.readTree(CODEC.encode(onGpu));
     assertThat(json.get("device").asText()).isEqualTo("gpu:1");

@@ -132,7 +132,11 @@ final class ServeWatch implements AutoCloseable {
       }
     } else if (value instanceof UnlearningResult u) {
       started.remove(u.requestId());
-      if (u.status() == UnlearningResult.Status.SUCCEEDED) {
+      if (u.status() == UnlearningResult.Status.SUCCEEDED && !u.madeNewVersion()) {
+        line(
+            "request %s: every subject already forgotten by %s v%d, no new version needed",
+            u.requestId(), u.modelId(), u.version());
+      } else if (u.status() == UnlearningResult.Status.SUCCEEDED) {
         line(
             "request %s: unlearned as %s v%d in %.1f s",
             u.requestId(), u.modelId(), u.version(), u.seconds());

@@ -40,11 +40,13 @@ import org.slf4j.LoggerFactory;
  * it.
  *
  * <p><b>What is skipped.</b> Failure results carry no version: they are counted and committed. A
- * result that can never be evaluated (version missing, nothing forgotten, dataset gone or changed)
- * is logged, counted as an error and committed, so it does not block the partition. A transient
- * failure ({@link #FAILURES}: the registry unreachable, a connection refused anywhere in the cause
- * chain, a timeout) or a failure to produce the report is retried with backoff ({@link #optRetry}):
- * a version is never skipped because S3 was down.
+ * result honoured by an existing version ({@code honouredBy: existing_version}) made none: it is
+ * logged and committed (that version is evaluated for the request it was made for). A result that
+ * can never be evaluated (version missing, nothing forgotten, dataset gone or changed) is logged,
+ * counted as an error and committed, so it does not block the partition. A transient failure
+ * ({@link #FAILURES}: the registry unreachable, a connection refused anywhere in the cause chain, a
+ * timeout) or a failure to produce the report is retried with backoff ({@link #optRetry}): a
+ * version is never skipped because S3 was down.
  */
 public final class Evaluator implements Component, HealthReporting {
   private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
@@ -156,6 +158,16 @@ public final class Evaluator implements Component, HealthReporting {
             result.requestId(),
             result.modelId(),
             result.error());
+        return null;
+      }
+      if (!result.madeNewVersion()) {
+        // The existing version is evaluated (or being evaluated) for the request it was made for.
+        LOG.info(
+            "result {} of {}: every subject was already forgotten by v{}, no version was made:"
+                + " nothing to evaluate",
+            result.requestId(),
+            result.modelId(),
+            result.version());
         return null;
       }
       outcome = evaluation.run(result.requestId(), correlationId, modelId, result.version());

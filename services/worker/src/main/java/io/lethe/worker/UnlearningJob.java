@@ -16,6 +16,7 @@ import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.DatasetVersion;
+import io.lethe.registry.store.HonouredRequest;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.service.limits.HyperparameterLimits;
@@ -52,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * between the two is repaired by redelivery: the run repeats from the snapshot and {@link
  * DatasetStore#tombstone} returns the existing revision. A crash after the version is stored is
  * caught by {@link #alreadyDone}.
+ *
+ * <p><b>Subjects already forgotten.</b> Two requests for one model can name the same subjects (a
+ * burst split at the intake's size cap, or a person asking twice through two channels). Only the
+ * subjects the parent has not forgotten yet are unlearned: the others' samples may already be
+ * erased from the dataset. If none is left, nothing runs and no version is made: the parent, the
+ * newest version, honours the request, which {@link ModelStore#recordHonouredBy} records
+ * (write-once, so a redelivery finds it through {@link #alreadyDone}).
  *
  * <p><b>Bounds.</b> The request's hyperparameters are checked against the operator's {@link
  * HyperparameterLimits} before anything is downloaded (the intake checks them too, but forget
@@ -119,30 +127,42 @@ final class UnlearningJob {
   }
 
   /**
-   * The version an earlier delivery of {@code request} already made, if any: Kafka delivers at
-   * least once, and a crash between storing the version and committing the offset must not unlearn
-   * twice.
+   * What a job left in the registry: the version that honours the request, and whether it was made
+   * for it ({@code false}: an existing version had already forgotten every subject).
    */
-  Optional<ModelVersionManifest> alreadyDone(ForgetRequest request) {
+  record Outcome(ModelVersionManifest version, boolean madeNew) {}
+
+  /**
+   * What an earlier delivery of {@code request} already left, if anything: the version made for it,
+   * or the existing version recorded as honouring it. Kafka delivers at least once, and a crash
+   * between storing and committing the offset must not unlearn (or record) twice.
+   */
+  Optional<Outcome> alreadyDone(ForgetRequest request) {
+    Optional<HonouredRequest> honoured = store.honouredBy(request.modelId(), request.requestId());
+    if (honoured.isPresent()) {
+      return Optional.of(
+          new Outcome(store.manifest(request.modelId(), honoured.get().version()), false));
+    }
     List<Integer> versions = store.versions(request.modelId());
     for (int i = versions.size() - 1; i >= 0; i--) {
       ModelVersionManifest m = store.manifest(request.modelId(), versions.get(i));
       if (m.forgetRequestIds().contains(request.requestId())) {
-        return Optional.of(m);
+        return Optional.of(new Outcome(m, true));
       }
     }
     return Optional.empty();
   }
 
   /**
-   * Runs the request and stores the new version.
+   * Runs the request and stores the new version, or records that the newest version honours it
+   * already.
    *
-   * @return the manifest of the stored version
+   * @return the version stored, or the existing one that honours the request
    * @throws IllegalArgumentException for a request that can never succeed (hyperparameters outside
    *     the limits or unsupported, another dataset, unknown subjects)
    * @throws JobTimedOutException if the run exceeds its time budget
    */
-  ModelVersionManifest run(ForgetRequest request, JobProgressReporter progress) throws IOException {
+  Outcome run(ForgetRequest request, JobProgressReporter progress) throws IOException {
     JobDeadline deadline = JobDeadline.start(timeBudget, System::nanoTime);
     // Settings first: a bad request fails before anything is downloaded.
     if (request.method() != Method.DLFD && request.method() != Method.RETRAIN) {
@@ -170,6 +190,21 @@ final class UnlearningJob {
               + " was trained on "
               + parent.datasetVersion());
     }
+    Set<String> forget = new TreeSet<>(request.subjectIds());
+    forget.removeAll(parent.subjectsForgotten());
+    if (forget.isEmpty()) {
+      return honouredByParent(request, parent);
+    }
+    if (forget.size() < request.subjectIds().size()) {
+      LOG.info(
+          "request {}: {} of its {} subject(s) already forgotten by {} v{}; unlearning the other {}",
+          request.requestId(),
+          request.subjectIds().size() - forget.size(),
+          request.subjectIds().size(),
+          request.modelId(),
+          base,
+          forget.size());
+    }
     Path work = Files.createTempDirectory(scratchRoot, "job-");
     try {
       Path parentDir = Files.createDirectories(work.resolve("parent"));
@@ -181,7 +216,6 @@ final class UnlearningJob {
           store.checkpointJson(request.modelId(), base),
           StandardCharsets.UTF_8);
       CheckpointManifest parentCheckpoint = Checkpoints.readManifest(parentDir);
-      Set<String> forget = new TreeSet<>(request.subjectIds());
       TrainingData data = trainingData(parent, parentCheckpoint, forget);
       progress.stage(Stage.LOADING, 1, 1);
       deadline.check("loading", 1, 1);
@@ -237,20 +271,43 @@ final class UnlearningJob {
       sweep(request.modelId());
       // Checked again just before writing: a worker that lost the partition during a long job (a
       // pause longer than the session timeout) and the partition's new owner must not both store.
-      Optional<ModelVersionManifest> meanwhile = alreadyDone(request);
+      Optional<Outcome> meanwhile = alreadyDone(request);
       if (meanwhile.isPresent()) {
         LOG.info(
             "job {} was finished meanwhile as v{} (by another worker): not storing it twice",
             request.requestId(),
-            meanwhile.get().version());
+            meanwhile.get().version().version());
         return meanwhile.get();
       }
       ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
       progress.stage(Stage.SAVING, 1, 1);
-      return stored;
+      return new Outcome(stored, true);
     } finally {
       ScratchSpace.deleteQuietly(work);
     }
+  }
+
+  /**
+   * {@code parent} (the newest version) already forgot every subject of {@code request}: records
+   * that it honours the request instead of running the engine. The record is write-once, so a
+   * racing delivery's record wins and its version is returned.
+   */
+  private Outcome honouredByParent(ForgetRequest request, ModelVersionManifest parent) {
+    HonouredRequest record =
+        store.recordHonouredBy(request.modelId(), request.requestId(), parent.version());
+    LOG.info(
+        "request {}: all {} subject(s) already forgotten by {} v{}: no unlearning, no new version;"
+            + " recorded as honoured by v{}",
+        request.requestId(),
+        request.subjectIds().size(),
+        request.modelId(),
+        parent.version(),
+        record.version());
+    ModelVersionManifest honouring =
+        record.version() == parent.version()
+            ? parent
+            : store.manifest(request.modelId(), record.version());
+    return new Outcome(honouring, false);
   }
 
   /**

@@ -233,18 +233,19 @@ public final class Worker implements Component, HealthReporting {
 
     @Override
     public Output<UnlearningResult> run() throws Exception {
-      Optional<ModelVersionManifest> earlier = job.alreadyDone(request);
+      Optional<UnlearningJob.Outcome> earlier = job.alreadyDone(request);
       if (earlier.isPresent()) {
         LOG.info(
-            "job {} was already done as v{}: re-announcing it",
+            "job {} was already done ({} v{}): re-announcing it",
             request.requestId(),
-            earlier.get().version());
+            earlier.get().madeNew() ? "made" : "honoured by existing",
+            earlier.get().version().version());
       }
-      ModelVersionManifest made = earlier.isPresent() ? earlier.get() : job.run(request, progress);
+      UnlearningJob.Outcome done = earlier.isPresent() ? earlier.get() : job.run(request, progress);
       return output(
           succeeded(
               request,
-              made,
+              done,
               correlationId,
               seconds(startNanos),
               earlier.isPresent() ? null : settings.device().name()));
@@ -277,12 +278,16 @@ public final class Worker implements Component, HealthReporting {
       UnlearningResult result = output.record();
       boolean ok = result.status() == UnlearningResult.Status.SUCCEEDED;
       (ok ? metrics.succeeded : metrics.failed).increment();
+      boolean existing = result.honouredBy() == UnlearningResult.HonouredBy.EXISTING_VERSION;
+      if (existing) {
+        metrics.alreadyForgotten.increment();
+      }
       metrics.recordDuration(ok, Duration.ofNanos(System.nanoTime() - startNanos));
       LOG.info(
           "job {} {} ({}), result at {}-{}@{}",
           request.requestId(),
           result.status(),
-          ok ? "v" + result.version() : result.error(),
+          ok ? (existing ? "already forgotten by v" : "v") + result.version() : result.error(),
           metadata.topic(),
           metadata.partition(),
           metadata.offset());
@@ -306,10 +311,11 @@ public final class Worker implements Component, HealthReporting {
 
   private UnlearningResult succeeded(
       ForgetRequest r,
-      ModelVersionManifest m,
+      UnlearningJob.Outcome done,
       String correlationId,
       double seconds,
       String device) {
+    ModelVersionManifest m = done.version();
     ModelVersionManifest.StoredObject parameters =
         m.objects().stream()
             .filter(o -> o.key().equals(Checkpoints.PARAMETERS_FILE))
@@ -322,11 +328,19 @@ public final class Worker implements Component, HealthReporting {
                             + " v"
                             + m.version()
                             + " lists no parameters"));
+    // The version the job started from: the made version's parent (a newer base if rebased), or
+    // the existing version itself.
+    int parentVersion;
+    if (!done.madeNew()) {
+      parentVersion = m.version();
+    } else {
+      parentVersion = m.parentVersion() == null ? r.baseVersion() : m.parentVersion();
+    }
     return new UnlearningResult(
         r.requestId(),
         correlationId,
         r.modelId(),
-        m.parentVersion() == null ? r.baseVersion() : m.parentVersion(), // newer base if rebased
+        parentVersion,
         m.version(),
         r.method(),
         UnlearningResult.Status.SUCCEEDED,
@@ -334,7 +348,10 @@ public final class Worker implements Component, HealthReporting {
         seconds,
         null,
         clock.instant().truncatedTo(ChronoUnit.MILLIS),
-        device);
+        device,
+        done.madeNew()
+            ? UnlearningResult.HonouredBy.NEW_VERSION
+            : UnlearningResult.HonouredBy.EXISTING_VERSION);
   }
 
   private UnlearningResult failedResult(
@@ -358,7 +375,8 @@ public final class Worker implements Component, HealthReporting {
         seconds,
         error,
         clock.instant().truncatedTo(ChronoUnit.MILLIS),
-        settings.device().name());
+        settings.device().name(),
+        null);
   }
 
   /** Whether {@code failure} (or a cause) is an outage worth waiting out rather than a verdict. */

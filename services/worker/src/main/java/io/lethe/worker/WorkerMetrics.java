@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded, failed and retried (each
  * time a job that failed transiently, e.g. S3 down, is called again by the consumer: no result in
- * between); job duration as a histogram (so dashboards can take quantiles across replicas); DLFD
- * batches; checkpoint sizes and upload times of the versions it stores; and, while a job runs, its
- * forgetting score as a gauge tagged with the request id, removed when the job ends so finished
- * jobs do not linger as stale series. {@code lethe_worker_device_info{device="cpu"|"gpu:N"}} is 1
- * for the device jobs run on (an identifier with unit {@code info}; the Prometheus client drops the
- * {@code _info} suffix from gauge names, so it is scraped as {@code lethe_worker_device}).
+ * between); of the succeeded, those whose subjects the newest version had all forgotten already
+ * ({@code jobs_already_forgotten}: no engine run, no new version); job duration as a histogram (so
+ * dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes and upload times
+ * of the versions it stores; and, while a job runs, its forgetting score as a gauge tagged with the
+ * request id, removed when the job ends so finished jobs do not linger as stale series. {@code
+ * lethe_worker_device_info{device="cpu"|"gpu:N"}} is 1 for the device jobs run on (an identifier
+ * with unit {@code info}; the Prometheus client drops the {@code _info} suffix from gauge names, so
+ * it is scraped as {@code lethe_worker_device}).
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";
@@ -28,6 +30,7 @@ final class WorkerMetrics {
   final Counter succeeded;
   final Counter failed;
   final Counter retried;
+  final Counter alreadyForgotten;
   final Counter dlfdBatches;
   private final Timer succeededDuration;
   private final Timer failedDuration;
@@ -44,6 +47,7 @@ final class WorkerMetrics {
     succeeded = metrics.counter("jobs_succeeded");
     failed = metrics.counter("jobs_failed");
     retried = metrics.counter("jobs_retried");
+    alreadyForgotten = metrics.counter("jobs_already_forgotten");
     dlfdBatches = metrics.counter("dlfd_batches");
     succeededDuration = durationTimer("succeeded");
     failedDuration = durationTimer("failed");

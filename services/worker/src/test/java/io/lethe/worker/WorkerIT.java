@@ -28,6 +28,7 @@ import io.lethe.infra.ConsumerGroups;
 import io.lethe.infra.KafkaTopics;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.registry.store.DatasetStore;
+import io.lethe.registry.store.HonouredRequest;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.registry.store.S3Settings;
@@ -76,7 +77,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The worker against a real broker and a real S3 server ({@link ServerEnvironment}): a tiny CNN
  * trained on a MUFAC-layout dataset is stored as v1, a forget request for two subjects comes in
- * over Kafka, and v2 comes out in the registry, announced on {@code lethe.unlearning-results}.
+ * over Kafka, and v2 comes out in the registry, announced on {@code lethe.unlearning-results}. A
+ * request naming subjects a version already forgot unlearns only the others, or none.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerIT {
@@ -84,6 +86,8 @@ class WorkerIT {
   private static final String DATA = "mufac-tiny-data";
   private static final String MODEL_B = "mufac-tiny-b";
   private static final String DATA_B = "mufac-tiny-data-b";
+  private static final String MODEL_C = "mufac-tiny-c";
+  private static final String DATA_C = "mufac-tiny-data-c";
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   private final MessageCodec codec = new MessageCodec();
@@ -135,7 +139,8 @@ class WorkerIT {
     store = new ModelStore(s3Settings);
     datasets = new DatasetStore(s3Settings);
     // Two models on two registry copies of the same data, so each test sees only its tombstones.
-    for (String[] modelAndData : new String[][] {{MODEL, DATA}, {MODEL_B, DATA_B}}) {
+    for (String[] modelAndData :
+        new String[][] {{MODEL, DATA}, {MODEL_B, DATA_B}, {MODEL_C, DATA_C}}) {
       datasets.putSnapshot(modelAndData[1], dataset);
       store.putVersion(
           modelAndData[0],
@@ -311,6 +316,73 @@ class WorkerIT {
   }
 
   @Test
+  void subjectsTheNewestVersionForgotAreNotUnlearnedAgain() throws Exception {
+    Map<String, Object> quick = Map.of("perturbationSteps", 2, "scoreSampleSize", 64);
+    ForgetRequest first = request("fr-c1-" + run, MODEL_C, List.of("p0001", "p0002"), quick);
+    await(producer.send(Contract.FORGET_REQUEST, MODEL_C, first, "corr-c1-" + run));
+    UnlearningResult made = awaitResult(first.requestId());
+    assertThat(made.status()).as("%s", made.error()).isEqualTo(UnlearningResult.Status.SUCCEEDED);
+    assertThat(made.version()).isEqualTo(2);
+    // v2 promoted: the registry's sweep erases the forgotten subjects' samples from the dataset.
+    datasets.erase(DATA_C, List.of("p0001", "p0002"));
+
+    // The same person asks again through another channel: nothing is left to forget.
+    ForgetRequest again = request("fr-c2-" + run, MODEL_C, List.of("p0002", "p0001"), quick);
+    RecordMetadata sent =
+        await(producer.send(Contract.FORGET_REQUEST, MODEL_C, again, "corr-c2-" + run));
+    UnlearningResult honoured = awaitResult(again.requestId());
+    assertThat(honoured.status())
+        .as("%s", honoured.error())
+        .isEqualTo(UnlearningResult.Status.SUCCEEDED);
+    assertThat(honoured.honouredBy()).isEqualTo(UnlearningResult.HonouredBy.EXISTING_VERSION);
+    assertThat(honoured.madeNewVersion()).isFalse();
+    assertThat(honoured.version()).isEqualTo(2);
+    assertThat(honoured.parentVersion()).isEqualTo(2);
+    assertThat(honoured.checkpoint().uri()).isEqualTo(store.manifest(MODEL_C, 2).checkpointUri());
+    assertThat(made.honouredBy()).isEqualTo(UnlearningResult.HonouredBy.NEW_VERSION);
+    assertThat(store.versions(MODEL_C)).containsExactly(1, 2);
+    HonouredRequest record = store.honouredBy(MODEL_C, again.requestId()).orElseThrow();
+    assertThat(record.version()).isEqualTo(2);
+    assertThat(progressOf(again.requestId()))
+        .extracting(JobProgress::stage)
+        .contains(JobProgress.Stage.DONE)
+        .doesNotContain(JobProgress.Stage.UNLEARNING);
+    waitFor(() -> committed(sent) > sent.offset(), "offset committed after the result");
+
+    // A redelivery re-announces the same outcome and writes no second record.
+    await(producer.send(Contract.FORGET_REQUEST, MODEL_C, again, "corr-c2-" + run));
+    waitFor(
+        () -> resultRecords(again.requestId()).size() == 2, "a second result for the redelivery");
+    UnlearningResult reannounced =
+        codec.decode(resultRecords(again.requestId()).get(1).value(), UnlearningResult.class);
+    assertThat(reannounced.honouredBy()).isEqualTo(UnlearningResult.HonouredBy.EXISTING_VERSION);
+    assertThat(reannounced.version()).isEqualTo(2);
+    assertThat(store.honouredRequests(MODEL_C)).containsExactly(record);
+    assertThat(store.versions(MODEL_C)).containsExactly(1, 2);
+    assertThat(get(running.httpPort(), "/metrics"))
+        .containsPattern("(?m)^lethe_worker_jobs_already_forgotten_total(\\{[^}]*\\})? 2\\.0$");
+
+    // Forgotten subjects and a new one: only the new one is unlearned (the others' samples are
+    // erased; asking the engine to forget them again would fail).
+    ForgetRequest more =
+        request("fr-c3-" + run, MODEL_C, List.of("p0001", "p0002", "p0003"), quick);
+    await(producer.send(Contract.FORGET_REQUEST, MODEL_C, more, "corr-c3-" + run));
+    UnlearningResult v3 = awaitResult(more.requestId());
+    assertThat(v3.status()).as("%s", v3.error()).isEqualTo(UnlearningResult.Status.SUCCEEDED);
+    assertThat(v3.honouredBy()).isEqualTo(UnlearningResult.HonouredBy.NEW_VERSION);
+    assertThat(v3.version()).isEqualTo(3);
+    assertThat(v3.parentVersion()).isEqualTo(2);
+    ModelVersionManifest m3 = store.manifest(MODEL_C, 3);
+    assertThat(m3.forgetRequestIds()).containsExactly(more.requestId());
+    assertThat(m3.subjectsForgotten()).containsExactly("p0001", "p0002", "p0003");
+    assertThat(CheckpointManifest.fromJson(store.checkpointJson(MODEL_C, 3)).forgottenSubjects())
+        .containsExactly("p0001", "p0002", "p0003");
+    assertThat(datasets.tombstonedSubjects(DATA_C, datasets.latest(DATA_C)))
+        .containsExactly("p0001", "p0002", "p0003");
+    assertThat(store.honouredBy(MODEL_C, more.requestId())).isEmpty();
+  }
+
+  @Test
   void aRequestForAnUnknownModelFailsAndIsCommitted() throws Exception {
     ForgetRequest request =
         request("fr-unknown-" + run, "no-such-model", List.of("p0001"), Map.of());
@@ -362,11 +434,15 @@ class WorkerIT {
   }
 
   private Optional<ConsumerRecord<byte[], byte[]>> resultRecord(String requestId) {
+    return resultRecords(requestId).stream().findFirst();
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> resultRecords(String requestId) {
     pollOutputs();
     return seen.stream()
         .filter(r -> r.topic().equals(Topics.UNLEARNING_RESULTS))
         .filter(r -> codec.decode(r.value(), UnlearningResult.class).requestId().equals(requestId))
-        .findFirst();
+        .toList();
   }
 
   private List<JobProgress> progressOf(String requestId) {

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * models/{modelId}/aliases/{alias}/{seq}.json  alias move number seq (10 digits, from 1): the
  *                                             whole history after that move, write-once
  * models/{modelId}/aliases/{alias}.json   legacy alias history (before entries), read if no entry
+ * models/{modelId}/honoured/{requestId}.json  HonouredRequest, write-once: the request's subjects
+ *                                             were all forgotten by an existing version already
  * </pre>
  */
 final class ModelKeys {
@@ -31,6 +33,12 @@ final class ModelKeys {
 
   /** Model ids and alias names: the manifest schema's modelId pattern (safe in a key). */
   static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+
+  /** Request ids: the contracts' id pattern (safe in a key). */
+  static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
+
+  private static final String HONOURED = "honoured/";
+  private static final String JSON_SUFFIX = ".json";
 
   private static final Pattern ALIAS_ENTRY = Pattern.compile("^([0-9]{10})\\.json$");
 
@@ -84,6 +92,26 @@ final class ModelKeys {
     return n < 1 || n > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) n);
   }
 
+  /** The prefix of a model's honoured-request records. */
+  static String honouredPrefix(String modelId) {
+    return modelPrefix(modelId) + HONOURED;
+  }
+
+  /** The key of the honoured-request record of {@code requestId}. */
+  static String honoured(String modelId, String requestId) {
+    return honouredPrefix(modelId) + requireId(requestId, "requestId") + JSON_SUFFIX;
+  }
+
+  /** The request id of an honoured-request record key of {@code modelId}, if it is one. */
+  static java.util.Optional<String> honouredRequestId(String modelId, String key) {
+    String prefix = honouredPrefix(modelId);
+    if (!key.startsWith(prefix) || !key.endsWith(JSON_SUFFIX)) {
+      return java.util.Optional.empty();
+    }
+    String id = key.substring(prefix.length(), key.length() - JSON_SUFFIX.length());
+    return ID.matcher(id).matches() ? java.util.Optional.of(id) : java.util.Optional.empty();
+  }
+
   /** The version number in a key under {@code models/{id}/v{n}/}, if it is one. */
   static OptionalInt version(String key) {
     Matcher m = VERSION_KEY.matcher(key);
@@ -107,6 +135,18 @@ final class ModelKeys {
               + value
               + "' is invalid: 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter"
               + " or digit");
+    }
+    return value;
+  }
+
+  static String requireId(String value, String what) {
+    if (value == null || !ID.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + value
+              + "' is invalid: 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-', starting with"
+              + " a letter or digit");
     }
     return value;
   }

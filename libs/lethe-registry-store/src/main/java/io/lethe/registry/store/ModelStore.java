@@ -55,6 +55,12 @@ import java.util.function.Predicate;
  * a race to another writer, in this or another process, re-reads, re-validates and writes the next
  * entry, so no acknowledged move is lost (details and costs in {@link AliasLog}).
  *
+ * <p><b>Honoured requests.</b> A forget request whose subjects the newest version had all forgotten
+ * already (made for earlier requests) gets no version of its own: {@link #recordHonouredBy} writes
+ * a write-once record ({@code honoured/{requestId}.json}, {@link HonouredRequest}) naming the
+ * version that honours it, so lineage questions ("which requests does this version honour?") and a
+ * redelivered request find the answer in the store, like a version's {@code forgetRequestIds}.
+ *
  * <p><b>Purged versions</b> ({@link #purge}) keep their manifest, evaluation and claim, so lineage
  * stays readable, but lose their parameters and checkpoint for good: reading them throws {@link
  * PurgedException}, and no alias can be moved to them.
@@ -76,6 +82,7 @@ public final class ModelStore {
   private final UploadListener uploadListener;
   private final AliasLog aliases;
   private final ModelPurge purges;
+  private final HonouredRequests honoured;
 
   /** A store in {@code settings.bucket()}, created if missing. */
   public ModelStore(S3Settings settings) {
@@ -95,6 +102,7 @@ public final class ModelStore {
     this.uploadListener = b.uploadListener;
     this.aliases = new AliasLog(bucket, mapper);
     this.purges = new ModelPurge(bucket, mapper, clock);
+    this.honoured = new HonouredRequests(bucket, mapper, clock);
     bucket.ensureExists();
   }
 
@@ -255,6 +263,35 @@ public final class ModelStore {
     ModelKeys.requireName(modelId, "modelId");
     ModelKeys.requireVersion(version);
     return purges.purged(modelId, version);
+  }
+
+  /**
+   * Records that the visible {@code version} honours {@code requestId}, which got no version of its
+   * own because {@code version} had already forgotten every subject it names. Write-once and
+   * idempotent: if the request already has a record (a redelivery, or a racing writer), that record
+   * stands and is returned, whatever version it names.
+   *
+   * @return the stored record
+   * @throws NotFoundException if the version is not visible
+   * @throws IllegalArgumentException if {@code requestId} is not a contract id
+   */
+  public HonouredRequest recordHonouredBy(String modelId, String requestId, int version) {
+    ModelKeys.requireId(requestId, "requestId");
+    storedManifest(modelId, version);
+    return honoured.record(modelId, requestId, version);
+  }
+
+  /** The version recorded as honouring {@code requestId} by {@link #recordHonouredBy}, if any. */
+  public Optional<HonouredRequest> honouredBy(String modelId, String requestId) {
+    ModelKeys.requireName(modelId, "modelId");
+    ModelKeys.requireId(requestId, "requestId");
+    return honoured.read(modelId, requestId);
+  }
+
+  /** Every request of {@code modelId} recorded by {@link #recordHonouredBy}. */
+  public List<HonouredRequest> honouredRequests(String modelId) {
+    ModelKeys.requireName(modelId, "modelId");
+    return honoured.all(modelId);
   }
 
   /** Every model with at least one visible version, sorted. */

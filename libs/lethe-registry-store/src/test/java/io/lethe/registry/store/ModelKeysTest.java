@@ -41,6 +41,23 @@ class ModelKeysTest {
   }
 
   @Test
+  void honouredRequestRecordsAreNeitherVersionsNorAliasesAndRefuseUnsafeIds() {
+    String key = ModelKeys.honoured("m", "fr-01:x.y");
+    assertThat(key).isEqualTo("models/m/honoured/fr-01:x.y.json");
+    assertThat(ModelKeys.honouredRequestId("m", key)).hasValue("fr-01:x.y");
+    assertThat(ModelKeys.honouredRequestId("other", key)).isEmpty();
+    assertThat(ModelKeys.honouredRequestId("m", "models/m/honoured/a/b.json")).isEmpty();
+    assertThat(ModelKeys.version(ModelKeys.honoured("m", "v1"))).isEmpty();
+    assertThat(ModelKeys.isManifest(ModelKeys.honoured("m", "manifest"))).isFalse();
+    for (String bad : new String[] {"", "a/b", "../x", "-x", "x".repeat(129)}) {
+      assertThatThrownBy(() -> ModelKeys.honoured("m", bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("requestId '");
+    }
+  }
+
+  @Test
   void refusesNamesThatCouldEscapeTheirPrefix() {
     assertThat(ModelKeys.requireName("mufac-resnet18", "modelId")).isEqualTo("mufac-resnet18");
     for (String bad : new String[] {"", "a/b", "..", "Upper", "-x", "x".repeat(65)}) {

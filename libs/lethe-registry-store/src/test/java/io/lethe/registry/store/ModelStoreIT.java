@@ -151,6 +151,42 @@ class ModelStoreIT {
   }
 
   @Test
+  void aRequestHonouredByAnExistingVersionIsRecordedOnceAndChangesNoVersion() {
+    ModelVersionManifest v1 =
+        store.putVersion("honours", Fixtures.original(bytes(200, 30)).build());
+    assertThat(store.honouredBy("honours", "fr-twice")).isEmpty();
+
+    HonouredRequest first = store.recordHonouredBy("honours", "fr-twice", v1.version());
+    HonouredRequest again = store.recordHonouredBy("honours", "fr-twice", v1.version());
+    byte[] p2 = bytes(200, 31);
+    store.putVersion(
+        "honours",
+        NewVersion.builder(
+                Method.DLFD, Fixtures.checkpoint("dlfd", p2).toJson(), p2, Fixtures.DATASET_VERSION)
+            .optParentVersion(1)
+            .build());
+    HonouredRequest racing = store.recordHonouredBy("honours", "fr-twice", 2);
+    store.recordHonouredBy("honours", "fr-other", 2);
+
+    assertThat(first.version()).isEqualTo(1);
+    assertThat(again).isEqualTo(first);
+    assertThat(racing).as("the first record stands").isEqualTo(first);
+    assertThat(store.honouredBy("honours", "fr-twice")).hasValue(first);
+    assertThat(store.honouredRequests("honours"))
+        .extracting(HonouredRequest::requestId, HonouredRequest::version)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("fr-other", 2),
+            org.assertj.core.groups.Tuple.tuple("fr-twice", 1));
+    assertThat(store.versions("honours")).containsExactly(1, 2);
+    assertThat(store.manifest("honours", 1)).isEqualTo(v1);
+    assertThat(store.sweepAbandoned("honours", Instant.now().plusSeconds(60))).isEmpty();
+    assertThat(store.honouredRequests("no-such-model")).isEmpty();
+    assertThatThrownBy(() -> store.recordHonouredBy("honours", "fr-nowhere", 9))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(store.honouredBy("honours", "fr-nowhere")).isEmpty();
+  }
+
+  @Test
   void tamperedParametersAreRefusedWithTheHashes() {
     byte[] p = bytes(500, 6);
     store.putVersion("tampered", Fixtures.original(p).build());

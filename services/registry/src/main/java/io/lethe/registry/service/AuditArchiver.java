@@ -28,11 +28,12 @@ import java.util.function.Function;
 
 /**
  * Copies every state change of every request into the audit log: the intake's ledger ({@code
- * lethe.intake-ledger}), the workers' results and the evaluator's reports, each read by its own
- * consumer in group {@code <registry group>-audit}. A record's offset is committed only after its
- * entry is in S3; while S3 is down the record is retried, not dead-lettered. The ledger is
- * compacted, but no record is compacted away before {@link LedgerTopic#MIN_COMPACTION_LAG}, so an
- * archiver down for less than that misses no state.
+ * lethe.intake-ledger}, also fed to the {@link RequestSli}), the workers' results (also passed on,
+ * see the constructor) and the evaluator's reports, each read by its own consumer in group {@code
+ * <registry group>-audit}. A record's offset is committed only after its entry is in S3; while S3
+ * is down the record is retried, not dead-lettered. The ledger is compacted, but no record is
+ * compacted away before {@link LedgerTopic#MIN_COMPACTION_LAG}, so an archiver down for less than
+ * that misses no state.
  */
 final class AuditArchiver implements Component {
   private final Vertx vertx;
@@ -44,6 +45,7 @@ final class AuditArchiver implements Component {
   private final Metrics metrics;
   private final Topics topics;
   private final RequestSli sli;
+  private final java.util.function.Consumer<UnlearningResult> results;
   private final List<ContractConsumer<?>> consumers = new ArrayList<>();
 
   /** The topics read (tests isolate their runs with their own). */
@@ -56,6 +58,11 @@ final class AuditArchiver implements Component {
     }
   }
 
+  /**
+   * @param sli told every ledger state
+   * @param results told every archived worker result, after its entry is written (the registry
+   *     passes them to {@link RequestSli#onResult})
+   */
   AuditArchiver(
       Vertx vertx,
       KafkaSettings kafka,
@@ -65,8 +72,10 @@ final class AuditArchiver implements Component {
       AuditLog log,
       Metrics metrics,
       Topics topics,
-      RequestSli sli) {
+      RequestSli sli,
+      java.util.function.Consumer<UnlearningResult> results) {
     this.sli = Objects.requireNonNull(sli, "sli");
+    this.results = Objects.requireNonNull(results, "results");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.kafka = kafka.withGroupId(kafka.groupId() + "-audit");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -103,14 +112,7 @@ final class AuditArchiver implements Component {
                             consumer(
                                 topics.ledger(), RequestState.class, RecordAudit::of, sli::onState),
                             consumer(
-                                topics.results(),
-                                UnlearningResult.class,
-                                RecordAudit::of,
-                                r -> {
-                                  if (r.status() == UnlearningResult.Status.FAILED) {
-                                    sli.onFailed(r.requestId());
-                                  }
-                                }),
+                                topics.results(), UnlearningResult.class, RecordAudit::of, results),
                             consumer(
                                 topics.evaluations(),
                                 EvaluationReportMessage.class,

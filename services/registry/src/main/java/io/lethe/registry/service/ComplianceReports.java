@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Assembles the compliance report of one forget request from the audit log (its entries, indexed by
- * request id) and the registry (the versions made for it, their evaluations, the serving alias's
- * history). Blocking: call it on the {@code lethe-registry-io} pool.
+ * request id) and the registry (the versions made for it, or the existing version that honoured it
+ * when every subject was already forgotten, their evaluations, the serving alias's history).
+ * Blocking: call it on the {@code lethe-registry-io} pool.
  */
 final class ComplianceReports {
   private final ModelStore store;
@@ -137,7 +138,8 @@ final class ComplianceReports {
               ev.map(EvaluationReportMessage::passed).orElse(null),
               ev.map(EvaluationReportMessage::evaluatedAt).orElse(null),
               servedVersions.contains(v),
-              purgedAt.get(v)));
+              purgedAt.get(v),
+              m.forgetRequestIds().contains(requestId) ? null : Boolean.TRUE));
     }
 
     ComplianceReport.Status status;
@@ -196,19 +198,28 @@ final class ComplianceReports {
   }
 
   /**
-   * When the serving alias first pointed at a version whose lineage includes a version made for
-   * {@code requestId}; null if never.
+   * The first moment the serving alias pointed at a version that honoured {@code requestId} (see
+   * {@link Lineage#honoursSince}): usually the promotion of a version whose lineage includes a
+   * version made for it; for a request honoured by an existing version, not before that was
+   * recorded. Null if never.
    */
   private Instant completedAt(String modelId, String requestId, Optional<AliasHistory> serving) {
     if (serving.isEmpty()) {
       return null;
     }
     Lineage lineage = new Lineage(store, modelId);
-    Map<Integer, Boolean> includes = new java.util.HashMap<>();
-    for (AliasHistory.Entry e : serving.get().entries()) {
-      if (includes.computeIfAbsent(
-          e.version(), v -> lineage.requestsAlong(v).contains(requestId))) {
-        return e.at();
+    Map<Integer, Optional<Instant>> since = new java.util.HashMap<>();
+    List<AliasHistory.Entry> entries = serving.get().entries();
+    for (int i = 0; i < entries.size(); i++) {
+      AliasHistory.Entry e = entries.get(i);
+      Optional<Instant> honours =
+          since.computeIfAbsent(e.version(), v -> lineage.honoursSince(v, requestId));
+      if (honours.isEmpty()) {
+        continue;
+      }
+      Instant at = honours.get().isAfter(e.at()) ? honours.get() : e.at();
+      if (i + 1 == entries.size() || at.isBefore(entries.get(i + 1).at())) {
+        return at;
       }
     }
     return null;

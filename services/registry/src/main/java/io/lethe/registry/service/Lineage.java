@@ -2,25 +2,34 @@ package io.lethe.registry.service;
 
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.registry.store.AliasHistory;
+import io.lethe.registry.store.HonouredRequest;
 import io.lethe.registry.store.ModelStore;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * What the versions of one model forgot, read from their manifests (each read once per instance, or
- * once per cache given). Blocking: call it on the {@code lethe-registry-io} pool.
+ * once per cache given), and which forget requests they honour: those they were made for ({@code
+ * forgetRequestIds}) and those recorded as honoured by an existing version whose subjects it had
+ * all forgotten ({@link ModelStore#recordHonouredBy}; read once per instance, when first needed).
+ * Blocking: call it on the {@code lethe-registry-io} pool.
  */
 final class Lineage {
   private final ModelStore store;
   private final String modelId;
   private final Map<Integer, ModelVersionManifest> manifests;
+  private List<HonouredRequest> honoured;
 
   Lineage(ModelStore store, String modelId) {
     this(store, modelId, new HashMap<>());
@@ -84,17 +93,82 @@ final class Lineage {
 
   /**
    * The forget requests {@code version} honours: those of every version along its lineage, itself
-   * included.
+   * included, and those recorded as honoured by one of these versions.
    */
   Set<String> requestsAlong(int version) {
     Set<String> ids = new HashSet<>();
+    Set<Integer> along = new HashSet<>();
+    for (ModelVersionManifest m : along(version)) {
+      ids.addAll(m.forgetRequestIds());
+      along.add(m.version());
+    }
+    for (HonouredRequest h : honoured()) {
+      if (along.contains(h.version())) {
+        ids.add(h.requestId());
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Since when {@code version} honours {@code requestId}: the creation of the version along its
+   * lineage made for it, or the record of a version along it found honouring it already, whichever
+   * is earlier; empty if it does not honour it.
+   */
+  Optional<Instant> honoursSince(int version, String requestId) {
+    Instant since = null;
+    Set<Integer> along = new HashSet<>();
+    for (ModelVersionManifest m : along(version)) {
+      along.add(m.version());
+      if (m.forgetRequestIds().contains(requestId)) {
+        since = earlier(since, m.createdAt());
+      }
+    }
+    for (HonouredRequest h : honoured()) {
+      if (h.requestId().equals(requestId) && along.contains(h.version())) {
+        since = earlier(since, h.recordedAt());
+      }
+    }
+    return Optional.ofNullable(since);
+  }
+
+  /**
+   * The requests recorded as honoured by a version along {@code version}'s lineage after {@code
+   * after} (their workers' results may still be on their way).
+   */
+  Set<String> recordedAfter(int version, Instant after) {
+    Set<Integer> along = new HashSet<>();
+    along(version).forEach(m -> along.add(m.version()));
+    Set<String> ids = new HashSet<>();
+    for (HonouredRequest h : honoured()) {
+      if (along.contains(h.version()) && h.recordedAt().isAfter(after)) {
+        ids.add(h.requestId());
+      }
+    }
+    return ids;
+  }
+
+  /** {@code version} and its ancestors, newest first. */
+  private List<ModelVersionManifest> along(int version) {
+    List<ModelVersionManifest> lineage = new ArrayList<>();
     Integer v = version;
     while (v != null) {
       ModelVersionManifest m = manifest(v);
-      ids.addAll(m.forgetRequestIds());
+      lineage.add(m);
       v = m.parentVersion();
     }
-    return ids;
+    return lineage;
+  }
+
+  private List<HonouredRequest> honoured() {
+    if (honoured == null) {
+      honoured = store.honouredRequests(modelId);
+    }
+    return honoured;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
   }
 
   /**

@@ -66,6 +66,9 @@ final class RecordAudit {
     data.put("parentVersion", r.parentVersion());
     data.put("method", r.method().toString().toLowerCase(Locale.ROOT));
     data.put("seconds", r.seconds());
+    if (r.honouredBy() != null) {
+      data.put("honouredBy", r.honouredBy().name().toLowerCase(Locale.ROOT));
+    }
     if (r.error() != null) {
       data.put("error", clip(r.error()));
     }
@@ -81,17 +84,20 @@ final class RecordAudit {
         r.modelId(),
         ok ? r.version() : null,
         null,
-        clip(
-            ok
-                ? "v"
-                    + r.version()
-                    + " made from v"
-                    + r.parentVersion()
-                    + " in "
-                    + r.seconds()
-                    + " s"
-                : "unlearning failed: " + r.error()),
+        clip(detail(r)),
         data);
+  }
+
+  private static String detail(UnlearningResult r) {
+    if (r.status() != UnlearningResult.Status.SUCCEEDED) {
+      return "unlearning failed: " + r.error();
+    }
+    if (!r.madeNewVersion()) {
+      return "every subject was already forgotten by v"
+          + r.version()
+          + ", which honours the request: no new version made";
+    }
+    return "v" + r.version() + " made from v" + r.parentVersion() + " in " + r.seconds() + " s";
   }
 
   static AuditEvent of(EvaluationReportMessage e) {

@@ -191,7 +191,16 @@ public final class Registry implements Component, HealthReporting {
                 Topics.INTAKE_LEDGER, Topics.UNLEARNING_RESULTS, evaluationsTopic);
     archiver =
         new AuditArchiver(
-            vertx, settings.kafka(), codec, producer, pool, auditLog, metrics, topics, sli);
+            vertx,
+            settings.kafka(),
+            codec,
+            producer,
+            pool,
+            auditLog,
+            metrics,
+            topics,
+            sli,
+            r -> sli.onResult(r, store, settings.alias()));
     return archiver
         .start()
         .compose(

@@ -1,6 +1,7 @@
 package io.lethe.registry.service;
 
 import io.lethe.api.RequestState;
+import io.lethe.api.UnlearningResult;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.service.metrics.Metrics;
@@ -21,16 +22,19 @@ import java.util.stream.Collectors;
  *   <li>{@code lethe_registry_deletion_to_promotion_seconds{model}}: a histogram of the time from
  *       the intake's acceptance of a request's earliest deletion event to the moment the serving
  *       alias first points at a version that honours it (one whose lineage includes a version made
- *       for the request), with buckets at the usual objectives (1 min, 10 min, 1 h, 6 h, 24 h);
+ *       for the request, or one recorded as honouring it because it had already forgotten every
+ *       subject: then from the worker's result if that version is served already), with buckets at
+ *       the usual objectives (1 min, 10 min, 1 h, 6 h, 24 h);
  *   <li>{@code lethe_registry_oldest_unhonoured_request_age_seconds{model}}: the age of the oldest
  *       accepted request that no served version honours yet; 0 when none.
  * </ul>
  *
  * <p>Open requests come from the intake's ledger: read whole at start-up, then followed by the
- * audit archiver. A request leaves the open set when a promotion honours it (observed), when it
- * fails (intake or worker: not honoured, not observed), or when a reconciliation against the
- * serving versions' lineages finds it honoured (after a restart; not observed, its time unknown).
- * Thread-safe.
+ * audit archiver. A request leaves the open set when a promotion honours it (observed), when the
+ * worker finds it honoured by an existing version the serving alias already honours (observed at
+ * the result), when it fails (intake or worker: not honoured, not observed), or when a
+ * reconciliation against the serving versions' lineages finds it honoured (after a restart; not
+ * observed, its time unknown). Thread-safe.
  */
 final class RequestSli {
   /** The objectives the histogram has exact buckets for. */
@@ -42,6 +46,13 @@ final class RequestSli {
     Duration.ofHours(24),
     Duration.ofDays(7)
   };
+
+  /**
+   * How long {@link #reconcile} leaves a request recorded as honoured by an existing version to its
+   * worker's result, which observes it ({@link #onResult}; the record is written just before the
+   * result is sent). Later, or if the result went to another process, it is closed unobserved.
+   */
+  static final Duration RESULT_GRACE = Duration.ofMinutes(5);
 
   private record Open(String modelId, Instant acceptedAt) {}
 
@@ -74,6 +85,27 @@ final class RequestSli {
   }
 
   /**
+   * A worker's result: a failure closes the request ({@link #onFailed}); a request honoured by an
+   * existing version is complete at the result's time if the serving alias's target honours it
+   * already (that version or a descendant), else a later promotion closes it ({@link #onMove}). A
+   * new version changes nothing until it is promoted. Blocking: may read the alias and manifests.
+   */
+  void onResult(UnlearningResult r, ModelStore store, String servingAlias) {
+    if (r.status() == UnlearningResult.Status.FAILED) {
+      onFailed(r.requestId());
+    } else if (!r.madeNewVersion() && open.containsKey(r.requestId())) {
+      store
+          .aliasHistory(r.modelId(), servingAlias)
+          .filter(
+              h ->
+                  new Lineage(store, r.modelId())
+                      .requestsAlong(h.current())
+                      .contains(r.requestId()))
+          .ifPresent(h -> onServed(r.modelId(), Set.of(r.requestId()), r.completedAt()));
+    }
+  }
+
+  /**
    * The serving alias of {@code modelId} moved at {@code at} to a version whose lineage holds
    * {@code honoured} request ids: each open one is observed and closed.
    */
@@ -89,8 +121,9 @@ final class RequestSli {
 
   /**
    * Closes, without observing, every open request that the serving version of its model already
-   * honours (after a restart, or a promotion whose notification was lost). Blocking: reads
-   * manifests.
+   * honours (after a restart, or a promotion whose notification was lost), except one recorded as
+   * honoured by an existing version less than {@link #RESULT_GRACE} ago: its result observes it.
+   * Blocking: reads manifests.
    */
   void reconcile(ModelStore store, String servingAlias) {
     Set<String> models = open.values().stream().map(Open::modelId).collect(Collectors.toSet());
@@ -99,7 +132,10 @@ final class RequestSli {
           .aliasHistory(model, servingAlias)
           .ifPresent(
               h -> {
-                Set<String> honoured = new Lineage(store, model).requestsAlong(h.current());
+                Lineage lineage = new Lineage(store, model);
+                Set<String> honoured = lineage.requestsAlong(h.current());
+                honoured.removeAll(
+                    lineage.recordedAfter(h.current(), clock.instant().minus(RESULT_GRACE)));
                 open.entrySet()
                     .removeIf(
                         e -> e.getValue().modelId().equals(model) && honoured.contains(e.getKey()));

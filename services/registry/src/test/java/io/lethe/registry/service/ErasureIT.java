@@ -310,7 +310,112 @@ class ErasureIT {
         .containsPattern("(?m)^lethe_registry_versions_purged_total\\{by=\"admin\"\\} 1\\.0$");
   }
 
+  /**
+   * Requests whose subjects an existing version had all forgotten get no version of their own (the
+   * worker records the version that honours them and says so in its result): one honoured by the
+   * version already served is completed at once, observed from its acceptance to the result; one
+   * honoured by a newer version not yet served stays open until that version's promotion.
+   */
+  @Test
+  void aRequestHonouredByAnExistingVersionCompletesWhenThatVersionIsServed() throws Exception {
+    Running reg = start("honoured", Duration.ofHours(1));
+    String model = "honoured-" + run;
+    String again = "fr-again-" + run;
+    String later = "fr-later-" + run;
+    put(reg.store(), model, randomBytes(1024, 5), null, List.of(), List.of(), null, 0);
+    put(
+        reg.store(),
+        model,
+        randomBytes(1024, 6),
+        1,
+        List.of("fr-first-" + run),
+        List.of("alice", "bob"),
+        null,
+        0);
+    assertThat(promote(reg, model, 2).statusCode()).isEqualTo(200);
+
+    // Asked again through another channel while v2, which forgot them, is served.
+    send(ledger, Contract.REQUEST_STATE, again, ledgerState(model, again));
+    Waiting.until(() -> ageOfOldest(reg, model) > 0, TIMEOUT, "the duplicate counted as open");
+    reg.store().recordHonouredBy(model, again, 2);
+    send(results, Contract.UNLEARNING_RESULT, model, honouredResult(model, again, 2));
+
+    Waiting.until(
+        () ->
+            reportOf(reg, again)
+                .map(r -> r.status() == ComplianceReport.Status.COMPLETED)
+                .orElse(false),
+        TIMEOUT,
+        "the duplicate completed by the served v2");
+    ComplianceReport report = reportOf(reg, again).orElseThrow();
+    assertThat(report.completedAt())
+        .isEqualTo(reg.store().honouredBy(model, again).orElseThrow().recordedAt());
+    assertThat(report.versions())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.version()).isEqualTo(2);
+              assertThat(v.served()).isTrue();
+              assertThat(v.madeForAnotherRequest()).isTrue();
+            });
+    assertThat(report.events())
+        .filteredOn(e -> e.kind() == AuditEvent.Kind.UNLEARNING_SUCCEEDED)
+        .singleElement()
+        .satisfies(e -> assertThat(e.data()).containsEntry("honouredBy", "existing_version"));
+    assertThat(metrics(reg))
+        .contains("lethe_registry_deletion_to_promotion_seconds_count{model=\"" + model + "\"} 1")
+        .contains("lethe_registry_deletion_to_promotion_seconds_sum{model=\"" + model + "\"} 60.0")
+        .contains(
+            "lethe_registry_oldest_unhonoured_request_age_seconds{model=\"" + model + "\"} 0.0");
+
+    // A duplicate of what v3 forgot, v3 not served yet: open until v3 is promoted.
+    put(
+        reg.store(),
+        model,
+        randomBytes(1024, 7),
+        2,
+        List.of("fr-third-" + run),
+        List.of("alice", "bob", "carol"),
+        null,
+        0);
+    send(ledger, Contract.REQUEST_STATE, later, ledgerState(model, later));
+    reg.store().recordHonouredBy(model, later, 3);
+    send(results, Contract.UNLEARNING_RESULT, model, honouredResult(model, later, 3));
+    Waiting.until(
+        () ->
+            reportOf(reg, later)
+                .map(
+                    r ->
+                        r.events().stream()
+                            .anyMatch(e -> e.kind() == AuditEvent.Kind.UNLEARNING_SUCCEEDED))
+                .orElse(false),
+        TIMEOUT,
+        "the second duplicate's result archived");
+    assertThat(reportOf(reg, later).orElseThrow().status())
+        .isEqualTo(ComplianceReport.Status.UNLEARNED);
+    assertThat(ageOfOldest(reg, model)).isPositive();
+
+    assertThat(promote(reg, model, 3).statusCode()).isEqualTo(200);
+    Waiting.until(() -> ageOfOldest(reg, model) == 0, TIMEOUT, "the second duplicate honoured");
+    ComplianceReport completed = reportOf(reg, later).orElseThrow();
+    assertThat(completed.status()).isEqualTo(ComplianceReport.Status.COMPLETED);
+    assertThat(completed.versions())
+        .singleElement()
+        .satisfies(v -> assertThat(v.madeForAnotherRequest()).isTrue());
+    assertThat(metrics(reg))
+        .contains("lethe_registry_deletion_to_promotion_seconds_count{model=\"" + model + "\"} 2");
+  }
+
   // --- fixtures -------------------------------------------------------------------------------
+
+  private HttpResponse<String> promote(Running reg, String model, int version) throws Exception {
+    return send(
+        reg,
+        "PUT",
+        "/v1/models/" + model + "/aliases/production",
+        "{\"version\":" + version + "}",
+        TestTokens.ADMIN);
+  }
 
   private Running start(String name, Duration grace) throws Exception {
     return start(name, grace, "lethe-erasure-it-" + name + "-" + run);
@@ -453,6 +558,27 @@ class ErasureIT {
         12.5,
         null,
         Instant.parse("2025-03-01T10:01:00Z"));
+  }
+
+  /** A worker's result for a request every subject of which {@code version} had forgotten. */
+  private static UnlearningResult honouredResult(String model, String request, int version) {
+    return new UnlearningResult(
+        request,
+        "corr-" + request,
+        model,
+        version,
+        version,
+        Method.DLFD,
+        UnlearningResult.Status.SUCCEEDED,
+        new UnlearningResult.Checkpoint(
+            "s3://bucket/models/" + model + "/v" + version + "/",
+            "sha256:" + "ef".repeat(32),
+            1024),
+        0.2,
+        null,
+        Instant.parse("2025-03-01T10:01:00Z"),
+        null,
+        UnlearningResult.HonouredBy.EXISTING_VERSION);
   }
 
   private static EvaluationReportMessage evaluation(String model, String request) {
