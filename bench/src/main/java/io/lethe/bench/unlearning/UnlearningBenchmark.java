@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lethe.cli.console.ConsoleProgress;
 import io.lethe.cli.options.DatasetOptions;
+import io.lethe.cli.report.DatasetSummary;
 import io.lethe.cli.report.LossHistogramChart;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
@@ -505,9 +506,12 @@ public final class UnlearningBenchmark implements Callable<Integer> {
   }
 
   private static String datasetName(DatasetSource source) {
-    return source.kind().equals(DatasetSource.IDX)
-        ? source.options().get("preset")
-        : "csv-" + source.options().get("format");
+    return switch (source.kind()) {
+      case DatasetSource.IDX -> source.options().get("preset");
+      case DatasetSource.FOLDERS ->
+          "folders-" + Path.of(source.options().get("images")).getFileName();
+      default -> "csv-" + source.options().get("format");
+    };
   }
 
   private List<String> footer(
@@ -523,6 +527,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         MeanStd.of(originals.stream().mapToDouble(r -> r.report().mia().std()).toArray());
     MethodResult o = originals.get(0);
     List<String> f = new ArrayList<>();
+    f.add("Dataset " + DatasetSummary.of(splits.dataset()).substring("dataset ".length()) + ".");
     f.add(
         String.format(
             Locale.ROOT,

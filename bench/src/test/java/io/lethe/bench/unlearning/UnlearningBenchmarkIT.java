@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.testutils.ClassFolderDataset;
 import io.lethe.testutils.MufacLikeDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -228,6 +229,48 @@ class UnlearningBenchmarkIT {
     assertThat(seed1.get("forget").asInt()).isPositive();
     assertThat(run.get("sizes").get("test").asInt()).isEqualTo(80);
     assertThat(Files.readString(out.resolve("table1.md"))).contains("| DLFD | ");
+  }
+
+  @Test
+  void runsOnAClassFolderDatasetWithoutACsvAndNamesItsClassesAsTheFoldersDo(@TempDir Path dir)
+      throws Exception {
+    // 40 people with 6 images each in emotion folders, no split shipped: the subject split makes
+    // 8 test, 10 unseen and 22 train people.
+    ClassFolderDataset.Written data =
+        new ClassFolderDataset(List.of("neutral", "happy", "anger"), 16, 6, 5).write(dir, 40);
+    Path out = dir.resolve("out");
+    List<String> args = new ArrayList<>(data.dataOptions(16, 1));
+    args.addAll(
+        List.of(
+            "--test-fraction",
+            "0.2",
+            "--unseen-fraction",
+            "0.25",
+            "--arch",
+            "small-cnn",
+            "--epochs",
+            "2",
+            "--seeds",
+            "1",
+            "--tune",
+            "none",
+            "--methods",
+            "retrain",
+            "--no-progress",
+            "--out",
+            out.toString()));
+
+    UnlearningBenchmark command = new UnlearningBenchmark();
+    assertThat(new CommandLine(command).execute(args.toArray(String[]::new))).isZero();
+
+    assertThat(command.rows())
+        .extracting(AggregatedRow::label)
+        .containsExactly("Original", "Retrain");
+    JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+    assertThat(run.get("sizes").get("test").asInt()).isEqualTo(8 * 6);
+    assertThat(run.get("sizes").get("perSeed").get("1").get("forget").asInt() % 6).isZero();
+    assertThat(Files.readString(out.resolve("table1.md")))
+        .contains("3 classes [anger, happy, neutral]");
   }
 
   @Test

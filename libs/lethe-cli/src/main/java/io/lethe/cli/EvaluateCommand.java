@@ -1,6 +1,7 @@
 package io.lethe.cli;
 
 import io.lethe.cli.console.ConsoleProgress;
+import io.lethe.cli.report.DatasetSummary;
 import io.lethe.cli.report.ReportTable;
 import io.lethe.cli.report.ResultsWriter;
 import io.lethe.cli.report.ResultsWriter.NamedEvaluation;
@@ -79,6 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
           "no checkpoint forgot anyone: say whose forgetting to measure with --forget-subjects");
     }
     ImageDataset dataset = ModelLineage.loadDatasetOf(first);
+    System.out.println(DatasetSummary.of(dataset));
     CheckpointEvaluation evaluation =
         new CheckpointEvaluation(dataset, subjects, seed, new ConsoleProgress(!noProgress));
     List<NamedEvaluation> results = new ArrayList<>();

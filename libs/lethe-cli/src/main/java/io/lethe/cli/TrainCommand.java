@@ -3,6 +3,7 @@ package io.lethe.cli;
 import io.lethe.cli.console.ConsoleProgress;
 import io.lethe.cli.options.DatasetOptions;
 import io.lethe.cli.options.TrainingOptions;
+import io.lethe.cli.report.DatasetSummary;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.workflow.ModelLineage;
@@ -31,6 +32,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DatasetSource source = data.toSource();
     ImageDataset dataset = source.load();
+    System.out.println(DatasetSummary.of(dataset));
     ModelLineage.Version v =
         ModelLineage.train(
             source,

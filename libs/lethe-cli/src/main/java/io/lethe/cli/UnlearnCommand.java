@@ -3,6 +3,7 @@ package io.lethe.cli;
 import io.lethe.cli.console.ConsoleProgress;
 import io.lethe.cli.options.DlfdOptions;
 import io.lethe.cli.options.TrainingOptions;
+import io.lethe.cli.report.DatasetSummary;
 import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.ImageDataset;
@@ -46,6 +47,7 @@ final class UnlearnCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CheckpointManifest parent = Checkpoints.readManifest(from);
     ImageDataset dataset = ModelLineage.loadDatasetOf(parent);
+    System.out.println(DatasetSummary.of(dataset));
     Set<String> subjects = forget.resolve(dataset);
     ConsoleProgress progress = new ConsoleProgress(!noProgress);
     switch (method.toLowerCase(Locale.ROOT)) {

@@ -23,7 +23,7 @@ class LetheCliTest {
   @Test
   void unknownDatasetIsRejectedWithAClearMessage() {
     assertThat(stderrOf("train", "--data", "imagenet", "--out", "target/x"))
-        .contains("--data must be fashion-mnist, mnist or csv");
+        .contains("--data must be fashion-mnist, mnist, csv or folders");
   }
 
   @Test

@@ -47,6 +47,59 @@ class PipelineCommandTest {
     assertThat(new CommandLine(new PipelineCommand()).getUsageMessage()).contains("register");
   }
 
+  @Test
+  void thePipelineAndRegisterAcceptTheClassFolderAndColumnOptions() {
+    String[] folders = {
+      "--format",
+      "folders",
+      "--images",
+      "/data/ck",
+      "--subject-pattern",
+      "^(S\\d+)_",
+      "--test-fraction",
+      "0.3",
+      "--split-folders",
+      "train,test"
+    };
+    PipelineCommand pipeline = new PipelineCommand();
+    new CommandLine(pipeline).parseArgs(folders);
+    assertThat(pipeline.data.toSource().toMap())
+        .containsEntry("kind", "folders")
+        .containsEntry("subjectPattern", "^(S\\d+)_")
+        .containsEntry("testFraction", "0.3")
+        .containsEntry("splitFolders", "train,test");
+
+    CommandLine.ParseResult parsed =
+        new CommandLine(new PipelineCommand())
+            .parseArgs(
+                "register",
+                "--data",
+                "csv",
+                "--format",
+                "csv",
+                "--manifest",
+                "faces.csv",
+                "--images",
+                "/imgs",
+                "--image-column",
+                "file",
+                "--label-column",
+                "emotion",
+                "--subject-column",
+                "person");
+    RegisterCommand register = (RegisterCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(register.data.toSource().toMap())
+        .containsEntry("kind", "csv")
+        .containsEntry("format", "csv")
+        .containsEntry("labelColumn", "emotion")
+        .containsEntry("subjectColumn", "person");
+  }
+
+  @Test
+  void aBadDatasetCombinationExitsWithTwoBeforeAnyServerStarts() {
+    assertThat(exit("--format", "folders")).isEqualTo(2);
+  }
+
   private static int exit(String... args) {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -52,13 +52,6 @@ public final class CsvManifestFormat {
               + b.subjectPattern
               + "' are exclusive: choose one");
     }
-    if (b.subjectPattern != null && b.subjectPattern.matcher("").groupCount() != 1) {
-      throw new IllegalArgumentException(
-          "subject pattern '"
-              + b.subjectPattern
-              + "' must have exactly one capture group (the subject id), it has "
-              + b.subjectPattern.matcher("").groupCount());
-    }
     this.labelColumn = b.labelColumn;
     this.attributeColumns = List.copyOf(b.attributeColumns);
     this.labelMapping = Map.copyOf(b.labelMapping);
@@ -268,7 +261,7 @@ public final class CsvManifestFormat {
 
     /** The subject id is group 1 of this regex found in the image's file name. */
     public Builder optSubjectPattern(String regex) {
-      this.subjectPattern = Pattern.compile(regex);
+      this.subjectPattern = SubjectPattern.compile(regex);
       this.subjectColumn = null;
       return this;
     }

@@ -1,21 +1,16 @@
 package io.lethe.engine.data;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 
 /**
  * Reads image datasets described by CSV manifests (one row per image) into an {@link ImageDataset},
@@ -45,12 +40,14 @@ public final class CsvManifestReader {
   private final String name;
   private final int channels;
   private final int side;
+  private final SubjectSplit subjectSplit;
 
   private CsvManifestReader(Builder b) {
     this.format = b.format;
     this.name = b.name;
     this.channels = b.channels;
     this.side = b.side;
+    this.subjectSplit = b.subjectSplit;
   }
 
   public static Builder builder(CsvManifestFormat format) {
@@ -108,30 +105,21 @@ public final class CsvManifestReader {
         entries.add(e);
       }
     }
-    String[] errors = new String[entries.size()];
-    byte[][] images = new byte[entries.size()][];
-    IntStream.range(0, entries.size())
-        .parallel()
-        .forEach(
-            i -> {
-              try {
-                images[i] = decode(entries.get(i));
-              } catch (DatasetException e) {
-                errors[i] = e.getMessage();
-              }
-            });
-    for (String error : errors) {
-      if (error != null) {
-        throw new DatasetException(error);
-      }
+    List<byte[]> images =
+        ImageFiles.decodeAll(
+            entries.stream().map(e -> new ImageFiles.Source(e.image, e.where())).toList(),
+            channels,
+            side);
+    List<Split> splits = entries.stream().map(e -> e.split).toList();
+    if (subjectSplit != null) {
+      splits = subjectSplit.complete(entries.stream().map(e -> e.subject).toList(), splits);
     }
     List<Sample> samples = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
-      samples.add(new Sample(i, e.sampleId, e.subject, e.labels, e.split));
+      samples.add(new Sample(i, e.sampleId, e.subject, e.labels, splits.get(i)));
     }
-    return new ImageDataset(
-        name, format.labelSchema(), channels, side, samples, Arrays.asList(images));
+    return new ImageDataset(name, format.labelSchema(), channels, side, samples, images);
   }
 
   /** A validated row, image not yet decoded. */
@@ -181,7 +169,7 @@ public final class CsvManifestReader {
       attributes =
           format.attributeColumns().stream().mapToInt(c -> require(m, header, c)).toArray();
       subject = format.subjectColumn().map(c -> require(m, header, c)).orElse(-1);
-      if (m.split() != null) {
+      if (m.split() != null || (subjectSplit != null && format.splitColumn().isEmpty())) {
         split = -1;
       } else {
         split =
@@ -194,7 +182,8 @@ public final class CsvManifestReader {
                             "manifest "
                                 + m.csv()
                                 + " has no fixed split and the format has no split column:"
-                                + " use Manifest.of(csv, root, split) or optSplitColumn(..)"));
+                                + " use Manifest.of(csv, root, split), optSplitColumn(..) or"
+                                + " optSubjectSplit(..)"));
       }
     }
 
@@ -230,6 +219,8 @@ public final class CsvManifestReader {
     Split split;
     if (m.split() != null) {
       split = m.split();
+    } else if (cols.split < 0) {
+      split = null; // assigned per subject by the SubjectSplit
     } else {
       try {
         split = Split.parse(f.get(cols.split));
@@ -309,34 +300,8 @@ public final class CsvManifestReader {
     if (pattern.isEmpty()) {
       return relative;
     }
-    String fileName = Path.of(relative).getFileName().toString();
-    Matcher matcher = pattern.get().matcher(fileName);
-    if (!matcher.find() || matcher.group(1) == null || matcher.group(1).isEmpty()) {
-      throw new DatasetException(
-          where
-              + ": file name '"
-              + fileName
-              + "' does not match subject pattern '"
-              + pattern.get()
-              + "'");
-    }
-    return matcher.group(1);
-  }
-
-  private byte[] decode(Entry e) {
-    BufferedImage img;
-    try {
-      img = ImageIO.read(e.image.toFile());
-    } catch (IOException | RuntimeException ex) {
-      throw new DatasetException(
-          e.where() + ": undecodable image " + e.image + " (" + ex.getMessage() + ")", ex);
-    }
-    if (img == null) {
-      throw new DatasetException(
-          e.where() + ": undecodable image " + e.image + " (no ImageIO reader for its format)");
-    }
-    byte[] chw = Pixels.toChw(img, channels);
-    return Pixels.resize(chw, channels, img.getHeight(), img.getWidth(), side);
+    return SubjectPattern.subjectOf(
+        pattern.get(), Path.of(relative).getFileName().toString(), where);
   }
 
   /** Output geometry and name of a {@link CsvManifestReader}. */
@@ -345,6 +310,7 @@ public final class CsvManifestReader {
     private String name = "manifest";
     private int channels = 3;
     private int side = 64;
+    private SubjectSplit subjectSplit;
 
     private Builder(CsvManifestFormat format) {
       this.format = Objects.requireNonNull(format, "format");
@@ -371,6 +337,16 @@ public final class CsvManifestReader {
         throw new IllegalArgumentException("side must be at least 1, got " + side);
       }
       this.side = side;
+      return this;
+    }
+
+    /**
+     * Rows without a split (no fixed split for their manifest and no split column) are split by
+     * subject with {@code split}; with declared splits but no UNSEEN rows, unseen subjects are
+     * carved from TRAIN (see {@link SubjectSplit}). Without this option such rows are an error.
+     */
+    public Builder optSubjectSplit(SubjectSplit split) {
+      this.subjectSplit = Objects.requireNonNull(split, "split");
       return this;
     }
 

@@ -15,18 +15,24 @@ import java.util.TreeMap;
  * unlearn} or {@code evaluate} reloads exactly the data the model was trained on and can verify it
  * against the recorded fingerprint.
  *
- * <p>Kinds: {@code idx} (MNIST / Fashion-MNIST IDX files with pseudo-subjects) and {@code csv} (CSV
- * manifests + image folders: MUFAC, RAF-DB, MUCAC or a custom column layout).
+ * <p>Kinds: {@code idx} (MNIST / Fashion-MNIST IDX files with pseudo-subjects), {@code csv} (CSV
+ * manifests + image folders: the MUFAC, RAF-DB and MUCAC presets, or format {@code csv} with the
+ * user's own {@link CsvColumns}) and {@code folders} (the class-folder layout read by {@link
+ * ImageFolderReader}). Sources of the user's own layouts also record their {@link SubjectSplit}.
  */
 public record DatasetSource(String kind, Map<String, String> options) {
   public static final String IDX = "idx";
   public static final String CSV = "csv";
+  public static final String FOLDERS = "folders";
+
+  /** The {@code format} of a CSV source with the user's own {@link CsvColumns}. */
+  public static final String CSV_COLUMNS = "csv";
 
   public DatasetSource {
     Objects.requireNonNull(kind, "kind");
-    if (!kind.equals(IDX) && !kind.equals(CSV)) {
+    if (!kind.equals(IDX) && !kind.equals(CSV) && !kind.equals(FOLDERS)) {
       throw new IllegalArgumentException(
-          "unknown dataset kind '" + kind + "': expected idx or csv");
+          "unknown dataset kind '" + kind + "': expected idx, csv or folders");
     }
     options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));
   }
@@ -70,9 +76,118 @@ public record DatasetSource(String kind, Map<String, String> options) {
     return new DatasetSource(CSV, o);
   }
 
+  /**
+   * Options of a CSV-manifest dataset in the user's own column layout.
+   *
+   * @param manifests "file.csv" or "file.csv:split" (a fixed split for every row of that file)
+   * @param split how subjects are split when the manifests declare no split (or no unseen one)
+   */
+  public static DatasetSource csv(
+      List<String> manifests,
+      Path imageRoot,
+      CsvColumns columns,
+      SubjectSplit split,
+      int side,
+      int channels) {
+    Map<String, String> o =
+        new LinkedHashMap<>(csv(manifests, imageRoot, CSV_COLUMNS, side, channels).options);
+    o.put("imageColumn", columns.imageColumn());
+    o.put("labelColumn", columns.labelColumn());
+    if (columns.labelNames() != null) {
+      o.put("labelNames", joinNames(columns.labelNames()));
+    }
+    putIfSet(o, "subjectColumn", columns.subjectColumn());
+    putIfSet(o, "subjectPattern", columns.subjectPattern());
+    putIfSet(o, "splitColumn", columns.splitColumn());
+    putSplit(o, split);
+    return new DatasetSource(CSV, o);
+  }
+
+  /**
+   * Options of a class-folder dataset ({@code root/<class>/<image>} or {@code
+   * root/<split>/<class>/<image>}).
+   *
+   * @param subjectPattern regex with one group applied to file names, or {@code null} (every image
+   *     its own subject)
+   * @param splitFolders the split folders under {@code root}, empty to detect them
+   * @param split how subjects are split when there are no split folders (or no unseen one)
+   */
+  public static DatasetSource folders(
+      Path root,
+      String subjectPattern,
+      List<String> splitFolders,
+      SubjectSplit split,
+      int side,
+      int channels) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("images", root.toString());
+    putIfSet(o, "subjectPattern", subjectPattern);
+    if (!splitFolders.isEmpty()) {
+      o.put("splitFolders", joinNames(splitFolders));
+    }
+    putSplit(o, split);
+    o.put("side", Integer.toString(side));
+    o.put("channels", Integer.toString(channels));
+    return new DatasetSource(FOLDERS, o);
+  }
+
+  private static void putIfSet(Map<String, String> o, String key, String value) {
+    if (value != null) {
+      o.put(key, value);
+    }
+  }
+
+  private static void putSplit(Map<String, String> o, SubjectSplit split) {
+    o.put("testFraction", Double.toString(split.testFraction()));
+    o.put("unseenFraction", Double.toString(split.unseenFraction()));
+    o.put("seed", Long.toString(split.seed()));
+  }
+
+  private static String joinNames(List<String> names) {
+    for (String n : names) {
+      if (n.isBlank() || n.contains(",")) {
+        throw new IllegalArgumentException(
+            "names must be non-blank and without commas, got '" + n + "' in " + names);
+      }
+    }
+    return String.join(",", names);
+  }
+
+  private List<String> names(String key) {
+    return List.of(require(key).split(","));
+  }
+
+  private SubjectSplit subjectSplit() {
+    return new SubjectSplit(
+        doubleOption("testFraction"),
+        doubleOption("unseenFraction"),
+        Long.parseLong(require("seed")));
+  }
+
   /** Reads the dataset this source describes. */
   public ImageDataset load() throws IOException {
-    return kind.equals(IDX) ? loadIdx() : loadCsv();
+    return switch (kind) {
+      case IDX -> loadIdx();
+      case FOLDERS -> loadFolders();
+      default -> loadCsv();
+    };
+  }
+
+  private ImageDataset loadFolders() throws IOException {
+    Path root = Path.of(require("images"));
+    ImageFolderReader.Builder b =
+        ImageFolderReader.builder(root)
+            .optName(root.getFileName() == null ? "folders" : root.getFileName().toString())
+            .optSide(intOption("side"))
+            .optChannels(intOption("channels"))
+            .optSubjectSplit(subjectSplit());
+    if (options.containsKey("subjectPattern")) {
+      b.optSubjectPattern(require("subjectPattern"));
+    }
+    if (options.containsKey("splitFolders")) {
+      b.optSplitFolders(names("splitFolders"));
+    }
+    return b.build().read();
   }
 
   private ImageDataset loadIdx() throws IOException {
@@ -104,6 +219,18 @@ public record DatasetSource(String kind, Map<String, String> options) {
 
   private ImageDataset loadCsv() throws IOException {
     String format = require("format").toLowerCase(Locale.ROOT);
+    List<CsvManifestReader.Manifest> manifests = manifests();
+    if (format.equals(CSV_COLUMNS)) {
+      CsvManifestFormat f =
+          columns().format(manifests.stream().map(CsvManifestReader.Manifest::csv).toList());
+      return CsvManifestReader.builder(f)
+          .optName(format)
+          .optSide(intOption("side"))
+          .optChannels(intOption("channels"))
+          .optSubjectSplit(subjectSplit())
+          .build()
+          .read(manifests);
+    }
     CsvManifestFormat f =
         switch (format) {
           case "mufac" -> CsvManifestFormat.mufac();
@@ -111,8 +238,36 @@ public record DatasetSource(String kind, Map<String, String> options) {
           case "mucac" -> CsvManifestFormat.mucac();
           default ->
               throw new IllegalArgumentException(
-                  "unknown manifest format '" + format + "': expected mufac, raf-db or mucac");
+                  "unknown manifest format '"
+                      + format
+                      + "': expected mufac, raf-db, mucac or csv (own columns)");
         };
+    return CsvManifestReader.builder(f)
+        .optName(format)
+        .optSide(intOption("side"))
+        .optChannels(intOption("channels"))
+        .build()
+        .read(manifests);
+  }
+
+  private CsvColumns columns() {
+    CsvColumns.Builder b = CsvColumns.builder(require("imageColumn"), require("labelColumn"));
+    if (options.containsKey("labelNames")) {
+      b.optLabelNames(names("labelNames"));
+    }
+    if (options.containsKey("subjectColumn")) {
+      b.optSubjectColumn(require("subjectColumn"));
+    }
+    if (options.containsKey("subjectPattern")) {
+      b.optSubjectPattern(require("subjectPattern"));
+    }
+    if (options.containsKey("splitColumn")) {
+      b.optSplitColumn(require("splitColumn"));
+    }
+    return b.build();
+  }
+
+  private List<CsvManifestReader.Manifest> manifests() {
     Path images = Path.of(require("images"));
     List<CsvManifestReader.Manifest> manifests = new ArrayList<>();
     for (String entry : require("manifests").split(";")) {
@@ -127,12 +282,7 @@ public record DatasetSource(String kind, Map<String, String> options) {
         manifests.add(CsvManifestReader.Manifest.of(Path.of(entry), images));
       }
     }
-    return CsvManifestReader.builder(f)
-        .optName(format)
-        .optSide(intOption("side"))
-        .optChannels(intOption("channels"))
-        .build()
-        .read(manifests);
+    return manifests;
   }
 
   private static boolean isSplit(String s) {
@@ -159,6 +309,15 @@ public record DatasetSource(String kind, Map<String, String> options) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "dataset option '" + key + "' must be a whole number, got '" + options.get(key) + "'", e);
+    }
+  }
+
+  private double doubleOption(String key) {
+    try {
+      return Double.parseDouble(require(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "dataset option '" + key + "' must be a number, got '" + options.get(key) + "'", e);
     }
   }
 
