@@ -47,9 +47,9 @@ import picocli.CommandLine.Option;
           + " unlearning: intake events/s as a multiple of a raw producer's rate on the same"
           + " broker in the same run, events per unlearning job (coalescing), and"
           + " deletion-to-promotion latency p50/p95 from the registry's compliance reports.",
-      "Phases: (1) priming events start a job; (2) raw producer: the Kafka burst's events to a"
-          + " scratch topic; (3) Kafka burst into lethe.deletion-events; (4) HTTP burst from"
-          + " several clients; (5) sustained: --rate events/s for --duration, alternating Kafka"
+      "Phases: (1) priming events start a job (and warm the intake up); (2) raw producer, after"
+          + " as many untimed warm-up records: the Kafka burst's events to a scratch topic;"
+          + " (3) Kafka burst into lethe.deletion-events; (4) HTTP burst from several clients; (5) sustained: --rate events/s for --duration, alternating Kafka"
           + " and HTTP, one new subject per event; then every request is followed to"
           + " promotion."
     })
@@ -58,6 +58,13 @@ public final class LoadBenchmark implements Callable<Integer> {
   private static final String KAFKA = "k";
   private static final String HTTP = "h";
   private static final String SUSTAINED = "s";
+
+  @Option(
+      names = "--warmup-events",
+      description =
+          "Priming events (one request, over --burst-subjects subjects; they warm the intake up)"
+              + " and as many untimed raw-producer records first (${DEFAULT-VALUE}).")
+  int warmupEvents = 10_000;
 
   @Option(names = "--kafka-events", description = "Kafka burst size (${DEFAULT-VALUE}).")
   int kafkaEvents = 50_000;
@@ -95,7 +102,7 @@ public final class LoadBenchmark implements Callable<Integer> {
   @Option(
       names = "--timeout",
       description = "How long every request may take to be promoted (${DEFAULT-VALUE}).")
-  Duration timeout = Duration.ofMinutes(30);
+  Duration timeout = Duration.ofMinutes(15);
 
   @Option(names = "--dir", description = "Scratch folder (default ${DEFAULT-VALUE}).")
   Path dir = Path.of("target", "load-bench");
@@ -111,10 +118,16 @@ public final class LoadBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (kafkaEvents < 1 || httpEvents < 1 || httpClients < 1 || burstSubjects < 1 || rate <= 0) {
+    if (kafkaEvents < 1
+        || httpEvents < 1
+        || httpClients < 1
+        || burstSubjects < 1
+        || warmupEvents < 1
+        || warmupEvents > 10_000
+        || rate <= 0) {
       throw new IllegalArgumentException(
-          "--kafka-events, --http-events, --http-clients, --burst-subjects and --rate must be"
-              + " positive");
+          "--kafka-events, --http-events, --http-clients, --burst-subjects, --warmup-events (at"
+              + " most 10,000: one request) and --rate must be positive");
     }
     EmbeddedRuntime.configure(verbose);
     Path runDir = dir.resolve("run-" + run);
@@ -183,12 +196,17 @@ public final class LoadBenchmark implements Callable<Integer> {
             new DeletionTraffic(bootstrap, intakeBase, pipeline.tokens().submit(), run);
         busy) {
       // (1) Priming: one event per subject; the job they become keeps the worker busy.
-      for (int i = 0; i < priming.size(); i++) {
-        traffic.sendToKafka(traffic.event(PRIMING, i, priming.get(i)), "p-" + i);
-      }
-      table.phase(PRIMING, "Priming (Kafka; starts a job)", priming.size(), Double.NaN, Double.NaN);
-      log.printf(
-          "priming: %d events sent; waiting for the worker to start a job%n", priming.size());
+      // (1) Priming: --warmup-events over the priming subjects, one request, whose job keeps the
+      // worker busy; they also warm the intake up (JIT), as the raw producer is warmed up below.
+      List<byte[]> primingPayloads = burst(traffic, PRIMING, warmupEvents, priming);
+      traffic.produce(Topics.DELETION_EVENTS, primingPayloads);
+      table.phase(
+          PRIMING,
+          "Priming and warm-up (Kafka; starts a job)",
+          warmupEvents,
+          Double.NaN,
+          Double.NaN);
+      log.printf("priming: %,d events sent; waiting for the worker to start a job%n", warmupEvents);
       long waitUntil = System.nanoTime() + window.plusMinutes(2).toNanos();
       while (pipeline.runningJobs() == 0 && System.nanoTime() < waitUntil) {
         Thread.sleep(100);
@@ -197,6 +215,7 @@ public final class LoadBenchmark implements Callable<Integer> {
       // (2) Raw producer: the Kafka burst's payloads to a scratch topic of the same shape.
       String raw = "bench.raw." + run;
       createLike(bootstrap, raw);
+      traffic.produce(raw, burst(traffic, "w", warmupEvents, kafkaSubjects)); // warm-up
       List<byte[]> rawPayloads = burst(traffic, "r", kafkaEvents, kafkaSubjects);
       busy.mark();
       double rawSeconds = traffic.produce(raw, rawPayloads);

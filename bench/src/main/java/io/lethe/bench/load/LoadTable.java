@@ -4,8 +4,6 @@ import io.lethe.api.ComplianceReport;
 import io.lethe.api.ForgetRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -129,29 +127,57 @@ final class LoadTable {
             .average()
             .orElse(Double.NaN);
     long passed = versions.values().stream().filter(v -> Boolean.TRUE.equals(v.passed())).count();
-    Set<String> notFinal = new HashSet<>();
+    long honouredByExisting =
+        reports.values().stream()
+            .filter(
+                r ->
+                    !r.versions().isEmpty()
+                        && r.versions().stream()
+                            .allMatch(v -> Boolean.TRUE.equals(v.madeForAnotherRequest())))
+            .count();
+    Map<String, Integer> notCompleted = new TreeMap<>();
+    Set<String> failedGates = new java.util.TreeSet<>();
     reports.forEach(
         (id, r) -> {
           if (!completed(r)) {
-            notFinal.add(id + " " + r.status().name().toLowerCase(Locale.ROOT));
+            notCompleted.merge(r.status().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            for (ComplianceReport.VersionEntry v : r.versions()) {
+              if (Boolean.FALSE.equals(v.passed())) {
+                failedGates.add(
+                    String.format(
+                        Locale.ROOT,
+                        "v%d (forgetting score %.3f, NoMUS %.3f)",
+                        v.version(),
+                        v.forgettingScore(),
+                        v.nomus()));
+              }
+            }
           }
         });
+    notCompleted.merge("unknown to the registry", requests.size() - reports.size(), Integer::sum);
+    notCompleted.values().removeIf(n -> n == 0);
     int sent = phases.values().stream().mapToInt(Phase::events).sum();
     b.append('\n');
     b.append(
         String.format(
             Locale.ROOT,
-            "All phases: %,d events became %d forget requests and %d unlearning"
-                + " jobs (%d passed their gates; mean %.1f s per job): **%,.0f events per job**."
-                + " %,d events were in a request; the rest named a subject already forgotten by"
-                + " the time the intake resolved them (no request needed) or were duplicates.%n",
+            "All phases: %,d events became %d forget requests and %d unlearning jobs (%d"
+                + " passed their gates; mean %.1f s per job; %d request(s) honoured by a version"
+                + " made for an earlier one): **%,.0f events per job**.%s%n",
             sent,
             requests.size(),
             versions.size(),
             passed,
             jobSeconds,
+            honouredByExisting,
             sent / (double) Math.max(1, versions.size()),
-            eventsInRequests));
+            eventsInRequests == sent
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    " %,d events were in no request: their subject was already forgotten when"
+                        + " the intake resolved them, or they repeated an idempotency key.",
+                    sent - eventsInRequests)));
     b.append(
         String.format(
             Locale.ROOT,
@@ -167,10 +193,15 @@ final class LoadTable {
             Latencies.format(perEvent.percentile(95)),
             perEvent.count(),
             observed));
-    if (!notFinal.isEmpty()) {
-      b.append("Not completed when the run ended: ")
-          .append(String.join(", ", new ArrayList<>(notFinal)))
-          .append(".\n");
+    if (!notCompleted.isEmpty()) {
+      b.append("Not completed when the run ended: ").append(notCompleted);
+      if (!failedGates.isEmpty()) {
+        b.append("; their versions failed the gates: ")
+            .append(String.join(", ", failedGates))
+            .append(". Only a later request's passing version (unlearned from the newest) would")
+            .append(" honour them, and the run sends none");
+      }
+      b.append(".\n");
     }
     b.append(
         String.format(

@@ -124,8 +124,15 @@ final class RequestOutcomes {
   }
 
   /**
-   * Polls the reports of {@code requestIds} until each is completed or failed, or {@code timeout}
-   * passes; {@code onChange} hears each newly final report.
+   * How long requests whose versions all failed their gates are waited for once nothing else is
+   * open: only a later request's passing version would honour them, and the run sends none.
+   */
+  private static final Duration GATES_FAILED_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * Polls the reports of {@code requestIds} until each is completed or failed, or only requests
+   * whose versions failed their gates remain ({@link #GATES_FAILED_WAIT} after the last change), or
+   * {@code timeout} passes; {@code onChange} hears each newly final report.
    *
    * @return the last report of each request (final or not), by request id
    */
@@ -134,6 +141,7 @@ final class RequestOutcomes {
       throws Exception {
     Map<String, ComplianceReport> last = new LinkedHashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
+    long changed = System.nanoTime();
     while (true) {
       for (String id : requestIds) {
         ComplianceReport before = last.get(id);
@@ -143,15 +151,25 @@ final class RequestOutcomes {
         Optional<ComplianceReport> now = report(id);
         if (now.isPresent()) {
           last.put(id, now.get());
-          if (FINAL.contains(now.get().status())) {
-            onChange.accept(now.get());
+          if (before == null || before.status() != now.get().status()) {
+            changed = System.nanoTime();
+            if (FINAL.contains(now.get().status())) {
+              onChange.accept(now.get());
+            }
           }
         }
       }
-      boolean done =
-          last.size() == requestIds.size()
-              && last.values().stream().allMatch(r -> FINAL.contains(r.status()));
-      if (done || System.nanoTime() > deadline) {
+      boolean complete = last.size() == requestIds.size();
+      boolean done = complete && last.values().stream().allMatch(r -> FINAL.contains(r.status()));
+      boolean onlyGatesFailed =
+          complete
+              && last.values().stream()
+                  .allMatch(
+                      r ->
+                          FINAL.contains(r.status())
+                              || r.status() == ComplianceReport.Status.GATES_FAILED)
+              && System.nanoTime() - changed > GATES_FAILED_WAIT.toNanos();
+      if (done || onlyGatesFailed || System.nanoTime() > deadline) {
         return last;
       }
       Thread.sleep(1000);
