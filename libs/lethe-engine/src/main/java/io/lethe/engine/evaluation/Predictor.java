@@ -3,26 +3,43 @@ package io.lethe.engine.evaluation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.lethe.engine.data.ImageDataset;
+import io.lethe.engine.metrics.AttackFeature;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressEvent;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Runs a classifier in eval mode over samples and collects per-sample losses and correctness, one
- * sub-manager per batch. The same code serves the evaluator, the CLI and DLFD's forgetting-score
- * estimates, so all of them measure the same thing.
+ * Runs a classifier in eval mode over samples and collects per-sample losses, correctness and
+ * membership-attack features, one sub-manager per batch. The same code serves the evaluator, the
+ * CLI and DLFD's forgetting-score estimates, so all of them measure the same thing.
  */
 public final class Predictor {
   public static final String STAGE = "evaluate";
   private final int batchSize;
+  private final Set<AttackFeature> features;
 
+  /** A predictor that computes no attack feature (losses and correctness only). */
   public Predictor(int batchSize) {
+    this(batchSize, Set.of());
+  }
+
+  /**
+   * @param features the attack features to compute for every sample (see {@link
+   *     Predictions#features()}); none for a caller that needs only losses
+   */
+  public Predictor(int batchSize, Set<AttackFeature> features) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     this.batchSize = batchSize;
+    this.features = EnumSet.noneOf(AttackFeature.class);
+    this.features.addAll(features);
   }
 
   public Predictions predict(Classifier classifier, ImageDataset dataset, int[] indices) {
@@ -35,6 +52,10 @@ public final class Predictor {
     double[] losses = new double[n];
     double[] top1 = new double[n];
     double[] top2 = new double[n];
+    Map<AttackFeature, double[]> features = new EnumMap<>(AttackFeature.class);
+    for (AttackFeature f : this.features) {
+      features.put(f, new double[n]);
+    }
     ImageBatches batches = new ImageBatches(dataset);
     TaskLoss loss = TaskLoss.of(classifier.labels());
     boolean multiLabel = classifier.labels().multiLabel();
@@ -51,11 +72,21 @@ public final class Predictor {
           for (int i = 0; i < l.length; i++) {
             losses[from + i] = l[i];
           }
+          float[] z = logits.toFloatArray();
+          int outputs = (int) logits.getShape().get(1);
           if (multiLabel) {
-            attributeAccuracy(logits, y, top1, from);
+            float[] t = y.toFloatArray();
+            attributeAccuracy(z, t, outputs, top1, from);
             System.arraycopy(top1, from, top2, from, to - from);
+            if (!features.isEmpty()) {
+              attributeFeatures(z, t, outputs, features, from);
+            }
           } else {
-            topKCorrect(logits, y, top1, top2, from);
+            long[] labels = y.toLongArray();
+            topKCorrect(z, labels, outputs, top1, top2, from);
+            if (!features.isEmpty()) {
+              classFeatures(z, labels, outputs, features, from);
+            }
           }
         }
         progress.stepCompleted(ProgressEvent.of(STAGE, b + 1, totalBatches, Double.NaN));
@@ -63,14 +94,11 @@ public final class Predictor {
     } finally {
       progress.stageFinished(STAGE);
     }
-    return new Predictions(indices.clone(), losses, top1, top2);
+    return new Predictions(indices.clone(), losses, top1, top2, features);
   }
 
   private static void topKCorrect(
-      NDArray logits, NDArray y, double[] top1, double[] top2, int offset) {
-    long[] labels = y.toLongArray();
-    int classes = (int) logits.getShape().get(1);
-    float[] z = logits.toFloatArray();
+      float[] z, long[] labels, int classes, double[] top1, double[] top2, int offset) {
     for (int i = 0; i < labels.length; i++) {
       int best = -1;
       int second = -1;
@@ -88,10 +116,7 @@ public final class Predictor {
     }
   }
 
-  private static void attributeAccuracy(NDArray logits, NDArray y, double[] out, int offset) {
-    float[] z = logits.toFloatArray();
-    float[] t = y.toFloatArray();
-    int a = (int) logits.getShape().get(1);
+  private static void attributeAccuracy(float[] z, float[] t, int a, double[] out, int offset) {
     for (int i = 0; i < z.length / a; i++) {
       int right = 0;
       for (int j = 0; j < a; j++) {
@@ -101,6 +126,36 @@ public final class Predictor {
         }
       }
       out[offset + i] = (double) right / a;
+    }
+  }
+
+  /** Every attack feature of each single-label sample, from its logits in double precision. */
+  private static void classFeatures(
+      float[] z, long[] labels, int classes, Map<AttackFeature, double[]> out, int offset) {
+    double[] row = new double[classes];
+    for (int i = 0; i < labels.length; i++) {
+      for (int c = 0; c < classes; c++) {
+        row[c] = z[i * classes + c];
+      }
+      for (var e : out.entrySet()) {
+        e.getValue()[offset + i] = e.getKey().of(row, (int) labels[i]);
+      }
+    }
+  }
+
+  /** Every attack feature of each multi-label sample (mean over its attributes). */
+  private static void attributeFeatures(
+      float[] z, float[] t, int a, Map<AttackFeature, double[]> out, int offset) {
+    double[] row = new double[a];
+    double[] target = new double[a];
+    for (int i = 0; i < z.length / a; i++) {
+      for (int j = 0; j < a; j++) {
+        row[j] = z[i * a + j];
+        target[j] = t[i * a + j];
+      }
+      for (var e : out.entrySet()) {
+        e.getValue()[offset + i] = e.getKey().ofAttributes(row, target);
+      }
     }
   }
 }

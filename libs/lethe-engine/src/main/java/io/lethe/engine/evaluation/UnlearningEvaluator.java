@@ -2,6 +2,7 @@ package io.lethe.engine.evaluation;
 
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Sample;
+import io.lethe.engine.metrics.AttackFeature;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.LabelledLoss;
 import io.lethe.engine.metrics.MembershipInferenceAttack;
@@ -9,19 +10,25 @@ import io.lethe.engine.metrics.MiaResult;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Measures a model the way the DLFD paper reports it: test accuracy and top-2 (utility), and the
  * membership-inference attack on forget vs unseen losses (forgetting), from which the forgetting
- * score and NoMUS follow. Keeps every per-sample loss so anyone can re-check the attack.
+ * score and NoMUS follow. Runs the same attack on the other {@link
+ * io.lethe.engine.metrics.AttackFeature}s too, on the same balanced samples and splits. Keeps every
+ * per-sample loss so anyone can re-check the loss attack.
  */
 public final class UnlearningEvaluator {
   private final Predictor predictor;
+  private final Predictor attackPredictor;
   private final MembershipInferenceAttack attack;
 
   public UnlearningEvaluator(int batchSize, long seed) {
     this.predictor = new Predictor(batchSize);
+    this.attackPredictor = new Predictor(batchSize, EnumSet.allOf(AttackFeature.class));
     this.attack = MembershipInferenceAttack.builder().optSeed(seed).build();
   }
 
@@ -47,12 +54,16 @@ public final class UnlearningEvaluator {
       int[] unseen,
       ProgressListener progress) {
     Predictions onTest = predictor.predict(model, dataset, test, progress);
-    Predictions onForget = predictor.predict(model, dataset, forget, progress);
-    Predictions onUnseen = predictor.predict(model, dataset, unseen, progress);
-    MiaResult mia = attack.evaluate(onForget.losses(), onUnseen.losses());
+    Predictions onForget = attackPredictor.predict(model, dataset, forget, progress);
+    Predictions onUnseen = attackPredictor.predict(model, dataset, unseen, progress);
+    Map<String, MiaResult> attacks =
+        attack.evaluate(onForget.attackInputs(), onUnseen.attackInputs());
     EvaluationReport report =
         new EvaluationReport(
-            onTest.accuracy(), Math.max(onTest.accuracy(), onTest.top2Accuracy()), mia);
+            onTest.accuracy(),
+            Math.max(onTest.accuracy(), onTest.top2Accuracy()),
+            attacks.get(EvaluationReport.LOSS_ATTACK),
+            attacks);
     List<LabelledLoss> losses = new ArrayList<>();
     addLosses(losses, dataset, onForget, LabelledLoss.FORGET);
     addLosses(losses, dataset, onUnseen, LabelledLoss.UNSEEN);

@@ -1,7 +1,11 @@
 package io.lethe.engine.metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -62,31 +66,81 @@ public final class MembershipInferenceAttack {
    * Runs the attack: balances the groups by seeded subsampling of the larger one, draws stratified
    * splits, fits the attack on each train set and scores it on the test set.
    *
-   * @param memberLosses per-sample losses of the forget set
-   * @param nonMemberLosses per-sample losses of the unseen set
+   * @param memberLosses per-sample losses (or any other 1-D attack feature) of the forget set
+   * @param nonMemberLosses the same feature of the unseen set
    * @throws IllegalArgumentException if a loss is not finite or a group is too small to split
    */
   public MiaResult evaluate(double[] memberLosses, double[] nonMemberLosses) {
-    checkLosses("memberLosses", memberLosses);
-    checkLosses("nonMemberLosses", nonMemberLosses);
+    checkValues("memberLosses", memberLosses);
+    checkValues("nonMemberLosses", nonMemberLosses);
+    return evaluate(Map.of("loss", memberLosses), Map.of("loss", nonMemberLosses)).get("loss");
+  }
+
+  /**
+   * Runs the attack once per feature, every feature on the <em>same</em> balanced samples and the
+   * <em>same</em> splits, so the results differ only in what the attacker looks at. The balancing
+   * and splits are those {@link #evaluate(double[], double[])} draws for the same seed and group
+   * sizes, whatever the values.
+   *
+   * @param members per feature name, the feature of every forget sample, in one sample order
+   * @param nonMembers per feature name (the same names), the feature of every unseen sample
+   * @return per feature name, in the iteration order of {@code members}, the attack's result
+   * @throws IllegalArgumentException if the names differ, a feature's arrays have another length
+   *     than the first feature's, a value is not finite or a group is too small to split
+   */
+  public Map<String, MiaResult> evaluate(
+      Map<String, double[]> members, Map<String, double[]> nonMembers) {
+    if (members == null || members.isEmpty() || nonMembers == null) {
+      throw new IllegalArgumentException("the attack needs at least one feature");
+    }
+    if (!members.keySet().equals(nonMembers.keySet())) {
+      throw new IllegalArgumentException(
+          "member features "
+              + members.keySet()
+              + " but non-member features "
+              + nonMembers.keySet());
+    }
+    int memberCount = -1;
+    int nonMemberCount = -1;
+    for (var e : members.entrySet()) {
+      double[] m = e.getValue();
+      double[] n = nonMembers.get(e.getKey());
+      checkValues("members." + e.getKey(), m);
+      checkValues("nonMembers." + e.getKey(), n);
+      if (memberCount < 0) {
+        memberCount = m.length;
+        nonMemberCount = n.length;
+      } else if (m.length != memberCount || n.length != nonMemberCount) {
+        throw new IllegalArgumentException(
+            "feature " + e.getKey() + " has another number of samples than the first feature");
+      }
+    }
     SplittableRandom root = new SplittableRandom(seed);
     SplittableRandom subsampleRng = root.split();
     long splitSeed = root.nextLong();
 
-    int k = Math.min(memberLosses.length, nonMemberLosses.length);
-    double[] members = subsample(memberLosses, k, subsampleRng);
-    double[] nonMembers = subsample(nonMemberLosses, k, subsampleRng);
+    int k = Math.min(memberCount, nonMemberCount);
+    int[] memberPick = subsample(memberCount, k, subsampleRng);
+    int[] nonMemberPick = subsample(nonMemberCount, k, subsampleRng);
     // Non-members first, then members, as in the MUFAC notebook.
-    double[] losses = new double[2 * k];
     int[] labels = new int[2 * k];
-    System.arraycopy(nonMembers, 0, losses, 0, k);
-    System.arraycopy(members, 0, losses, k, k);
     for (int i = k; i < 2 * k; i++) {
       labels[i] = 1;
     }
     List<TrainTestSplit> splits =
         new StratifiedShuffleSplit(numSplits, testFraction, splitSeed).split(labels);
-    return evaluateOnSplits(losses, labels, splits);
+    Map<String, MiaResult> results = new LinkedHashMap<>();
+    for (var e : members.entrySet()) {
+      double[] m = e.getValue();
+      double[] n = nonMembers.get(e.getKey());
+      double[] values = new double[2 * k];
+      for (int i = 0; i < k; i++) {
+        values[i] = n[nonMemberPick[i]];
+        values[k + i] = m[memberPick[i]];
+      }
+      results.put(e.getKey(), evaluateOnSplits(values, labels, splits));
+    }
+    return Collections.unmodifiableMap(results);
   }
 
   /**
@@ -98,7 +152,7 @@ public final class MembershipInferenceAttack {
    * @param splits index sets into {@code losses}; train and test of a split must not overlap
    */
   public MiaResult evaluateOnSplits(double[] losses, int[] members, List<TrainTestSplit> splits) {
-    checkLosses("losses", losses);
+    checkValues("losses", losses);
     if (members == null || members.length != losses.length) {
       throw new IllegalArgumentException(
           losses.length
@@ -150,28 +204,32 @@ public final class MembershipInferenceAttack {
         mean, Math.sqrt(variance), accuracies, memberCount, losses.length - memberCount);
   }
 
-  /** {@code k} values drawn without replacement (all of them, reordered, when k == length). */
-  private static double[] subsample(double[] values, int k, SplittableRandom rng) {
-    double[] copy = values.clone();
-    for (int i = 0; i < k; i++) {
-      int j = i + rng.nextInt(copy.length - i);
-      double tmp = copy[i];
-      copy[i] = copy[j];
-      copy[j] = tmp;
+  /**
+   * {@code k} of the indices {@code 0..n-1} drawn without replacement (all of them, reordered, when
+   * k == n), by a partial Fisher-Yates shuffle.
+   */
+  private static int[] subsample(int n, int k, SplittableRandom rng) {
+    int[] index = new int[n];
+    for (int i = 0; i < n; i++) {
+      index[i] = i;
     }
-    double[] result = new double[k];
-    System.arraycopy(copy, 0, result, 0, k);
-    return result;
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(n - i);
+      int tmp = index[i];
+      index[i] = index[j];
+      index[j] = tmp;
+    }
+    return Arrays.copyOf(index, k);
   }
 
-  private static void checkLosses(String name, double[] losses) {
-    if (losses == null || losses.length == 0) {
+  private static void checkValues(String name, double[] values) {
+    if (values == null || values.length == 0) {
       throw new IllegalArgumentException(name + " must not be empty");
     }
-    for (int i = 0; i < losses.length; i++) {
-      if (!Double.isFinite(losses[i])) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
         throw new IllegalArgumentException(
-            name + "[" + i + "] is " + losses[i] + ": losses must be finite");
+            name + "[" + i + "] is " + values[i] + ": attack features must be finite");
       }
     }
   }

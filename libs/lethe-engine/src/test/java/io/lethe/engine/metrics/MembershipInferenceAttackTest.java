@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -181,5 +183,64 @@ class MembershipInferenceAttackTest {
     assertThat(attack.testFraction()).isEqualTo(0.2);
     assertThat(attack.seed()).isEqualTo(9);
     assertThat(attack.regularization()).isEqualTo(0.5);
+  }
+
+  @Test
+  void everyFeatureIsAttackedOnTheSameBalancedSamplesAndSplits() {
+    double[] members = exponential(150, 0.4, 31);
+    double[] nonMembers = exponential(230, 0.6, 32);
+    // The negated loss carries the same information: on the same samples and splits the fitted
+    // attack is mirrored and makes the same predictions. A different subsample or split would not
+    // reproduce every per-split accuracy.
+    Map<String, double[]> m = new LinkedHashMap<>();
+    Map<String, double[]> n = new LinkedHashMap<>();
+    m.put("loss", members);
+    n.put("loss", nonMembers);
+    m.put("negated", negate(members));
+    n.put("negated", negate(nonMembers));
+    m.put("noise", uniform(150, 0, 1, 33));
+    n.put("noise", uniform(230, 0, 1, 34));
+    MembershipInferenceAttack attack = MembershipInferenceAttack.builder().optSeed(7).build();
+
+    Map<String, MiaResult> results = attack.evaluate(m, n);
+
+    assertThat(results.keySet()).containsExactly("loss", "negated", "noise");
+    assertThat(results.get("loss")).isEqualTo(attack.evaluate(members, nonMembers));
+    assertThat(results.get("negated").perSplitAccuracy())
+        .isEqualTo(results.get("loss").perSplitAccuracy());
+    assertThat(results.get("loss").accuracy()).isGreaterThan(0.55);
+    assertThat(results.get("noise").accuracy()).isLessThan(results.get("loss").accuracy());
+    assertThat(results.values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.memberCount()).isEqualTo(150);
+              assertThat(r.nonMemberCount()).isEqualTo(150);
+            });
+  }
+
+  @Test
+  void featureMapsMustMatch() {
+    double[] four = {0.1, 0.2, 0.3, 0.4};
+    assertThatThrownBy(() -> ATTACK.evaluate(Map.of("a", four), Map.of("b", four)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("member features [a] but non-member features [b]");
+    Map<String, double[]> m = new LinkedHashMap<>();
+    m.put("a", four);
+    m.put("b", new double[] {0.1, 0.2, 0.3});
+    assertThatThrownBy(() -> ATTACK.evaluate(m, Map.of("a", four, "b", four)))
+        .hasMessageContaining("feature b has another number of samples");
+    assertThatThrownBy(
+            () -> ATTACK.evaluate(Map.of("a", four), Map.of("a", new double[] {0, Double.NaN})))
+        .hasMessageContaining("nonMembers.a[1] is NaN");
+    assertThatThrownBy(() -> ATTACK.evaluate(Map.of(), Map.of()))
+        .hasMessageContaining("at least one feature");
+  }
+
+  private static double[] negate(double[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = -values[i];
+    }
+    return out;
   }
 }

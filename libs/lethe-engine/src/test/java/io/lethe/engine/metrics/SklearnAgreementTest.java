@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Checks the attack against scikit-learn's numbers in {@code fixtures/mia/*.json}, written by
- * {@code src/test/python/make_mia_fixture.py}.
+ * {@code src/test/python/make_mia_fixture.py}: the loss attack on losses, and the other attacks
+ * ({@link AttackFeature}) on logits and labels.
  */
 class SklearnAgreementTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -87,6 +90,82 @@ class SklearnAgreementTest {
     assertThat(result.nonMemberCount()).isEqualTo(50000);
     assertThat(result.perSplitAccuracy()).hasSize(10);
     assertThat(result.accuracy()).isCloseTo(fixture.get("mean_accuracy").asDouble(), within(0.01));
+  }
+
+  /**
+   * The other attacks (confidence, entropy, modified entropy) on {@code features_500}: the Java
+   * features of the logits agree with the reference formulas of Song &amp; Mittal's code (float64
+   * numpy), and the attack on the Java features, replaying sklearn's splits, gives sklearn's
+   * per-split accuracies.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"confidence", "entropy", "modified_entropy"})
+  void attackFeaturesAndTheirAttacksMatchSklearn(String name) throws IOException {
+    JsonNode fixture = load("features_500");
+    AttackFeature feature = AttackFeature.ofKey(name);
+    double[] java = javaFeatures(fixture, feature);
+    JsonNode expected = fixture.get("attacks").get(name);
+    double[] numpy = doubles(expected.get("features"));
+    for (int i = 0; i < java.length; i++) {
+      assertThat(java[i]).as("sample %d", i).isCloseTo(numpy[i], within(1e-12 * (1 + numpy[i])));
+    }
+    List<TrainTestSplit> splits = new ArrayList<>();
+    for (JsonNode s : fixture.get("splits")) {
+      splits.add(new TrainTestSplit(ints(s.get("train")), ints(s.get("test"))));
+    }
+
+    MiaResult result = ATTACK.evaluateOnSplits(java, ints(fixture.get("members")), splits);
+
+    assertThat(result.perSplitAccuracy().stream().mapToDouble(Double::doubleValue).toArray())
+        .containsExactly(doubles(expected.get("split_accuracies")), within(1e-9));
+    assertThat(result.accuracy()).isCloseTo(expected.get("mean_accuracy").asDouble(), within(1e-9));
+  }
+
+  @Test
+  void allFeatureAttacksOnOwnSplitsLandNearSklearnsMeans() throws IOException {
+    // 500 vs 500, test sets of 100: one split's accuracy has a standard deviation of about 0.045,
+    // a 10-split mean (overlapping splits) about 0.02, the difference of two independent means
+    // about 0.03; 0.08 is well over 2.5 sigma, and far below the gaps a wrong feature would make.
+    JsonNode fixture = load("features_500");
+    int[] members = ints(fixture.get("members"));
+    Map<String, double[]> memberFeatures = new LinkedHashMap<>();
+    Map<String, double[]> nonMemberFeatures = new LinkedHashMap<>();
+    for (AttackFeature f : AttackFeature.values()) {
+      double[] values = javaFeatures(fixture, f);
+      memberFeatures.put(f.key(), select(values, members, 1));
+      nonMemberFeatures.put(f.key(), select(values, members, 0));
+    }
+
+    Map<String, MiaResult> results = ATTACK.evaluate(memberFeatures, nonMemberFeatures);
+
+    assertThat(results).containsOnlyKeys("confidence", "entropy", "modified_entropy");
+    results.forEach(
+        (name, result) ->
+            assertThat(result.accuracy())
+                .as(name)
+                .isCloseTo(
+                    fixture.get("attacks").get(name).get("mean_accuracy").asDouble(),
+                    within(0.08)));
+  }
+
+  private static double[] javaFeatures(JsonNode fixture, AttackFeature feature) {
+    JsonNode logits = fixture.get("logits");
+    int[] labels = ints(fixture.get("labels"));
+    double[] out = new double[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      out[i] = feature.of(doubles(logits.get(i)), labels[i]);
+    }
+    return out;
+  }
+
+  private static double[] select(double[] values, int[] members, int label) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (members[i] == label) {
+        out.add(values[i]);
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private record Data(double[] losses, int[] members) {}
