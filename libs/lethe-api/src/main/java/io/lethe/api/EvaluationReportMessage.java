@@ -11,6 +11,9 @@ import java.util.List;
  * @param forgettingScore {@code |mia.accuracy - 0.5|}
  * @param nomus normalised machine-unlearning score
  * @param passed true when every gate passed
+ * @param attacks every membership-inference attack run on the same samples and splits as {@code
+ *     mia} ({@code loss} among them, equal to {@code mia}); null in reports that carry the loss
+ *     attack alone, and then omitted from the JSON
  */
 public record EvaluationReportMessage(
     String requestId,
@@ -24,10 +27,58 @@ public record EvaluationReportMessage(
     double nomus,
     List<Gate> gates,
     boolean passed,
-    Instant evaluatedAt) {
+    Instant evaluatedAt,
+    List<Attack> attacks) {
+
+  public EvaluationReportMessage {
+    if (attacks != null) {
+      attacks = List.copyOf(attacks);
+      if (attacks.stream().map(Attack::name).distinct().count() != attacks.size()) {
+        throw new IllegalArgumentException("attack names must be unique, got " + attacks);
+      }
+    }
+  }
+
+  /** A report with the loss attack ({@code mia}) alone, as before there were other attacks. */
+  public EvaluationReportMessage(
+      String requestId,
+      String correlationId,
+      String modelId,
+      int version,
+      double testAccuracy,
+      double testTop2Accuracy,
+      Mia mia,
+      double forgettingScore,
+      double nomus,
+      List<Gate> gates,
+      boolean passed,
+      Instant evaluatedAt) {
+    this(
+        requestId,
+        correlationId,
+        modelId,
+        version,
+        testAccuracy,
+        testTop2Accuracy,
+        mia,
+        forgettingScore,
+        nomus,
+        gates,
+        passed,
+        evaluatedAt,
+        null);
+  }
 
   /** Membership-inference attack result. */
   public record Mia(double accuracy, double std, List<Double> perSplitAccuracy) {}
+
+  /**
+   * One membership-inference attack, named by the per-sample feature it thresholds.
+   *
+   * @param name e.g. {@code loss}, {@code confidence}, {@code entropy}, {@code modified_entropy}
+   * @param forgettingScore {@code |accuracy - 0.5|}
+   */
+  public record Attack(String name, double accuracy, double std, double forgettingScore) {}
 
   /**
    * One configured gate and its outcome.

@@ -353,6 +353,49 @@ class MessageCodecTest {
   }
 
   @Test
+  void anEvaluationCarriesItsAttacksAndOneWithoutThemStillDecodes() throws Exception {
+    JsonNode with = MAPPER.readTree(CODEC.encode(Samples.evaluationWithAttacks()));
+    byte[] without = CODEC.encode(Samples.evaluation(0.6));
+
+    assertThat(with.at("/attacks/1/name").asText()).isEqualTo("modified_entropy");
+    assertThat(with.at("/attacks/1/forgettingScore").asDouble()).isEqualTo(0.044);
+    assertThat(MAPPER.readTree(without).has("attacks")).isFalse();
+    assertThat(CODEC.decode(without, EvaluationReportMessage.class).attacks()).isNull();
+  }
+
+  @Test
+  void anEvaluationRejectsAnAttackBeyondChanceBoundsOrWithAnUnknownField() throws Exception {
+    ObjectNode bad = (ObjectNode) MAPPER.readTree(CODEC.encode(Samples.evaluationWithAttacks()));
+    ((ObjectNode) bad.at("/attacks/0")).put("forgettingScore", 0.7);
+    ((ObjectNode) bad.at("/attacks/1")).put("perSplit", 1);
+    byte[] bytes = MAPPER.writeValueAsBytes(bad);
+
+    assertThatThrownBy(() -> CODEC.decode(bytes, EvaluationReportMessage.class))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessageContaining("$.attacks[0].forgettingScore")
+        .hasMessageContaining("$.attacks[1]");
+    assertThatThrownBy(
+            () ->
+                new EvaluationReportMessage(
+                    "r",
+                    "c",
+                    "m",
+                    1,
+                    0.5,
+                    0.5,
+                    null,
+                    0,
+                    0,
+                    List.of(),
+                    true,
+                    null,
+                    List.of(
+                        new EvaluationReportMessage.Attack("loss", 0.5, 0, 0),
+                        new EvaluationReportMessage.Attack("loss", 0.5, 0, 0))))
+        .hasMessageContaining("attack names must be unique");
+  }
+
+  @Test
   void encodeRejectsANaNScore() {
     assertThatThrownBy(() -> CODEC.encode(Samples.evaluation(Double.NaN)))
         .isInstanceOf(ContractViolation.class)

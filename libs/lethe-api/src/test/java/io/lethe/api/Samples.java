@@ -101,6 +101,26 @@ final class Samples {
         AT);
   }
 
+  static EvaluationReportMessage evaluationWithAttacks() {
+    EvaluationReportMessage m = evaluation(0.612);
+    return new EvaluationReportMessage(
+        m.requestId(),
+        m.correlationId(),
+        m.modelId(),
+        m.version(),
+        m.testAccuracy(),
+        m.testTop2Accuracy(),
+        m.mia(),
+        m.forgettingScore(),
+        m.nomus(),
+        m.gates(),
+        m.passed(),
+        m.evaluatedAt(),
+        List.of(
+            new EvaluationReportMessage.Attack("loss", 0.538, 0.012, 0.038),
+            new EvaluationReportMessage.Attack("modified_entropy", 0.544, 0.013, 0.044)));
+  }
+
   static ModelVersionManifest manifest() {
     return new ModelVersionManifest(
         "mufac-resnet18",
@@ -147,6 +167,7 @@ final class Samples {
         succeeded(),
         failed(),
         evaluation(0.6),
+        evaluationWithAttacks(),
         manifest(),
         originalManifest(),
         notFound());

@@ -102,7 +102,8 @@ final class VersionEvaluation {
             Math.min(1.0, Math.max(0.0, report.nomus())),
             outcome,
             Gates.allPassed(outcome),
-            clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            clock.instant().truncatedTo(ChronoUnit.MILLIS),
+            attacks(report));
     store.attachEvaluation(message);
     return new Outcome(message, parent, false);
   }
@@ -178,6 +179,25 @@ final class VersionEvaluation {
     return loaded;
   }
 
+  /**
+   * Every attack of {@code report}, in its order, within the contract's bounds (as {@code mia}).
+   */
+  static List<EvaluationReportMessage.Attack> attacks(EvaluationReport report) {
+    return report.attacks().entrySet().stream()
+        .map(
+            e ->
+                new EvaluationReportMessage.Attack(
+                    e.getKey(),
+                    e.getValue().accuracy(),
+                    Math.min(1.0, e.getValue().std()),
+                    Math.min(0.5, Math.max(0.0, e.getValue().forgettingScore()))))
+        .toList();
+  }
+
+  /**
+   * The engine report of a stored evaluation, for the gates' parent comparison: the loss attack
+   * only (a message carries no per-split accuracies of the other attacks).
+   */
   private static EvaluationReport toEngine(EvaluationReportMessage m, UnlearningSplit split) {
     int members = Math.max(1, split.forget().length);
     int nonMembers = Math.max(1, split.unseen().length);
