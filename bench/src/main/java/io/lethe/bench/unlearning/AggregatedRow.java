@@ -1,6 +1,8 @@
 package io.lethe.bench.unlearning;
 
+import io.lethe.engine.metrics.EvaluationReport;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,10 @@ import java.util.function.ToDoubleFunction;
  *     for the others
  * @param perturbationSeconds DLFD: of {@code seconds}, the time spent computing x*; null for the
  *     others
+ * @param attackAccuracy accuracy of each membership-inference attack other than the loss attack
+ *     ({@code mia}) that every run has, by name in report order; empty for runs without
+ * @param strongestForgettingScore per run, the forgetting score of its strongest attack (the loss
+ *     attack's when there is no other)
  */
 public record AggregatedRow(
     String key,
@@ -39,7 +45,9 @@ public record AggregatedRow(
     MeanStd initialEstimate,
     MeanStd finalEstimate,
     MeanStd monitorSeconds,
-    MeanStd perturbationSeconds) {
+    MeanStd perturbationSeconds,
+    Map<String, MeanStd> attackAccuracy,
+    MeanStd strongestForgettingScore) {
 
   /** Groups {@code results} by method key, keeping the order in which methods first appear. */
   public static List<AggregatedRow> aggregate(List<MethodResult> results) {
@@ -69,9 +77,23 @@ public record AggregatedRow(
               traced(runs, DynamicForgettingTrace::initialEstimate),
               traced(runs, DynamicForgettingTrace::finalEstimate),
               traced(runs, DynamicForgettingTrace::monitorSeconds),
-              traced(runs, DynamicForgettingTrace::perturbationSeconds)));
+              traced(runs, DynamicForgettingTrace::perturbationSeconds),
+              otherAttacks(runs),
+              over(runs, r -> r.report().strongest().forgettingScore())));
     }
     return rows;
+  }
+
+  /** The accuracy of every attack besides the loss attack that all runs have, in report order. */
+  private static Map<String, MeanStd> otherAttacks(List<MethodResult> runs) {
+    Map<String, MeanStd> out = new LinkedHashMap<>();
+    for (String name : runs.get(0).report().attacks().keySet()) {
+      if (!name.equals(EvaluationReport.LOSS_ATTACK)
+          && runs.stream().allMatch(r -> r.report().attacks().containsKey(name))) {
+        out.put(name, over(runs, r -> r.report().attacks().get(name).accuracy()));
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** Null unless every run has a monitor (NaN marks a method without one). */

@@ -2,26 +2,41 @@ package io.lethe.bench.unlearning;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Renders the aggregated rows as the paper's Table 1 and Table 3, in Markdown. */
 public final class BenchmarkTables {
   private BenchmarkTables() {}
 
-  /** Table 1: every method; {@code footer} lines are appended under the table. */
+  /**
+   * Table 1: every method; {@code footer} lines are appended under the table. Its MIA is the loss
+   * attack of the paper; when the rows hold other attacks, each gets a column, and a last column
+   * gives the forgetting score of each run's strongest attack.
+   */
   public static String table1(String title, List<AggregatedRow> rows, List<String> footer) {
+    Set<String> others = new LinkedHashSet<>();
+    rows.forEach(r -> others.addAll(r.attackAccuracy().keySet()));
     StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
     sb.append(
         "| Method | Test acc | Top-2 acc | Forget acc | Unseen acc | MIA acc | MIA split std"
-            + " | Forgetting score | NoMUS | Seconds | Retain passes | Forget passes |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " | Forgetting score | NoMUS | Seconds | Retain passes | Forget passes |");
+    StringBuilder rule =
+        new StringBuilder("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if (!others.isEmpty()) {
+      others.forEach(name -> sb.append(" MIA acc: ").append(name).append(" |"));
+      sb.append(" Strongest-attack forgetting score |");
+      rule.append("---:|".repeat(others.size() + 1));
+    }
+    sb.append('\n').append(rule).append('\n');
     for (AggregatedRow r : rows) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %.4f | %s | %s | %s | %s | %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %.4f | %s | %s | %s | %s | %s |",
               r.label(),
               r.testAccuracy().format(4),
               r.top2Accuracy().format(4),
@@ -34,6 +49,13 @@ public final class BenchmarkTables {
               r.seconds().format(1),
               r.retainPasses().format(2),
               r.forgetPasses().format(2)));
+      if (!others.isEmpty()) {
+        for (String name : others) {
+          sb.append(' ').append(orDash(r.attackAccuracy().get(name), 4)).append(" |");
+        }
+        sb.append(' ').append(r.strongestForgettingScore().format(4)).append(" |");
+      }
+      sb.append('\n');
     }
     appendFooter(sb, footer);
     return sb.toString();

@@ -5,6 +5,8 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.MiaResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,48 @@ class BenchmarkTablesTest {
             "| DLFD | 0.8700 ± 0.0141 | 0.9700 ± 0.0141 | 0.5100 ± 0.0141 | 0.8700 ± 0.0141 |");
     assertThat(md).contains("Original's forgetting score: 0.19");
     assertThat(md.lines().filter(l -> l.startsWith("| "))).hasSize(5); // header + 4 rows
+  }
+
+  @Test
+  void table1ShowsEveryOtherAttackAndTheStrongestAttacksForgettingScore() {
+    List<MethodResult> withAttacks = new ArrayList<>();
+    for (int seed = 1; seed <= 2; seed++) {
+      MiaResult loss = new MiaResult(0.52, 0.01, List.of(0.52), 100, 100);
+      Map<String, MiaResult> attacks = new LinkedHashMap<>();
+      attacks.put("loss", loss);
+      attacks.put("confidence", new MiaResult(0.5, 0.01, List.of(0.5), 100, 100));
+      // Seed 1: modified entropy is the strongest (0.1); seed 2: the loss attack (0.02).
+      double mentr = seed == 1 ? 0.6 : 0.51;
+      attacks.put("modified_entropy", new MiaResult(mentr, 0.01, List.of(mentr), 100, 100));
+      withAttacks.add(
+          new MethodResult(
+              "dlfd",
+              "DLFD",
+              seed,
+              new EvaluationReport(0.9, 0.95, loss, attacks),
+              0.9,
+              0.9,
+              1,
+              1,
+              0,
+              DynamicForgettingTrace.NONE,
+              Map.of(),
+              List.of()));
+    }
+
+    List<AggregatedRow> rows = AggregatedRow.aggregate(withAttacks);
+    String md = BenchmarkTables.table1("T", rows, List.of());
+
+    assertThat(rows.get(0).attackAccuracy()).containsOnlyKeys("confidence", "modified_entropy");
+    assertThat(rows.get(0).strongestForgettingScore().mean()).isEqualTo(0.06, offset(1e-12));
+    assertThat(md)
+        .contains(
+            "| Forget passes | MIA acc: confidence | MIA acc: modified_entropy |"
+                + " Strongest-attack forgetting score |")
+        .contains("| 0.5000 ± 0.0000 | 0.5550 ± 0.0636 | 0.0600 ± 0.0566 |");
+    // Rows with the loss attack alone keep the paper's twelve columns.
+    assertThat(BenchmarkTables.table1("T", AggregatedRow.aggregate(results), List.of()))
+        .doesNotContain("Strongest");
   }
 
   @Test
