@@ -1,0 +1,42 @@
+package io.lethe.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.api.EvaluationReportMessage;
+import io.lethe.api.MessageCodec;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.MiaResult;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PipelineReportTest {
+  private static final String MESSAGE =
+      """
+      {"requestId": "fr-1", "correlationId": "c-1", "modelId": "m", "version": 4,
+       "testAccuracy": 0.612, "testTop2Accuracy": 0.801,
+       "mia": {"accuracy": 0.538, "std": 0.012, "perSplitAccuracy": [0.531, 0.549, 0.534]},
+       "attacks": [
+         {"name": "loss", "accuracy": 0.538, "std": 0.012, "forgettingScore": 0.038},
+         {"name": "confidence", "accuracy": 0.531, "std": 0.015, "forgettingScore": 0.031},
+         {"name": "modified_entropy", "accuracy": 0.571, "std": 0.013, "forgettingScore": 0.071}],
+       "forgettingScore": 0.038, "nomus": 0.768,
+       "gates": [{"name": "maxForgettingScore", "passed": true}],
+       "passed": true, "evaluatedAt": "2025-01-31T12:03:00Z"}
+      """;
+
+  @Test
+  void theNewVersionsRowShowsEveryAttackTheEvaluatorRan() {
+    EvaluationReportMessage m =
+        new MessageCodec()
+            .decode(MESSAGE.getBytes(StandardCharsets.UTF_8), EvaluationReportMessage.class);
+    MiaResult parentSplit = new MiaResult(0.55, 0.01, List.of(0.55), 40, 40);
+
+    EvaluationReport r = PipelineReport.engineReport(m, parentSplit);
+
+    assertThat(r.attacks()).containsOnlyKeys("loss", "confidence", "modified_entropy");
+    assertThat(r.attacks().get("confidence").accuracy()).isEqualTo(0.531);
+    assertThat(r.strongestAttack()).isEqualTo("modified_entropy");
+    assertThat(r.mia().perSplitAccuracy()).containsExactly(0.531, 0.549, 0.534);
+  }
+}
