@@ -267,7 +267,8 @@ class EvaluatorIT {
     assertThat(report.nomus()).isBetween(0.0, 1.0);
     assertThat(report.gates())
         .extracting(EvaluationReportMessage.Gate::name)
-        .containsExactly(Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP);
+        .containsExactly(
+            Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP, Gates.FORGETTING_VS_PARENT);
     assertThat(report.gates().get(0).passed()).isEqualTo(report.forgettingScore() <= 0.1);
     assertThat(report.gates().get(1).detail()).contains("vs parent");
     assertThat(report.passed())
