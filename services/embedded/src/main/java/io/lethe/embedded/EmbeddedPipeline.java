@@ -23,6 +23,7 @@ import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.evaluator.Evaluator;
 import io.lethe.evaluator.EvaluatorSettings;
+import io.lethe.evaluator.NoiseRule;
 import io.lethe.infra.ConsumerGroups;
 import io.lethe.intake.IntakeService;
 import io.lethe.intake.IntakeSettings;
@@ -112,6 +113,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final Duration coalesceWindow;
   private final double maxForgettingScore;
   private final double maxNomusDrop;
+  private final NoiseRule noise;
   private final int partitions;
   private final ProgressListener progress;
   private final PrintStream log;
@@ -158,6 +160,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.erasure = b.erasure;
     this.maxForgettingScore = b.maxForgettingScore;
     this.maxNomusDrop = b.maxNomusDrop;
+    this.noise = b.noise;
     this.partitions = b.partitions;
     this.progress = b.progress;
     this.log = b.log;
@@ -307,7 +310,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
     Metrics evaluatorMetrics = new Metrics("evaluator");
     EvaluatorSettings evaluatorSettings =
         new EvaluatorSettings(
-            s3, 1, EVALUATION_BATCH, EVALUATION_SEED, maxForgettingScore, maxNomusDrop);
+            s3,
+            1,
+            EVALUATION_BATCH,
+            EVALUATION_SEED,
+            maxForgettingScore,
+            maxNomusDrop,
+            noise,
+            s3.bucket());
     evaluator =
         await(
             ServiceLauncher.launch(
@@ -702,6 +712,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private ErasureSettings erasure = ErasureSettings.DEFAULTS;
     private double maxForgettingScore = EvaluatorSettings.DEFAULT_MAX_FORGETTING_SCORE;
     private double maxNomusDrop = EvaluatorSettings.DEFAULT_MAX_NOMUS_DROP;
+    private NoiseRule noise = NoiseRule.DEFAULTS;
     private int partitions = PipelineTopics.DEFAULT_PARTITIONS;
     private ProgressListener progress = ProgressListener.NONE;
     private PrintStream log = System.out;
@@ -779,8 +790,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     public Builder optGates(double maxForgettingScore, double maxNomusDrop) {
+      return optGates(maxForgettingScore, maxNomusDrop, NoiseRule.DEFAULTS);
+    }
+
+    /** The gates, with the noise rule of gate {@code forgettingVsParent}. */
+    public Builder optGates(double maxForgettingScore, double maxNomusDrop, NoiseRule noise) {
       this.maxForgettingScore = maxForgettingScore;
       this.maxNomusDrop = maxNomusDrop;
+      this.noise = Objects.requireNonNull(noise, "noise");
       return this;
     }
 

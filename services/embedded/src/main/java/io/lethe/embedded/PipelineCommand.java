@@ -6,6 +6,7 @@ import io.lethe.cli.options.TrainingOptions;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.evaluator.NoiseRule;
 import io.lethe.infra.LocalServers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +170,30 @@ public final class PipelineCommand implements Callable<Integer> {
   double maxNomusDrop;
 
   @Option(
+      names = "--noise-band-sigmas",
+      defaultValue = "2",
+      description =
+          "Gate forgettingVsParent: a forgetting score within this many of the attack's std of 0"
+              + " passes as 'not measurable at this size'. Default: ${DEFAULT-VALUE}.")
+  double noiseBandSigmas;
+
+  @Option(
+      names = "--min-drop-sigmas",
+      defaultValue = "2",
+      description =
+          "Gate forgettingVsParent: otherwise the score must fall below the parent's by this many"
+              + " std of the difference. Default: ${DEFAULT-VALUE}.")
+  double minDropSigmas;
+
+  @Option(
+      names = "--min-attack-samples",
+      defaultValue = "50",
+      description =
+          "Gate forgettingVsParent: fewer members or non-members are 'not measurable'. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int minAttackSamples;
+
+  @Option(
       names = "--timeout",
       defaultValue = "PT15M",
       converter = DurationConverter.class,
@@ -291,7 +316,10 @@ public final class PipelineCommand implements Callable<Integer> {
               .optTraining(training.recipe(), training::spec)
               .optHttpPortBase(metricsPort)
               .optCoalesceWindow(coalesceWindow)
-              .optGates(maxForgettingScore, maxNomusDrop)
+              .optGates(
+                  maxForgettingScore,
+                  maxNomusDrop,
+                  new NoiseRule(noiseBandSigmas, minDropSigmas, minAttackSamples))
               .optProgress(progress);
       if (original != null) {
         builder.optOriginal(original);

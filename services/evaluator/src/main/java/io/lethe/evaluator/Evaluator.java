@@ -118,11 +118,12 @@ public final class Evaluator implements Component, HealthReporting {
             v ->
                 LOG.info(
                     "evaluator ready: group {}, registry {}, gates forgetting score <= {}, NoMUS"
-                        + " drop <= {}",
+                        + " drop <= {}, vs parent {}",
                     kafka.groupId(),
                     settings.s3(),
                     settings.maxForgettingScore(),
-                    settings.maxNomusDrop()));
+                    settings.maxNomusDrop(),
+                    settings.noise()));
   }
 
   @Override

@@ -18,6 +18,11 @@ import java.util.Objects;
  *     ({@code EVALUATOR_MAX_FORGETTING_SCORE}, default 0.1)
  * @param maxNomusDrop gate: the new version's NoMUS may be at most this much below its parent's on
  *     the same forget set ({@code EVALUATOR_MAX_NOMUS_DROP}, default 0.02)
+ * @param noise gate {@code forgettingVsParent} ({@link ForgettingVsParent}): the noise band in
+ *     units of the attack's std across splits ({@code EVALUATOR_NOISE_BAND_SIGMAS}, default 2, in
+ *     [0, 100]), the significant drop below the parent in units of the difference's std ({@code
+ *     EVALUATOR_MIN_DROP_SIGMAS}, default 2, in [0, 100]) and the fewest members or non-members the
+ *     attack needs to test a drop ({@code EVALUATOR_MIN_ATTACK_SAMPLES}, default 50)
  * @param datasetBucket the bucket of the training datasets ({@code S3_DATASET_BUCKET}, default the
  *     registry's bucket), same endpoint: versions that name a registry dataset are measured on its
  *     snapshot, so the evaluator needs no local copy of the data
@@ -29,12 +34,16 @@ public record EvaluatorSettings(
     long seed,
     double maxForgettingScore,
     double maxNomusDrop,
+    NoiseRule noise,
     String datasetBucket) {
   public static final String THREADS = "EVALUATOR_THREADS";
   public static final String BATCH_SIZE = "EVALUATOR_BATCH_SIZE";
   public static final String SEED = "EVALUATOR_SEED";
   public static final String MAX_FORGETTING_SCORE = "EVALUATOR_MAX_FORGETTING_SCORE";
   public static final String MAX_NOMUS_DROP = "EVALUATOR_MAX_NOMUS_DROP";
+  public static final String NOISE_BAND_SIGMAS = "EVALUATOR_NOISE_BAND_SIGMAS";
+  public static final String MIN_DROP_SIGMAS = "EVALUATOR_MIN_DROP_SIGMAS";
+  public static final String MIN_ATTACK_SAMPLES = "EVALUATOR_MIN_ATTACK_SAMPLES";
   public static final String DATASET_BUCKET = "S3_DATASET_BUCKET";
   public static final String DEFAULT_BUCKET = "lethe-models";
   public static final double DEFAULT_MAX_FORGETTING_SCORE = 0.1;
@@ -55,6 +64,7 @@ public record EvaluatorSettings(
     if (!(maxNomusDrop >= 0 && maxNomusDrop <= 1)) {
       throw new ConfigException(MAX_NOMUS_DROP + " must be in [0, 1], got " + maxNomusDrop);
     }
+    Objects.requireNonNull(noise, "noise");
     try {
       datasets(s3, datasetBucket);
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -62,7 +72,7 @@ public record EvaluatorSettings(
     }
   }
 
-  /** Datasets in the registry's bucket. */
+  /** Datasets in the registry's bucket, the default noise rule. */
   public EvaluatorSettings(
       S3Settings s3,
       int threads,
@@ -77,6 +87,7 @@ public record EvaluatorSettings(
         seed,
         maxForgettingScore,
         maxNomusDrop,
+        NoiseRule.DEFAULTS,
         Objects.requireNonNull(s3, "s3").bucket());
   }
 
@@ -116,7 +127,25 @@ public record EvaluatorSettings(
         integer(env, SEED, "0"),
         number(env, MAX_FORGETTING_SCORE, DEFAULT_MAX_FORGETTING_SCORE),
         number(env, MAX_NOMUS_DROP, DEFAULT_MAX_NOMUS_DROP),
+        noise(env),
         optional(env, DATASET_BUCKET, s3.bucket()));
+  }
+
+  private static NoiseRule noise(Map<String, String> env) {
+    double band = number(env, NOISE_BAND_SIGMAS, NoiseRule.DEFAULT_BAND_SIGMAS);
+    if (!(band >= 0 && band <= 100)) {
+      throw new ConfigException(NOISE_BAND_SIGMAS + " must be in [0, 100], got " + band);
+    }
+    double drop = number(env, MIN_DROP_SIGMAS, NoiseRule.DEFAULT_MIN_DROP_SIGMAS);
+    if (!(drop >= 0 && drop <= 100)) {
+      throw new ConfigException(MIN_DROP_SIGMAS + " must be in [0, 100], got " + drop);
+    }
+    int samples =
+        integer(env, MIN_ATTACK_SAMPLES, Integer.toString(NoiseRule.DEFAULT_MIN_ATTACK_SAMPLES));
+    if (samples < 1) {
+      throw new ConfigException(MIN_ATTACK_SAMPLES + " must be at least 1, got " + samples);
+    }
+    return new NoiseRule(band, drop, samples);
   }
 
   private static int integer(Map<String, String> env, String name, String fallback) {

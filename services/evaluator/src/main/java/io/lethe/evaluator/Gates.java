@@ -14,28 +14,41 @@ import java.util.Locale;
  *   <li>{@value #MAX_FORGETTING_SCORE}: {@code |MIA - 0.5| <= maxForgettingScore}.
  *   <li>{@value #MAX_NOMUS_DROP}: {@code parent NoMUS - NoMUS <= maxNomusDrop}; passes (and says
  *       so) when there is no parent to compare with.
+ *   <li>{@value #FORGETTING_VS_PARENT}: the forgetting score fell significantly below the parent's,
+ *       or is within the attack's noise band of chance ({@link ForgettingVsParent}); a version with
+ *       the parent's parameters fails it ("changed nothing").
  * </ul>
  */
 public final class Gates {
   public static final String MAX_FORGETTING_SCORE = "maxForgettingScore";
   public static final String MAX_NOMUS_DROP = "maxNomusDrop";
+  public static final String FORGETTING_VS_PARENT = ForgettingVsParent.NAME;
 
   private final double maxForgettingScore;
   private final double maxNomusDrop;
+  private final ForgettingVsParent relative;
 
-  public Gates(double maxForgettingScore, double maxNomusDrop) {
+  public Gates(double maxForgettingScore, double maxNomusDrop, NoiseRule noise) {
     this.maxForgettingScore = maxForgettingScore;
     this.maxNomusDrop = maxNomusDrop;
+    this.relative = new ForgettingVsParent(noise);
   }
 
   public static Gates of(EvaluatorSettings settings) {
-    return new Gates(settings.maxForgettingScore(), settings.maxNomusDrop());
+    return new Gates(settings.maxForgettingScore(), settings.maxNomusDrop(), settings.noise());
+  }
+
+  /** The gates of a version whose parameters differ from its parent's. */
+  public List<Gate> apply(EvaluationReport report, EvaluationReport parent) {
+    return apply(report, parent, false);
   }
 
   /**
    * @param parent the parent's report on the same forget set, or {@code null} for none
+   * @param sameParameters whether the version's parameters are byte for byte its parent's
    */
-  public List<Gate> apply(EvaluationReport report, EvaluationReport parent) {
+  public List<Gate> apply(
+      EvaluationReport report, EvaluationReport parent, boolean sameParameters) {
     List<Gate> gates = new ArrayList<>();
     double score = report.forgettingScore();
     boolean scoreOk = score <= maxForgettingScore;
@@ -57,6 +70,7 @@ public final class Gates {
                   "NoMUS %.4f vs parent %.4f: drop %.4f %s %.4f",
                   report.nomus(), parent.nomus(), drop, dropOk, maxNomusDrop)));
     }
+    gates.add(relative.apply(report, parent, sameParameters));
     return gates;
   }
 

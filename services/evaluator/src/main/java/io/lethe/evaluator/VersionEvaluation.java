@@ -3,6 +3,7 @@ package io.lethe.evaluator;
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.engine.checkpoint.CheckpointManifest;
+import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.evaluation.UnlearningEvaluator;
@@ -82,10 +83,14 @@ final class VersionEvaluation {
     UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
     EvaluationReport report = measure(modelId, version, dataset, split);
     EvaluationReport parent = null;
+    boolean sameParameters = false;
     if (manifest.parentVersion() != null) {
       parent = parentReport(modelId, manifest.parentVersion(), subjects, dataset, split);
+      sameParameters =
+          parametersHash(manifest)
+              .equals(parametersHash(store.manifest(modelId, manifest.parentVersion())));
     }
-    List<EvaluationReportMessage.Gate> outcome = gates.apply(report, parent);
+    List<EvaluationReportMessage.Gate> outcome = gates.apply(report, parent, sameParameters);
     EvaluationReportMessage message =
         new EvaluationReportMessage(
             requestId,
@@ -129,6 +134,22 @@ final class VersionEvaluation {
       }
     }
     return measure(modelId, parentVersion, dataset, split);
+  }
+
+  /** The sha256 of a version's parameters, as its manifest records it. */
+  static String parametersHash(ModelVersionManifest manifest) {
+    return manifest.objects().stream()
+        .filter(o -> o.key().equals(Checkpoints.PARAMETERS_FILE))
+        .map(ModelVersionManifest.StoredObject::sha256)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    manifest.modelId()
+                        + " v"
+                        + manifest.version()
+                        + " records no "
+                        + Checkpoints.PARAMETERS_FILE));
   }
 
   private EvaluationReport measure(

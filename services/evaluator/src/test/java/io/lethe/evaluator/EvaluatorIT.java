@@ -81,6 +81,9 @@ class EvaluatorIT {
   private static final String MODEL = "mufac-tiny";
   private static final String MODEL_S3 = "mufac-tiny-s3";
   private static final String DATA = "mufac-tiny-data";
+  private static final String MODEL_NOOP = "memorised-noop";
+  private static final List<String> NOOP_SUBJECTS =
+      java.util.stream.IntStream.range(0, 15).mapToObj(i -> String.format("p%04d", i)).toList();
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   private final MessageCodec codec = new MessageCodec();
@@ -163,6 +166,8 @@ class EvaluatorIT {
             .optSubjectsForgotten(List.of("p0001", "p0002"))
             .build());
 
+    noOpVersions();
+
     outputs =
         new KafkaConsumer<>(
             Map.of(
@@ -191,6 +196,49 @@ class EvaluatorIT {
                 v -> new Evaluator(v, kafka, settings, metrics)));
     producer = new ContractProducer(vertx, new KafkaSettings(bootstrap, "it-" + run, group), codec);
     await(producer.start());
+  }
+
+  /**
+   * {@value #MODEL_NOOP}: v1 a small CNN trained for many epochs on noise with random labels, so it
+   * memorises its training subjects (a clear loss-attack signal); v2 the same parameters
+   * re-registered as a DLFD version that forgot {@link #NOOP_SUBJECTS}: an "unlearning" that did
+   * nothing.
+   */
+  private void noOpVersions() throws Exception {
+    Path data = dir.resolve("memorisable");
+    DatasetSource source =
+        DatasetSource.csv(
+            MemorisableDataset.write(data, 16, 10, 30, 5, 15, 7),
+            data.resolve("images"),
+            "mufac",
+            16,
+            1);
+    ImageDataset dataset = source.load();
+    ModelSpec spec =
+        ModelSpec.of(
+            Architecture.SMALL_CNN,
+            1,
+            16,
+            dataset.labelSchema().numOutputs(),
+            Normalization.uniform(1, 0.5f, 0.29f));
+    Path trained = dir.resolve("memorised");
+    long start = System.nanoTime();
+    ModelLineage.train(
+        source,
+        dataset,
+        spec,
+        TrainingRecipe.builder().optEpochs(50).optBatchSize(20).optLearningRate(0.05f).build(),
+        trained,
+        ProgressListener.NONE);
+    System.out.printf("memorised model trained in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    store.putVersion(MODEL_NOOP, version(Method.TRAIN, trained, dataset.fingerprint()).build());
+    store.putVersion(
+        MODEL_NOOP,
+        version(Method.DLFD, trained, dataset.fingerprint())
+            .optParentVersion(1)
+            .optForgetRequestIds(List.of("fr-noop-" + run))
+            .optSubjectsForgotten(NOOP_SUBJECTS)
+            .build());
   }
 
   /** A version whose checkpoint's recorded dataset directory points nowhere. */
@@ -267,7 +315,8 @@ class EvaluatorIT {
     assertThat(report.nomus()).isBetween(0.0, 1.0);
     assertThat(report.gates())
         .extracting(EvaluationReportMessage.Gate::name)
-        .containsExactly(Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP);
+        .containsExactly(
+            Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP, Gates.FORGETTING_VS_PARENT);
     assertThat(report.gates().get(0).passed()).isEqualTo(report.forgettingScore() <= 0.1);
     assertThat(report.gates().get(1).detail()).contains("vs parent");
     assertThat(report.passed())
@@ -348,6 +397,51 @@ class EvaluatorIT {
     assertThat(report.modelId()).isEqualTo(MODEL_S3);
     assertThat(report.mia().perSplitAccuracy()).isNotEmpty();
     assertThat(store.evaluation(MODEL_S3, 2)).contains(report);
+  }
+
+  /** Done-when of issue 22, item 2: a no-op "unlearning" is rejected by the gates. */
+  @Test
+  void theParentsParametersReRegisteredAreRejectedAsChangingNothing() throws Exception {
+    ModelVersionManifest v2 = store.manifest(MODEL_NOOP, 2);
+    assertThat(VersionEvaluation.parametersHash(v2))
+        .isEqualTo(VersionEvaluation.parametersHash(store.manifest(MODEL_NOOP, 1)));
+    UnlearningResult result =
+        new UnlearningResult(
+            "fr-noop-" + run,
+            "corr-noop-" + run,
+            MODEL_NOOP,
+            1,
+            2,
+            Method.DLFD,
+            UnlearningResult.Status.SUCCEEDED,
+            new UnlearningResult.Checkpoint(
+                v2.checkpointUri(), v2.objects().get(0).sha256(), v2.objects().get(0).bytes()),
+            1.0,
+            null,
+            Instant.now());
+    await(producer.send(Contract.UNLEARNING_RESULT, MODEL_NOOP, result, "corr-noop-" + run));
+
+    EvaluationReportMessage report = awaitReport("fr-noop-" + run);
+    EvaluationReportMessage.Gate relative =
+        report.gates().stream()
+            .filter(g -> g.name().equals(Gates.FORGETTING_VS_PARENT))
+            .findFirst()
+            .orElseThrow();
+    System.out.printf(
+        "no-op v2: MIA %.4f sd %.4f forgetting %.4f; %s%n",
+        report.mia().accuracy(), report.mia().std(), report.forgettingScore(), relative);
+    // The signal is clear: the memorised subjects are told apart well beyond the attack's noise,
+    // so only the "changed nothing" rule can reject it, and it must.
+    assertThat(report.forgettingScore()).isGreaterThan(2 * report.mia().std());
+    assertThat(relative.passed()).isFalse();
+    assertThat(relative.detail())
+        .startsWith("changed nothing: the parameters are the parent's")
+        .contains(String.format(java.util.Locale.ROOT, "score %.4f", report.forgettingScore()));
+    assertThat(report.passed()).isFalse();
+    // The registry promotes only a version whose stored evaluation passed (PromotionRule:
+    // gates_failed otherwise).
+    assertThat(store.evaluation(MODEL_NOOP, 2))
+        .hasValueSatisfying(e -> assertThat(e.passed()).isFalse());
   }
 
   @Test

@@ -24,6 +24,7 @@ class EvaluatorSettingsTest {
     assertThat(s.batchSize()).isEqualTo(64);
     assertThat(s.maxForgettingScore()).isEqualTo(0.1);
     assertThat(s.maxNomusDrop()).isEqualTo(0.02);
+    assertThat(s.noise()).isEqualTo(new NoiseRule(2, 2, 50));
     assertThat(s.s3().bucket()).isEqualTo("lethe-models");
     assertThat(s.datasetS3().bucket()).isEqualTo("lethe-models");
   }
@@ -56,6 +57,34 @@ class EvaluatorSettingsTest {
     assertThat(s.maxForgettingScore()).isEqualTo(0.05);
     assertThat(s.maxNomusDrop()).isZero();
     assertThat(s.threads()).isEqualTo(2);
+  }
+
+  @Test
+  void theNoiseRuleFromTheEnvironment() {
+    Map<String, String> env = env();
+    env.put("EVALUATOR_NOISE_BAND_SIGMAS", "1.5");
+    env.put("EVALUATOR_MIN_DROP_SIGMAS", "3");
+    env.put("EVALUATOR_MIN_ATTACK_SAMPLES", "100");
+    assertThat(EvaluatorSettings.fromEnv(env).noise()).isEqualTo(new NoiseRule(1.5, 3, 100));
+  }
+
+  @Test
+  void badNoiseRuleValuesNameTheVariable() {
+    for (String[] bad :
+        new String[][] {
+          {"EVALUATOR_NOISE_BAND_SIGMAS", "-1"},
+          {"EVALUATOR_NOISE_BAND_SIGMAS", "two"},
+          {"EVALUATOR_MIN_DROP_SIGMAS", "101"},
+          {"EVALUATOR_MIN_ATTACK_SAMPLES", "0"},
+          {"EVALUATOR_MIN_ATTACK_SAMPLES", "1.5"}
+        }) {
+      Map<String, String> env = env();
+      env.put(bad[0], bad[1]);
+      assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
+          .as("%s=%s", bad[0], bad[1])
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(bad[0]);
+    }
   }
 
   @Test

@@ -9,17 +9,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GatesTest {
-  private final Gates gates = new Gates(0.1, 0.02);
+  private final Gates gates = new Gates(0.1, 0.02, NoiseRule.DEFAULTS);
 
   private static EvaluationReport report(double testAccuracy, double mia) {
     return new EvaluationReport(
-        testAccuracy, testAccuracy, new MiaResult(mia, 0.01, List.of(mia), 10, 10));
+        testAccuracy, testAccuracy, new MiaResult(mia, 0.03, List.of(mia), 10, 10));
   }
 
   @Test
   void passesWhenForgettingIsCloseToChanceAndNomusHolds() {
     List<Gate> result = gates.apply(report(0.6, 0.55), report(0.6, 0.8));
-    assertThat(result).extracting(Gate::passed).containsExactly(true, true);
+    assertThat(result)
+        .extracting(Gate::name)
+        .containsExactly(
+            Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP, Gates.FORGETTING_VS_PARENT);
+    assertThat(result).extracting(Gate::passed).containsExactly(true, true, true);
     assertThat(result.get(0).detail()).contains("0.0500 <= 0.1000");
     assertThat(Gates.allPassed(result)).isTrue();
   }
@@ -43,6 +47,15 @@ class GatesTest {
     List<Gate> result = gates.apply(child, parent);
     assertThat(result.get(1).passed()).isFalse();
     assertThat(result.get(1).detail()).contains("vs parent");
+  }
+
+  @Test
+  void theParentsParametersReRegisteredFailTheRelativeGate() {
+    List<Gate> result = gates.apply(report(0.6, 0.8), report(0.6, 0.8), true);
+    assertThat(result.get(0).passed()).isFalse();
+    assertThat(result.get(2).passed()).isFalse();
+    assertThat(result.get(2).detail()).startsWith("changed nothing");
+    assertThat(Gates.allPassed(result)).isFalse();
   }
 
   @Test

@@ -1,0 +1,113 @@
+package io.lethe.evaluator;
+
+import io.lethe.api.EvaluationReportMessage.Gate;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.MiaResult;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Gate {@value #NAME}: the forgetting score (loss attack, {@code |MIA - 0.5|}) must have fallen
+ * significantly below the parent's on the same forget set, or sit within the attack's noise band of
+ * chance. A no-op cannot pass it unless the parent was already indistinguishable from chance. In
+ * order:
+ *
+ * <ol>
+ *   <li>no parent: passes, saying so;
+ *   <li>the version's parameters are the parent's (same sha256): fails, "changed nothing";
+ *   <li>{@code score <= k·σ_child}: passes, "not measurable at this size" (the attack cannot tell
+ *       members from non-members beyond its own noise);
+ *   <li>fewer than {@code minAttackSamples} members or non-members: fails, "not measurable at this
+ *       size" (the spread of so few samples' splits is no noise estimate to test a drop against);
+ *   <li>{@code parent - score >= z·sqrt(σp² + σc²)} and above 0: passes, "fell significantly";
+ *   <li>otherwise fails: "changed nothing" when the scores are equal, "rose" or "did not fall
+ *       significantly".
+ * </ol>
+ *
+ * Every detail states the scores, their σ and the rule that decided.
+ */
+final class ForgettingVsParent {
+  static final String NAME = "forgettingVsParent";
+  static final String NOT_MEASURABLE = "not measurable at this size";
+  static final String CHANGED_NOTHING = "changed nothing";
+
+  private final NoiseRule rule;
+
+  ForgettingVsParent(NoiseRule rule) {
+    this.rule = Objects.requireNonNull(rule, "rule");
+  }
+
+  /**
+   * @param parent the parent's report on the same forget set, or null for none
+   * @param sameParameters whether the version's parameters are byte for byte the parent's
+   */
+  Gate apply(EvaluationReport report, EvaluationReport parent, boolean sameParameters) {
+    MiaResult child = report.mia();
+    double score = child.forgettingScore();
+    double sc = child.std();
+    if (parent == null) {
+      return new Gate(
+          NAME, true, f("no parent version to compare with (score %.4f, sd %.4f)", score, sc));
+    }
+    double ps = parent.mia().forgettingScore();
+    double sp = parent.mia().std();
+    String scores = f("score %.4f (sd %.4f) vs parent %.4f (sd %.4f)", score, sc, ps, sp);
+    if (sameParameters) {
+      return new Gate(
+          NAME,
+          false,
+          CHANGED_NOTHING + ": the parameters are the parent's (same sha256); " + scores);
+    }
+    double band = rule.bandSigmas() * sc;
+    if (score <= band) {
+      return new Gate(
+          NAME,
+          true,
+          f(
+              "within the noise band: %s (%s; score <= %.1f sd = %.4f)",
+              NOT_MEASURABLE, scores, rule.bandSigmas(), band));
+    }
+    int members = child.memberCount();
+    int nonMembers = child.nonMemberCount();
+    if (Math.min(members, nonMembers) < rule.minAttackSamples()) {
+      return new Gate(
+          NAME,
+          false,
+          f(
+              "%s (%d members, %d non-members < %d): %s, above the noise band %.1f sd = %.4f",
+              NOT_MEASURABLE,
+              members,
+              nonMembers,
+              rule.minAttackSamples(),
+              scores,
+              rule.bandSigmas(),
+              band));
+    }
+    double drop = ps - score;
+    double noise = Math.sqrt(sp * sp + sc * sc);
+    double needed = rule.minDropSigmas() * noise;
+    String test =
+        f("drop %.4f vs %.1f sd = %.4f (sd %.4f)", drop, rule.minDropSigmas(), needed, noise);
+    if (drop > 0 && drop >= needed) {
+      return new Gate(NAME, true, f("fell significantly: %s; %s", scores, test));
+    }
+    String why;
+    if (Double.compare(score, ps) == 0) {
+      why = CHANGED_NOTHING + ": the score equals the parent's";
+    } else if (drop < 0) {
+      why = "the score rose";
+    } else {
+      why = "did not fall significantly";
+    }
+    return new Gate(
+        NAME,
+        false,
+        f(
+            "%s: %s; %s, and above the noise band %.1f sd = %.4f",
+            why, scores, test, rule.bandSigmas(), band));
+  }
+
+  private static String f(String pattern, Object... args) {
+    return String.format(Locale.ROOT, pattern, args);
+  }
+}

@@ -1,0 +1,99 @@
+package io.lethe.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lethe.api.EvaluationReportMessage.Gate;
+import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.engine.metrics.MiaResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ForgettingVsParentTest {
+  private final ForgettingVsParent gate = new ForgettingVsParent(NoiseRule.DEFAULTS);
+
+  /** A report whose loss attack has accuracy {@code mia}, std {@code sd} and n of each kind. */
+  private static EvaluationReport report(double mia, double sd, int n) {
+    return new EvaluationReport(0.8, 0.9, new MiaResult(mia, sd, List.of(mia), n, n));
+  }
+
+  @Test
+  void aSignificantDropPasses() {
+    // drop 0.30 - 0.15 = 0.15 >= 2 * sqrt(0.03^2 + 0.03^2) = 0.0849; 0.15 > 2 * 0.03
+    Gate g = gate.apply(report(0.65, 0.03, 200), report(0.80, 0.03, 200), false);
+    assertThat(g.name()).isEqualTo(Gates.FORGETTING_VS_PARENT);
+    assertThat(g.passed()).isTrue();
+    assertThat(g.detail())
+        .startsWith("fell significantly")
+        .contains("score 0.1500 (sd 0.0300) vs parent 0.3000 (sd 0.0300)")
+        .contains("2.0 sd = 0.0849");
+  }
+
+  @Test
+  void aDropSmallerThanTheNoiseFails() {
+    // drop 0.05 < 0.0849, and 0.25 above the band 0.06
+    Gate g = gate.apply(report(0.75, 0.03, 200), report(0.80, 0.03, 200), false);
+    assertThat(g.passed()).isFalse();
+    assertThat(g.detail()).startsWith("did not fall significantly");
+  }
+
+  @Test
+  void aScoreWithinTheNoiseBandPassesAsNotMeasurable() {
+    // The README's main command: 0.0575 (sd 0.0297) vs parent 0.0588 (sd 0.0316)
+    Gate g = gate.apply(report(0.5575, 0.0297, 300), report(0.5588, 0.0316, 300), false);
+    assertThat(g.passed()).isTrue();
+    assertThat(g.detail())
+        .startsWith("within the noise band: not measurable at this size")
+        .contains("score <= 2.0 sd = 0.0594");
+  }
+
+  @Test
+  void theParentsParametersFailWithChangedNothingEvenWithinTheBand() {
+    Gate clear = gate.apply(report(0.9, 0.02, 200), report(0.9, 0.02, 200), true);
+    assertThat(clear.passed()).isFalse();
+    assertThat(clear.detail()).startsWith("changed nothing: the parameters are the parent's");
+    Gate quiet = gate.apply(report(0.51, 0.03, 200), report(0.51, 0.03, 200), true);
+    assertThat(quiet.passed()).isFalse();
+    assertThat(quiet.detail()).startsWith("changed nothing");
+  }
+
+  @Test
+  void anEqualScoreAboveTheBandFailsWithChangedNothing() {
+    Gate g = gate.apply(report(0.8, 0.02, 200), report(0.8, 0.02, 200), false);
+    assertThat(g.passed()).isFalse();
+    assertThat(g.detail()).startsWith("changed nothing: the score equals the parent's");
+  }
+
+  @Test
+  void aRiseFails() {
+    Gate g = gate.apply(report(0.9, 0.02, 200), report(0.7, 0.02, 200), false);
+    assertThat(g.passed()).isFalse();
+    assertThat(g.detail()).startsWith("the score rose").contains("drop -0.2000");
+  }
+
+  @Test
+  void tooFewSamplesPassOnlyWithinTheBand() {
+    // A drop that would be significant, on 20 members: not measurable, fails
+    Gate big = gate.apply(report(0.65, 0.03, 20), report(0.95, 0.03, 20), false);
+    assertThat(big.passed()).isFalse();
+    assertThat(big.detail())
+        .startsWith("not measurable at this size (20 members, 20 non-members < 50)");
+    // Within the band it passes, as not measurable
+    Gate small = gate.apply(report(0.53, 0.03, 20), report(0.95, 0.03, 20), false);
+    assertThat(small.passed()).isTrue();
+    assertThat(small.detail()).contains("not measurable at this size");
+  }
+
+  @Test
+  void noParentPassesSayingSo() {
+    Gate g = gate.apply(report(0.9, 0.02, 200), null, false);
+    assertThat(g.passed()).isTrue();
+    assertThat(g.detail()).startsWith("no parent version");
+  }
+
+  @Test
+  void zeroNoiseNeedsARealDrop() {
+    // sd 0 on both sides: an equal score is no drop, any fall is
+    assertThat(gate.apply(report(1.0, 0, 200), report(1.0, 0, 200), false).passed()).isFalse();
+    assertThat(gate.apply(report(0.99, 0, 200), report(1.0, 0, 200), false).passed()).isTrue();
+  }
+}
