@@ -17,8 +17,10 @@ import java.util.Objects;
  *   <li>the version's parameters are the parent's (same sha256): fails, "changed nothing";
  *   <li>{@code score <= k·σ_child}: passes, "not measurable at this size" (the attack cannot tell
  *       members from non-members beyond its own noise);
- *   <li>fewer than {@code minAttackSamples} members or non-members: fails, "not measurable at this
- *       size" (the spread of so few samples' splits is no noise estimate to test a drop against);
+ *   <li>fewer than {@code minAttackSamples} members or non-members: passes, "not measurable at this
+ *       size" (the spread of so few samples' splits is no noise estimate to test a drop against;
+ *       failing here would leave every deletion of one person with a few images unpromotable, so
+ *       the other gates decide, and the report says the attack could not);
  *   <li>{@code parent - score >= z·sqrt(σp² + σc²)} and above 0: passes, "fell significantly";
  *   <li>otherwise fails: "changed nothing" when the scores are equal, "rose" or "did not fall
  *       significantly".
@@ -72,9 +74,10 @@ final class ForgettingVsParent {
     if (Math.min(members, nonMembers) < rule.minAttackSamples()) {
       return new Gate(
           NAME,
-          false,
+          true,
           f(
-              "%s (%d members, %d non-members < %d): %s, above the noise band %.1f sd = %.4f",
+              "%s (%d members, %d non-members < %d): the attack cannot decide, the other gates"
+                  + " do; %s, above the noise band %.1f sd = %.4f",
               NOT_MEASURABLE,
               members,
               nonMembers,
