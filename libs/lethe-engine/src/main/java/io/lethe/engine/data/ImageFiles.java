@@ -18,6 +18,22 @@ final class ImageFiles {
 
   private ImageFiles() {}
 
+  /** The readers' {@code optChannels}: 1 (grey, BT.601 luma) or 3 (RGB). */
+  static int requireChannels(int channels) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+    }
+    return channels;
+  }
+
+  /** The readers' {@code optSide}: images are resized to {@code side x side}. */
+  static int requireSide(int side) {
+    if (side < 1) {
+      throw new IllegalArgumentException("side must be at least 1, got " + side);
+    }
+    return side;
+  }
+
   /** One image to decode and where it was listed (a manifest line or a folder), for errors. */
   record Source(Path file, String where) {}
 

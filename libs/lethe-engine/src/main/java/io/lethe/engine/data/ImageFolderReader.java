@@ -216,19 +216,13 @@ public final class ImageFolderReader {
 
     /** 1 (grey, BT.601 luma) or 3 (RGB, default). */
     public Builder optChannels(int channels) {
-      if (channels != 1 && channels != 3) {
-        throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
-      }
-      this.channels = channels;
+      this.channels = ImageFiles.requireChannels(channels);
       return this;
     }
 
     /** Images are resized to {@code side x side} (default 64). */
     public Builder optSide(int side) {
-      if (side < 1) {
-        throw new IllegalArgumentException("side must be at least 1, got " + side);
-      }
-      this.side = side;
+      this.side = ImageFiles.requireSide(side);
       return this;
     }
 

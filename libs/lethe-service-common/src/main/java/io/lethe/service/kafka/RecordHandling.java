@@ -113,9 +113,6 @@ final class RecordHandling<T extends Record> {
       if (t instanceof ProducerStoppedException) {
         return true;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return false;
   }
