@@ -144,7 +144,15 @@ def attack_features(logits, labels):
     modified_log = neg_log(reverse)
     modified_log[rows, labels] = neg_log(probs)[rows, labels]
     modified_entropy = np.sum(modified_probs * modified_log, axis=1)
-    return {"confidence": confidence, "entropy": entropy, "modified_entropy": modified_entropy}
+    # Logit-scaled confidence of the true class (Carlini et al., LiRA): log F_y - log(1 - F_y),
+    # in log space: (z_y - lse(z)) - (lse(z_{i != y}) - lse(z)) = z_y - lse(z_{i != y}).
+    others = logits.astype(np.float64).copy()
+    others[rows, labels] = -np.inf
+    top = others.max(axis=1)
+    lse_others = top + np.log(np.exp(others - top[:, None]).sum(axis=1))
+    logit_confidence = logits[rows, labels] - lse_others
+    return {"confidence": confidence, "entropy": entropy, "modified_entropy": modified_entropy,
+            "logit_confidence": logit_confidence}
 
 
 def class_logits(rng, n, margin_mean, margin_std, wrong_share):

@@ -77,8 +77,21 @@ public record EvaluationReportMessage(
    *
    * @param name e.g. {@code loss}, {@code confidence}, {@code entropy}, {@code modified_entropy}
    * @param forgettingScore {@code |accuracy - 0.5|}
+   * @param seedStd the spread of the mean accuracy over repeats with other seeds (other balanced
+   *     subsamples and splits); null when the attack ran with one seed
    */
-  public record Attack(String name, double accuracy, double std, double forgettingScore) {}
+  public record Attack(
+      String name, double accuracy, double std, double forgettingScore, Double seedStd) {
+    /** An attack run with one seed. */
+    public Attack(String name, double accuracy, double std, double forgettingScore) {
+      this(name, accuracy, std, forgettingScore, null);
+    }
+
+    /** The larger of the split spread and the seed spread: the noise the gates use. */
+    public double noise() {
+      return seedStd == null ? std : Math.max(std, seedStd);
+    }
+  }
 
   /**
    * One configured gate and its outcome.

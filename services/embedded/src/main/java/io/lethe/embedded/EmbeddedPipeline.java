@@ -21,6 +21,7 @@ import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.evaluator.Evaluator;
 import io.lethe.evaluator.EvaluatorSettings;
 import io.lethe.evaluator.NoiseRule;
@@ -550,10 +551,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   /** The parent on the run's forget set, measured as the evaluator measures. */
   private EvaluationReport measureParent(SortedSet<String> subjects) {
+    return measure(originalDir, subjects);
+  }
+
+  /**
+   * The checkpoint in {@code dir} on the forget set of {@code subjects}, as the evaluator measures.
+   */
+  private EvaluationReport measure(Path dir, SortedSet<String> subjects) {
     UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
     try (LoadedCheckpoint loaded =
         Checkpoints.load(
-            originalDir,
+            dir,
             CheckpointRequirements.builder()
                 .optDatasetFingerprint(dataset.fingerprint())
                 .build())) {
@@ -568,6 +576,31 @@ public final class EmbeddedPipeline implements AutoCloseable {
           .report();
     }
   }
+
+  /**
+   * The gold standard beside a run: the original retrained from scratch, with its recipe, without
+   * {@code subjects}, measured on their forget set as the parent and the new version are. Takes as
+   * long as training the original; the model is kept in a local directory, never registered.
+   */
+  public RetrainedReference retrainedReference(SortedSet<String> subjects) {
+    requireStarted();
+    if (originalDir == null) {
+      throw new IllegalStateException(
+          "the model was reused from the registry: no local original to retrain");
+    }
+    Path out = originalDir.resolveSibling("retrained-" + UUID.randomUUID());
+    ModelLineage.Version v =
+        ModelLineage.retrain(
+            originalDir, dataset, spec.apply(dataset), recipe, subjects, out, progress);
+    return new RetrainedReference(out, measure(out, subjects), v.seconds());
+  }
+
+  /**
+   * @param directory where the retrained checkpoint is
+   * @param report measured on the run's forget set
+   * @param seconds training time
+   */
+  public record RetrainedReference(Path directory, EvaluationReport report, double seconds) {}
 
   private void requireStarted() {
     if (producer == null) {

@@ -240,6 +240,14 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bars.")
   boolean noProgress;
 
+  @Option(
+      names = "--with-retrain",
+      description =
+          "After the demo event, also retrain the original from scratch without the forgotten"
+              + " subjects (as long as training the original) and print it as a reference row: the"
+              + " forgetting score of a model that never saw them.")
+  boolean withRetrain;
+
   @Option(names = "--verbose", description = "Show the services' logs.")
   boolean verbose;
 
@@ -337,9 +345,18 @@ public final class PipelineCommand implements Callable<Integer> {
         throw new TimeoutException("--timeout " + timeout + " passed before the event was sent");
       }
       run = pipeline[0].forget(subjects, overrides, left);
+      EmbeddedPipeline.RetrainedReference reference = null;
+      if (withRetrain) {
+        System.out.printf(
+            "%nretraining a reference from scratch without the %d subject(s) (as long as the"
+                + " original's training)%n",
+            run.subjects().size());
+        reference = pipeline[0].retrainedReference(run.subjects());
+      }
       PipelineReport.print(
           System.out,
           run,
+          reference,
           pipeline[0].registryApiUrl(),
           pipeline[0].metricsUrls(),
           java.util.Optional.of(pipeline[0].tokensFile()));
@@ -397,9 +414,12 @@ public final class PipelineCommand implements Callable<Integer> {
           throw new TimeoutException("--timeout " + timeout + " passed before the event was sent");
         }
         run = pipeline.forget(subjects(pipeline.dataset()), overrides, left);
+        EmbeddedPipeline.RetrainedReference reference =
+            withRetrain ? pipeline.retrainedReference(run.subjects()) : null;
         PipelineReport.print(
             System.out,
             run,
+            reference,
             pipeline.registryApiUrl(),
             pipeline.metricsUrls(),
             Optional.of(pipeline.tokensFile()));

@@ -7,6 +7,7 @@ import io.lethe.cli.report.ReportTable;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.MiaResult;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,14 @@ public final class PipelineReport {
             m.mia().std(),
             splits.isEmpty() ? List.of(m.mia().accuracy()) : splits,
             sameSplit.memberCount(),
-            sameSplit.nonMemberCount());
+            sameSplit.nonMemberCount(),
+            m.attacks() == null
+                ? null
+                : m.attacks().stream()
+                    .filter(a -> a.name().equals(EvaluationReport.LOSS_ATTACK))
+                    .findFirst()
+                    .map(EvaluationReportMessage.Attack::seedStd)
+                    .orElse(null));
     // Every attack the evaluator ran (the message carries their means and std, not their splits).
     Map<String, MiaResult> attacks = new LinkedHashMap<>();
     attacks.put(EvaluationReport.LOSS_ATTACK, loss);
@@ -43,7 +51,8 @@ public final class PipelineReport {
                   a.std(),
                   List.of(a.accuracy()),
                   sameSplit.memberCount(),
-                  sameSplit.nonMemberCount()));
+                  sameSplit.nonMemberCount(),
+                  a.seedStd()));
         }
       }
     }
@@ -52,6 +61,8 @@ public final class PipelineReport {
   }
 
   /**
+   * @param reference the original retrained without the run's subjects, printed as a third row
+   *     (null: none was asked for)
    * @param registryApi the registry service's API root, e.g. {@code http://127.0.0.1:8084}
    * @param metricsUrls {@code /metrics} URL per service
    * @param tokensFile where the run's API tokens are (only the path is printed)
@@ -59,6 +70,7 @@ public final class PipelineReport {
   public static void print(
       PrintStream out,
       PipelineRun run,
+      EmbeddedPipeline.RetrainedReference reference,
       String registryApi,
       Map<String, String> metricsUrls,
       java.util.Optional<java.nio.file.Path> tokensFile) {
@@ -72,17 +84,24 @@ public final class PipelineReport {
         v.version(),
         run.parent().version(),
         run.subjects().size());
-    out.print(
-        ReportTable.markdown(
-            List.of(
-                new ReportRow(
-                    "v" + run.parent().version() + " (parent)",
-                    run.parentReport(),
-                    run.parentSeconds()),
-                new ReportRow(
-                    "v" + v.version() + " (" + v.method().name().toLowerCase(Locale.ROOT) + ")",
-                    engineReport(report, run.parentReport().mia()),
-                    run.result() == null ? Double.NaN : run.result().seconds()))));
+    List<ReportRow> rows = new ArrayList<>();
+    rows.add(
+        new ReportRow(
+            "v" + run.parent().version() + " (parent)", run.parentReport(), run.parentSeconds()));
+    rows.add(
+        new ReportRow(
+            "v" + v.version() + " (" + v.method().name().toLowerCase(Locale.ROOT) + ")",
+            engineReport(report, run.parentReport().mia()),
+            run.result() == null ? Double.NaN : run.result().seconds()));
+    if (reference != null) {
+      rows.add(new ReportRow("retrained (reference)", reference.report(), reference.seconds()));
+    }
+    out.print(ReportTable.markdown(rows));
+    printNoise(
+        out,
+        run.parentReport(),
+        engineReport(report, run.parentReport().mia()),
+        reference == null ? null : reference.report());
     out.printf("%nGates (%s):%n", report.passed() ? "passed" : "FAILED");
     for (EvaluationReportMessage.Gate g : report.gates()) {
       out.printf("  %s %-20s %s%n", mark(g), g.name(), g.detail() == null ? "" : g.detail());
@@ -115,6 +134,47 @@ public final class PipelineReport {
     tokensFile.ifPresent(f -> out.printf("  (Authorization: Bearer <the read token in %s>)%n", f));
     out.printf("%nMetrics:%n");
     metricsUrls.forEach((service, url) -> out.printf("  %-10s %s%n", service, url));
+  }
+
+  /**
+   * One line on what the table's forgetting scores mean against the attack's noise: the parent's
+   * signal in units of noise, the new version's drop in units of the noise of a difference, and the
+   * reference's score when there is one (all on the new version's strongest attack).
+   */
+  static void printNoise(
+      PrintStream out,
+      EvaluationReport parentReport,
+      EvaluationReport child,
+      EvaluationReport reference) {
+    String attack = child.strongestAttack();
+    MiaResult parent = parentReport.attacks().get(attack);
+    if (parent == null) {
+      return;
+    }
+    MiaResult now = child.attacks().get(attack);
+    double pair = Math.sqrt(parent.noise() * parent.noise() + now.noise() * now.noise());
+    out.printf(
+        Locale.ROOT,
+        "%nForgetting on the strongest attack (%s), noise = max(sd across splits, sd across"
+            + " seeds):%n  parent %.4f ± %.4f = %.1f× its noise; new %.4f ± %.4f; drop %.4f ="
+            + " %.1f× the noise of the difference (%.4f)%n",
+        attack,
+        parent.forgettingScore(),
+        parent.noise(),
+        parent.forgettingScore() / Math.max(parent.noise(), 1e-9),
+        now.forgettingScore(),
+        now.noise(),
+        parent.forgettingScore() - now.forgettingScore(),
+        (parent.forgettingScore() - now.forgettingScore()) / Math.max(pair, 1e-9),
+        pair);
+    if (reference != null && reference.attacks().containsKey(attack)) {
+      MiaResult r = reference.attacks().get(attack);
+      out.printf(
+          Locale.ROOT,
+          "  retrained reference %.4f ± %.4f: the score of a model that never saw them%n",
+          r.forgettingScore(),
+          r.noise());
+    }
   }
 
   private static String abbreviate(List<String> ids) {

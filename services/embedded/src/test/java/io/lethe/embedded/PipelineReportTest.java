@@ -6,8 +6,12 @@ import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.MessageCodec;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.MiaResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PipelineReportTest {
@@ -38,5 +42,41 @@ class PipelineReportTest {
     assertThat(r.attacks().get("confidence").accuracy()).isEqualTo(0.531);
     assertThat(r.strongestAttack()).isEqualTo("modified_entropy");
     assertThat(r.mia().perSplitAccuracy()).containsExactly(0.531, 0.549, 0.534);
+  }
+
+  @Test
+  void theNoiseLineStatesTheParentsSignalAndTheDropInUnitsOfNoise() {
+    EvaluationReportMessage m =
+        new MessageCodec()
+            .decode(MESSAGE.getBytes(StandardCharsets.UTF_8), EvaluationReportMessage.class);
+    MiaResult parentLoss = new MiaResult(0.60, 0.02, List.of(0.60), 40, 40);
+    Map<String, MiaResult> parentAttacks = new LinkedHashMap<>();
+    parentAttacks.put("loss", parentLoss);
+    parentAttacks.put("modified_entropy", new MiaResult(0.71, 0.02, List.of(0.71), 40, 40, 0.03));
+    EvaluationReport parent = new EvaluationReport(0.62, 0.80, parentLoss, parentAttacks);
+    EvaluationReport reference =
+        new EvaluationReport(
+            0.60,
+            0.80,
+            parentLoss,
+            Map.of(
+                "loss",
+                parentLoss,
+                "modified_entropy",
+                new MiaResult(0.52, 0.02, List.of(0.52), 40, 40)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    PipelineReport.printNoise(
+        new PrintStream(bytes, true, StandardCharsets.UTF_8),
+        parent,
+        PipelineReport.engineReport(m, parentLoss),
+        reference);
+
+    // parent 0.21 ± 0.03 (seed spread) = 7.0×; new 0.071 ± 0.013; drop 0.139 / sqrt(0.03² + 0.013²)
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("strongest attack (modified_entropy)")
+        .contains("parent 0.2100 ± 0.0300 = 7.0× its noise")
+        .contains("new 0.0710 ± 0.0130; drop 0.1390 = 4.3× the noise of the difference (0.0327)")
+        .contains("retrained reference 0.0200 ± 0.0200");
   }
 }

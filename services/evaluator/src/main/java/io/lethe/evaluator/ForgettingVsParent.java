@@ -7,9 +7,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Gate {@value #NAME}: the forgetting score (loss attack, {@code |MIA - 0.5|}) must have fallen
- * significantly below the parent's on the same forget set, or sit within the attack's noise band of
- * chance. A no-op cannot pass it unless the parent was already indistinguishable from chance. In
+ * Gate {@value #NAME}: the forgetting score ({@code |MIA - 0.5|}) of the <em>strongest</em> attack
+ * on the new version — the attack that tells its forget set from unseen samples best — must have
+ * fallen significantly below the parent's score under the same attack on the same forget set, or
+ * sit within that attack's noise band of chance. A no-op cannot pass it unless the parent was
+ * already indistinguishable from chance. The noise {@code σ} of a score is the attack's {@link
+ * MiaResult#noise()}: the larger of its spread across splits and the spread of its mean across
+ * seeds (other balanced subsamples and splits). When the parent's report lacks that attack (a
+ * report stored before it existed), both sides use the loss attack, and the detail says so. In
  * order:
  *
  * <ol>
@@ -44,16 +49,35 @@ final class ForgettingVsParent {
    * @param sameParameters whether the version's parameters are byte for byte the parent's
    */
   Gate apply(EvaluationReport report, EvaluationReport parent, boolean sameParameters) {
-    MiaResult child = report.mia();
+    String attack = report.strongestAttack();
+    if (parent != null && !parent.attacks().containsKey(attack)) {
+      attack = EvaluationReport.LOSS_ATTACK;
+    }
+    MiaResult child = report.attacks().get(attack);
     double score = child.forgettingScore();
-    double sc = child.std();
+    double sc = child.noise();
     if (parent == null) {
       return new Gate(
-          NAME, true, f("no parent version to compare with (score %.4f, sd %.4f)", score, sc));
+          NAME,
+          true,
+          f(
+              "no parent version to compare with (%s attack: score %.4f, sd %.4f)",
+              attack, score, sc));
     }
-    double ps = parent.mia().forgettingScore();
-    double sp = parent.mia().std();
-    String scores = f("score %.4f (sd %.4f) vs parent %.4f (sd %.4f)", score, sc, ps, sp);
+    MiaResult parentResult = parent.attacks().get(attack);
+    double ps = parentResult.forgettingScore();
+    double sp = parentResult.noise();
+    String scores =
+        f(
+            "%s attack%s: score %.4f (sd %.4f) vs parent %.4f (sd %.4f)",
+            attack,
+            attack.equals(report.strongestAttack())
+                ? " (the strongest)"
+                : " (the parent's report lacks the strongest, " + report.strongestAttack() + ")",
+            score,
+            sc,
+            ps,
+            sp);
     if (sameParameters) {
       return new Gate(
           NAME,

@@ -2,8 +2,9 @@ package io.lethe.evaluator;
 
 /**
  * How the relative forgetting gate ({@link ForgettingVsParent}) reads the attack's noise. The noise
- * of a version's forgetting score is the loss attack's standard deviation across its splits ({@code
- * σ}); a difference of two scores has noise {@code sqrt(σ_parent² + σ_child²)}.
+ * of a version's forgetting score is the attack's {@code σ}: the larger of its standard deviation
+ * across splits and the spread of its mean across seeds; a difference of two scores has noise
+ * {@code sqrt(σ_parent² + σ_child²)}.
  *
  * @param bandSigmas {@code k}: a score within {@code k·σ_child} of 0 (an attack accuracy within the
  *     noise band of 0.5) cannot be told from chance: "not measurable at this size"

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lethe.api.EvaluationReportMessage.Gate;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.MiaResult;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ForgettingVsParentTest {
@@ -99,5 +101,47 @@ class ForgettingVsParentTest {
     // sd 0 on both sides: an equal score is no drop, any fall is
     assertThat(gate.apply(report(1.0, 0, 200), report(1.0, 0, 200), false).passed()).isFalse();
     assertThat(gate.apply(report(0.99, 0, 200), report(1.0, 0, 200), false).passed()).isTrue();
+  }
+
+  /** A report with the loss attack and a logit_confidence attack, both of n per kind. */
+  private static EvaluationReport twoAttacks(double lossMia, double logitMia, double sd, int n) {
+    MiaResult loss = new MiaResult(lossMia, sd, List.of(lossMia), n, n);
+    Map<String, MiaResult> attacks = new LinkedHashMap<>();
+    attacks.put(EvaluationReport.LOSS_ATTACK, loss);
+    attacks.put("logit_confidence", new MiaResult(logitMia, sd, List.of(logitMia), n, n));
+    return new EvaluationReport(0.8, 0.9, loss, attacks);
+  }
+
+  @Test
+  void theStrongestAttackDecidesNotTheLossAttack() {
+    // loss: 0.20 -> 0.05 would pass; logit_confidence (the child's strongest): 0.22 -> 0.21 fails
+    Gate g =
+        gate.apply(twoAttacks(0.55, 0.71, 0.02, 200), twoAttacks(0.70, 0.72, 0.02, 200), false);
+    assertThat(g.passed()).isFalse();
+    assertThat(g.detail())
+        .startsWith("did not fall significantly")
+        .contains("logit_confidence attack (the strongest): score 0.2100");
+  }
+
+  @Test
+  void aParentWithoutTheStrongestAttackIsComparedOnTheLossAttack() {
+    Gate g = gate.apply(twoAttacks(0.55, 0.71, 0.02, 200), report(0.70, 0.02, 200), false);
+    assertThat(g.passed()).isTrue();
+    assertThat(g.detail())
+        .contains("loss attack (the parent's report lacks the strongest, logit_confidence)");
+  }
+
+  @Test
+  void theSpreadAcrossSeedsWidensTheNoise() {
+    // split sd 0.01 alone: drop 0.05 >= 2 * sqrt(2) * 0.01 passes; a seed spread of 0.03 makes
+    // the noise 0.03 per side and the needed drop 0.0849
+    EvaluationReport parent = report(0.80, 0.01, 200);
+    EvaluationReport child = report(0.75, 0.01, 200);
+    assertThat(gate.apply(child, parent, false).passed()).isTrue();
+    EvaluationReport noisyParent = new EvaluationReport(0.8, 0.9, parent.mia().withSeedStd(0.03));
+    EvaluationReport noisyChild = new EvaluationReport(0.8, 0.9, child.mia().withSeedStd(0.03));
+    Gate g = gate.apply(noisyChild, noisyParent, false);
+    assertThat(g.passed()).isFalse();
+    assertThat(g.detail()).contains("(sd 0.0300)").contains("2.0 sd = 0.0849");
   }
 }

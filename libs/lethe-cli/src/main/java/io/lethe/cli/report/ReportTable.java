@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Renders results as a Markdown table, shaped like the DLFD paper's Table 1 (its MIA is the loss
  * attack), followed by one column per other membership-inference attack the reports hold and the
- * strongest attack with its forgetting score.
+ * strongest attack with its forgetting score and noise (the larger of the attack's spread across
+ * splits and across seeds: what the gates compare a score and a drop against).
  */
 public final class ReportTable {
   private ReportTable() {}
@@ -31,7 +32,7 @@ public final class ReportTable {
         sb.append(" MIA acc: ").append(name).append(" |");
         rule.append("---:|");
       }
-      sb.append(" Strongest attack (forgetting score) |");
+      sb.append(" Strongest attack: forgetting score ± noise |");
       rule.append("---|");
     }
     sb.append('\n').append(rule).append('\n');
@@ -55,9 +56,10 @@ public final class ReportTable {
         sb.append(
             String.format(
                 Locale.ROOT,
-                " %s (%.4f) |",
+                " %s %.4f ± %.4f |",
                 r.report().strongestAttack(),
-                r.report().strongest().forgettingScore()));
+                r.report().strongest().forgettingScore(),
+                r.report().strongest().noise()));
       }
       sb.append('\n');
     }

@@ -28,7 +28,7 @@ class ReportTableTest {
   void everyOtherAttackGetsAColumnAndTheStrongestIsNamed() {
     Map<String, MiaResult> original = new LinkedHashMap<>();
     original.put("confidence", new MiaResult(0.55, 0.01, List.of(0.55), 100, 100));
-    original.put("modified_entropy", new MiaResult(0.68, 0.03, List.of(0.68), 100, 100));
+    original.put("modified_entropy", new MiaResult(0.68, 0.03, List.of(0.68), 100, 100, 0.035));
     Map<String, MiaResult> dlfd =
         Map.of("confidence", new MiaResult(0.5, 0.04, List.of(0.5), 100, 100));
 
@@ -42,11 +42,12 @@ class ReportTableTest {
     assertThat(lines.get(0))
         .endsWith(
             "| Seconds | MIA acc: confidence | MIA acc: modified_entropy |"
-                + " Strongest attack (forgetting score) |");
+                + " Strongest attack: forgetting score ± noise |");
     assertThat(lines.get(1)).isEqualTo("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     assertThat(lines.get(2))
-        .endsWith("| 12.0 | 0.5500 ± 0.0100 | 0.6800 ± 0.0300 | modified_entropy (0.1800) |");
-    assertThat(lines.get(3)).endsWith("| – | 0.5000 ± 0.0400 | – | loss (0.1000) |");
+        .endsWith(
+            "| 12.0 | 0.5500 ± 0.0100 | 0.6800 ± 0.0300 | modified_entropy 0.1800 ± 0.0350 |");
+    assertThat(lines.get(3)).endsWith("| – | 0.5000 ± 0.0400 | – | loss 0.1000 ± 0.0200 |");
   }
 
   private static EvaluationReport report(MiaResult loss, Map<String, MiaResult> others) {

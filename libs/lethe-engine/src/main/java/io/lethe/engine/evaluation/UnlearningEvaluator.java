@@ -22,6 +22,14 @@ import java.util.Map;
  * per-sample loss so anyone can re-check the loss attack.
  */
 public final class UnlearningEvaluator {
+  /**
+   * How often every attack runs: once with the evaluation's seed (the reported accuracy, as MUFAC
+   * computes it) and four more times with derived seeds, for the spread of its mean over other
+   * balanced subsamples and splits ({@link MiaResult#seedStd()}, part of {@link
+   * MiaResult#noise()}).
+   */
+  public static final int ATTACK_SEED_REPEATS = 5;
+
   private final Predictor predictor;
   private final Predictor attackPredictor;
   private final MembershipInferenceAttack attack;
@@ -29,7 +37,11 @@ public final class UnlearningEvaluator {
   public UnlearningEvaluator(int batchSize, long seed) {
     this.predictor = new Predictor(batchSize);
     this.attackPredictor = new Predictor(batchSize, EnumSet.allOf(AttackFeature.class));
-    this.attack = MembershipInferenceAttack.builder().optSeed(seed).build();
+    this.attack =
+        MembershipInferenceAttack.builder()
+            .optSeed(seed)
+            .optSeedRepeats(ATTACK_SEED_REPEATS)
+            .build();
   }
 
   /**

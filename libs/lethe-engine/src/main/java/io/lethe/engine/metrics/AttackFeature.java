@@ -12,6 +12,17 @@ package io.lethe.engine.metrics;
  *   <li>{@link #MODIFIED_ENTROPY}: {@code -(1 - F_y) log F_y - sum_{i != y} F_i log(1 - F_i)}
  * </ul>
  *
+ * and the statistic of LiRA (Carlini et al., "Membership Inference Attacks From First Principles",
+ * IEEE S&amp;P 2022), here with one global threshold instead of LiRA's per-example calibration by
+ * shadow models:
+ *
+ * <ul>
+ *   <li>{@link #LOGIT_CONFIDENCE}: {@code log F_y - log(1 - F_y)}, the logit-scaled confidence in
+ *       the true class. Unlike the loss {@code -log F_y}, it keeps resolving samples the model fits
+ *       almost perfectly ({@code F_y} near 1), where a memorised training sample and a merely
+ *       well-classified unseen one differ by orders of magnitude in {@code 1 - F_y}.
+ * </ul>
+ *
  * <p>Everything is computed in double precision from the logits in log space (log-sum-exp), so
  * extreme logits give finite, accurate values: e.g. {@code log(1 - F_i)} for a class that takes
  * almost all the mass is a log-sum-exp over the other classes, not {@code log(0)}.
@@ -47,6 +58,12 @@ public enum AttackFeature {
         }
       }
       return m;
+    }
+  },
+  LOGIT_CONFIDENCE("logit_confidence") {
+    @Override
+    double of(Softmax f, int label) {
+      return f.logProbability(label) - f.logComplement(label);
     }
   };
 

@@ -30,9 +30,14 @@ public final class MembershipInferenceAttack {
   private final int numSplits;
   private final double testFraction;
   private final long seed;
+  private final int seedRepeats;
   private final LogisticRegression attackModel;
 
   private MembershipInferenceAttack(Builder b) {
+    if (b.seedRepeats < 1) {
+      throw new IllegalArgumentException("seedRepeats must be at least 1, got " + b.seedRepeats);
+    }
+    this.seedRepeats = b.seedRepeats;
     this.numSplits = b.numSplits;
     this.testFraction = b.testFraction;
     this.seed = b.seed;
@@ -55,6 +60,11 @@ public final class MembershipInferenceAttack {
 
   public long seed() {
     return seed;
+  }
+
+  /** How often the attack runs with other seeds to measure the spread of its mean (1: once). */
+  public int seedRepeats() {
+    return seedRepeats;
   }
 
   /** The attack model's inverse regularisation strength C. */
@@ -115,7 +125,33 @@ public final class MembershipInferenceAttack {
             "feature " + e.getKey() + " has another number of samples than the first feature");
       }
     }
-    SplittableRandom root = new SplittableRandom(seed);
+    Map<String, MiaResult> results =
+        runOnce(members, nonMembers, memberCount, nonMemberCount, seed);
+    if (seedRepeats == 1) {
+      return results;
+    }
+    Map<String, double[]> means = new LinkedHashMap<>();
+    results.forEach((name, r) -> means.put(name, new double[seedRepeats]));
+    results.forEach((name, r) -> means.get(name)[0] = r.accuracy());
+    SplittableRandom repeatSeeds = new SplittableRandom(seed ^ 0x5EEDL);
+    for (int r = 1; r < seedRepeats; r++) {
+      int repeat = r;
+      runOnce(members, nonMembers, memberCount, nonMemberCount, repeatSeeds.nextLong())
+          .forEach((name, result) -> means.get(name)[repeat] = result.accuracy());
+    }
+    Map<String, MiaResult> withSpread = new LinkedHashMap<>();
+    results.forEach(
+        (name, r) -> withSpread.put(name, r.withSeedStd(populationStd(means.get(name)))));
+    return Collections.unmodifiableMap(withSpread);
+  }
+
+  private Map<String, MiaResult> runOnce(
+      Map<String, double[]> members,
+      Map<String, double[]> nonMembers,
+      int memberCount,
+      int nonMemberCount,
+      long runSeed) {
+    SplittableRandom root = new SplittableRandom(runSeed);
     SplittableRandom subsampleRng = root.split();
     long splitSeed = root.nextLong();
 
@@ -141,6 +177,13 @@ public final class MembershipInferenceAttack {
       results.put(e.getKey(), evaluateOnSplits(values, labels, splits));
     }
     return Collections.unmodifiableMap(results);
+  }
+
+  private static double populationStd(double[] values) {
+    double mean = Arrays.stream(values).average().orElseThrow();
+    double variance =
+        Arrays.stream(values).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
+    return Math.sqrt(variance);
   }
 
   /**
@@ -261,8 +304,20 @@ public final class MembershipInferenceAttack {
     private double testFraction = 0.1;
     private long seed = 0;
     private double c = LogisticRegression.DEFAULT_C;
+    private int seedRepeats = 1;
 
     private Builder() {}
+
+    /**
+     * Runs the attack this many times (default 1): once with {@link #optSeed} — whose result is
+     * reported — and {@code n - 1} times with seeds derived from it, other balanced subsamples and
+     * other splits; each result then carries the spread of the mean across the runs ({@link
+     * MiaResult#seedStd()}). Costs {@code n} times the attack's fits.
+     */
+    public Builder optSeedRepeats(int n) {
+      this.seedRepeats = n;
+      return this;
+    }
 
     /** Number of stratified shuffle splits (default 10). */
     public Builder optNumSplits(int numSplits) {

@@ -243,4 +243,41 @@ class MembershipInferenceAttackTest {
     }
     return out;
   }
+
+  @Test
+  void seedRepeatsMeasureTheSpreadOfTheMeanAndKeepTheReportedRun() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    double[] members = new double[300];
+    double[] nonMembers = new double[500];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = rng.nextDouble() * 1.0;
+    }
+    for (int i = 0; i < nonMembers.length; i++) {
+      nonMembers[i] = rng.nextDouble() * 1.4;
+    }
+    MiaResult once =
+        MembershipInferenceAttack.builder().optSeed(2).build().evaluate(members, nonMembers);
+    MiaResult repeated =
+        MembershipInferenceAttack.builder()
+            .optSeed(2)
+            .optSeedRepeats(5)
+            .build()
+            .evaluate(members, nonMembers);
+
+    assertThat(once.seedStd()).isNull();
+    assertThat(once.noise()).isEqualTo(once.std());
+    // The reported run is the seed's own; the repeats only add their spread.
+    assertThat(repeated.accuracy()).isEqualTo(once.accuracy());
+    assertThat(repeated.perSplitAccuracy()).isEqualTo(once.perSplitAccuracy());
+    // Other subsamples of the 500 non-members and other splits move the mean: the spread is real.
+    assertThat(repeated.seedStd()).isPositive().isLessThan(0.1);
+    assertThat(repeated.noise()).isEqualTo(Math.max(repeated.std(), repeated.seedStd()));
+  }
+
+  @Test
+  void seedRepeatsBelowOneAreRejected() {
+    assertThatThrownBy(() -> MembershipInferenceAttack.builder().optSeedRepeats(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("seedRepeats");
+  }
 }

@@ -40,13 +40,14 @@ class EvaluatorAttacksTest {
       EvaluationReport report = e.report();
 
       assertThat(report.attacks().keySet())
-          .containsExactly("loss", "confidence", "entropy", "modified_entropy");
+          .containsExactly("loss", "confidence", "entropy", "modified_entropy", "logit_confidence");
       assertThat(report.attacks().get("loss")).isSameAs(report.mia());
       // The loss attack on the exported losses, as anyone re-checking the CSV would run it.
       assertThat(report.mia())
           .isEqualTo(
               MembershipInferenceAttack.builder()
                   .optSeed(3)
+                  .optSeedRepeats(UnlearningEvaluator.ATTACK_SEED_REPEATS)
                   .build()
                   .evaluate(
                       PerSampleLossExport.lossesOf(e.losses(), LabelledLoss.FORGET),
