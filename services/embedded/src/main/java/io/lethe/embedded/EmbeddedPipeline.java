@@ -114,6 +114,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final Duration coalesceWindow;
   private final double maxForgettingScore;
   private final double maxNomusDrop;
+  private final double maxAccuracyDrop;
   private final NoiseRule noise;
   private final int partitions;
   private final ProgressListener progress;
@@ -161,6 +162,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.erasure = b.erasure;
     this.maxForgettingScore = b.maxForgettingScore;
     this.maxNomusDrop = b.maxNomusDrop;
+    this.maxAccuracyDrop = b.maxAccuracyDrop;
     this.noise = b.noise;
     this.partitions = b.partitions;
     this.progress = b.progress;
@@ -317,6 +319,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             EVALUATION_SEED,
             maxForgettingScore,
             maxNomusDrop,
+            maxAccuracyDrop,
             noise,
             s3.bucket());
     evaluator =
@@ -745,6 +748,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private ErasureSettings erasure = ErasureSettings.DEFAULTS;
     private double maxForgettingScore = EvaluatorSettings.DEFAULT_MAX_FORGETTING_SCORE;
     private double maxNomusDrop = EvaluatorSettings.DEFAULT_MAX_NOMUS_DROP;
+    private double maxAccuracyDrop = EvaluatorSettings.DEFAULT_MAX_ACCURACY_DROP;
     private NoiseRule noise = NoiseRule.DEFAULTS;
     private int partitions = PipelineTopics.DEFAULT_PARTITIONS;
     private ProgressListener progress = ProgressListener.NONE;
@@ -831,6 +835,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
       this.maxForgettingScore = maxForgettingScore;
       this.maxNomusDrop = maxNomusDrop;
       this.noise = Objects.requireNonNull(noise, "noise");
+      return this;
+    }
+
+    /**
+     * Gate {@code maxAccuracyDrop}: the new version's test accuracy at most this far below the
+     * parent's (default {@value EvaluatorSettings#DEFAULT_MAX_ACCURACY_DROP}).
+     */
+    public Builder optMaxAccuracyDrop(double maxAccuracyDrop) {
+      this.maxAccuracyDrop = maxAccuracyDrop;
       return this;
     }
 

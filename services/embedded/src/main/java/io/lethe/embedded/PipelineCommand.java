@@ -170,6 +170,13 @@ public final class PipelineCommand implements Callable<Integer> {
   double maxNomusDrop;
 
   @Option(
+      names = "--max-accuracy-drop",
+      defaultValue = "0.05",
+      description =
+          "Gate: test accuracy at most this far below the parent's. Default: ${DEFAULT-VALUE}.")
+  double maxAccuracyDrop;
+
+  @Option(
       names = "--noise-band-sigmas",
       defaultValue = "2",
       description =
@@ -328,6 +335,7 @@ public final class PipelineCommand implements Callable<Integer> {
                   maxForgettingScore,
                   maxNomusDrop,
                   new NoiseRule(noiseBandSigmas, minDropSigmas, minAttackSamples))
+              .optMaxAccuracyDrop(maxAccuracyDrop)
               .optProgress(progress);
       if (original != null) {
         builder.optOriginal(original);

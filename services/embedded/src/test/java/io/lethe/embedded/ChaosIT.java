@@ -388,6 +388,7 @@ class ChaosIT {
     // Delivery is under test here, not forgetting quality: every evaluated version may pass.
     env.put("EVALUATOR_MAX_FORGETTING_SCORE", "0.5");
     env.put("EVALUATOR_MAX_NOMUS_DROP", "1");
+    env.put("EVALUATOR_MAX_ACCURACY_DROP", "1");
     env.put("EVALUATOR_NOISE_BAND_SIGMAS", "100");
     // A worker killed mid-upload leaves a half-written version: the next job of its model erases
     // its objects once they are this old.

@@ -198,6 +198,7 @@ class ServeIT {
                 // Delivery is under test here, not forgetting quality: every version may pass.
                 "--max-forgetting-score=0.5",
                 "--max-nomus-drop=1",
+                "--max-accuracy-drop=1",
                 "--noise-band-sigmas=100",
                 "--drain-timeout=" + DRAIN_TIMEOUT)
             .redirectErrorStream(true)

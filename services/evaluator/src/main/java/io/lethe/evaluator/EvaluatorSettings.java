@@ -18,6 +18,9 @@ import java.util.Objects;
  *     ({@code EVALUATOR_MAX_FORGETTING_SCORE}, default 0.1)
  * @param maxNomusDrop gate: the new version's NoMUS may be at most this much below its parent's on
  *     the same forget set ({@code EVALUATOR_MAX_NOMUS_DROP}, default 0.02)
+ * @param maxAccuracyDrop gate: the new version's test accuracy may be at most this much below its
+ *     parent's ({@code EVALUATOR_MAX_ACCURACY_DROP}, default 0.05, in [0, 1]): utility on its own,
+ *     since NoMUS lets a large gain in forgetting hide a large loss of accuracy
  * @param noise gate {@code forgettingVsParent} ({@link ForgettingVsParent}): the noise band in
  *     units of the attack's std across splits ({@code EVALUATOR_NOISE_BAND_SIGMAS}, default 2, in
  *     [0, 100]), the significant drop below the parent in units of the difference's std ({@code
@@ -34,6 +37,7 @@ public record EvaluatorSettings(
     long seed,
     double maxForgettingScore,
     double maxNomusDrop,
+    double maxAccuracyDrop,
     NoiseRule noise,
     String datasetBucket) {
   public static final String THREADS = "EVALUATOR_THREADS";
@@ -41,6 +45,7 @@ public record EvaluatorSettings(
   public static final String SEED = "EVALUATOR_SEED";
   public static final String MAX_FORGETTING_SCORE = "EVALUATOR_MAX_FORGETTING_SCORE";
   public static final String MAX_NOMUS_DROP = "EVALUATOR_MAX_NOMUS_DROP";
+  public static final String MAX_ACCURACY_DROP = "EVALUATOR_MAX_ACCURACY_DROP";
   public static final String NOISE_BAND_SIGMAS = "EVALUATOR_NOISE_BAND_SIGMAS";
   public static final String MIN_DROP_SIGMAS = "EVALUATOR_MIN_DROP_SIGMAS";
   public static final String MIN_ATTACK_SAMPLES = "EVALUATOR_MIN_ATTACK_SAMPLES";
@@ -48,6 +53,7 @@ public record EvaluatorSettings(
   public static final String DEFAULT_BUCKET = "lethe-models";
   public static final double DEFAULT_MAX_FORGETTING_SCORE = 0.1;
   public static final double DEFAULT_MAX_NOMUS_DROP = 0.02;
+  public static final double DEFAULT_MAX_ACCURACY_DROP = 0.05;
 
   public EvaluatorSettings {
     Objects.requireNonNull(s3, "s3");
@@ -64,6 +70,9 @@ public record EvaluatorSettings(
     if (!(maxNomusDrop >= 0 && maxNomusDrop <= 1)) {
       throw new ConfigException(MAX_NOMUS_DROP + " must be in [0, 1], got " + maxNomusDrop);
     }
+    if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
+      throw new ConfigException(MAX_ACCURACY_DROP + " must be in [0, 1], got " + maxAccuracyDrop);
+    }
     Objects.requireNonNull(noise, "noise");
     try {
       datasets(s3, datasetBucket);
@@ -72,7 +81,7 @@ public record EvaluatorSettings(
     }
   }
 
-  /** Datasets in the registry's bucket, the default noise rule. */
+  /** Datasets in the registry's bucket, the default accuracy bound and noise rule. */
   public EvaluatorSettings(
       S3Settings s3,
       int threads,
@@ -87,6 +96,7 @@ public record EvaluatorSettings(
         seed,
         maxForgettingScore,
         maxNomusDrop,
+        DEFAULT_MAX_ACCURACY_DROP,
         NoiseRule.DEFAULTS,
         Objects.requireNonNull(s3, "s3").bucket());
   }
@@ -127,6 +137,7 @@ public record EvaluatorSettings(
         integer(env, SEED, "0"),
         number(env, MAX_FORGETTING_SCORE, DEFAULT_MAX_FORGETTING_SCORE),
         number(env, MAX_NOMUS_DROP, DEFAULT_MAX_NOMUS_DROP),
+        number(env, MAX_ACCURACY_DROP, DEFAULT_MAX_ACCURACY_DROP),
         noise(env),
         optional(env, DATASET_BUCKET, s3.bucket()));
   }

@@ -17,25 +17,36 @@ import java.util.Locale;
  *   <li>{@value #FORGETTING_VS_PARENT}: the forgetting score fell significantly below the parent's,
  *       or is within the attack's noise band of chance ({@link ForgettingVsParent}); a version with
  *       the parent's parameters fails it ("changed nothing").
+ *   <li>{@value #MAX_ACCURACY_DROP}: {@code parent test accuracy - test accuracy <=
+ *       maxAccuracyDrop}; passes (and says so) when there is no parent. NoMUS alone would let a
+ *       large gain in forgetting hide a large loss of utility.
  * </ul>
  */
 public final class Gates {
   public static final String MAX_FORGETTING_SCORE = "maxForgettingScore";
   public static final String MAX_NOMUS_DROP = "maxNomusDrop";
+  public static final String MAX_ACCURACY_DROP = "maxAccuracyDrop";
   public static final String FORGETTING_VS_PARENT = ForgettingVsParent.NAME;
 
   private final double maxForgettingScore;
   private final double maxNomusDrop;
+  private final double maxAccuracyDrop;
   private final ForgettingVsParent relative;
 
-  public Gates(double maxForgettingScore, double maxNomusDrop, NoiseRule noise) {
+  public Gates(
+      double maxForgettingScore, double maxNomusDrop, double maxAccuracyDrop, NoiseRule noise) {
     this.maxForgettingScore = maxForgettingScore;
     this.maxNomusDrop = maxNomusDrop;
+    this.maxAccuracyDrop = maxAccuracyDrop;
     this.relative = new ForgettingVsParent(noise);
   }
 
   public static Gates of(EvaluatorSettings settings) {
-    return new Gates(settings.maxForgettingScore(), settings.maxNomusDrop(), settings.noise());
+    return new Gates(
+        settings.maxForgettingScore(),
+        settings.maxNomusDrop(),
+        settings.maxAccuracyDrop(),
+        settings.noise());
   }
 
   /** The gates of a version whose parameters differ from its parent's. */
@@ -71,6 +82,23 @@ public final class Gates {
                   report.nomus(), parent.nomus(), drop, dropOk, maxNomusDrop)));
     }
     gates.add(relative.apply(report, parent, sameParameters));
+    if (parent == null) {
+      gates.add(new Gate(MAX_ACCURACY_DROP, true, "no parent version to compare with"));
+    } else {
+      double accuracyDrop = parent.testAccuracy() - report.testAccuracy();
+      boolean accuracyOk = accuracyDrop <= maxAccuracyDrop;
+      gates.add(
+          new Gate(
+              MAX_ACCURACY_DROP,
+              accuracyOk,
+              format(
+                  "test accuracy %.4f vs parent %.4f: drop %.4f %s %.4f",
+                  report.testAccuracy(),
+                  parent.testAccuracy(),
+                  accuracyDrop,
+                  accuracyOk,
+                  maxAccuracyDrop)));
+    }
     return gates;
   }
 

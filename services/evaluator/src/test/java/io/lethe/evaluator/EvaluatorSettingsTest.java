@@ -24,6 +24,7 @@ class EvaluatorSettingsTest {
     assertThat(s.batchSize()).isEqualTo(64);
     assertThat(s.maxForgettingScore()).isEqualTo(0.1);
     assertThat(s.maxNomusDrop()).isEqualTo(0.02);
+    assertThat(s.maxAccuracyDrop()).isEqualTo(0.05);
     assertThat(s.noise()).isEqualTo(new NoiseRule(2, 2, 50));
     assertThat(s.s3().bucket()).isEqualTo("lethe-models");
     assertThat(s.datasetS3().bucket()).isEqualTo("lethe-models");
@@ -101,6 +102,11 @@ class EvaluatorSettingsTest {
     env.put("EVALUATOR_MAX_NOMUS_DROP", "-1");
     assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
         .hasMessageContaining("EVALUATOR_MAX_NOMUS_DROP");
+    env.remove("EVALUATOR_MAX_NOMUS_DROP");
+    env.put("EVALUATOR_MAX_ACCURACY_DROP", "1.5");
+    assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("EVALUATOR_MAX_ACCURACY_DROP must be in [0, 1], got 1.5");
     env.remove("S3_ENDPOINT");
     assertThatThrownBy(() -> EvaluatorSettings.fromEnv(env)).hasMessageContaining("S3_ENDPOINT");
   }

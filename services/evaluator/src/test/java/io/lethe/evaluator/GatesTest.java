@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GatesTest {
-  private final Gates gates = new Gates(0.1, 0.02, NoiseRule.DEFAULTS);
+  private final Gates gates = new Gates(0.1, 0.02, 0.05, NoiseRule.DEFAULTS);
 
   private static EvaluationReport report(double testAccuracy, double mia) {
     return new EvaluationReport(
@@ -22,8 +22,11 @@ class GatesTest {
     assertThat(result)
         .extracting(Gate::name)
         .containsExactly(
-            Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP, Gates.FORGETTING_VS_PARENT);
-    assertThat(result).extracting(Gate::passed).containsExactly(true, true, true);
+            Gates.MAX_FORGETTING_SCORE,
+            Gates.MAX_NOMUS_DROP,
+            Gates.FORGETTING_VS_PARENT,
+            Gates.MAX_ACCURACY_DROP);
+    assertThat(result).extracting(Gate::passed).containsExactly(true, true, true, true);
     assertThat(result.get(0).detail()).contains("0.0500 <= 0.1000");
     assertThat(Gates.allPassed(result)).isTrue();
   }
@@ -62,5 +65,21 @@ class GatesTest {
   void aNomusGainPasses() {
     List<Gate> result = gates.apply(report(0.7, 0.5), report(0.6, 0.5));
     assertThat(result.get(1).passed()).isTrue();
+  }
+
+  @Test
+  void aLargeForgettingGainCannotHideALargeLossOfAccuracy() {
+    // accuracy 0.80 -> 0.68 while the forgetting score falls 0.30 -> 0.0: NoMUS rises by 0.24,
+    // the accuracy gate still fails
+    EvaluationReport parent = report(0.80, 0.80);
+    EvaluationReport child = report(0.68, 0.50);
+    List<Gate> result = gates.apply(child, parent);
+    assertThat(child.nomus()).isGreaterThan(parent.nomus());
+    assertThat(result.get(1).passed()).isTrue();
+    assertThat(result.get(3).name()).isEqualTo(Gates.MAX_ACCURACY_DROP);
+    assertThat(result.get(3).passed()).isFalse();
+    assertThat(result.get(3).detail())
+        .isEqualTo("test accuracy 0.6800 vs parent 0.8000: drop 0.1200 > 0.0500");
+    assertThat(Gates.allPassed(result)).isFalse();
   }
 }

@@ -126,6 +126,7 @@ class ComposeSmokeIT {
     env.put("INTAKE_COALESCE_WINDOW", "PT1S");
     env.put("EVALUATOR_MAX_FORGETTING_SCORE", "0.5");
     env.put("EVALUATOR_MAX_NOMUS_DROP", "1");
+    env.put("EVALUATOR_MAX_ACCURACY_DROP", "1");
     env.put("EVALUATOR_NOISE_BAND_SIGMAS", "100");
 
     try (ComposeContainer compose =
