@@ -97,6 +97,30 @@ public final class Predictor {
     return new Predictions(indices.clone(), losses, top1, top2, features);
   }
 
+  /**
+   * The model's output distribution on {@code indices} (eval mode): softmax rows for a single-label
+   * model, per-attribute sigmoids for a multi-label one.
+   */
+  public ModelOutputs outputs(Classifier classifier, ImageDataset dataset, int[] indices) {
+    int n = indices.length;
+    float[][] rows = new float[n][];
+    ImageBatches batches = new ImageBatches(dataset);
+    boolean multiLabel = classifier.labels().multiLabel();
+    for (int from = 0; from < n; from += batchSize) {
+      int to = Math.min(n, from + batchSize);
+      try (NDManager batch = classifier.manager().newSubManager()) {
+        NDArray logits = classifier.predict(batches.images(batch, indices, from, to)).get(0);
+        NDArray p = multiLabel ? ai.djl.nn.Activation.sigmoid(logits) : logits.softmax(1);
+        float[] flat = p.toFloatArray();
+        int width = (int) logits.getShape().get(1);
+        for (int i = 0; i < to - from; i++) {
+          rows[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        }
+      }
+    }
+    return new ModelOutputs(indices.clone(), rows, multiLabel);
+  }
+
   private static void topKCorrect(
       float[] z, long[] labels, int classes, double[] top1, double[] top2, int offset) {
     for (int i = 0; i < labels.length; i++) {
