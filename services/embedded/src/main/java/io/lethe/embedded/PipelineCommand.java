@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
     name = "lethe-pipeline",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    defaultValueProvider = DemoDefaults.class,
     subcommands = RegisterCommand.class,
     description = {
       "Runs the Lethe pipeline in one process: starts Kafka and S3 (or uses KAFKA_BOOTSTRAP_SERVERS"
@@ -102,7 +103,7 @@ public final class PipelineCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Forget N training subjects drawn at random (seeded). Default when no subject is"
-              + " named: 40.")
+              + " named: 80.")
   int forgetRandom;
 
   @Option(names = "--forget-seed", defaultValue = "7", description = "Default: ${DEFAULT-VALUE}.")
@@ -113,7 +114,8 @@ public final class PipelineCommand implements Callable<Integer> {
       paramLabel = "KEY=VALUE",
       description =
           "DLFD override carried by the deletion event (repeatable), e.g. perturbationSteps=10."
-              + " Default: relativeThreshold=0.5, as `lethe demo`.")
+              + " Default: relativeThreshold=0.5, stepSize=0.01, epochs=2 (the demo's original"
+              + " needs more than DLFD's defaults to forget visibly).")
   Map<String, String> hyperparameters = new LinkedHashMap<>();
 
   @Option(
@@ -445,17 +447,19 @@ public final class PipelineCommand implements Callable<Integer> {
 
   private Set<String> subjects(ImageDataset dataset) {
     Set<String> out = new TreeSet<>(forgetSubjects);
-    int random = forgetRandom == 0 && forgetSubjects.isEmpty() ? 40 : forgetRandom;
+    int random =
+        forgetRandom == 0 && forgetSubjects.isEmpty() ? DemoDefaults.FORGET_SUBJECTS : forgetRandom;
     if (random > 0) {
       out.addAll(UnlearningSplit.pickSubjects(dataset, random, forgetSeed));
     }
     return out;
   }
 
-  private Map<String, Object> hyperparameters() {
+  /** The event's DLFD overrides: the options', or the demo's when none is given. */
+  Map<String, Object> hyperparameters() {
     Map<String, Object> out = new LinkedHashMap<>();
     if (hyperparameters.isEmpty()) {
-      out.put("relativeThreshold", 0.5);
+      out.putAll(DemoDefaults.EVENT_HYPERPARAMETERS);
     }
     hyperparameters.forEach((k, v) -> out.put(k, scalar(v)));
     return out;

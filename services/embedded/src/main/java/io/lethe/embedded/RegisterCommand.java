@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
     name = "register",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    defaultValueProvider = DemoDefaults.class,
     description = {
       "Registers an original model in the registry of running services and exits: uploads the"
           + " dataset snapshot (a fresh dataset id), trains the original (or loads --original),"

@@ -113,4 +113,21 @@ class PipelineCommandTest {
       assertThat(captured.toString(StandardCharsets.UTF_8)).isNotBlank();
     }
   }
+
+  @Test
+  void theDemoDefaultsApplyToThePipelineAndRegisterButNotToTheCli() {
+    PipelineCommand pipeline = new PipelineCommand();
+    new CommandLine(pipeline).parseArgs();
+    assertThat(pipeline.training.recipe().weightDecay()).isZero();
+    assertThat(pipeline.data.toSource().toMap()).containsEntry("trainLimit", "4000");
+    PipelineCommand overridden = new PipelineCommand();
+    new CommandLine(overridden).parseArgs("--train-limit", "600", "--weight-decay", "5e-4");
+    assertThat(overridden.training.recipe().weightDecay()).isEqualTo(5e-4f);
+    assertThat(overridden.data.toSource().toMap()).containsEntry("trainLimit", "600");
+    assertThat(pipeline.hyperparameters())
+        .containsExactly(
+            java.util.Map.entry("relativeThreshold", 0.5),
+            java.util.Map.entry("stepSize", 0.01),
+            java.util.Map.entry("epochs", 2L));
+  }
 }
