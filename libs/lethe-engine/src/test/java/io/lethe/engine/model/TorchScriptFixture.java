@@ -11,7 +11,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /**
- * The fixtures made by {@code src/test/resources/torchscript/make_torchscript_fixtures.py}: a small
+ * The fixtures made by {@code
+ * libs/lethe-test-utils/src/main/resources/torchscript/make_torchscript_fixtures.py}: a small
  * Fashion-MNIST CNN scripted, traced and wrapped to return (logits, features), with the logits
  * Python computed for eight test images.
  */
