@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * What a TorchScript image classifier expects and returns: the JSON file that accompanies a {@code
- * .pt} module brought by the user (see {@code schemas/torchscript-descriptor.schema.json}).
+ * .pt} module brought by the user (see {@code docs/torchscript.md}).
  *
  * <pre>{@code
  * {"formatVersion": 1,
