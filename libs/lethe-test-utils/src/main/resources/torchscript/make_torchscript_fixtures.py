@@ -11,6 +11,8 @@ images (Debian package dataset-fashion-mnist) and writes into OUT_DIR (default: 
   model.pt / model.json        torch.jit.script of the CNN, returning logits (N, 10)
   traced.pt / traced.json      torch.jit.trace of the same CNN in eval mode
   features.pt / features.json  torch.jit.script of a wrapper returning (logits, features (N, 32))
+  noparams.pt / noparams.json  a module without parameters (10 pooled pixels as "logits"), which
+                               the engine must refuse: there is nothing to unlearn
   expected.json                8 test images (uint8 pixels, N x 1 x 28 x 28) and the eval-mode
                                logits and features Python computes for them
 
@@ -74,6 +76,11 @@ class WithFeatures(nn.Module):
         return self.cnn.fc(f), f
 
 
+class NoParameters(nn.Module):
+    def forward(self, x):
+        return torch.flatten(F.adaptive_avg_pool2d(x, (2, 5)), 1)
+
+
 def descriptor(features_output=None):
     d = {
         "formatVersion": 1,
@@ -123,8 +130,9 @@ def main():
     scripted.save(os.path.join(out, "model.pt"))
     traced.save(os.path.join(out, "traced.pt"))
     with_features.save(os.path.join(out, "features.pt"))
+    torch.jit.script(NoParameters()).save(os.path.join(out, "noparams.pt"))
     for name, d in [("model", descriptor()), ("traced", descriptor()),
-                    ("features", descriptor(1))]:
+                    ("features", descriptor(1)), ("noparams", descriptor())]:
         with open(os.path.join(out, name + ".json"), "w") as f:
             json.dump(d, f, indent=2)
             f.write("\n")

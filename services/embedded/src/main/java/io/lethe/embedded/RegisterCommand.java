@@ -145,6 +145,11 @@ public final class RegisterCommand implements Callable<Integer> {
       if ((torchScript == null) != (descriptor == null)) {
         throw new IllegalArgumentException("--torchscript and --descriptor go together");
       }
+      if (torchScript != null && original != null) {
+        throw new IllegalArgumentException(
+            "register either a checkpoint (--original) or a TorchScript module (--torchscript),"
+                + " not both");
+      }
     } catch (IllegalArgumentException e) {
       err.println("lethe-pipeline register: " + e.getMessage());
       return 2;

@@ -17,6 +17,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A trained or trainable image classifier: a DJL {@link Model} holding either a {@link
@@ -235,8 +236,8 @@ public final class Classifier implements AutoCloseable {
   }
 
   /** The descriptor of a TorchScript model; empty for an engine-built one. */
-  public java.util.Optional<TorchScriptDescriptor> torchScriptDescriptor() {
-    return java.util.Optional.ofNullable(torchScript);
+  public Optional<TorchScriptDescriptor> torchScriptDescriptor() {
+    return Optional.ofNullable(torchScript);
   }
 
   /** Whether {@link #forward} returns an embedding (N, E) after the logits. */

@@ -1,10 +1,9 @@
 package io.lethe.engine.model;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import java.io.IOException;
@@ -65,42 +64,39 @@ public final class TorchScriptClassifiers {
         device == null
             ? Model.newInstance("lethe-torchscript", "PyTorch")
             : Model.newInstance("lethe-torchscript", device, "PyTorch");
+    boolean loaded = false;
     Path dir = null;
     try {
       dir = Files.createTempDirectory("lethe-torchscript");
       Files.write(dir.resolve("model.pt"), module);
-      model.load(dir, "model", Map.of("trainParam", "true", "mapLocation", "true"));
-      Block loaded = model.getBlock();
-      if (!(loaded instanceof PtSymbolBlock symbol)) {
+      try {
+        model.load(dir, "model", Map.of("trainParam", "true", "mapLocation", "true"));
+      } catch (RuntimeException | MalformedModelException | IOException e) {
         throw new IllegalArgumentException(
-            "not a TorchScript module: DJL loaded a " + loaded.getClass().getSimpleName());
+            "not a TorchScript archive this engine can load (torch.jit.script/trace output saved"
+                + " with .save()): "
+                + e.getMessage(),
+            e);
+      }
+      if (!(model.getBlock() instanceof PtSymbolBlock symbol)) {
+        throw new IllegalArgumentException(
+            "not a TorchScript module: DJL loaded a "
+                + model.getBlock().getClass().getSimpleName());
       }
       TorchScriptBlock block = new TorchScriptBlock(symbol, descriptor);
       model.setBlock(block);
       Classifier classifier =
           new Classifier(model, block, descriptor.modelSpec(), descriptor.labels(), descriptor);
-      try {
-        check(classifier, descriptor);
-      } catch (RuntimeException e) {
-        classifier.close();
-        throw e;
-      }
+      check(classifier, descriptor);
+      loaded = true;
       return classifier;
     } catch (IOException e) {
-      model.close();
       throw new UncheckedIOException(
           "could not stage the TorchScript module: " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      model.close();
-      throw e;
-    } catch (RuntimeException | ai.djl.MalformedModelException e) {
-      model.close();
-      throw new IllegalArgumentException(
-          "not a TorchScript archive this engine can load (torch.jit.script/trace output saved"
-              + " with .save()): "
-              + e.getMessage(),
-          e);
     } finally {
+      if (!loaded) {
+        model.close();
+      }
       if (dir != null) {
         deleteQuietly(dir);
       }
@@ -118,8 +114,8 @@ public final class TorchScriptClassifiers {
           "the TorchScript module has no trainable parameters: nothing to unlearn");
     }
     try (NDManager scratch = classifier.manager().newSubManager()) {
-      NDList out = classifier.predict(scratch.zeros(Models.inputShape(descriptor.modelSpec(), 1)));
-      out.size(); // the block checked logits and features shapes
+      // the block checks the shapes of the logits and the features
+      classifier.predict(scratch.zeros(Models.inputShape(descriptor.modelSpec(), 1)));
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -169,8 +169,15 @@ public record TorchScriptDescriptor(
   public String toJson() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("formatVersion", FORMAT_VERSION);
-    out.put("input", Map.of("channels", channels, "height", side, "width", side));
-    out.put("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()));
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("channels", channels);
+    input.put("height", side);
+    input.put("width", side);
+    out.put("input", input);
+    Map<String, Object> norm = new LinkedHashMap<>();
+    norm.put("mean", normalization.mean());
+    norm.put("std", normalization.std());
+    out.put("normalization", norm);
     out.put("labels", labels.names());
     out.put("multiLabel", labels.multiLabel());
     if (featuresOutput != null) {

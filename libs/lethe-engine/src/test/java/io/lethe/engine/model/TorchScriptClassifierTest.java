@@ -142,6 +142,9 @@ class TorchScriptClassifierTest {
                     "{\"formatVersion\":1,\"input\":{\"channels\":1,\"height\":28,\"width\":28},"
                         + "\"labels\":[\"a\",\"b\"]}"))
         .hasMessageContaining("missing field 'normalization'");
+    assertThatThrownBy(() -> load("noparams"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no trainable parameters");
     Path wrongFeatures = dir.resolve("wf.json");
     Files.writeString(
         wrongFeatures, good.replace("\"labels\"", "\"featuresOutput\": 1, \"labels\""));
