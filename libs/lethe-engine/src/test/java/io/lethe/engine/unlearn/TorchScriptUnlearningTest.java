@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DLFD, baselines and evaluation on the Fashion-MNIST CNN made by PyTorch (the TorchScript
- * fixture), on 400 Fashion-MNIST training images (Debian package dataset-fashion-mnist).
+ * fixture), on 200 Fashion-MNIST training images (Debian package dataset-fashion-mnist).
  */
 class TorchScriptUnlearningTest {
   private static ImageDataset dataset;
@@ -49,7 +49,7 @@ class TorchScriptUnlearningTest {
   static void readData() throws IOException {
     dataset =
         IdxDatasetReader.fashionMnist(IdxDatasetReader.FASHION_MNIST_DIR)
-            .optTrainLimit(400)
+            .optTrainLimit(200)
             .optTestLimit(100)
             .optSamplesPerSubject(20)
             .optSeed(5)
@@ -72,7 +72,9 @@ class TorchScriptUnlearningTest {
         .optBatchSize(32)
         .optPerturbationSteps(2)
         .optDynamicForgetting(false)
-        .optScoreSampleSize(16);
+        .optScoreSampleSize(16)
+        .optScoreSplits(2)
+        .optSinkhornIterations(20);
   }
 
   private static float[] eval(Classifier model, NDManager m) {
