@@ -311,6 +311,24 @@ public final class OriginalRegistration {
         + runId;
   }
 
+  /**
+   * Checks the command-line choice of the original: a checkpoint ({@code --original}), a
+   * TorchScript module with its descriptor ({@code --torchscript}, {@code --descriptor}), or
+   * neither (train one).
+   *
+   * @throws IllegalArgumentException naming the options that do not go together
+   */
+  static void checkOriginalOptions(Path original, Path torchScript, Path descriptor) {
+    if ((torchScript == null) != (descriptor == null)) {
+      throw new IllegalArgumentException("--torchscript and --descriptor go together");
+    }
+    if (torchScript != null && original != null) {
+      throw new IllegalArgumentException(
+          "register either a checkpoint (--original) or a TorchScript module (--torchscript),"
+              + " not both");
+    }
+  }
+
   /** Options of {@link OriginalRegistration}. */
   public static final class Builder {
     private final ModelStore store;
@@ -393,11 +411,7 @@ public final class OriginalRegistration {
     }
 
     public OriginalRegistration build() {
-      if (original != null && torchScript != null) {
-        throw new IllegalArgumentException(
-            "register either a checkpoint (--original) or a TorchScript module (--torchscript),"
-                + " not both");
-      }
+      checkOriginalOptions(original, torchScript, torchScriptDescriptor);
       return new OriginalRegistration(this);
     }
   }

@@ -142,14 +142,7 @@ public final class RegisterCommand implements Callable<Integer> {
                           "S3_ENDPOINT is not set: register writes to the registry of running"
                               + " services (S3_ENDPOINT, S3_ACCESS_KEY(_FILE),"
                               + " S3_SECRET_KEY(_FILE))"));
-      if ((torchScript == null) != (descriptor == null)) {
-        throw new IllegalArgumentException("--torchscript and --descriptor go together");
-      }
-      if (torchScript != null && original != null) {
-        throw new IllegalArgumentException(
-            "register either a checkpoint (--original) or a TorchScript module (--torchscript),"
-                + " not both");
-      }
+      OriginalRegistration.checkOriginalOptions(original, torchScript, descriptor);
     } catch (IllegalArgumentException e) {
       err.println("lethe-pipeline register: " + e.getMessage());
       return 2;

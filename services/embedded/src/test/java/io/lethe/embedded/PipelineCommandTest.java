@@ -62,6 +62,9 @@ class PipelineCommandTest {
     }
     assertThat(new CommandLine(new RegisterCommand()).getUsageMessage())
         .contains("--torchscript", "--descriptor");
+    assertThat(new CommandLine(new PipelineCommand()).getUsageMessage())
+        .contains("--torchscript", "--descriptor");
+    assertThat(exit("--torchscript", "model.pt")).isEqualTo(2);
   }
 
   @Test
