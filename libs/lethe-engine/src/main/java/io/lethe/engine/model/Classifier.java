@@ -193,7 +193,9 @@ public final class Classifier implements AutoCloseable {
     return model;
   }
 
-  /** The network (for its parameters); {@link #layers()} for the engine's own layer structure. */
+  /**
+   * The network (for its parameters); {@link #layers(String)} for the engine's own layer structure.
+   */
   public AbstractBlock block() {
     return block;
   }
