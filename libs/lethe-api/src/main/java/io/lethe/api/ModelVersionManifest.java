@@ -17,6 +17,9 @@ import java.util.List;
  *     versions whose data lives only where the checkpoint's dataset source says
  * @param datasetRevision the dataset version (tombstone revision, 0 = as uploaded) that holds every
  *     subject this version forgot tombstoned; {@code null} without {@code datasetId}
+ * @param format how the checkpoint stores the model: {@value #FORMAT_LETHE} (the engine's own
+ *     networks) or {@value #FORMAT_TORCHSCRIPT} (a user's TorchScript module, exportable as is);
+ *     {@code null} in manifests written before the field existed, which are {@value #FORMAT_LETHE}
  */
 public record ModelVersionManifest(
     String modelId,
@@ -31,7 +34,47 @@ public record ModelVersionManifest(
     Metrics metrics,
     Instant createdAt,
     String datasetId,
-    Integer datasetRevision) {
+    Integer datasetRevision,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String format) {
+  public static final String FORMAT_LETHE = "lethe";
+  public static final String FORMAT_TORCHSCRIPT = "torchscript";
+
+  /** A version of unrecorded format (manifests written before the field existed). */
+  public ModelVersionManifest(
+      String modelId,
+      int version,
+      Integer parentVersion,
+      Method method,
+      List<String> forgetRequestIds,
+      List<String> subjectsForgotten,
+      String datasetVersion,
+      String checkpointUri,
+      List<StoredObject> objects,
+      Metrics metrics,
+      Instant createdAt,
+      String datasetId,
+      Integer datasetRevision) {
+    this(
+        modelId,
+        version,
+        parentVersion,
+        method,
+        forgetRequestIds,
+        subjectsForgotten,
+        datasetVersion,
+        checkpointUri,
+        objects,
+        metrics,
+        createdAt,
+        datasetId,
+        datasetRevision,
+        null);
+  }
+
+  /** The format, {@value #FORMAT_LETHE} when the manifest does not record one. */
+  public String formatOrDefault() {
+    return format == null ? FORMAT_LETHE : format;
+  }
 
   /** A version without a registry dataset (manifests written before datasets were linked). */
   public ModelVersionManifest(
@@ -58,6 +101,7 @@ public record ModelVersionManifest(
         objects,
         metrics,
         createdAt,
+        null,
         null,
         null);
   }

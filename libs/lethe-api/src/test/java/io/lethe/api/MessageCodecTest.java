@@ -441,6 +441,62 @@ class MessageCodecTest {
   }
 
   @Test
+  void aManifestRecordsItsFormatValidatedOnBothEndsAndOldManifestsReadAsLethe() throws Exception {
+    ModelVersionManifest m = Samples.manifest();
+    ModelVersionManifest imported =
+        new ModelVersionManifest(
+            m.modelId(),
+            1,
+            null,
+            Method.IMPORT,
+            List.of(),
+            List.of(),
+            m.datasetVersion(),
+            m.checkpointUri(),
+            m.objects(),
+            null,
+            m.createdAt(),
+            m.datasetId(),
+            0,
+            ModelVersionManifest.FORMAT_TORCHSCRIPT);
+    byte[] bytes = CODEC.encode(imported);
+    assertThat(MAPPER.readTree(bytes).get("format").asText()).isEqualTo("torchscript");
+    assertThat(MAPPER.readTree(bytes).get("method").asText()).isEqualTo("import");
+    assertThat(CODEC.decode(bytes, ModelVersionManifest.class)).isEqualTo(imported);
+
+    // Written before the field existed: no format, which means lethe.
+    assertThat(MAPPER.readTree(CODEC.encode(m)).has("format")).isFalse();
+    assertThat(CODEC.decode(CODEC.encode(m), ModelVersionManifest.class).formatOrDefault())
+        .isEqualTo(ModelVersionManifest.FORMAT_LETHE);
+
+    ModelVersionManifest onnx =
+        new ModelVersionManifest(
+            m.modelId(),
+            m.version(),
+            m.parentVersion(),
+            m.method(),
+            m.forgetRequestIds(),
+            m.subjectsForgotten(),
+            m.datasetVersion(),
+            m.checkpointUri(),
+            m.objects(),
+            m.metrics(),
+            m.createdAt(),
+            m.datasetId(),
+            m.datasetRevision(),
+            "onnx");
+    assertThatThrownBy(() -> CODEC.encode(onnx))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessageContaining("format");
+    ObjectNode tampered = (ObjectNode) MAPPER.readTree(bytes);
+    tampered.put("format", "onnx");
+    assertThatThrownBy(
+            () -> CODEC.decode(MAPPER.writeValueAsBytes(tampered), ModelVersionManifest.class))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessageContaining("format");
+  }
+
+  @Test
   void encodeRejectsAManifestMethodThatIsNotAnUnlearningMethodInAForgetRequest() {
     ForgetRequest f = Samples.forgetRequest();
     ForgetRequest train =

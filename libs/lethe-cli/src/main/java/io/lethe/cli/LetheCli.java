@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       UnlearnCommand.class,
       EvaluateCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LetheCli {
@@ -27,6 +29,7 @@ public final class LetheCli {
         || ex instanceof IllegalStateException
         || ex instanceof io.lethe.engine.checkpoint.CheckpointException
         || ex instanceof io.lethe.engine.data.DatasetException
+        || ex instanceof UnsupportedOperationException
         || ex instanceof java.nio.file.NoSuchFileException;
   }
 

@@ -108,6 +108,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
   private final String datasetIdOption;
   private final Path original;
+  private final Path torchScript;
+  private final Path torchScriptDescriptor;
   private final TrainingRecipe recipe;
   private final Function<ImageDataset, ModelSpec> spec;
   private final int httpPortBase;
@@ -155,6 +157,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.bucket = b.bucket;
     this.datasetIdOption = b.datasetId;
     this.original = b.original;
+    this.torchScript = b.torchScript;
+    this.torchScriptDescriptor = b.torchScriptDescriptor;
     this.recipe = b.recipe;
     this.spec = b.spec;
     this.httpPortBase = b.httpPortBase;
@@ -192,7 +196,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
       S3Settings s3 = servers.s3(bucket);
       store = new ModelStore(s3);
       datasets = new DatasetStore(s3);
-      OriginalRegistration registration =
+      OriginalRegistration.Builder registrationBuilder =
           OriginalRegistration.builder(store, datasets, source, workDir)
               .optModelId(modelId)
               .optRunId(runId)
@@ -200,8 +204,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
               .optOriginal(original)
               .optTraining(recipe, spec)
               .optProgress(progress)
-              .optLog(log)
-              .build();
+              .optLog(log);
+      if (torchScript != null) {
+        registrationBuilder.optTorchScript(torchScript, torchScriptDescriptor);
+      }
+      OriginalRegistration registration = registrationBuilder.build();
       if (!reuseRegistered(registration)) {
         OriginalRegistration.Result r = registration.register(dataset);
         registered = r.version();
@@ -741,6 +748,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private String bucket = WorkerSettings.DEFAULT_BUCKET;
     private String datasetId;
     private Path original;
+    private Path torchScript;
+    private Path torchScriptDescriptor;
     private TrainingRecipe recipe = TrainingRecipe.builder().build();
     private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
     private int httpPortBase;
@@ -788,6 +797,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
     /** Registers this checkpoint directory instead of training an original. */
     public Builder optOriginal(Path checkpointDir) {
       this.original = checkpointDir;
+      return this;
+    }
+
+    /**
+     * Imports the user's TorchScript {@code module} with its JSON {@code descriptor} as the
+     * original instead of training one ({@link OriginalRegistration.Builder#optTorchScript}).
+     */
+    public Builder optTorchScript(Path module, Path descriptor) {
+      this.torchScript = Objects.requireNonNull(module, "module");
+      this.torchScriptDescriptor = Objects.requireNonNull(descriptor, "descriptor");
       return this;
     }
 

@@ -10,6 +10,7 @@ import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.engine.workflow.TorchScriptImport;
 import io.lethe.registry.service.RegistrySettings;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.DatasetDescriptor;
@@ -33,7 +34,10 @@ import java.util.function.Function;
  * snapshot ({@link DatasetStore}, revision 0, in the registry's bucket: the worker materialises it
  * and the intake resolves subjects against it through the manifest's dataset id), the original
  * trained on it (or loaded from a checkpoint) stored as a {@link Method#TRAIN} version naming that
- * dataset, and the {@code production} alias set on it, the operator's one promotion.
+ * dataset, and the {@code production} alias set on it, the operator's one promotion. "Bring your
+ * own model": with {@link Builder#optTorchScript} the original is the user's TorchScript module,
+ * imported instead of trained and stored as a {@link Method#IMPORT} version of format {@code
+ * torchscript}; every version unlearned from it is a TorchScript module too.
  *
  * <p>{@link #registerIfAbsent()} is the idempotent seed: nothing is loaded, uploaded or trained
  * when the model already has a production version. No Kafka, no services.
@@ -66,7 +70,8 @@ public final class OriginalRegistration {
    * @param version the production version
    * @param datasetId the registry dataset it names
    * @param originalDir the checkpoint registered by this run (empty when nothing was registered)
-   * @param trainingSeconds training time of this run (NaN when not trained here)
+   * @param trainingSeconds training (or TorchScript import) time of this run (NaN when neither
+   *     happened here)
    */
   public record Result(
       Outcome outcome,
@@ -90,6 +95,8 @@ public final class OriginalRegistration {
   private final String runId;
   private final String datasetId;
   private final Path original;
+  private final Path torchScript;
+  private final Path torchScriptDescriptor;
   private final TrainingRecipe recipe;
   private final Function<ImageDataset, ModelSpec> spec;
   private final ProgressListener progress;
@@ -104,6 +111,8 @@ public final class OriginalRegistration {
     this.runId = b.runId;
     this.datasetId = b.datasetId;
     this.original = b.original;
+    this.torchScript = b.torchScript;
+    this.torchScriptDescriptor = b.torchScriptDescriptor;
     this.recipe = b.recipe;
     this.spec = b.spec;
     this.progress = b.progress;
@@ -171,7 +180,7 @@ public final class OriginalRegistration {
     List<Integer> versions = store.versions(modelId);
     if (!versions.isEmpty()) {
       ModelVersionManifest latest = store.manifest(modelId, versions.get(versions.size() - 1));
-      if (latest.method() != Method.TRAIN
+      if ((latest.method() != Method.TRAIN && latest.method() != Method.IMPORT)
           || latest.parentVersion() != null
           || latest.datasetId() == null) {
         throw new PipelineException(
@@ -227,6 +236,15 @@ public final class OriginalRegistration {
                 + ": choose the dataset options it was trained with");
       }
       log.printf("original: loaded %s%n", original);
+    } else if (torchScript != null) {
+      originalDir = workDir.resolve("run-" + runId).resolve("original");
+      ModelLineage.Version imported =
+          TorchScriptImport.importModel(
+              source, dataset, torchScript, torchScriptDescriptor, originalDir, null);
+      seconds = imported.seconds();
+      log.printf(
+          "original: imported TorchScript module %s, saved to %s (reuse it with --original)%n",
+          torchScript, originalDir);
     } else {
       // One directory per run: a checkpoint is never overwritten, and an earlier run's original
       // stays reusable with --original.
@@ -239,13 +257,18 @@ public final class OriginalRegistration {
           ModelLineage.train(source, dataset, modelSpec, recipe, originalDir, progress).seconds();
       log.printf("original: saved to %s (reuse it with --original)%n", originalDir);
     }
+    String checkpointJson =
+        Files.readString(originalDir.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8);
+    Method method =
+        CheckpointManifest.fromJson(checkpointJson).method().equals(TorchScriptImport.METHOD)
+            ? Method.IMPORT
+            : Method.TRAIN;
     ModelVersionManifest registered =
         store.putVersion(
             modelId,
             NewVersion.builder(
-                    Method.TRAIN,
-                    Files.readString(
-                        originalDir.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8),
+                    method,
+                    checkpointJson,
                     Files.readAllBytes(originalDir.resolve(Checkpoints.PARAMETERS_FILE)),
                     dataset.fingerprint())
                 .optDataset(id, 0)
@@ -288,6 +311,24 @@ public final class OriginalRegistration {
         + runId;
   }
 
+  /**
+   * Checks the command-line choice of the original: a checkpoint ({@code --original}), a
+   * TorchScript module with its descriptor ({@code --torchscript}, {@code --descriptor}), or
+   * neither (train one).
+   *
+   * @throws IllegalArgumentException naming the options that do not go together
+   */
+  static void checkOriginalOptions(Path original, Path torchScript, Path descriptor) {
+    if ((torchScript == null) != (descriptor == null)) {
+      throw new IllegalArgumentException("--torchscript and --descriptor go together");
+    }
+    if (torchScript != null && original != null) {
+      throw new IllegalArgumentException(
+          "register either a checkpoint (--original) or a TorchScript module (--torchscript),"
+              + " not both");
+    }
+  }
+
   /** Options of {@link OriginalRegistration}. */
   public static final class Builder {
     private final ModelStore store;
@@ -298,6 +339,8 @@ public final class OriginalRegistration {
     private String runId = UUID.randomUUID().toString().substring(0, 8);
     private String datasetId;
     private Path original;
+    private Path torchScript;
+    private Path torchScriptDescriptor;
     private TrainingRecipe recipe = TrainingRecipe.builder().build();
     private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
     private ProgressListener progress = ProgressListener.NONE;
@@ -337,6 +380,17 @@ public final class OriginalRegistration {
       return this;
     }
 
+    /**
+     * Imports the user's TorchScript {@code module} ({@code torch.jit.script/trace} output) with
+     * its JSON {@code descriptor} as the original instead of training one; see {@link
+     * TorchScriptImport}.
+     */
+    public Builder optTorchScript(Path module, Path descriptor) {
+      this.torchScript = Objects.requireNonNull(module, "module");
+      this.torchScriptDescriptor = Objects.requireNonNull(descriptor, "descriptor");
+      return this;
+    }
+
     /** How the original is trained (default: a small CNN with the engine's default recipe). */
     public Builder optTraining(TrainingRecipe recipe, Function<ImageDataset, ModelSpec> spec) {
       this.recipe = Objects.requireNonNull(recipe, "recipe");
@@ -357,6 +411,7 @@ public final class OriginalRegistration {
     }
 
     public OriginalRegistration build() {
+      checkOriginalOptions(original, torchScript, torchScriptDescriptor);
       return new OriginalRegistration(this);
     }
   }

@@ -91,6 +91,22 @@ public final class PipelineCommand implements Callable<Integer> {
   Path original;
 
   @Option(
+      names = "--torchscript",
+      paramLabel = "FILE",
+      description =
+          "Bring your own model: register this TorchScript module (torch.jit.script/trace output)"
+              + " as the original instead of training one; needs --descriptor (docs/torchscript.md).")
+  Path torchScript;
+
+  @Option(
+      names = "--descriptor",
+      paramLabel = "FILE",
+      description =
+          "The JSON descriptor of --torchscript: input channels/height/width, normalization,"
+              + " labels in output order, optional featuresOutput.")
+  Path descriptor;
+
+  @Option(
       names = "--forget-subjects",
       split = ",",
       paramLabel = "ID",
@@ -288,6 +304,7 @@ public final class PipelineCommand implements Callable<Integer> {
     try {
       given = ServerConnections.fromEnvironment(System.getenv());
       checkServingOptions();
+      OriginalRegistration.checkOriginalOptions(original, torchScript, descriptor);
     } catch (IllegalArgumentException e) {
       System.err.println("lethe-pipeline: " + e.getMessage());
       return 2;
@@ -341,6 +358,9 @@ public final class PipelineCommand implements Callable<Integer> {
               .optProgress(progress);
       if (original != null) {
         builder.optOriginal(original);
+      }
+      if (torchScript != null) {
+        builder.optTorchScript(torchScript, descriptor);
       }
       if (!once) {
         builder.optServing(groupPrefix, dir.resolve(PipelineTokens.FILE));

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
     defaultValueProvider = DemoDefaults.class,
     description = {
       "Registers an original model in the registry of running services and exits: uploads the"
-          + " dataset snapshot (a fresh dataset id), trains the original (or loads --original),"
+          + " dataset snapshot (a fresh dataset id), trains the original (or loads --original, or"
+          + " imports a TorchScript module with --torchscript/--descriptor),"
           + " stores it as v1 naming that dataset and sets the alias production, unless the model"
           + " already has a production version (then nothing changes: safe to run again). Starts"
           + " no service, publishes no event, writes no API tokens.",
@@ -52,6 +53,23 @@ public final class RegisterCommand implements Callable<Integer> {
           "Register this checkpoint directory (from `lethe train` or an earlier run) instead of"
               + " training; it must match the dataset options.")
   Path original;
+
+  @Option(
+      names = "--torchscript",
+      paramLabel = "FILE",
+      description =
+          "Bring your own model: register this TorchScript module (torch.jit.script/trace output)"
+              + " as the original instead of training one; needs --descriptor. Its versions stay"
+              + " TorchScript modules.")
+  Path torchScript;
+
+  @Option(
+      names = "--descriptor",
+      paramLabel = "FILE",
+      description =
+          "The JSON descriptor of --torchscript: input channels/height/width, normalization,"
+              + " labels in output order, optional featuresOutput (docs/torchscript.md).")
+  Path descriptor;
 
   @Option(
       names = "--model-id",
@@ -125,21 +143,25 @@ public final class RegisterCommand implements Callable<Integer> {
                           "S3_ENDPOINT is not set: register writes to the registry of running"
                               + " services (S3_ENDPOINT, S3_ACCESS_KEY(_FILE),"
                               + " S3_SECRET_KEY(_FILE))"));
+      OriginalRegistration.checkOriginalOptions(original, torchScript, descriptor);
     } catch (IllegalArgumentException e) {
       err.println("lethe-pipeline register: " + e.getMessage());
       return 2;
     }
     out.printf("registry: S3 %s, bucket %s, model %s%n", s3.endpoint(), s3.bucket(), modelId);
     try {
-      OriginalRegistration registration =
+      OriginalRegistration.Builder builder =
           OriginalRegistration.builder(new ModelStore(s3), new DatasetStore(s3), source, dir)
               .optModelId(modelId)
               .optDatasetId(datasetId)
               .optOriginal(original)
               .optTraining(training.recipe(), training::spec)
               .optProgress(new ConsoleProgress(!noProgress))
-              .optLog(out)
-              .build();
+              .optLog(out);
+      if (torchScript != null) {
+        builder.optTorchScript(torchScript, descriptor);
+      }
+      OriginalRegistration registration = builder.build();
       result = registration.registerIfAbsent();
     } catch (IllegalArgumentException e) {
       err.println("lethe-pipeline register: " + e.getMessage());

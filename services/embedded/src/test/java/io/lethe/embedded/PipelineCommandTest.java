@@ -40,6 +40,34 @@ class PipelineCommandTest {
   }
 
   @Test
+  void registerTakesATorchScriptModuleOnlyWithItsDescriptorAndNotWithAnOriginal() {
+    java.util.Map<String, String> env =
+        java.util.Map.of(
+            "S3_ENDPOINT", "http://127.0.0.1:9", "S3_ACCESS_KEY", "a", "S3_SECRET_KEY", "b");
+    for (String[] args :
+        new String[][] {
+          {"--torchscript", "model.pt"},
+          {"--descriptor", "model.json"},
+          {"--torchscript", "model.pt", "--descriptor", "model.json", "--original", "runs/o"}
+        }) {
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      RegisterCommand register =
+          new RegisterCommand(
+              env,
+              new PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertThat(new CommandLine(register).execute(args)).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .containsAnyOf("--torchscript and --descriptor go together", "not both");
+    }
+    assertThat(new CommandLine(new RegisterCommand()).getUsageMessage())
+        .contains("--torchscript", "--descriptor");
+    assertThat(new CommandLine(new PipelineCommand()).getUsageMessage())
+        .contains("--torchscript", "--descriptor");
+    assertThat(exit("--torchscript", "model.pt")).isEqualTo(2);
+  }
+
+  @Test
   void registerIsASubcommandAndBadOptionsExitWithTwo() {
     assertThat(new CommandLine(new PipelineCommand()).getSubcommands()).containsKey("register");
     assertThat(exit("register", "--epochs")).isEqualTo(2);

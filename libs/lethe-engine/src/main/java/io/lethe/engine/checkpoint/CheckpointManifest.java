@@ -1,6 +1,7 @@
 package io.lethe.engine.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,11 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.LabelSchema;
 import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ModelFormat;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
+import io.lethe.engine.model.TorchScriptDescriptor;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,12 +48,19 @@ import java.util.UUID;
  * @param id unique id of this checkpoint (a random UUID unless the caller chose one)
  * @param createdAt when the checkpoint was made, ISO-8601 with offset (e.g. {@code
  *     2025-01-31T12:00:00.123Z})
- * @param architecture {@link Architecture#cliName()} of the network
+ * @param architecture {@link Architecture#cliName()} of the network ({@code torchscript} for a
+ *     user's TorchScript module)
+ * @param format how the model bytes are stored ({@link ModelFormat#wireName()}): {@code lethe} (DJL
+ *     block format of an engine-built network) or {@code torchscript} (a TorchScript archive that
+ *     {@code torch.jit.load} reads); manifests written before the field existed read as {@code
+ *     lethe}
  * @param channels input channels
  * @param side input height = width in pixels
  * @param numOutputs number of logits
  * @param smallInputStem see {@link ModelSpec#smallInputStem()}
  * @param normalization the per-channel input normalisation inside the model
+ * @param featuresOutput TorchScript only: index of the module's (N, E) feature output in its output
+ *     tuple, or null if it returns logits only (see {@link TorchScriptDescriptor})
  * @param labels what the outputs mean
  * @param dataset the dataset the model was trained or unlearned on, and how to reload it
  * @param parent the checkpoint this one was derived from, or null for an original model
@@ -65,11 +77,13 @@ import java.util.UUID;
   "id",
   "createdAt",
   "architecture",
+  "format",
   "channels",
   "side",
   "numOutputs",
   "smallInputStem",
   "normalization",
+  "featuresOutput",
   "labels",
   "dataset",
   "parent",
@@ -84,11 +98,13 @@ public record CheckpointManifest(
     String id,
     String createdAt,
     String architecture,
+    String format,
     int channels,
     int side,
     int numOutputs,
     boolean smallInputStem,
     InputNormalization normalization,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer featuresOutput,
     Labels labels,
     Dataset dataset,
     Parent parent,
@@ -125,6 +141,22 @@ public record CheckpointManifest(
     }
     requireText(architecture, "architecture");
     architecture = Architecture.parse(architecture).cliName();
+    ModelFormat parsedFormat = ModelFormat.parse(format);
+    format = parsedFormat.wireName();
+    boolean torchScript = architecture.equals(Architecture.TORCHSCRIPT.cliName());
+    if (torchScript != (parsedFormat == ModelFormat.TORCHSCRIPT)) {
+      throw new IllegalArgumentException(
+          "format '"
+              + format
+              + "' does not fit architecture '"
+              + architecture
+              + "': a TorchScript module has architecture and format torchscript, an engine-built"
+              + " network format lethe");
+    }
+    if (featuresOutput != null && (!torchScript || featuresOutput < 1)) {
+      throw new IllegalArgumentException(
+          "featuresOutput " + featuresOutput + " needs format torchscript and an index >= 1");
+    }
     Objects.requireNonNull(normalization, "normalization is missing");
     Objects.requireNonNull(labels, "labels is missing");
     Objects.requireNonNull(dataset, "dataset is missing");
@@ -173,6 +205,23 @@ public record CheckpointManifest(
         smallInputStem);
   }
 
+  /** How the model bytes are stored. */
+  public ModelFormat modelFormat() {
+    return ModelFormat.parse(format);
+  }
+
+  /**
+   * The descriptor of a TorchScript checkpoint's module.
+   *
+   * @throws IllegalStateException for a checkpoint of an engine-built network
+   */
+  public TorchScriptDescriptor torchScriptDescriptor() {
+    if (modelFormat() != ModelFormat.TORCHSCRIPT) {
+      throw new IllegalStateException("checkpoint " + id + " is not a TorchScript model");
+    }
+    return TorchScriptDescriptor.of(modelSpec(), labelSchema(), featuresOutput);
+  }
+
   /** What the model's outputs mean. */
   public LabelSchema labelSchema() {
     return new LabelSchema(labels.names(), labels.multiLabel());
@@ -215,6 +264,13 @@ public record CheckpointManifest(
               + version
               + ": this build reads version "
               + FORMAT_VERSION);
+    }
+    // Optional fields: absent in manifests written before they existed.
+    if (!tree.has("format")) {
+      ((ObjectNode) tree).put("format", ModelFormat.LETHE.wireName());
+    }
+    if (!tree.has("featuresOutput")) {
+      ((ObjectNode) tree).putNull("featuresOutput");
     }
     try {
       return MAPPER.treeToValue(tree, CheckpointManifest.class);
@@ -404,19 +460,41 @@ public record CheckpointManifest(
       return this;
     }
 
-    /** The manifest for {@code parameters} of a {@code spec} model with {@code labels}. */
+    /**
+     * The manifest for {@code parameters} ({@link Classifier#parameterBytes()}) of {@code model}.
+     */
+    public CheckpointManifest build(Classifier model, byte[] parameters) {
+      return build(
+          model.spec(),
+          model.labels(),
+          model.torchScriptDescriptor().map(TorchScriptDescriptor::featuresOutput).orElse(null),
+          parameters);
+    }
+
+    /**
+     * The manifest for {@code parameters} of an engine-built {@code spec} model with {@code
+     * labels}.
+     */
     public CheckpointManifest build(ModelSpec spec, LabelSchema labels, byte[] parameters) {
+      return build(spec, labels, null, parameters);
+    }
+
+    private CheckpointManifest build(
+        ModelSpec spec, LabelSchema labels, Integer featuresOutput, byte[] parameters) {
       Objects.requireNonNull(parameters, "parameters");
+      boolean torchScript = spec.architecture() == Architecture.TORCHSCRIPT;
       return new CheckpointManifest(
           FORMAT_VERSION,
           id != null ? id : UUID.randomUUID().toString(),
           (createdAt != null ? createdAt : Instant.now().truncatedTo(ChronoUnit.MILLIS)).toString(),
           spec.architecture().cliName(),
+          (torchScript ? ModelFormat.TORCHSCRIPT : ModelFormat.LETHE).wireName(),
           spec.channels(),
           spec.side(),
           spec.numOutputs(),
           spec.smallInputStem(),
           InputNormalization.of(spec.normalization()),
+          featuresOutput,
           Labels.of(labels),
           dataset,
           parent,

@@ -3,6 +3,8 @@ package io.lethe.engine.checkpoint;
 import ai.djl.Device;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
+import io.lethe.engine.model.ModelFormat;
+import io.lethe.engine.model.TorchScriptClassifiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,10 @@ import java.util.Objects;
 
 /**
  * Saves and loads checkpoints: a directory with {@value #PARAMETERS_FILE} ({@link
- * Classifier#parameterBytes()}) and {@value #MANIFEST_FILE} ({@link CheckpointManifest}).
+ * Classifier#parameterBytes()}) and {@value #MANIFEST_FILE} ({@link CheckpointManifest}). For a
+ * TorchScript model ({@code format} torchscript in the manifest) {@value #PARAMETERS_FILE} is the
+ * module itself, a TorchScript archive that {@code torch.jit.load} reads; the manifest holds its
+ * descriptor.
  *
  * <p>Each file is written atomically and the manifest last, so a directory that has a manifest
  * holds a complete checkpoint, whatever crashed when. Loading never trusts the bytes: it checks
@@ -51,7 +56,7 @@ public final class Checkpoints {
               + " exists); save to a new directory");
     }
     byte[] parameters = classifier.parameterBytes();
-    CheckpointManifest written = manifest.build(classifier.spec(), classifier.labels(), parameters);
+    CheckpointManifest written = manifest.build(classifier, parameters);
     try {
       Files.createDirectories(dir);
       AtomicFiles.write(dir.resolve(PARAMETERS_FILE), parameters);
@@ -198,6 +203,9 @@ public final class Checkpoints {
       CheckpointManifest manifest, byte[] parameters, String what, Device device) {
     verify(manifest, parameters, what);
     try {
+      if (manifest.modelFormat() == ModelFormat.TORCHSCRIPT) {
+        return TorchScriptClassifiers.load(parameters, manifest.torchScriptDescriptor(), device);
+      }
       return Classifier.fromParameters(
           manifest.modelSpec(), manifest.labelSchema(), parameters, device);
     } catch (IllegalArgumentException e) {

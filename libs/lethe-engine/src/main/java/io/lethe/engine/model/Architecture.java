@@ -11,7 +11,12 @@ public enum Architecture {
   /** DenseNet-121 (growth 32, blocks 6-12-24-16). */
   DENSENET121,
   /** EfficientNet-B0 (MBConv, squeeze-excitation, SiLU). */
-  EFFICIENTNET_B0;
+  EFFICIENTNET_B0,
+  /**
+   * A TorchScript module brought by the user ({@link TorchScriptClassifiers}): not built by the
+   * engine, so it cannot be trained from scratch, only imported, unlearned and exported.
+   */
+  TORCHSCRIPT;
 
   /** Parses "resnet18", "resnet-18", "RESNET18", "efficientnet-b0", "small-cnn" ... */
   public static Architecture parse(String text) {
@@ -24,8 +29,8 @@ public enum Architecture {
     throw new IllegalArgumentException(
         "unknown architecture '"
             + text
-            + "': expected small-cnn, resnet18, densenet121 or"
-            + " efficientnet-b0");
+            + "': expected small-cnn, resnet18, densenet121, efficientnet-b0 or"
+            + " torchscript");
   }
 
   /** The lower-case, dashed name used on the command line and in checkpoint manifests. */

@@ -6,6 +6,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.lethe.engine.data.LabelSchema;
@@ -16,10 +17,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A trained or trainable image classifier: a DJL {@link Model} holding a {@link ClassifierBlock},
- * plus what its outputs mean. It owns its native memory; close it when done.
+ * A trained or trainable image classifier: a DJL {@link Model} holding either a {@link
+ * ClassifierBlock} the engine built (format {@link ModelFormat#LETHE}) or a {@link
+ * TorchScriptBlock} around a user's TorchScript module (format {@link ModelFormat#TORCHSCRIPT}, see
+ * {@link TorchScriptClassifiers}), plus what its outputs mean. Both take pixels in [0,1] and return
+ * logits first; an engine-built model always returns its embedding second, a TorchScript one only
+ * if its descriptor names a features output ({@link #hasEmbedding()}). It owns its native memory;
+ * close it when done.
  *
  * <p>It lives on one {@link Device}, chosen when it is created or loaded: its parameters, and every
  * array made from its {@link #manager()}, are there. Without a device it lives on the engine's
@@ -28,10 +35,11 @@ import java.util.Objects;
  */
 public final class Classifier implements AutoCloseable {
   private final Model model;
-  private final ClassifierBlock block;
+  private final AbstractBlock block;
   private final ModelSpec spec;
   private final LabelSchema labels;
   private final ParameterStore inferenceParameters;
+  private final TorchScriptDescriptor torchScript;
 
   private Classifier(ModelSpec spec, LabelSchema labels, Device device) {
     if (spec.numOutputs() != labels.numOutputs()) {
@@ -47,6 +55,22 @@ public final class Classifier implements AutoCloseable {
     this.model = device == null ? Model.newInstance(name) : Model.newInstance(name, device);
     this.block = Models.build(spec);
     this.model.setBlock(block);
+    this.inferenceParameters = new ParameterStore(model.getNDManager(), false);
+    this.torchScript = null;
+  }
+
+  /** A TorchScript classifier; see {@link TorchScriptClassifiers#load}. */
+  Classifier(
+      Model model,
+      TorchScriptBlock block,
+      ModelSpec spec,
+      LabelSchema labels,
+      TorchScriptDescriptor descriptor) {
+    this.model = model;
+    this.block = block;
+    this.spec = spec;
+    this.labels = labels;
+    this.torchScript = descriptor;
     this.inferenceParameters = new ParameterStore(model.getNDManager(), false);
   }
 
@@ -64,7 +88,7 @@ public final class Classifier implements AutoCloseable {
    */
   public static Classifier create(ModelSpec spec, LabelSchema labels, int seed, Device device) {
     Classifier c = new Classifier(spec, labels, device);
-    Models.initialize(c.block, c.model.getNDManager(), spec, seed);
+    Models.initialize((ClassifierBlock) c.block, c.model.getNDManager(), spec, seed);
     return c;
   }
 
@@ -100,8 +124,14 @@ public final class Classifier implements AutoCloseable {
     return c;
   }
 
-  /** All parameters (including BatchNorm statistics) in DJL's block format. */
+  /**
+   * All parameters (including BatchNorm statistics): in DJL's block format for an engine-built
+   * model, as a TorchScript archive ({@code torch.jit.load} reads it) for a TorchScript one.
+   */
   public byte[] parameterBytes() {
+    if (block instanceof TorchScriptBlock ts) {
+      return ts.moduleBytes();
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       block.saveParameters(out);
@@ -116,6 +146,9 @@ public final class Classifier implements AutoCloseable {
    * teacher).
    */
   public Classifier copy() {
+    if (torchScript != null) {
+      return TorchScriptClassifiers.load(parameterBytes(), torchScript, device());
+    }
     return fromParameters(spec, labels, parameterBytes(), device());
   }
 
@@ -131,7 +164,8 @@ public final class Classifier implements AutoCloseable {
    * callers must say which they mean, every time.
    *
    * @param pixels (N, C, H, W) in [0,1]
-   * @return logits (N, outputs) and embedding (N, E)
+   * @return logits (N, outputs) and embedding (N, E); a TorchScript model without a features output
+   *     returns the logits alone
    */
   public NDList forward(ParameterStore parameters, NDArray pixels, boolean training) {
     return block.forward(parameters, new NDList(pixels), training);
@@ -159,8 +193,58 @@ public final class Classifier implements AutoCloseable {
     return model;
   }
 
-  public ClassifierBlock block() {
+  /**
+   * The network (for its parameters); {@link #layers(String)} for the engine's own layer structure.
+   */
+  public AbstractBlock block() {
     return block;
+  }
+
+  /**
+   * The engine-built network with its backbone and final linear layer, for methods that work on
+   * parts of it (CF-k/EU-k retrain the last blocks).
+   *
+   * @throws UnsupportedOperationException naming {@code method} for a TorchScript model, whose
+   *     layers are opaque
+   */
+  public ClassifierBlock layers(String method) {
+    if (block instanceof ClassifierBlock layered) {
+      return layered;
+    }
+    throw new UnsupportedOperationException(
+        method
+            + " is not supported for TorchScript models: it needs the engine's own layer structure"
+            + " (a backbone of blocks and a final linear layer), and a TorchScript module is"
+            + " opaque");
+  }
+
+  /**
+   * Throws, naming {@code method}, unless the engine can build a fresh network of this model's
+   * architecture (not for a TorchScript model).
+   */
+  public void requireBuildable(String method) {
+    if (torchScript != null) {
+      throw new UnsupportedOperationException(
+          method
+              + " is not supported for TorchScript models: it needs a freshly initialised network"
+              + " of the same architecture, which the engine cannot build from a TorchScript"
+              + " module");
+    }
+  }
+
+  /** How the model is stored: the engine's parameter format or a TorchScript archive. */
+  public ModelFormat format() {
+    return torchScript != null ? ModelFormat.TORCHSCRIPT : ModelFormat.LETHE;
+  }
+
+  /** The descriptor of a TorchScript model; empty for an engine-built one. */
+  public Optional<TorchScriptDescriptor> torchScriptDescriptor() {
+    return Optional.ofNullable(torchScript);
+  }
+
+  /** Whether {@link #forward} returns an embedding (N, E) after the logits. */
+  public boolean hasEmbedding() {
+    return !(block instanceof TorchScriptBlock ts) || ts.hasFeatures();
   }
 
   public ModelSpec spec() {

@@ -114,16 +114,7 @@ public final class ClassifierBlock extends AbstractBlock {
    * chain piece by piece (baselines that freeze a prefix of the network).
    */
   public NDArray normalize(NDArray x) {
-    int c = normalization.channels();
-    if (x.getShape().dimension() != 4 || x.getShape().get(1) != c) {
-      throw new IllegalArgumentException(
-          "expected input (N, " + c + ", H, W) but got " + x.getShape());
-    }
-    NDManager manager = x.getManager();
-    Shape perChannel = new Shape(1, c, 1, 1);
-    NDArray mean = manager.create(normalization.mean(), perChannel).toType(x.getDataType(), false);
-    NDArray std = manager.create(normalization.std(), perChannel).toType(x.getDataType(), false);
-    return x.sub(mean).div(std);
+    return normalization.apply(x);
   }
 
   @Override

@@ -23,6 +23,10 @@ public final class Models {
       case DENSENET121 -> classifier(spec, DenseNet121.features(small), DenseNet121.EMBEDDING);
       case EFFICIENTNET_B0 ->
           classifier(spec, EfficientNetB0.features(small), EfficientNetB0.EMBEDDING);
+      case TORCHSCRIPT ->
+          throw new IllegalArgumentException(
+              "a torchscript model is not built from an architecture: import a TorchScript"
+                  + " module with its descriptor instead (TorchScriptClassifiers.load)");
     };
   }
 

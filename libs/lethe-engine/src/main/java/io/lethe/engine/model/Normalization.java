@@ -1,5 +1,8 @@
 package io.lethe.engine.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
@@ -34,6 +37,25 @@ public record Normalization(float[] mean, float[] std) {
     Arrays.fill(m, mean);
     Arrays.fill(s, std);
     return new Normalization(m, s);
+  }
+
+  /**
+   * {@code (x - mean) / std} per channel of a (N, C, H, W) array, with the constants created in x's
+   * manager so they live as long as the graph that may read them during backward. Only array
+   * operands: inside a GradientCollector DJL frees the temporary scalar of {@code
+   * NDArray.sub(Number)} too early, which corrupts input gradients.
+   */
+  public NDArray apply(NDArray x) {
+    int c = channels();
+    if (x.getShape().dimension() != 4 || x.getShape().get(1) != c) {
+      throw new IllegalArgumentException(
+          "expected input (N, " + c + ", H, W) but got " + x.getShape());
+    }
+    NDManager manager = x.getManager();
+    Shape perChannel = new Shape(1, c, 1, 1);
+    NDArray m = manager.create(mean, perChannel).toType(x.getDataType(), false);
+    NDArray s = manager.create(std, perChannel).toType(x.getDataType(), false);
+    return x.sub(m).div(s);
   }
 
   public int channels() {

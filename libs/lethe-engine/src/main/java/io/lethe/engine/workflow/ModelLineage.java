@@ -7,6 +7,7 @@ import io.lethe.engine.checkpoint.LoadedCheckpoint;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.ModelSpec;
@@ -161,6 +162,12 @@ public final class ModelLineage {
       Path out,
       ProgressListener progress,
       ComputeDevice device) {
+    if (spec.architecture() == Architecture.TORCHSCRIPT) {
+      throw new UnsupportedOperationException(
+          "retrain is not supported for TorchScript models: retraining from scratch needs the"
+              + " model's training code and recipe, which a TorchScript module does not carry;"
+              + " unlearn with dlfd or a baseline instead");
+    }
     CheckpointManifest parent = Checkpoints.readManifest(parentDir);
     Set<String> all = new TreeSet<>(parent.forgottenSubjects());
     all.addAll(forget);

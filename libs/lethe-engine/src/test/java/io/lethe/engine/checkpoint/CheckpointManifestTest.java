@@ -6,6 +6,10 @@ import static io.lethe.engine.checkpoint.CheckpointFixtures.SPEC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.engine.model.Architecture;
+import io.lethe.engine.model.ModelFormat;
+import io.lethe.engine.model.ModelSpec;
+import io.lethe.engine.model.TorchScriptDescriptor;
 import io.lethe.engine.training.TrainingRecipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -98,6 +102,52 @@ class CheckpointManifestTest {
     assertThatThrownBy(() -> CheckpointManifest.fromJson(truncated))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void manifestsWrittenBeforeTheFormatFieldReadAsLethe() {
+    String json = unlearned().toJson().replace("  \"format\" : \"lethe\",\n", "");
+    assertThat(json).doesNotContain("\"format\"");
+
+    CheckpointManifest m = CheckpointManifest.fromJson(json);
+
+    assertThat(m.modelFormat()).isEqualTo(ModelFormat.LETHE);
+    assertThat(m).isEqualTo(unlearned());
+    assertThat(unlearned().toJson())
+        .contains("\"format\" : \"lethe\"")
+        .doesNotContain("featuresOutput");
+  }
+
+  @Test
+  void torchScriptManifestKeepsItsDescriptor() {
+    ModelSpec spec =
+        new ModelSpec(Architecture.TORCHSCRIPT, 1, 28, 10, SPEC.normalization(), false);
+    TorchScriptDescriptor d = TorchScriptDescriptor.of(spec, LABELS, 1);
+    CheckpointManifest m =
+        CheckpointManifest.fromJson(
+            CheckpointFixtures.trainManifest()
+                .build(spec, LABELS, PARAMETERS)
+                .toJson()
+                .replace("\"labels\"", "\"featuresOutput\" : 1,\n  \"labels\""));
+
+    assertThat(m.modelFormat()).isEqualTo(ModelFormat.TORCHSCRIPT);
+    assertThat(m.torchScriptDescriptor()).isEqualTo(d);
+    assertThat(CheckpointManifest.fromJson(m.toJson())).isEqualTo(m);
+  }
+
+  @Test
+  void formatThatDoesNotFitTheArchitectureIsRefused() {
+    String json =
+        unlearned().toJson().replace("\"format\" : \"lethe\"", "\"format\" : \"torchscript\"");
+    String unknown =
+        unlearned().toJson().replace("\"format\" : \"lethe\"", "\"format\" : \"onnx\"");
+
+    assertThatThrownBy(() -> CheckpointManifest.fromJson(json))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("does not fit architecture 'small-cnn'");
+    assertThatThrownBy(() -> CheckpointManifest.fromJson(unknown))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("unknown model format 'onnx'");
   }
 
   @Test

@@ -729,7 +729,8 @@ public final class ModelStore {
         null,
         now,
         v.datasetId(),
-        v.datasetRevision());
+        v.datasetRevision(),
+        v.checkpoint().format());
   }
 
   private static ModelVersionManifest withMetrics(
@@ -756,7 +757,8 @@ public final class ModelStore {
         metrics,
         m.createdAt(),
         m.datasetId(),
-        m.datasetRevision());
+        m.datasetRevision(),
+        m.format());
   }
 
   private String where(String key) {

@@ -58,6 +58,7 @@ public final class BadTeaching implements UnlearningMethod {
     int batchSize = Math.min(t.batchSize(), pool.length);
     int batchesPerEpoch = pool.length / batchSize;
 
+    model.requireBuildable(NAME + " (its incompetent teacher is a randomly initialised network)");
     ImageBatches batches = new ImageBatches(data.dataset());
     Distillation kl = new Distillation(model.labels(), config.temperature());
     ParameterStore parameters = new ParameterStore(model.manager(), false);

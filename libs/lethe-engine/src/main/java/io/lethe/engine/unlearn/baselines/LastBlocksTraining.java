@@ -25,7 +25,7 @@ final class LastBlocksTraining {
       LastBlocksConfig config,
       boolean reinitialise,
       ProgressListener progress) {
-    HeadBlocks head = new HeadBlocks(model.block());
+    HeadBlocks head = new HeadBlocks(model.layers(name));
     int k = config.k();
     Set<String> trained = head.parameterIdsOfLast(k);
     RetainEpochs retain = new RetainEpochs(data, config.training());

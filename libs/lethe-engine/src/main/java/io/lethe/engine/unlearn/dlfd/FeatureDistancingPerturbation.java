@@ -31,6 +31,12 @@ public final class FeatureDistancingPerturbation {
   private final ParameterStore parameters;
 
   public FeatureDistancingPerturbation(Classifier classifier, DlfdConfig config) {
+    if (config.featureSource() == FeatureSource.EMBEDDING && !classifier.hasEmbedding()) {
+      throw new IllegalArgumentException(
+          "DLFD on the embedding needs a model that returns features: this TorchScript model's"
+              + " descriptor names no featuresOutput (use DLFD on the logits, or export a module"
+              + " returning (logits, features) and set featuresOutput)");
+    }
     this.classifier = classifier;
     this.config = config;
     this.sinkhorn =

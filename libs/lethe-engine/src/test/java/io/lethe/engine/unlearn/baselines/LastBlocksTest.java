@@ -26,7 +26,7 @@ class LastBlocksTest {
   }
 
   private static Set<String> pathsOfLast(Classifier model, int k) {
-    Set<String> ids = new HeadBlocks(model.block()).parameterIdsOfLast(k);
+    Set<String> ids = new HeadBlocks(model.layers("test")).parameterIdsOfLast(k);
     Set<String> out = new TreeSet<>();
     for (var e : model.block().getParameters()) {
       if (ids.contains(e.getValue().getId())) {
@@ -39,9 +39,9 @@ class LastBlocksTest {
   @Test
   void theSmallCnnHasFourBlocksCountedFromTheHead() {
     try (Classifier model = BaselineFixture.trained()) {
-      HeadBlocks head = new HeadBlocks(model.block());
+      HeadBlocks head = new HeadBlocks(model.layers("test"));
       assertThat(head.count()).isEqualTo(4);
-      assertThat(head.last(1)).containsExactly(model.block().classifier());
+      assertThat(head.last(1)).containsExactly(model.layers("test").classifier());
       assertThatThrownBy(() -> head.last(5)).hasMessageContaining("between 1 and 4");
     }
   }
