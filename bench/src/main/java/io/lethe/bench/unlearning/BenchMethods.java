@@ -20,51 +20,46 @@ public final class BenchMethods {
 
   /**
    * DLFD's bench default threshold: half the original's forgetting score. The authors' absolute
-   * 0.15 never switches perturbation on when the original scores below it (issue 4 measured 0.12 on
-   * a 2,000-image ResNet-18), and DLFD then degenerates to fine-tuning.
+   * 0.15 never switches perturbation on when the original scores below it, and DLFD then
+   * degenerates to fine-tuning.
    */
   public static final double DLFD_RELATIVE_THRESHOLD = 0.5;
 
   /**
-   * DLFD's grid: α × the monitor's cadence while perturbing, the two levers that mattered on
-   * validation (bench/README.md). On the 2,000-image pool α 0.001 never forgot, and the relative
-   * threshold (0.25 vs 0.5), the learning rate (0.001–0.008) and the OT feature layer moved
-   * validation NoMUS less than α 0.003 → 0.01 did; 0.03 (α·M = 0.45) collapsed accuracy. On the
-   * 4,000-image pool validation chose the fastest brake every time it was offered: every 3 batches
-   * over 10, then every batch over 3 once the monitor was cheap enough to afford it.
+   * DLFD's grid: the pixel step size α ∈ {0.01, 0.02} × the monitor's cadence while perturbing,
+   * every {1, 3} batches (4 candidates, the budget). How this grid was chosen:
+   * bench/results/archive/NOTEBOOK.md.
    */
   static final List<Double> DLFD_STEP_SIZES = List.of(0.01, 0.02);
 
   static final List<Integer> DLFD_SCORE_EVERY = List.of(1, 3);
 
   /**
-   * While DLFD trains on clean batches its score drifts slowly, so the monitor re-reads every 10
-   * batches there instead of at the braking cadence: on the 4,000-image pool this kept 8–9
-   * estimates per run instead of 45 at cadence 1.
+   * While DLFD trains on clean batches its score drifts slowly, so the monitor re-reads at most
+   * every 10 batches there instead of at the braking cadence.
    */
   static final int DLFD_SCORE_EVERY_WHILE_CLEAN = 10;
 
   /**
    * DLFD's clean-phase monitor reads no more often than every 10 batches and 5 times an epoch, so
-   * its cost does not grow with the retain set: on the 4,000-image pool's 45 batches the cap
-   * changes nothing (every 10), on the 7,000-image pool's 139 it widens the interval to 28.
+   * its cost does not grow with the retain set: with 45 batches an epoch it reads every 10, with
+   * 139 every 28.
    */
   static final int DLFD_CLEAN_READINGS_PER_EPOCH = 5;
 
   /**
    * DLFD's bench default hysteresis: once the score is below the threshold, perturbation resumes
-   * only at threshold + 0.25 × the original's score. Chosen by design (about one split std of the
-   * bench's attack above the threshold on the 7,000-image pool), not tuned. On that pool's seed 3
-   * the score hovered at the threshold and noisy readings kept re-arming perturbation (185.9 s, 18
-   * perturbed batches); with the margin, 92.7 s and 6, and no seed lost NoMUS (bench/README.md).
-   * The engine's default stays the paper's single threshold.
+   * only at threshold + 0.25 × the original's score (about one split std of the bench's attack
+   * above the threshold), so noisy readings near the threshold do not re-arm perturbation; set by
+   * design, not tuned (bench/results/archive/NOTEBOOK.md). The engine's default stays the paper's
+   * single threshold.
    */
   static final double DLFD_RESUME_MARGIN = 0.25;
 
   /**
    * UNSIR's repair lr as a share of its impair lr: the authors' 0.01 / 0.02. Tuning the impair lr
    * alone would leave the repair at Adam lr 0.01, which on its own knocks a converged ResNet-18 to
-   * chance accuracy here (every candidate collapsed in the first grid run, bench/README.md).
+   * chance accuracy.
    */
   static final double UNSIR_REPAIR_RATIO = 0.5;
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PairedComparisonTest {
-  /** A committed run; bench/README.md quotes its paired differences. */
+  /** A committed run; bench/results/archive/NOTEBOOK.md quotes its paired differences. */
   private static final Path COMMITTED =
-      Path.of("results/fashion-mnist-resnet18-alpha-threshold-grid/table1.json");
+      Path.of("results/archive/fashion-mnist-resnet18-alpha-threshold-grid/table1.json");
 
   @Test
   void reproducesThePairedDifferencesQuotedForACommittedRun() throws Exception {
