@@ -8,6 +8,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lethe.engine.EngineRuntime;
 import io.lethe.engine.data.IdxDatasetReader;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Indices;
@@ -360,23 +361,7 @@ public final class EngineThroughputBenchmark implements Callable<Integer> {
 
   private void configureDjl() {
     // DJL reads these when the engine loads; they must be in place before the first Engine call.
-    setIfAbsent("ai.djl.offline", "true");
-    if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {
-      System.setProperty(
-          "DJL_CACHE_DIR", Path.of("target", "djl-cache").toAbsolutePath().toString());
-    }
-    if (threads != null) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-    } else {
-      setIfAbsent("ai.djl.pytorch.num_threads", "2");
-    }
-    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    EngineRuntime.configure(threads, 2);
   }
 
   private Map<String, Object> machineFacts() {

@@ -147,10 +147,7 @@ public final class GpuCheck implements Callable<Integer> {
     ComputeDevice accelerated = ComputeDevice.parse(deviceName);
     int cpuThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     // Before the engine loads: offline, our thread count, the same for both columns.
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(cpuThreads));
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
+    io.lethe.engine.EngineRuntime.configure(cpuThreads, cpuThreads);
     accelerated.requireAvailable();
     Files.createDirectories(outputDir);
     String gpu = accelerated.name();

@@ -6,6 +6,7 @@ import io.lethe.cli.console.ConsoleProgress;
 import io.lethe.cli.options.DatasetOptions;
 import io.lethe.cli.report.DatasetSummary;
 import io.lethe.cli.report.LossHistogramChart;
+import io.lethe.engine.EngineRuntime;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.metrics.LabelledLoss;
@@ -791,24 +792,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
 
   private void configureDjl() {
     // DJL reads these when the engine loads; they must be in place before the first Engine call.
-    setIfAbsent("ai.djl.offline", "true");
-    setIfAbsent("java.awt.headless", "true");
-    if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {
-      System.setProperty(
-          "DJL_CACHE_DIR", Path.of("target", "djl-cache").toAbsolutePath().toString());
-    }
-    if (threads != null) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-    } else {
-      setIfAbsent("ai.djl.pytorch.num_threads", "2");
-    }
-    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    EngineRuntime.configure(threads, 2);
   }
 
   /** Runs that failed (diverged); listed under the tables and in run.json. */

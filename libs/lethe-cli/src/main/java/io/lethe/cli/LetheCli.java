@@ -1,5 +1,6 @@
 package io.lethe.cli;
 
+import io.lethe.engine.EngineRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,7 +36,8 @@ public final class LetheCli {
 
   /** Runs a command line and returns its exit code (tests call this). */
   public static int run(String... args) {
-    Runtime.configure();
+    EngineRuntime.configure();
+    EngineRuntime.setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     return new CommandLine(new LetheCli())
         .setExecutionExceptionHandler(
             (ex, cmd, parsed) -> {

@@ -26,7 +26,7 @@ class DemoEndToEndIT {
 
   @BeforeAll
   static void runDemo() throws Exception {
-    Runtime.configure();
+    io.lethe.engine.EngineRuntime.configure();
     DemoCommand demo = new DemoCommand();
     int exit =
         new CommandLine(demo)

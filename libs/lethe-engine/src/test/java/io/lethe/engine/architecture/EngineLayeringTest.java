@@ -18,7 +18,7 @@ class EngineLayeringTest {
           .importPackages("io.lethe.engine");
 
   @Test
-  void engineDoesNotDependOnKafkaVertxHttpOrTheCli() {
+  void engineDoesNotDependOnKafkaVertxHttpTheServicesOrTheTools() {
     noClasses()
         .that()
         .resideInAPackage("io.lethe.engine..")
@@ -30,7 +30,15 @@ class EngineLayeringTest {
             "io.minio..",
             "picocli..",
             "io.lethe.cli..",
-            "io.lethe.services..",
+            "io.lethe.api..",
+            "io.lethe.service..",
+            "io.lethe.intake..",
+            "io.lethe.worker..",
+            "io.lethe.evaluator..",
+            "io.lethe.registry..",
+            "io.lethe.embedded..",
+            "io.lethe.infra..",
+            "io.lethe.bench..",
             "java.net.http..")
         .check(ENGINE);
   }

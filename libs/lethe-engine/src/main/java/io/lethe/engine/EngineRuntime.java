@@ -1,0 +1,53 @@
+package io.lethe.engine;
+
+import java.nio.file.Path;
+
+/**
+ * Process-wide settings DJL reads once, when its engine loads, so every entry point (CLI, pipeline,
+ * services, benchmarks) calls this before its first engine call: offline mode (the natives come
+ * from the Maven Central jar on the class path, never from the network), a cache directory,
+ * libtorch's thread counts, headless AWT for charts, and DJL's CUDA probe quiet on a CPU machine. A
+ * system property already set (e.g. {@code -Dai.djl.pytorch.num_threads=1}) wins over these
+ * defaults.
+ */
+public final class EngineRuntime {
+  public static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
+  public static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+  public static final String OFFLINE = "ai.djl.offline";
+
+  private EngineRuntime() {}
+
+  /** The defaults, with one libtorch intra-op thread per available processor. */
+  public static void configure() {
+    configure(null, java.lang.Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param threads libtorch intra-op threads to use whatever the system properties say, or null to
+   *     keep {@value #NUM_THREADS} if set
+   * @param defaultThreads the intra-op threads when neither {@code threads} nor the property is set
+   */
+  public static void configure(Integer threads, int defaultThreads) {
+    setIfAbsent(OFFLINE, "true");
+    setIfAbsent("java.awt.headless", "true");
+    if (System.getenv("DJL_CACHE_DIR") == null) {
+      setIfAbsent("DJL_CACHE_DIR", Path.of("target", "djl-cache").toAbsolutePath().toString());
+    }
+    if (threads != null) {
+      System.setProperty(NUM_THREADS, Integer.toString(threads));
+    } else {
+      setIfAbsent(NUM_THREADS, Integer.toString(defaultThreads));
+    }
+    setIfAbsent(NUM_INTEROP_THREADS, "1");
+    // "Failed to detect GPU count" is DJL probing for CUDA on every start; on a CPU machine it is
+    // expected, not a warning worth a user's attention.
+    setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+  }
+
+  /** Sets a system property unless it is already set. */
+  public static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}
