@@ -6,9 +6,9 @@ import io.lethe.cli.report.ReportRow;
 import io.lethe.cli.report.ReportTable;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.MiaResult;
+import io.lethe.evaluator.EngineReports;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,41 +23,7 @@ public final class PipelineReport {
 
   /** The evaluator's report as the engine's record, so the CLI's table can render it. */
   public static EvaluationReport engineReport(EvaluationReportMessage m, MiaResult sameSplit) {
-    List<Double> splits = m.mia().perSplitAccuracy();
-    MiaResult loss =
-        new MiaResult(
-            m.mia().accuracy(),
-            m.mia().std(),
-            splits.isEmpty() ? List.of(m.mia().accuracy()) : splits,
-            sameSplit.memberCount(),
-            sameSplit.nonMemberCount(),
-            m.attacks() == null
-                ? null
-                : m.attacks().stream()
-                    .filter(a -> a.name().equals(EvaluationReport.LOSS_ATTACK))
-                    .findFirst()
-                    .map(EvaluationReportMessage.Attack::seedStd)
-                    .orElse(null));
-    // Every attack the evaluator ran (the message carries their means and std, not their splits).
-    Map<String, MiaResult> attacks = new LinkedHashMap<>();
-    attacks.put(EvaluationReport.LOSS_ATTACK, loss);
-    if (m.attacks() != null) {
-      for (EvaluationReportMessage.Attack a : m.attacks()) {
-        if (!a.name().equals(EvaluationReport.LOSS_ATTACK)) {
-          attacks.put(
-              a.name(),
-              new MiaResult(
-                  a.accuracy(),
-                  a.std(),
-                  List.of(a.accuracy()),
-                  sameSplit.memberCount(),
-                  sameSplit.nonMemberCount(),
-                  a.seedStd()));
-        }
-      }
-    }
-    return new EvaluationReport(
-        m.testAccuracy(), Math.max(m.testAccuracy(), m.testTop2Accuracy()), loss, attacks);
+    return EngineReports.of(m, sameSplit.memberCount(), sameSplit.nonMemberCount());
   }
 
   /**

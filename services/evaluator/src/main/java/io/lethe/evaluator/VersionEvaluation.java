@@ -8,7 +8,6 @@ import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.evaluation.UnlearningEvaluator;
 import io.lethe.engine.metrics.EvaluationReport;
-import io.lethe.engine.metrics.MiaResult;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.workflow.ModelLineage;
@@ -17,9 +16,7 @@ import io.lethe.registry.store.ModelStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -219,41 +216,9 @@ final class VersionEvaluation {
         .toList();
   }
 
-  /**
-   * The engine report of a stored evaluation, for the gates' parent comparison: every attack it
-   * carries with its accuracy, split spread and seed spread (the message keeps the per-split
-   * accuracies of the loss attack only; the others read as one split with their mean).
-   */
+  /** The engine report of a stored evaluation, for the gates' parent comparison. */
   private static EvaluationReport toEngine(EvaluationReportMessage m, UnlearningSplit split) {
-    int members = Math.max(1, split.forget().length);
-    int nonMembers = Math.max(1, split.unseen().length);
-    MiaResult loss =
-        new MiaResult(
-            m.mia().accuracy(),
-            m.mia().std(),
-            m.mia().perSplitAccuracy(),
-            members,
-            nonMembers,
-            m.attacks() == null
-                ? null
-                : m.attacks().stream()
-                    .filter(a -> a.name().equals(EvaluationReport.LOSS_ATTACK))
-                    .findFirst()
-                    .map(EvaluationReportMessage.Attack::seedStd)
-                    .orElse(null));
-    Map<String, MiaResult> attacks = new LinkedHashMap<>();
-    attacks.put(EvaluationReport.LOSS_ATTACK, loss);
-    if (m.attacks() != null) {
-      for (EvaluationReportMessage.Attack a : m.attacks()) {
-        if (!a.name().equals(EvaluationReport.LOSS_ATTACK)) {
-          attacks.put(
-              a.name(),
-              new MiaResult(
-                  a.accuracy(), a.std(), List.of(a.accuracy()), members, nonMembers, a.seedStd()));
-        }
-      }
-    }
-    return new EvaluationReport(
-        m.testAccuracy(), Math.max(m.testAccuracy(), m.testTop2Accuracy()), loss, attacks);
+    return EngineReports.of(
+        m, Math.max(1, split.forget().length), Math.max(1, split.unseen().length));
   }
 }
