@@ -33,6 +33,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
   private final byte[] original;
   private final IntFunction<TrainingRecipe> recipes;
   private final ProgressListener progress;
+  private final RetrainDistances retrainDistances = new RetrainDistances();
 
   MethodRunner(
       ModelSpec spec,
@@ -72,6 +73,26 @@ final class MethodRunner implements HyperparameterTuner.Trial {
               .accuracy();
       return new TuningScore(acc.accuracy(), mia);
     }
+  }
+
+  /** Every measured model's outputs against Retrain's on the same seed (empty without Retrain). */
+  List<RetrainDistances.Row> retrainDistances() {
+    return retrainDistances.rows();
+  }
+
+  private void recordOutputs(String key, String label, SeedSplit split, Classifier model) {
+    Predictor predictor = new Predictor(EVAL_BATCH);
+    int[] retain =
+        java.util.Arrays.copyOf(
+            split.retain(), Math.min(split.retain().length, RetrainDistances.RETAIN_SAMPLES));
+    retrainDistances.record(
+        key,
+        label,
+        split.seed(),
+        new RetrainDistances.Outputs(
+            predictor.outputs(model, splits.dataset(), split.forget()),
+            predictor.outputs(model, splits.dataset(), retain),
+            predictor.outputs(model, splits.dataset(), splits.test())));
   }
 
   private static boolean allFinite(double[] values) {
@@ -196,6 +217,7 @@ final class MethodRunner implements HyperparameterTuner.Trial {
               + ". Give it a smaller learning rate with --set.",
           notFinite);
     }
+    recordOutputs(key, label, split, model);
     return new MethodResult(
         key,
         label,

@@ -345,14 +345,20 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     List<PairedDifference> pairsWithDlfd =
         PairedDifference.against(DlfdVariant.FULL.key(), results);
     String paired = BenchmarkTables.pairedTable(DlfdVariant.FULL.label(), pairsWithDlfd);
+    List<RetrainDistances.Row> retrainRows = runner.retrainDistances();
+    String retrainTable = RetrainDistances.table(retrainRows);
     String table1 =
         BenchmarkTables.table1(title + " (Table 1)", rows, footer)
-            + (paired.isEmpty() ? "" : "\n" + paired);
+            + (paired.isEmpty() ? "" : "\n" + paired)
+            + (retrainTable.isEmpty() ? "" : "\n" + retrainTable);
     Files.writeString(dir.resolve("table1.md"), table1);
     Files.writeString(
         dir.resolve("table3.md"),
         BenchmarkTables.table3(title + " — DLFD ablation (Table 3)", rows, footer));
     JSON.writeValue(dir.resolve("table1.json").toFile(), table1Json(results, pairsWithDlfd));
+    if (!retrainRows.isEmpty()) {
+      JSON.writeValue(dir.resolve("retrain-distance.json").toFile(), retrainRows);
+    }
     writeFigure(dir.resolve("figure3.png"), results, seeds.get(0));
     writeRunJson(
         dir.resolve("run.json"),

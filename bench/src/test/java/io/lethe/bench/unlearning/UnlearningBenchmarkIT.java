@@ -150,6 +150,17 @@ class UnlearningBenchmarkIT {
     assertThat(dlfdRun.get("monitorInitialEstimate").asDouble()).isBetween(0.0, 0.5);
     // DLFD paired seed by seed with every other row (10 baselines/ablations plus Original).
     assertThat(table1).contains("## Paired with DLFD").contains("| NoMUS: DLFD − method |");
+    // Every run but Retrain's, compared with Retrain's on the same seed.
+    assertThat(table1).contains("## Distance to Retrain").contains("| Agreement: forget |");
+    JsonNode retrainDistance = JSON.readTree(out.resolve("retrain-distance.json").toFile());
+    assertThat(retrainDistance).hasSize(table1Json.get("runs").size() - 1);
+    for (JsonNode row : retrainDistance) {
+      assertThat(row.get("key").asText()).isNotEqualTo("retrain");
+      for (String part : List.of("forget", "retain", "test")) {
+        assertThat(row.get(part).get("agreement").asDouble()).isBetween(0.0, 1.0);
+        assertThat(row.get(part).get("jsDivergence").asDouble()).isBetween(0.0, Math.log(2));
+      }
+    }
     JsonNode paired = table1Json.get("pairedWithDlfd");
     assertThat(paired).hasSize(11);
     assertThat(paired.get(0).get("key").asText()).isEqualTo("original");

@@ -1,0 +1,130 @@
+package io.lethe.bench.unlearning;
+
+import io.lethe.engine.evaluation.ModelOutputs;
+import io.lethe.engine.evaluation.OutputDistance;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How close each method's model is to Retrain's on the same seed: the share of samples on which
+ * they predict the same class and the mean Jensen-Shannon divergence of their outputs, on the
+ * forget set, on retain samples and on the test set. A method that forgot as Retrain did agrees
+ * with it on all three; one that matched Retrain's membership score by other means (e.g. by raising
+ * every loss) can still sit far from it. Outputs are recorded as the runs are measured; the
+ * comparison is made once every method of a seed has run.
+ */
+final class RetrainDistances {
+  /** At most this many retain samples are compared (the first of the seed's retain set). */
+  static final int RETAIN_SAMPLES = 1000;
+
+  /** One model's outputs on the three sets. */
+  record Outputs(ModelOutputs forget, ModelOutputs retain, ModelOutputs test) {}
+
+  /** One method on one seed against Retrain on that seed. */
+  record Row(
+      String key,
+      String label,
+      int seed,
+      OutputDistance forget,
+      OutputDistance retain,
+      OutputDistance test) {}
+
+  private final Map<String, Outputs> byRun = new LinkedHashMap<>();
+  private final Map<String, String> labels = new LinkedHashMap<>();
+
+  void record(String key, String label, int seed, Outputs outputs) {
+    byRun.put(runKey(key, seed), outputs);
+    labels.put(key, label);
+  }
+
+  /** Every recorded run but Retrain, against Retrain on its seed; empty without Retrain. */
+  List<Row> rows() {
+    List<Row> rows = new ArrayList<>();
+    for (var e : byRun.entrySet()) {
+      String[] parts = e.getKey().split("@", 2);
+      String key = parts[0];
+      int seed = Integer.parseInt(parts[1]);
+      Outputs retrain = byRun.get(runKey(BenchMethod.RETRAIN, seed));
+      if (retrain == null || key.equals(BenchMethod.RETRAIN)) {
+        continue;
+      }
+      Outputs o = e.getValue();
+      rows.add(
+          new Row(
+              key,
+              labels.get(key),
+              seed,
+              OutputDistance.between(o.forget(), retrain.forget()),
+              OutputDistance.between(o.retain(), retrain.retain()),
+              OutputDistance.between(o.test(), retrain.test())));
+    }
+    return rows;
+  }
+
+  private static String runKey(String key, int seed) {
+    return key + "@" + seed;
+  }
+
+  /**
+   * The Markdown table: per method, mean ± sample std over seeds of the agreement with Retrain and
+   * the Jensen-Shannon divergence from it on forget, retain and test. Empty without Retrain.
+   */
+  static String table(List<Row> rows) {
+    if (rows.isEmpty()) {
+      return "";
+    }
+    Map<String, List<Row>> byMethod = new LinkedHashMap<>();
+    for (Row r : rows) {
+      byMethod.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("## Distance to Retrain (same seed: same forget set and original)\n\n");
+    sb.append(
+        "| Method | Agreement: forget | Agreement: retain | Agreement: test | JS divergence:"
+            + " forget | JS divergence: retain | JS divergence: test |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (List<Row> runs : byMethod.values()) {
+      sb.append(String.format(Locale.ROOT, "| %s |", runs.get(0).label()));
+      sb.append(cell(runs, Part.FORGET, true)).append(cell(runs, Part.RETAIN, true));
+      sb.append(cell(runs, Part.TEST, true)).append(cell(runs, Part.FORGET, false));
+      sb.append(cell(runs, Part.RETAIN, false)).append(cell(runs, Part.TEST, false));
+      sb.append('\n');
+    }
+    Row first = rows.get(0);
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nMean ± sample std over seeds. Agreement: share of samples with the same predicted"
+                + " class as Retrain; JS divergence: mean Jensen-Shannon divergence (nats, at most"
+                + " ln 2 = 0.693) between the two models' softmax outputs. %d forget, %d retain"
+                + " (the first of the seed's retain set), %d test samples.%n",
+            first.forget().samples(),
+            first.retain().samples(),
+            first.test().samples()));
+    return sb.toString();
+  }
+
+  private enum Part {
+    FORGET,
+    RETAIN,
+    TEST
+  }
+
+  private static String cell(List<Row> runs, Part part, boolean agreement) {
+    double[] values = new double[runs.size()];
+    for (int i = 0; i < values.length; i++) {
+      Row r = runs.get(i);
+      OutputDistance d =
+          switch (part) {
+            case FORGET -> r.forget();
+            case RETAIN -> r.retain();
+            case TEST -> r.test();
+          };
+      values[i] = agreement ? d.agreement() : d.jsDivergence();
+    }
+    return " " + MeanStd.of(values).format(4) + " |";
+  }
+}
