@@ -316,7 +316,10 @@ class EvaluatorIT {
     assertThat(report.gates())
         .extracting(EvaluationReportMessage.Gate::name)
         .containsExactly(
-            Gates.MAX_FORGETTING_SCORE, Gates.MAX_NOMUS_DROP, Gates.FORGETTING_VS_PARENT);
+            Gates.MAX_FORGETTING_SCORE,
+            Gates.MAX_NOMUS_DROP,
+            Gates.FORGETTING_VS_PARENT,
+            Gates.MAX_ACCURACY_DROP);
     assertThat(report.gates().get(0).passed()).isEqualTo(report.forgettingScore() <= 0.1);
     assertThat(report.gates().get(1).detail()).contains("vs parent");
     assertThat(report.passed())
