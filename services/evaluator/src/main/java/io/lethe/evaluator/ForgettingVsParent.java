@@ -20,8 +20,11 @@ import java.util.Objects;
  * <ol>
  *   <li>no parent: passes, saying so;
  *   <li>the version's parameters are the parent's (same sha256): fails, "changed nothing";
- *   <li>{@code score <= k·σ_child}: passes, "not measurable at this size" (the attack cannot tell
- *       members from non-members beyond its own noise);
+ *   <li>{@code score <= k·σ_child} while the parent's score was above its own band {@code
+ *       k·σ_parent}: passes, "fell to within the noise band of chance" (the parent visibly
+ *       remembered, the version cannot be told from chance);
+ *   <li>{@code score <= k·σ_child} otherwise: passes, "not measurable at this size" (the attack
+ *       cannot tell members from non-members beyond its own noise, before or after);
  *   <li>fewer than {@code minAttackSamples} members or non-members: passes, "not measurable at this
  *       size" (the spread of so few samples' splits is no noise estimate to test a drop against;
  *       failing here would leave every deletion of one person with a few images unpromotable, so
@@ -85,6 +88,16 @@ final class ForgettingVsParent {
           CHANGED_NOTHING + ": the parameters are the parent's (same sha256); " + scores);
     }
     double band = rule.bandSigmas() * sc;
+    double parentBand = rule.bandSigmas() * sp;
+    if (score <= band && ps > parentBand) {
+      return new Gate(
+          NAME,
+          true,
+          f(
+              "fell to within the noise band of chance: %s (score <= %.1f sd = %.4f; the parent's"
+                  + " was above its band %.4f)",
+              scores, rule.bandSigmas(), band, parentBand));
+    }
     if (score <= band) {
       return new Gate(
           NAME,

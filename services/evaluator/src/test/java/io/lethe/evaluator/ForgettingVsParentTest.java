@@ -49,6 +49,19 @@ class ForgettingVsParentTest {
   }
 
   @Test
+  void aParentAboveItsBandAndAVersionWithinItsBandFellToChance() {
+    // The main command's run: parent 0.0825 (sd 0.0185), above its band 0.037; v2 0.0306 (sd
+    // 0.0236), within its band 0.0472, although the drop 0.0519 is under 2 sd of the difference
+    Gate g = gate.apply(report(0.5306, 0.0236, 800), report(0.5825, 0.0185, 800), false);
+    assertThat(g.passed()).isTrue();
+    assertThat(g.detail())
+        .startsWith("fell to within the noise band of chance")
+        .contains("score <= 2.0 sd = 0.0472")
+        .contains("the parent's was above its band 0.0370")
+        .doesNotContain("not measurable");
+  }
+
+  @Test
   void theParentsParametersFailWithChangedNothingEvenWithinTheBand() {
     Gate clear = gate.apply(report(0.9, 0.02, 200), report(0.9, 0.02, 200), true);
     assertThat(clear.passed()).isFalse();
