@@ -248,7 +248,7 @@ final class UnlearningJob {
                 .outcome()
                 .guard();
         guard = report.enabled() ? report : null;
-        LOG.info("request {}: utility guard: {}", request.requestId(), describe(report));
+        LOG.info("request {}: utility guard: {}", request.requestId(), report.summary());
       } else {
         TrainingRecipe recipe =
             MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
@@ -300,23 +300,6 @@ final class UnlearningJob {
     } finally {
       ScratchSpace.deleteQuietly(work);
     }
-  }
-
-  /** The guard's decisions in one line, for the log. */
-  static String describe(UtilityGuardReport g) {
-    if (!g.enabled()) {
-      return g.reason();
-    }
-    return String.format(
-        java.util.Locale.ROOT,
-        "%d check(s), %d brake(s), %s; slice of %d: parent %.4f, new version %.4f (margin %.2f)",
-        g.checks(),
-        g.brakes(),
-        g.stopped() ? g.reason() : "not stopped",
-        g.sliceSize(),
-        g.parentAccuracy(),
-        g.finalAccuracy(),
-        g.margin());
   }
 
   /**

@@ -39,6 +39,23 @@ public record UtilityGuardReport(
         false, Double.NaN, 0, Double.NaN, 0, 0, false, reason, Double.NaN, List.of(), 0);
   }
 
+  /** The decisions in one line, for logs and consoles. */
+  public String summary() {
+    if (!enabled) {
+      return reason;
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "%d check(s), %d brake(s), %s; slice of %d: parent %.4f, result %.4f (margin %.2f)",
+        checks,
+        brakes,
+        stopped ? reason : "not stopped",
+        sliceSize,
+        parentAccuracy,
+        finalAccuracy,
+        margin);
+  }
+
   /** The report of a run with the guard switched off. */
   public static final UtilityGuardReport OFF = off("guard off");
 }
