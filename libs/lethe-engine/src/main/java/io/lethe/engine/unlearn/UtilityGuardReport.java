@@ -10,7 +10,9 @@ import java.util.List;
  * @param sliceSize retain samples held out of the run and watched
  * @param parentAccuracy the parent's accuracy on the slice, before the run
  * @param checks checks taken (the final one included)
- * @param brakes times the guard rolled back and halved the method's step
+ * @param brakes times the guard rolled back and halved the method's step; a breach at the final
+ *     check while brakes are left counts as one too, and its roll-back ends the run ({@code
+ *     stopped})
  * @param stopped whether the guard ended the run early or undid its end
  * @param reason why the run ended as it did, in words
  * @param finalAccuracy accuracy on the slice of the model the run returns
