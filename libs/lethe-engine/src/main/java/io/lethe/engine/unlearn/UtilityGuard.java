@@ -58,6 +58,9 @@ public final class UtilityGuard implements AutoCloseable {
   private String reason = "within margin";
   private double finalAccuracy = Double.NaN;
   private long nanos;
+  private int interval;
+  private long lastStep;
+  private long lastRollbackStep = -1;
 
   /**
    * Measures the parent on the slice and keeps its parameters as the first fall-back state.
@@ -68,6 +71,7 @@ public final class UtilityGuard implements AutoCloseable {
     this.model = model;
     this.data = data;
     this.config = config;
+    this.interval = config.checkEvery();
     int n = config.enabled() ? config.sliceFor(data.retain().length) : 0;
     if (!config.enabled()) {
       offReason = "guard off";
@@ -123,12 +127,25 @@ public final class UtilityGuard implements AutoCloseable {
     return stopped;
   }
 
+  /**
+   * The number of optimiser steps the run plans, so a short run is still checked {@link
+   * UtilityGuardConfig#MIN_CHECKS_PER_RUN} times. Call before the first step.
+   */
+  public void expectSteps(long steps) {
+    interval = config.intervalFor(steps);
+  }
+
   /** Call after every optimiser step with the number of steps taken so far. */
   public Decision afterStep(long steps) {
-    if (!active() || stopped || steps % config.checkEvery() != 0) {
+    lastStep = steps;
+    if (!active() || stopped || steps % interval != 0) {
       return Decision.CONTINUE;
     }
-    return check("step " + steps);
+    Decision d = check("step " + steps);
+    if (d != Decision.CONTINUE) {
+      lastRollbackStep = steps;
+    }
+    return d;
   }
 
   /**
@@ -136,6 +153,15 @@ public final class UtilityGuard implements AutoCloseable {
    * within it. Call once, after the method's last change to the model.
    */
   public void finish() {
+    if (active() && !stopped && lastRollbackStep == lastStep) {
+      // The run ended on a brake: nothing after the roll-back to keep or to check.
+      stopped = true;
+      reason =
+          String.format(
+              "stopped at step %d, the run's last: its brake rolled back to the last state within"
+                  + " the margin (%.3f on the guard slice)",
+              lastStep, lastGoodAccuracy);
+    }
     if (active() && !stopped) {
       Decision d = check("end of run");
       if (d != Decision.CONTINUE && !stopped) {

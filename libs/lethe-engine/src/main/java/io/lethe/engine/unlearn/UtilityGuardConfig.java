@@ -19,7 +19,8 @@ import java.util.Map;
  *     more than this below the parent's accuracy on the same slice
  * @param sliceSize at most this many retain samples are held out for the guard
  * @param sliceFraction ... and at most this fraction of the retain set
- * @param checkEvery optimiser steps between checks
+ * @param checkEvery optimiser steps between checks (fewer on short runs: {@link
+ *     #MIN_CHECKS_PER_RUN})
  * @param maxBrakes how many times the guard may brake (roll back to the last state within the
  *     margin and halve the method's step) before a further breach stops the run
  */
@@ -38,6 +39,13 @@ public record UtilityGuardConfig(
 
   /** Below this many slice samples one sample moves accuracy by more than the default margin/2. */
   public static final int MIN_SLICE = 16;
+
+  /**
+   * A run of few steps is checked at least this many times: the interval is {@code checkEvery} or
+   * {@code steps / 4}, whichever is smaller. Why: a 450-image set gives DLFD 10 batches, and a
+   * single check at the 10th would catch a breach only when nothing of the run is left to keep.
+   */
+  public static final int MIN_CHECKS_PER_RUN = 4;
 
   /** Each brake multiplies the method's step (DLFD's α, a baseline's learning rate) by this. */
   public static final double BRAKE_FACTOR = 0.5;
@@ -95,6 +103,11 @@ public record UtilityGuardConfig(
 
   public UtilityGuardConfig withMaxBrakes(int v) {
     return new UtilityGuardConfig(enabled, margin, sliceSize, sliceFraction, checkEvery, v);
+  }
+
+  /** Steps between checks in a run of {@code steps} optimiser steps. */
+  public int intervalFor(long steps) {
+    return (int) Math.max(1, Math.min(checkEvery, steps / MIN_CHECKS_PER_RUN));
   }
 
   /** Samples held out of a retain set of {@code retain} samples; 0 = too small to guard. */

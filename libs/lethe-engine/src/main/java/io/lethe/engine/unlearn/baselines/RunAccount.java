@@ -39,6 +39,9 @@ final class RunAccount {
       long totalSteps,
       UtilityGuard guard) {
     this.guard = guard;
+    if (guard != null) {
+      guard.expectSteps(totalSteps);
+    }
     this.method = method;
     this.data = data;
     this.progress = progress;

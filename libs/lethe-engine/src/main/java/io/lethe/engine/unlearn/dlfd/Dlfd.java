@@ -93,6 +93,7 @@ public final class Dlfd implements UnlearningMethod {
     int forgetBatch = Math.min(batchSize, data.forget().length);
     int batchesPerEpoch = data.retain().length / batchSize;
     long total = (long) batchesPerEpoch * config.epochs();
+    guard.expectSteps(total);
     ImageBatches batches = new ImageBatches(data.dataset());
     TaskLoss loss = TaskLoss.of(model.labels());
     ForgettingScoreMonitor monitor =

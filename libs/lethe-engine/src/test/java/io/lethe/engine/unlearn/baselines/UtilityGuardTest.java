@@ -106,6 +106,47 @@ class UtilityGuardTest {
   }
 
   @Test
+  void aShortRunIsCheckedAtLeastFourTimesAndARunEndingOnItsBrakeSaysItStopped() {
+    UtilityGuardConfig c = UtilityGuardConfig.defaults(true);
+    assertThat(c.intervalFor(10)).isEqualTo(2);
+    assertThat(c.intervalFor(3)).isEqualTo(1);
+    assertThat(c.intervalFor(1000)).isEqualTo(UtilityGuardConfig.DEFAULT_CHECK_EVERY);
+    UnlearningData data = BaselineFixture.data();
+    try (Classifier model = BaselineFixture.trained()) {
+      // 20 forget samples, batch 5, 2 epochs: 8 steps, checked every 2 despite guardEvery 10.
+      UnlearningOutcome sane =
+          new NegGrad(
+                  NegGradConfig.builder()
+                      .optLearningRate(0.0005f)
+                      .optBatchSize(5)
+                      .optEpochs(2)
+                      .optUtilityGuard(c.withMargin(0.12))
+                      .build())
+              .unlearn(model, data, ProgressListener.NONE);
+      assertThat(sane.steps()).isEqualTo(8);
+      assertThat(sane.guard().checks()).isEqualTo(8 / 2 + 1);
+    }
+    try (Classifier model = BaselineFixture.trained()) {
+      // One step, checked at it: the absurd step breaks the margin, the brake rolls back, and
+      // nothing is left of the run, which therefore reports a stop at its last step.
+      UnlearningOutcome one =
+          new NegGrad(
+                  NegGradConfig.builder()
+                      .optLearningRate(2f)
+                      .optBatchSize(20)
+                      .optEpochs(1)
+                      .optUtilityGuard(c.withMargin(0.12))
+                      .build())
+              .unlearn(model, data, ProgressListener.NONE);
+      assertThat(one.steps()).isEqualTo(1);
+      assertThat(one.guard().brakes()).isEqualTo(1);
+      assertThat(one.guard().stopped()).isTrue();
+      assertThat(one.guard().reason()).startsWith("stopped at step 1, the run's last");
+      assertThat(one.guard().finalAccuracy()).isEqualTo(one.guard().parentAccuracy());
+    }
+  }
+
+  @Test
   void dlfdWithAnAbsurdStepSizeBrakesAndEndsWithinTheMargin() {
     UnlearningData data = BaselineFixture.data();
     try (Classifier model = BaselineFixture.trained()) {
