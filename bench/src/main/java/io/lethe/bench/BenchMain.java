@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       GpuCheck.class,
       io.lethe.bench.unlearning.UnlearningBenchmark.class,
       io.lethe.bench.unlearning.PairedComparison.class,
+      io.lethe.bench.subjects.SubjectImagesCommand.class,
       io.lethe.bench.intake.IntakeBenchmark.class,
       io.lethe.bench.load.LoadBenchmark.class,
       CommandLine.HelpCommand.class

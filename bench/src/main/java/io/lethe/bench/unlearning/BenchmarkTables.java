@@ -13,6 +13,56 @@ public final class BenchmarkTables {
   private BenchmarkTables() {}
 
   /**
+   * The utility guard's decisions per method, summed over seeds: runs it watched, checks, brakes,
+   * runs it stopped, and the mean accuracy on its slice for the parent and the returned model.
+   * Empty when no run had the guard on.
+   */
+  public static String guardTable(List<MethodResult> results) {
+    Map<String, List<MethodResult>> byKey = new LinkedHashMap<>();
+    for (MethodResult r : results) {
+      if (r.dynamicForgetting().guard().enabled()) {
+        byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    if (byKey.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("## Utility guard (per method, summed over seeds)\n\n");
+    sb.append(
+        "| Method | Guarded runs | Checks | Brakes | Stopped runs | Slice size | Parent slice acc"
+            + " | Final slice acc | Guard seconds |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (List<MethodResult> runs : byKey.values()) {
+      var g = runs.stream().map(r -> r.dynamicForgetting().guard()).toList();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %d | %d | %d | %s | %s | %s |%n",
+              runs.get(0).label(),
+              runs.size(),
+              g.stream().mapToInt(x -> x.checks()).sum(),
+              g.stream().mapToInt(x -> x.brakes()).sum(),
+              g.stream().filter(x -> x.stopped()).count(),
+              g.get(0).sliceSize(),
+              MeanStd.of(g.stream().mapToDouble(x -> x.parentAccuracy()).toArray()).format(4),
+              MeanStd.of(g.stream().mapToDouble(x -> x.finalAccuracy()).toArray()).format(4),
+              MeanStd.of(g.stream().mapToDouble(x -> x.seconds()).toArray()).format(1)));
+    }
+    for (MethodResult r : results) {
+      var g = r.dynamicForgetting().guard();
+      if (g.enabled() && (g.brakes() > 0 || g.stopped())) {
+        sb.append("\n- ")
+            .append(r.label())
+            .append(", seed ")
+            .append(r.seed())
+            .append(": ")
+            .append(g.reason());
+      }
+    }
+    return sb.append('\n').toString();
+  }
+
+  /**
    * Table 1: every method; {@code footer} lines are appended under the table. Its MIA is the loss
    * attack of the paper; when the rows hold other attacks, each gets a column, and a last column
    * gives the forgetting score of each run's strongest attack.

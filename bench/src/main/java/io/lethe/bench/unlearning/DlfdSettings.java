@@ -1,5 +1,7 @@
 package io.lethe.bench.unlearning;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
+import io.lethe.engine.unlearn.UtilityGuardConfig.Keys;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.unlearn.dlfd.FeatureSource;
 import java.util.Locale;
@@ -33,7 +35,13 @@ final class DlfdSettings {
           "cleanReadingsPerEpoch",
           "scoreSampleSize",
           "featureSource",
-          "seed");
+          "seed",
+          Keys.ENABLED,
+          Keys.MARGIN,
+          Keys.SLICE,
+          Keys.SLICE_FRACTION,
+          Keys.EVERY,
+          Keys.BRAKES);
 
   private DlfdSettings() {}
 
@@ -45,10 +53,15 @@ final class DlfdSettings {
           "unsupported dlfd setting(s) " + unknown + "; supported: " + new TreeSet<>(KEYS));
     }
     DlfdConfig.Builder b = DlfdConfig.builder();
+    UtilityGuardConfig[] guard = {UtilityGuardConfig.defaults(true)};
     settings.forEach(
         (k, v) -> {
           if (k.equals("featureSource")) {
             b.optFeatureSource(featureSource(v));
+            return;
+          }
+          if (k.equals(Keys.ENABLED)) {
+            guard[0] = guard[0].withEnabled(bool(k, v));
             return;
           }
           double d = number(k, v);
@@ -69,9 +82,15 @@ final class DlfdSettings {
             case "cleanReadingsPerEpoch" -> b.optCleanReadingsPerEpoch((int) d);
             case "scoreSampleSize" -> b.optScoreSampleSize((int) d);
             case "seed" -> b.optSeed((int) d);
+            case Keys.MARGIN -> guard[0] = guard[0].withMargin(d);
+            case Keys.SLICE -> guard[0] = guard[0].withSliceSize((int) d);
+            case Keys.SLICE_FRACTION -> guard[0] = guard[0].withSliceFraction(d);
+            case Keys.EVERY -> guard[0] = guard[0].withCheckEvery((int) d);
+            case Keys.BRAKES -> guard[0] = guard[0].withMaxBrakes((int) d);
             default -> throw new IllegalStateException(k);
           }
         });
+    b.optUtilityGuard(guard[0]);
     return variant.apply(b).build();
   }
 
@@ -83,6 +102,17 @@ final class DlfdSettings {
       throw new IllegalArgumentException(
           "dlfd setting featureSource must be logits or embedding, got " + v, e);
     }
+  }
+
+  private static boolean bool(String key, Object v) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String s = String.valueOf(v).trim();
+    if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new IllegalArgumentException("dlfd setting " + key + " must be true or false, got " + v);
   }
 
   private static double number(String key, Object v) {

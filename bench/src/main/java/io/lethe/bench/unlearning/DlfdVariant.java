@@ -1,5 +1,6 @@
 package io.lethe.bench.unlearning;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 
 /**
@@ -13,7 +14,12 @@ public enum DlfdVariant {
   /** + the classification term that keeps x* a sample of class y; still every batch perturbed. */
   WITH_CLASSIFICATION("dlfd-ot-cls", "DLFD: + classification loss", true, false),
   /** + dynamic forgetting: perturb only while the forgetting score is above the threshold. */
-  FULL("dlfd", "DLFD", true, true);
+  FULL("dlfd", "DLFD", true, true),
+  /**
+   * Full DLFD with the utility guard switched off (not a paper row): what the guard changes, on the
+   * same tuned settings.
+   */
+  UNGUARDED("dlfd-unguarded", "DLFD (no guard)", true, true);
 
   private final String key;
   private final String label;
@@ -45,6 +51,7 @@ public enum DlfdVariant {
 
   /** {@code base} with this variant's components switched on or off. */
   public DlfdConfig.Builder apply(DlfdConfig.Builder base) {
-    return base.optClassificationLoss(classificationLoss).optDynamicForgetting(dynamicForgetting);
+    base.optClassificationLoss(classificationLoss).optDynamicForgetting(dynamicForgetting);
+    return this == UNGUARDED ? base.optUtilityGuard(UtilityGuardConfig.defaults(false)) : base;
   }
 }

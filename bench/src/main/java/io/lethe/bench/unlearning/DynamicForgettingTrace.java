@@ -1,6 +1,7 @@
 package io.lethe.bench.unlearning;
 
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuardReport;
 
 /**
  * What DLFD's dynamic forgetting did in one run: how many of its batches were perturbed and what
@@ -16,6 +17,7 @@ import io.lethe.engine.unlearn.UnlearningOutcome;
  * @param monitorEstimates how many estimates the monitor took on the clock; 0 without a monitor
  * @param perturbationSeconds of the run's wall time, the time computing perturbed images; NaN
  *     without a monitor
+ * @param guard what the utility guard saw and decided ({@link UtilityGuardReport#OFF} without it)
  */
 public record DynamicForgettingTrace(
     long steps,
@@ -24,7 +26,27 @@ public record DynamicForgettingTrace(
     double finalEstimate,
     double monitorSeconds,
     long monitorEstimates,
-    double perturbationSeconds) {
+    double perturbationSeconds,
+    UtilityGuardReport guard) {
+  public DynamicForgettingTrace(
+      long steps,
+      long perturbedSteps,
+      double initialEstimate,
+      double finalEstimate,
+      double monitorSeconds,
+      long monitorEstimates,
+      double perturbationSeconds) {
+    this(
+        steps,
+        perturbedSteps,
+        initialEstimate,
+        finalEstimate,
+        monitorSeconds,
+        monitorEstimates,
+        perturbationSeconds,
+        UtilityGuardReport.OFF);
+  }
+
   /** For methods without perturbation or a monitor. */
   public static final DynamicForgettingTrace NONE =
       new DynamicForgettingTrace(0, 0, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN);
@@ -37,7 +59,8 @@ public record DynamicForgettingTrace(
         outcome.finalForgettingScore(),
         outcome.monitorSeconds(),
         outcome.monitorEstimates(),
-        outcome.perturbationSeconds());
+        outcome.perturbationSeconds(),
+        outcome.guard());
   }
 
   /** Share of batches perturbed, or NaN for a run without steps. */

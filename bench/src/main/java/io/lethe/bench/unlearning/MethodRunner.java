@@ -104,6 +104,13 @@ final class MethodRunner implements HyperparameterTuner.Trial {
     return true;
   }
 
+  /** The original's accuracy on the tuning accuracy set (the tuner's margin is relative to it). */
+  double originalTuningAccuracy(TuningData data) {
+    try (Classifier model = freshOriginal()) {
+      return new Predictor(EVAL_BATCH).predict(model, data.dataset(), data.accuracy()).accuracy();
+    }
+  }
+
   /** The original, measured on this seed's forget set. */
   MethodResult original(SeedSplit split, double trainSeconds, double trainPasses) {
     try (Classifier model = freshOriginal()) {

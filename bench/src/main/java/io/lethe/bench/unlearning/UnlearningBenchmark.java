@@ -143,11 +143,21 @@ public final class UnlearningBenchmark implements Callable<Integer> {
   String tune;
 
   @Option(
+      names = "--tuning-margin",
+      defaultValue = "0.05",
+      description =
+          "Grid tuning rejects a candidate whose validation accuracy falls more than this below the"
+              + " original's on the same validation set (1 = no rejection). Default:"
+              + " ${DEFAULT-VALUE}.")
+  double tuningMargin;
+
+  @Option(
       names = "--methods",
       split = ",",
       description =
           "Rows to run (default all): retrain, finetune, neggrad, cf-k, eu-k, unsir,"
-              + " bad-teaching, scrub, dlfd, dlfd-ot-only, dlfd-ot-cls.")
+              + " bad-teaching, scrub, dlfd, dlfd-ot-only, dlfd-ot-cls, dlfd-unguarded (DLFD with"
+              + " DLFD's tuned settings and the utility guard off).")
   List<String> methods = new ArrayList<>();
 
   @Option(
@@ -263,7 +273,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     Map<String, HyperparameterTuner.Choice> choices = new LinkedHashMap<>();
     SeedSplit first = splits.forSeed(seeds.get(0), forgetCount);
     if (tune.equals("grid")) {
-      HyperparameterTuner tuner = new HyperparameterTuner(runner);
+      HyperparameterTuner tuner =
+          new HyperparameterTuner(runner, tuningMargin, runner::originalTuningAccuracy);
       for (BenchMethod m : selected) {
         if (!m.grid().isEmpty()) {
           status("tuning %s (%d candidates)", m.label(), m.grid().size());
@@ -318,7 +329,7 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         results.add(r);
         status(
             "seed %d: %s test acc %.4f, forget acc %.4f, unseen acc %.4f, MIA %.4f, forgetting"
-                + " score %.4f, NoMUS %.4f, %.1f s",
+                + " score %.4f, NoMUS %.4f, %.1f s%s",
             seed,
             m.label(),
             r.report().testAccuracy(),
@@ -327,7 +338,8 @@ public final class UnlearningBenchmark implements Callable<Integer> {
             r.report().mia().accuracy(),
             r.report().forgettingScore(),
             r.report().nomus(),
-            r.seconds());
+            r.seconds(),
+            guardSummary(r));
       }
     }
 
@@ -347,10 +359,15 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     String paired = BenchmarkTables.pairedTable(DlfdVariant.FULL.label(), pairsWithDlfd);
     List<RetrainDistances.Row> retrainRows = runner.retrainDistances();
     String retrainTable = RetrainDistances.table(retrainRows);
+    String guard = BenchmarkTables.guardTable(results);
     String table1 =
         BenchmarkTables.table1(title + " (Table 1)", rows, footer)
-            + (paired.isEmpty() ? "" : "\n" + paired)
-            + (retrainTable.isEmpty() ? "" : "\n" + retrainTable);
+            + (paired.isEmpty() ? "" : "
+" + paired)
+            + (guard.isEmpty() ? "" : "
+" + guard)
+            + (retrainTable.isEmpty() ? "" : "
+" + retrainTable);
     Files.writeString(dir.resolve("table1.md"), table1);
     Files.writeString(
         dir.resolve("table3.md"),
@@ -580,8 +597,10 @@ public final class UnlearningBenchmark implements Callable<Integer> {
               String.format(
                   Locale.ROOT,
                   "Tuning: grid on seed %d's forget set, objective NoMUS(tuning accuracy, MIA"
-                      + " forget vs tuning non-members); test and unseen never read. Chosen:",
-                  seeds.get(0)));
+                      + " forget vs tuning non-members), candidates more than %.2f below the"
+                      + " original's tuning accuracy rejected; test and unseen never read. Chosen:",
+                  seeds.get(0),
+                  tuningMargin));
       // The trial count is each method's own: a --grid override may offer fewer candidates than
       // the budget, and the count is what a reader compares between methods.
       choices.forEach(
@@ -668,6 +687,9 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         m.put("monitorSeconds", finiteOrNull(t.monitorSeconds()));
         m.put("monitorEstimates", t.monitorEstimates());
         m.put("perturbationSeconds", finiteOrNull(t.perturbationSeconds()));
+      }
+      if (t.guard().enabled()) {
+        m.put("guard", t.guard());
       }
       m.put("settings", r.settings());
       runs.add(m);
@@ -812,11 +834,42 @@ public final class UnlearningBenchmark implements Callable<Integer> {
         status("tuning %s %s: diverged", m.label(), a.settings());
       } else {
         status(
-            "tuning %s %s: validation acc %.4f, MIA %.4f, NoMUS %.4f",
-            m.label(), a.settings(), s.accuracy(), s.mia(), s.objective());
+            "tuning %s %s: validation acc %.4f, MIA %.4f, NoMUS %.4f%s",
+            m.label(),
+            a.settings(),
+            s.accuracy(),
+            s.mia(),
+            s.objective(),
+            a.withinMargin()
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    " REJECTED (below the original's %.4f - margin %.2f)",
+                    choice.originalAccuracy(),
+                    choice.margin()));
       }
     }
-    status("tuning %s: chose %s", m.label(), choice.settings());
+    status(
+        "tuning %s: chose %s%s",
+        m.label(),
+        choice.settings(),
+        choice.noneWithinMargin() ? " (no candidate within the margin: the most accurate)" : "");
+  }
+
+  /** The guard's decisions of one run, for its status line. */
+  private static String guardSummary(MethodResult r) {
+    var g = r.dynamicForgetting().guard();
+    if (!g.enabled()) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "; guard: %d checks, %d brakes, %s, slice acc %.4f -> %.4f",
+        g.checks(),
+        g.brakes(),
+        g.stopped() ? "STOPPED" : "not stopped",
+        g.parentAccuracy(),
+        g.finalAccuracy());
   }
 
   private static void status(String format, Object... args) {

@@ -26,7 +26,8 @@ class BenchMethodsTest {
             "scrub",
             "dlfd",
             "dlfd-ot-only",
-            "dlfd-ot-cls");
+            "dlfd-ot-cls",
+            "dlfd-unguarded");
   }
 
   @Test
@@ -34,7 +35,8 @@ class BenchMethodsTest {
     for (BenchMethod m : BenchMethods.all()) {
       if (m.isRetrain()
           || m.variant() == DlfdVariant.OT_ONLY
-          || m.variant() == DlfdVariant.WITH_CLASSIFICATION) {
+          || m.variant() == DlfdVariant.WITH_CLASSIFICATION
+          || m.variant() == DlfdVariant.UNGUARDED) {
         assertThat(m.grid()).as(m.key()).isEmpty();
         continue;
       }
@@ -95,15 +97,19 @@ class BenchMethodsTest {
   }
 
   @Test
-  void dlfdsGridCrossesTheStepSizeWithTheBrakingCadenceAndReadsRarelyWhileClean() {
+  void dlfdsGridSpansTheEnginesDefaultStepSizeToTheLargePoolsAndReadsRarelyWhileClean() {
     BenchMethod dlfd = BenchMethods.select(List.of("dlfd")).get(0);
 
     assertThat(dlfd.grid())
-        .containsExactlyInAnyOrder(
+        .containsExactly(
+            Map.of("stepSize", 0.001, "scoreEvery", 1),
+            Map.of("stepSize", 0.003, "scoreEvery", 1),
             Map.of("stepSize", 0.01, "scoreEvery", 1),
-            Map.of("stepSize", 0.01, "scoreEvery", 3),
-            Map.of("stepSize", 0.02, "scoreEvery", 1),
-            Map.of("stepSize", 0.02, "scoreEvery", 3));
+            Map.of("stepSize", 0.02, "scoreEvery", 1));
+    assertThat(dlfd.grid())
+        .as("the engine's own default α is a candidate")
+        .anySatisfy(
+            c -> assertThat(c.get("stepSize")).isEqualTo(DlfdConfig.builder().build().stepSize()));
     Map<String, Object> built = dlfd.create(1, dlfd.grid().get(0)).hyperparameters();
     assertThat(built)
         .containsEntry("scoreEvery", 1)
@@ -145,5 +151,36 @@ class BenchMethodsTest {
 
   private static DlfdConfig config(DlfdVariant v) {
     return DlfdSettings.config(v, Map.of("alpha", 0.002));
+  }
+
+  @Test
+  void everyBaselinesGridContainsItsEngineDefaultLearningRate() {
+    for (BenchMethod m : BenchMethods.all()) {
+      if (m.isRetrain() || m.isDlfd()) {
+        continue;
+      }
+      double engineDefault =
+          ((Number) m.create(0, Map.of()).hyperparameters().get("learningRate")).doubleValue();
+      assertThat(m.grid())
+          .as(m.key())
+          .anySatisfy(
+              c ->
+                  assertThat(((Number) c.get("learningRate")).doubleValue())
+                      .isCloseTo(engineDefault, org.assertj.core.data.Offset.offset(1e-9)));
+    }
+  }
+
+  @Test
+  void dlfdIsGuardedByDefaultAndItsUnguardedRowOnlySwitchesTheGuardOff() {
+    Map<String, Object> tuned = Map.of("stepSize", 0.01, "guardMargin", 0.1);
+    Map<String, Object> full = DlfdSettings.config(DlfdVariant.FULL, tuned).describe();
+    Map<String, Object> off = DlfdSettings.config(DlfdVariant.UNGUARDED, tuned).describe();
+    assertThat(full).containsEntry("guard", true).containsEntry("guardMargin", 0.1);
+    assertThat(off).containsEntry("guard", false);
+    full.keySet().removeIf(k -> k.startsWith("guard"));
+    off.keySet().removeIf(k -> k.startsWith("guard"));
+    assertThat(off).isEqualTo(full);
+    assertThatThrownBy(() -> DlfdSettings.config(DlfdVariant.FULL, Map.of("guard", "maybe")))
+        .hasMessageContaining("guard must be true or false");
   }
 }

@@ -96,6 +96,48 @@ class HyperparameterTunerTest {
     assertThat(new TuningScore(0.9, 0.4).forgettingScore()).isEqualTo(0.1, within());
   }
 
+  @Test
+  void aCandidateBelowTheOriginalsValidationAccuracyByMoreThanTheMarginLosesWhateverItsNomus() {
+    // The largest learning rate has the best NoMUS (perfect forgetting) but loses 0.2 accuracy
+    // against the original's 0.9; the margin is 0.05.
+    HyperparameterTuner tuner =
+        new HyperparameterTuner(
+            (method, settings, data) -> {
+              double lr = (Double) settings.get("learningRate");
+              return lr >= 0.01 ? new TuningScore(0.7, 0.5) : new TuningScore(0.88, 0.6 - lr);
+            },
+            0.05,
+            data -> 0.9);
+    HyperparameterTuner.Choice c = tuner.tune(finetune, splits.tuningData(splits.forSeed(1, 4)));
+
+    assertThat(new TuningScore(0.7, 0.5).objective())
+        .isGreaterThan(new TuningScore(0.88, 0.6 - 0.003).objective());
+    assertThat(c.settings()).isEqualTo(Map.of("learningRate", 0.003));
+    assertThat(c.originalAccuracy()).isEqualTo(0.9);
+    assertThat(c.noneWithinMargin()).isFalse();
+    assertThat(c.attempts())
+        .filteredOn(a -> !a.withinMargin())
+        .extracting(a -> a.settings().get("learningRate"))
+        .containsExactly(0.01);
+  }
+
+  @Test
+  void whenEveryCandidateBreaksTheMarginTheMostAccurateIsKeptAndTheChoiceSaysSo() {
+    HyperparameterTuner tuner =
+        new HyperparameterTuner(
+            (method, settings, data) -> {
+              double lr = (Double) settings.get("learningRate");
+              return new TuningScore(0.5 + lr, 0.5 + 10 * lr);
+            },
+            0.05,
+            data -> 0.9);
+    HyperparameterTuner.Choice c = tuner.tune(finetune, splits.tuningData(splits.forSeed(1, 4)));
+
+    assertThat(c.noneWithinMargin()).isTrue();
+    assertThat(c.attempts()).noneMatch(HyperparameterTuner.Attempt::withinMargin);
+    assertThat(c.settings()).isEqualTo(Map.of("learningRate", 0.01));
+  }
+
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-12);
   }

@@ -101,7 +101,8 @@ class UnlearningBenchmarkIT {
           "SCRUB",
           "DLFD",
           "DLFD: OT only",
-          "DLFD: + classification loss"
+          "DLFD: + classification loss",
+          "DLFD (no guard)"
         }) {
       assertThat(table1).contains("| " + label + " | ");
     }
@@ -110,7 +111,7 @@ class UnlearningBenchmarkIT {
         .contains("Tuning: grid on seed 1's forget set")
         .contains("Fixed by --set in every trial and seed: {dlfd.perturbationSteps=2}.");
     assertThat(table1).containsPattern("dlfd \\{[^}]*\\} \\(best of 4 trials\\);");
-    assertThat(command.rows()).hasSize(12);
+    assertThat(command.rows()).hasSize(13);
 
     String table3 = Files.readString(out.resolve("table3.md"));
     assertThat(table3.lines().filter(l -> l.startsWith("| DLFD"))).hasSize(3);
@@ -119,7 +120,7 @@ class UnlearningBenchmarkIT {
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
 
     JsonNode table1Json = JSON.readTree(out.resolve("table1.json").toFile());
-    assertThat(table1Json.get("runs")).hasSize(12);
+    assertThat(table1Json.get("runs")).hasSize(13);
     assertThat(table1Json.get("rows").get(0).get("label").asText()).isEqualTo("Original");
 
     JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
@@ -148,7 +149,7 @@ class UnlearningBenchmarkIT {
             .orElseThrow();
     assertThat(dlfdRun.get("steps").asLong()).isPositive();
     assertThat(dlfdRun.get("monitorInitialEstimate").asDouble()).isBetween(0.0, 0.5);
-    // DLFD paired seed by seed with every other row (10 baselines/ablations plus Original).
+    // DLFD paired seed by seed with every other row (11 baselines/ablations plus Original).
     assertThat(table1).contains("## Paired with DLFD").contains("| NoMUS: DLFD − method |");
     // Every run but Retrain's, compared with Retrain's on the same seed.
     assertThat(table1).contains("## Distance to Retrain").contains("| Agreement: forget |");
@@ -162,7 +163,7 @@ class UnlearningBenchmarkIT {
       }
     }
     JsonNode paired = table1Json.get("pairedWithDlfd");
-    assertThat(paired).hasSize(11);
+    assertThat(paired).hasSize(12);
     assertThat(paired.get(0).get("key").asText()).isEqualTo("original");
     assertThat(paired.get(0).get("seeds")).hasSize(1);
     assertThat(run.get("tuning")).hasSize(8);

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param honouredBy success only, optional: whether the job made a new version or found the
  *     request's subjects all forgotten by the newest one ({@code null}, as in results of older
  *     workers: a new version)
+ * @param guard success of a new version only, optional: what the engine's utility guard decided
+ *     during the run ({@code null}: the method ran without it, or an older worker)
  */
 public record UnlearningResult(
     String requestId,
@@ -32,7 +34,40 @@ public record UnlearningResult(
     String error,
     Instant completedAt,
     String device,
-    HonouredBy honouredBy) {
+    HonouredBy honouredBy,
+    Guard guard) {
+
+  /** A result without a utility-guard report. */
+  public UnlearningResult(
+      String requestId,
+      String correlationId,
+      String modelId,
+      int parentVersion,
+      Integer version,
+      Method method,
+      Status status,
+      Checkpoint checkpoint,
+      double seconds,
+      String error,
+      Instant completedAt,
+      String device,
+      HonouredBy honouredBy) {
+    this(
+        requestId,
+        correlationId,
+        modelId,
+        parentVersion,
+        version,
+        method,
+        status,
+        checkpoint,
+        seconds,
+        error,
+        completedAt,
+        device,
+        honouredBy,
+        null);
+  }
 
   /** A result that does not say where the job ran, nor how it was honoured (a new version). */
   public UnlearningResult(
@@ -59,6 +94,7 @@ public record UnlearningResult(
         seconds,
         error,
         completedAt,
+        null,
         null,
         null);
   }
@@ -100,4 +136,28 @@ public record UnlearningResult(
    * @param bytes size of {@code parameters.bin}
    */
   public record Checkpoint(String uri, String sha256, long bytes) {}
+
+  /**
+   * The engine's utility guard during the run: it watched accuracy on a held-out slice of the
+   * retain set and braked (rolled back, halved the step) or stopped the method when accuracy fell
+   * more than {@code margin} below the parent's on the same slice.
+   *
+   * @param checks checks taken (the final one included)
+   * @param brakes times it rolled back and halved the step
+   * @param stopped whether it ended the run at the last state within the margin
+   * @param reason why the run ended as it did, in words
+   * @param margin the margin, absolute accuracy
+   * @param sliceSize retain samples watched
+   * @param parentAccuracy the parent's accuracy on the slice
+   * @param finalAccuracy the new version's accuracy on the slice
+   */
+  public record Guard(
+      int checks,
+      int brakes,
+      boolean stopped,
+      String reason,
+      double margin,
+      int sliceSize,
+      double parentAccuracy,
+      double finalAccuracy) {}
 }

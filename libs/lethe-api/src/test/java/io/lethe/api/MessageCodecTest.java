@@ -75,6 +75,60 @@ class MessageCodecTest {
   }
 
   @Test
+  void aResultCarriesTheUtilityGuardsDecisionsAndOneWithoutThemStillDecodes() throws Exception {
+    UnlearningResult r = Samples.succeeded();
+    UnlearningResult guarded =
+        new UnlearningResult(
+            r.requestId(),
+            r.correlationId(),
+            r.modelId(),
+            r.parentVersion(),
+            r.version(),
+            r.method(),
+            r.status(),
+            r.checkpoint(),
+            r.seconds(),
+            r.error(),
+            r.completedAt(),
+            "cpu",
+            UnlearningResult.HonouredBy.NEW_VERSION,
+            new UnlearningResult.Guard(
+                7, 2, true, "stopped at step 60: ...", 0.05, 37, 0.973, 0.946));
+
+    JsonNode json = MAPPER.readTree(CODEC.encode(guarded));
+    assertThat(json.at("/guard/brakes").asInt()).isEqualTo(2);
+    assertThat(json.at("/guard/stopped").asBoolean()).isTrue();
+    assertThat(CODEC.decode(CODEC.encode(guarded), UnlearningResult.class)).isEqualTo(guarded);
+    ObjectNode old = (ObjectNode) json;
+    old.remove("guard");
+    assertThat(CODEC.decode(MAPPER.writeValueAsBytes(old), UnlearningResult.class).guard())
+        .isNull();
+  }
+
+  @Test
+  void aFailedResultWithAGuardReportIsRejectedOnTheWayOut() {
+    UnlearningResult f = Samples.failed();
+    UnlearningResult bad =
+        new UnlearningResult(
+            f.requestId(),
+            f.correlationId(),
+            f.modelId(),
+            f.parentVersion(),
+            f.version(),
+            f.method(),
+            f.status(),
+            f.checkpoint(),
+            f.seconds(),
+            f.error(),
+            f.completedAt(),
+            null,
+            null,
+            new UnlearningResult.Guard(1, 0, false, "within margin", 0.05, 37, 0.9, 0.9));
+
+    assertThatThrownBy(() -> CODEC.encode(bad)).isInstanceOf(ContractViolation.class);
+  }
+
+  @Test
   void timestampsAreWrittenAsRfc3339() throws Exception {
     JsonNode event = MAPPER.readTree(CODEC.encode(Samples.deletionEvent()));
 
@@ -105,6 +159,18 @@ class MessageCodecTest {
 
   static Stream<Arguments> badMessages() {
     return Stream.of(
+        bad(
+            "guard brakes below zero",
+            Contract.UNLEARNING_RESULT,
+            m -> at(m, "guard").put("brakes", -1),
+            "$.guard.brakes",
+            ""),
+        bad(
+            "guard without its reason",
+            Contract.UNLEARNING_RESULT,
+            m -> at(m, "guard").remove("reason"),
+            "$.guard",
+            "reason"),
         bad(
             "missing required field",
             Contract.DELETION_EVENT,

@@ -64,6 +64,7 @@ final class UnlearnCommand implements Callable<Integer> {
             v.outcome().initialForgettingScore(),
             v.outcome().finalForgettingScore(),
             out);
+        System.out.println("utility guard: " + v.outcome().guard().summary());
       }
       case "retrain" -> {
         ModelLineage.Version v =

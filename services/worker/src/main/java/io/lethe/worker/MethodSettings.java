@@ -1,6 +1,8 @@
 package io.lethe.worker;
 
 import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.UtilityGuardConfig;
+import io.lethe.engine.unlearn.UtilityGuardConfig.Keys;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -51,7 +53,13 @@ public final class MethodSettings {
           "scoreSampleSize",
           "scoreSplits",
           "seed",
-          "batchNormRecalibrationBatches");
+          "batchNormRecalibrationBatches",
+          Keys.ENABLED,
+          Keys.MARGIN,
+          Keys.SLICE,
+          Keys.SLICE_FRACTION,
+          Keys.EVERY,
+          Keys.BRAKES);
 
   /** The retraining keys accepted, as named by {@link TrainingRecipe#describe()}. */
   public static final Set<String> RETRAIN_KEYS =
@@ -109,6 +117,14 @@ public final class MethodSettings {
     apply(o, "scoreSplits", (k, v) -> b.optScoreSplits(integer(k, v)));
     apply(o, "seed", (k, v) -> b.optSeed(integer(k, v)));
     apply(o, "batchNormRecalibrationBatches", (k, v) -> b.optBatchNormRecalibration(integer(k, v)));
+    UtilityGuardConfig[] g = {UtilityGuardConfig.defaults(true)};
+    apply(o, Keys.ENABLED, (k, v) -> g[0] = g[0].withEnabled(bool(k, v)));
+    apply(o, Keys.MARGIN, (k, v) -> g[0] = g[0].withMargin(number(k, v)));
+    apply(o, Keys.SLICE, (k, v) -> g[0] = g[0].withSliceSize(integer(k, v)));
+    apply(o, Keys.SLICE_FRACTION, (k, v) -> g[0] = g[0].withSliceFraction(number(k, v)));
+    apply(o, Keys.EVERY, (k, v) -> g[0] = g[0].withCheckEvery(integer(k, v)));
+    apply(o, Keys.BRAKES, (k, v) -> g[0] = g[0].withMaxBrakes(integer(k, v)));
+    b.optUtilityGuard(g[0]);
     return b.build();
   }
 

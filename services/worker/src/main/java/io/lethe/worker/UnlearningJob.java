@@ -11,6 +11,7 @@ import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.engine.unlearn.UtilityGuardReport;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
@@ -129,8 +130,16 @@ final class UnlearningJob {
   /**
    * What a job left in the registry: the version that honours the request, and whether it was made
    * for it ({@code false}: an existing version had already forgotten every subject).
+   *
+   * @param guard the engine's utility-guard report of the run that made the version; null when no
+   *     engine ran here (honoured by an existing version, re-announced, retraining) or the guard
+   *     was off
    */
-  record Outcome(ModelVersionManifest version, boolean madeNew) {}
+  record Outcome(ModelVersionManifest version, boolean madeNew, UtilityGuardReport guard) {
+    Outcome(ModelVersionManifest version, boolean madeNew) {
+      this(version, madeNew, null);
+    }
+  }
 
   /**
    * What an earlier delivery of {@code request} already left, if anything: the version made for it,
@@ -224,16 +233,22 @@ final class UnlearningJob {
       // upload, and discarding a finished run would only make the data subjects wait longer.
       ProgressListener watched = deadline.watching(progress);
       Path out = work.resolve("out");
+      UtilityGuardReport guard = null;
       if (request.method() == Method.DLFD) {
-        ModelLineage.unlearn(
-            parentDir,
-            data.dataset(),
-            new Dlfd(dlfd),
-            forget,
-            data.tombstoned(),
-            out,
-            watched,
-            device);
+        UtilityGuardReport report =
+            ModelLineage.unlearn(
+                    parentDir,
+                    data.dataset(),
+                    new Dlfd(dlfd),
+                    forget,
+                    data.tombstoned(),
+                    out,
+                    watched,
+                    device)
+                .outcome()
+                .guard();
+        guard = report.enabled() ? report : null;
+        LOG.info("request {}: utility guard: {}", request.requestId(), report.summary());
       } else {
         TrainingRecipe recipe =
             MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
@@ -281,7 +296,7 @@ final class UnlearningJob {
       }
       ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
       progress.stage(Stage.SAVING, 1, 1);
-      return new Outcome(stored, true);
+      return new Outcome(stored, true, guard);
     } finally {
       ScratchSpace.deleteQuietly(work);
     }

@@ -282,6 +282,7 @@ public final class Worker implements Component, HealthReporting {
       if (existing) {
         metrics.alreadyForgotten.increment();
       }
+      metrics.recordGuard(result.guard());
       metrics.recordDuration(ok, Duration.ofNanos(System.nanoTime() - startNanos));
       LOG.info(
           "job {} {} ({}), result at {}-{}@{}",
@@ -351,7 +352,25 @@ public final class Worker implements Component, HealthReporting {
         device,
         done.madeNew()
             ? UnlearningResult.HonouredBy.NEW_VERSION
-            : UnlearningResult.HonouredBy.EXISTING_VERSION);
+            : UnlearningResult.HonouredBy.EXISTING_VERSION,
+        guard(done.guard()));
+  }
+
+  /** The engine's guard report as the result message carries it; null without one. */
+  static UnlearningResult.Guard guard(io.lethe.engine.unlearn.UtilityGuardReport g) {
+    if (g == null || !g.enabled()) {
+      return null;
+    }
+    String reason = g.reason().length() > 1000 ? g.reason().substring(0, 997) + "..." : g.reason();
+    return new UnlearningResult.Guard(
+        g.checks(),
+        g.brakes(),
+        g.stopped(),
+        reason,
+        g.margin(),
+        g.sliceSize(),
+        g.parentAccuracy(),
+        g.finalAccuracy());
   }
 
   private UnlearningResult failedResult(

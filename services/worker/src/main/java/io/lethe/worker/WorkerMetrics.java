@@ -14,13 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The worker's meters ({@code lethe_worker_*}): jobs started, succeeded, failed and retried (each
  * time a job that failed transiently, e.g. S3 down, is called again by the consumer: no result in
  * between); of the succeeded, those whose subjects the newest version had all forgotten already
- * ({@code jobs_already_forgotten}: no engine run, no new version); job duration as a histogram (so
- * dashboards can take quantiles across replicas); DLFD batches; checkpoint sizes and upload times
- * of the versions it stores; and, while a job runs, its forgetting score as a gauge tagged with the
- * request id, removed when the job ends so finished jobs do not linger as stale series. {@code
- * lethe_worker_device_info{device="cpu"|"gpu:N"}} is 1 for the device jobs run on (an identifier
- * with unit {@code info}; the Prometheus client drops the {@code _info} suffix from gauge names, so
- * it is scraped as {@code lethe_worker_device}).
+ * ({@code jobs_already_forgotten}: no engine run, no new version); the utility guard's checks,
+ * brakes and stops during DLFD runs ({@code guard_checks}, {@code guard_brakes}, {@code
+ * guard_stops}); job duration as a histogram (so dashboards can take quantiles across replicas);
+ * DLFD batches; checkpoint sizes and upload times of the versions it stores; and, while a job runs,
+ * its forgetting score as a gauge tagged with the request id, removed when the job ends so finished
+ * jobs do not linger as stale series. {@code lethe_worker_device_info{device="cpu"|"gpu:N"}} is 1
+ * for the device jobs run on (an identifier with unit {@code info}; the Prometheus client drops the
+ * {@code _info} suffix from gauge names, so it is scraped as {@code lethe_worker_device}).
  */
 final class WorkerMetrics {
   static final String STAGE = "worker";
@@ -32,6 +33,9 @@ final class WorkerMetrics {
   final Counter retried;
   final Counter alreadyForgotten;
   final Counter dlfdBatches;
+  final Counter guardChecks;
+  final Counter guardBrakes;
+  final Counter guardStops;
   private final Timer succeededDuration;
   private final Timer failedDuration;
   final DistributionSummary checkpointBytes;
@@ -49,6 +53,9 @@ final class WorkerMetrics {
     retried = metrics.counter("jobs_retried");
     alreadyForgotten = metrics.counter("jobs_already_forgotten");
     dlfdBatches = metrics.counter("dlfd_batches");
+    guardChecks = metrics.counter("guard_checks");
+    guardBrakes = metrics.counter("guard_brakes");
+    guardStops = metrics.counter("guard_stops");
     succeededDuration = durationTimer("succeeded");
     failedDuration = durationTimer("failed");
     checkpointBytes = metrics.summary("checkpoint", Metrics.Unit.BYTES);
@@ -85,6 +92,22 @@ final class WorkerMetrics {
         .minimumExpectedValue(Duration.ofMillis(100))
         .maximumExpectedValue(Duration.ofHours(6))
         .register(metrics.registry());
+  }
+
+  /**
+   * Counts the utility guard's decisions of a job that made a version ({@code
+   * lethe_worker_guard_checks_total}, {@code _brakes_total}, {@code _stops_total}); nothing for a
+   * result without a guard report.
+   */
+  void recordGuard(io.lethe.api.UnlearningResult.Guard guard) {
+    if (guard == null) {
+      return;
+    }
+    guardChecks.increment(guard.checks());
+    guardBrakes.increment(guard.brakes());
+    if (guard.stopped()) {
+      guardStops.increment();
+    }
   }
 
   void recordDuration(boolean success, Duration d) {

@@ -152,4 +152,34 @@ class MethodSettingsTest {
       }
     }
   }
+
+  @Test
+  void theUtilityGuardIsOnByDefaultAndItsKeysMapOntoTheConfig() {
+    assertThat(MethodSettings.dlfd(Map.of()).utilityGuard().enabled()).isTrue();
+    var g =
+        MethodSettings.dlfd(
+                Map.of(
+                    "guard",
+                    true,
+                    "guardMargin",
+                    0.1,
+                    "guardSlice",
+                    64,
+                    "guardSliceFraction",
+                    0.2,
+                    "guardEvery",
+                    3,
+                    "guardBrakes",
+                    1))
+            .utilityGuard();
+    assertThat(g.margin()).isEqualTo(0.1);
+    assertThat(g.sliceSize()).isEqualTo(64);
+    assertThat(g.sliceFraction()).isEqualTo(0.2);
+    assertThat(g.checkEvery()).isEqualTo(3);
+    assertThat(g.maxBrakes()).isEqualTo(1);
+    assertThat(MethodSettings.dlfd(Map.of("guard", false)).utilityGuard().enabled()).isFalse();
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("guardMargin", 1.5)))
+        .hasMessageContaining("hyperparameter guardMargin")
+        .hasMessageContaining("guard margin must be in [0,1]");
+  }
 }

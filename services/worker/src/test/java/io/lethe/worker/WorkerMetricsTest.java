@@ -41,4 +41,18 @@ class WorkerMetricsTest {
     assertThat(metrics.registry().scrape())
         .containsPattern("(?m)^lethe_worker_device\\{device=\"gpu:0\"} 1\\.0$");
   }
+
+  @Test
+  void theUtilityGuardsDecisionsAreCountedAndAResultWithoutThemCountsNothing() {
+    worker.recordGuard(
+        new io.lethe.api.UnlearningResult.Guard(7, 2, true, "stopped", 0.05, 37, 0.97, 0.95));
+    worker.recordGuard(
+        new io.lethe.api.UnlearningResult.Guard(4, 0, false, "within margin", 0.05, 37, 0.9, 0.9));
+    worker.recordGuard(null);
+
+    assertThat(metrics.registry().scrape())
+        .contains("lethe_worker_guard_checks_total 11.0")
+        .contains("lethe_worker_guard_brakes_total 2.0")
+        .contains("lethe_worker_guard_stops_total 1.0");
+  }
 }

@@ -1,5 +1,6 @@
 package io.lethe.cli.options;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.unlearn.dlfd.FeatureSource;
 import io.lethe.engine.unlearn.dlfd.PerturbationSpace;
@@ -131,6 +132,42 @@ public final class DlfdOptions {
               + " Default: no cap.")
   Integer cleanReadingsPerEpoch;
 
+  @Option(
+      names = "--no-guard",
+      description =
+          "Switch the utility guard off (it watches accuracy on a held-out slice of the retain"
+              + " set and brakes, then stops, DLFD when it falls more than --guard-margin below"
+              + " the parent's).")
+  boolean noGuard;
+
+  @Option(
+      names = "--guard-margin",
+      defaultValue = "0.05",
+      description = "Utility guard: absolute accuracy DLFD may lose. Default: ${DEFAULT-VALUE}.")
+  double guardMargin;
+
+  @Option(
+      names = "--guard-slice",
+      defaultValue = "256",
+      description =
+          "Utility guard: at most this many retain samples held out and watched (and at most"
+              + " 10%% of the retain set). Default: ${DEFAULT-VALUE}.")
+  int guardSlice;
+
+  @Option(
+      names = "--guard-every",
+      defaultValue = "10",
+      description = "Utility guard: batches between checks. Default: ${DEFAULT-VALUE}.")
+  int guardEvery;
+
+  @Option(
+      names = "--guard-brakes",
+      defaultValue = "2",
+      description =
+          "Utility guard: brakes (roll back, halve α) before a breach stops the run. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int guardBrakes;
+
   @Option(names = "--unlearn-seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
   int seed;
 
@@ -162,6 +199,12 @@ public final class DlfdOptions {
       b.optCleanReadingsPerEpoch(cleanReadingsPerEpoch);
     }
     b.optResumeMargin(resumeMargin);
+    b.optUtilityGuard(
+        UtilityGuardConfig.defaults(!noGuard)
+            .withMargin(guardMargin)
+            .withSliceSize(guardSlice)
+            .withCheckEvery(guardEvery)
+            .withMaxBrakes(guardBrakes));
     if (threshold != null) {
       b.optThreshold(threshold);
     } else {

@@ -50,4 +50,28 @@ class DlfdOptionsTest {
     assertThat(parse("--resume-margin", "0.25").resumeMargin()).isEqualTo(0.25);
     assertThatThrownBy(() -> parse("--resume-margin", "1.5")).hasMessageContaining("resume margin");
   }
+
+  @Test
+  void theUtilityGuardIsOnByDefaultAndItsOptionsSetIt() {
+    assertThat(parse().utilityGuard())
+        .isEqualTo(io.lethe.engine.unlearn.UtilityGuardConfig.defaults(true));
+    var g =
+        parse(
+                "--guard-margin",
+                "0.1",
+                "--guard-slice",
+                "64",
+                "--guard-every",
+                "3",
+                "--guard-brakes",
+                "1")
+            .utilityGuard();
+    assertThat(g.margin()).isEqualTo(0.1);
+    assertThat(g.sliceSize()).isEqualTo(64);
+    assertThat(g.checkEvery()).isEqualTo(3);
+    assertThat(g.maxBrakes()).isEqualTo(1);
+    assertThat(parse("--no-guard").utilityGuard().enabled()).isFalse();
+    assertThatThrownBy(() -> parse("--guard-margin", "2"))
+        .hasMessageContaining("guard margin must be in [0,1]");
+  }
 }

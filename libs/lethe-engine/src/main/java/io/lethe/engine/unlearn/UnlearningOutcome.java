@@ -17,6 +17,7 @@ package io.lethe.engine.unlearn;
  * @param monitorEstimates how many of those estimates were taken (0 without a steering monitor)
  * @param perturbationSeconds of {@code seconds}, the time spent computing perturbed inputs (DLFD's
  *     x*; 0 otherwise)
+ * @param guard what the utility guard saw and decided ({@link UtilityGuardReport#OFF} without it)
  */
 public record UnlearningOutcome(
     String method,
@@ -29,4 +30,37 @@ public record UnlearningOutcome(
     double finalForgettingScore,
     double monitorSeconds,
     long monitorEstimates,
-    double perturbationSeconds) {}
+    double perturbationSeconds,
+    UtilityGuardReport guard) {
+  public UnlearningOutcome {
+    java.util.Objects.requireNonNull(guard, "guard");
+  }
+
+  /** An outcome of a run without the utility guard. */
+  public UnlearningOutcome(
+      String method,
+      double seconds,
+      long steps,
+      double retainPasses,
+      double forgetPasses,
+      long perturbedSteps,
+      double initialForgettingScore,
+      double finalForgettingScore,
+      double monitorSeconds,
+      long monitorEstimates,
+      double perturbationSeconds) {
+    this(
+        method,
+        seconds,
+        steps,
+        retainPasses,
+        forgetPasses,
+        perturbedSteps,
+        initialForgettingScore,
+        finalForgettingScore,
+        monitorSeconds,
+        monitorEstimates,
+        perturbationSeconds,
+        UtilityGuardReport.OFF);
+  }
+}

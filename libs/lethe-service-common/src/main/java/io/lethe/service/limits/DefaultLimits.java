@@ -80,6 +80,17 @@ final class DefaultLimits {
     dlfd.put("scoreSplits", row(ints(1, INT_MAX), ints(1, 20)));
     dlfd.put("seed", row(ANY_INT, ANY_INT));
     dlfd.put("batchNormRecalibrationBatches", row(ints(0, INT_MAX), ints(0, 1000)));
+    // The utility guard (engine default on, margin 0.05). Switching it off is the operator's call:
+    // the default range allows it, a deployment may pin guard=true.
+    dlfd.put("guard", row(EITHER, EITHER));
+    dlfd.put("guardMargin", row(DecimalRange.of("0", "1"), DecimalRange.of("0", "0.5")));
+    // Slice samples are held out of the run and forwarded at every check.
+    dlfd.put("guardSlice", row(ints(16, INT_MAX), ints(16, 4096)));
+    dlfd.put(
+        "guardSliceFraction",
+        row(DecimalRange.of("1e-6", "0.999999"), DecimalRange.of("0.01", "0.5")));
+    dlfd.put("guardEvery", row(ints(1, INT_MAX), ints(1, 100_000)));
+    dlfd.put("guardBrakes", row(ints(0, INT_MAX), ints(0, 10)));
 
     Map<String, Row> retrain = t.get(Method.RETRAIN);
     // The shipped recipe trains 30 epochs; 100 fits every recipe in bench/ with room to spare.

@@ -11,6 +11,7 @@ import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuard;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -44,6 +45,14 @@ public final class BadTeaching implements UnlearningMethod {
   @Override
   public UnlearningOutcome unlearn(
       Classifier model, UnlearningData data, ProgressListener progress) {
+    try (UtilityGuard guard =
+        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
+      return run(model, guard.trainingData(), progress, guard);
+    }
+  }
+
+  private UnlearningOutcome run(
+      Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int retainCount = Math.max(1, (int) Math.round(config.retainFraction() * data.retain().length));
     int[] retainSubset =
@@ -62,13 +71,15 @@ public final class BadTeaching implements UnlearningMethod {
     ImageBatches batches = new ImageBatches(data.dataset());
     Distillation kl = new Distillation(model.labels(), config.temperature());
     ParameterStore parameters = new ParameterStore(model.manager(), false);
-    RunAccount account = new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs());
+    RunAccount account =
+        new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs(), guard);
     try (Classifier competent = model.copy();
         Classifier incompetent =
             Classifier.create(model.spec(), model.labels(), t.seed() * 31 + 17, model.device());
         ParameterUpdater updater = new ParameterUpdater(model, t)) {
       competent.freezeTrainableParameters(true);
       incompetent.freezeTrainableParameters(true);
+      epochs:
       for (int epoch = 0; epoch < t.epochs(); epoch++) {
         int[] order = Indices.shuffled(positions, t.seed() * 1_000_003L + epoch);
         for (int b = 0; b < batchesPerEpoch; b++) {
@@ -97,9 +108,16 @@ public final class BadTeaching implements UnlearningMethod {
             value =
                 updater.minimise(() -> kl.mean(model.forward(parameters, x, true).get(0), target));
           }
-          account.stepped(value, batchSize - forgetInBatch, forgetInBatch);
+          UtilityGuard.Decision decision =
+              account.stepped(value, batchSize - forgetInBatch, forgetInBatch);
+          if (decision == UtilityGuard.Decision.BRAKE) {
+            updater.scaleLearningRate(guard.scale());
+          } else if (decision == UtilityGuard.Decision.STOP) {
+            break epochs;
+          }
         }
       }
+      guard.finish();
     } finally {
       account.finished();
     }

@@ -1,5 +1,6 @@
 package io.lethe.engine.unlearn.baselines;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,12 +15,16 @@ import java.util.Objects;
  * @param retainFraction share of the retain set distilled from the competent teacher, in (0, 1]
  */
 public record BadTeachingConfig(
-    TrainingSettings training, double temperature, double retainFraction) {
+    TrainingSettings training,
+    double temperature,
+    double retainFraction,
+    UtilityGuardConfig guard) {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.ADAM, 0.0001f, 0f, 0f, 256, 1, 0);
 
   public BadTeachingConfig {
     Objects.requireNonNull(training, "training");
+    Objects.requireNonNull(guard, "guard");
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature must be positive, got " + temperature);
     }
@@ -37,6 +42,7 @@ public record BadTeachingConfig(
     Map<String, Object> m = training.describe();
     m.put("temperature", temperature);
     m.put("retainFraction", retainFraction);
+    m.putAll(guard.describe());
     return m;
   }
 
@@ -45,6 +51,7 @@ public record BadTeachingConfig(
     settings.applyTraining(b);
     settings.floating("temperature", b::optTemperature);
     settings.floating("retainFraction", b::optRetainFraction);
+    settings.applyGuard(b);
     return settings.build(b::build);
   }
 
@@ -73,7 +80,7 @@ public record BadTeachingConfig(
     }
 
     public BadTeachingConfig build() {
-      return new BadTeachingConfig(training(), temperature, retainFraction);
+      return new BadTeachingConfig(training(), temperature, retainFraction, guard());
     }
   }
 }

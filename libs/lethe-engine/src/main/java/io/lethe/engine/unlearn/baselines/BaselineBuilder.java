@@ -1,5 +1,6 @@
 package io.lethe.engine.unlearn.baselines;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
   private int batchSize;
   private int epochs;
   private int seed;
+  private UtilityGuardConfig guard = UtilityGuardConfig.defaults(false);
 
   protected BaselineBuilder(TrainingSettings defaults) {
     optimizer = defaults.optimizer();
@@ -62,6 +64,20 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
   public B optSeed(int v) {
     seed = v;
     return self();
+  }
+
+  /**
+   * The utility guard, for the methods that can take utility down (NegGrad, UNSIR, Bad Teaching,
+   * SCRUB); off by default, so a baseline runs as its paper describes unless asked. The others
+   * ignore it.
+   */
+  public B optUtilityGuard(UtilityGuardConfig v) {
+    guard = Objects.requireNonNull(v, "utility guard");
+    return self();
+  }
+
+  protected UtilityGuardConfig guard() {
+    return guard;
   }
 
   /** The shared settings as set so far (validated here). */

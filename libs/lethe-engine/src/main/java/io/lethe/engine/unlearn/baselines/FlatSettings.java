@@ -1,5 +1,7 @@
 package io.lethe.engine.unlearn.baselines;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
+import io.lethe.engine.unlearn.UtilityGuardConfig.Keys;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +39,18 @@ public final class FlatSettings {
     integer("batchSize", builder::optBatchSize);
     integer("epochs", builder::optEpochs);
     integer("seed", builder::optSeed);
+  }
+
+  /**
+   * Applies the utility guard's keys ({@link UtilityGuardConfig#describe()}) to {@code builder}.
+   */
+  void applyGuard(BaselineBuilder<?> b) {
+    bool(Keys.ENABLED, v -> b.optUtilityGuard(b.guard().withEnabled(v)));
+    floating(Keys.MARGIN, v -> b.optUtilityGuard(b.guard().withMargin(v)));
+    integer(Keys.SLICE, v -> b.optUtilityGuard(b.guard().withSliceSize(v)));
+    floating(Keys.SLICE_FRACTION, v -> b.optUtilityGuard(b.guard().withSliceFraction(v)));
+    integer(Keys.EVERY, v -> b.optUtilityGuard(b.guard().withCheckEvery(v)));
+    integer(Keys.BRAKES, v -> b.optUtilityGuard(b.guard().withMaxBrakes(v)));
   }
 
   void floating(String key, Consumer<Double> setter) {

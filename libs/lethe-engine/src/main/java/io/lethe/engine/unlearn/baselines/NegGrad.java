@@ -12,6 +12,7 @@ import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuard;
 import java.util.Map;
 
 /**
@@ -46,6 +47,14 @@ public final class NegGrad implements UnlearningMethod {
   @Override
   public UnlearningOutcome unlearn(
       Classifier model, UnlearningData data, ProgressListener progress) {
+    try (UtilityGuard guard =
+        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
+      return run(model, guard.trainingData(), progress, guard);
+    }
+  }
+
+  private UnlearningOutcome run(
+      Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int[] driver = config.combined() ? data.retain() : data.forget();
     int batchSize = Math.min(t.batchSize(), driver.length);
@@ -55,8 +64,10 @@ public final class NegGrad implements UnlearningMethod {
     TaskLoss loss = TaskLoss.of(model.labels());
     ParameterStore parameters = new ParameterStore(model.manager(), false);
     BatchCursor forget = new BatchCursor(data.forget(), t.seed() * 7919L + 1);
-    RunAccount account = new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs());
+    RunAccount account =
+        new RunAccount(NAME, data, progress, (long) batchesPerEpoch * t.epochs(), guard);
     try (ParameterUpdater updater = new ParameterUpdater(model, t)) {
+      epochs:
       for (int epoch = 0; epoch < t.epochs(); epoch++) {
         int[] order = Indices.shuffled(driver, t.seed() * 1_000_003L + epoch);
         for (int b = 0; b < batchesPerEpoch; b++) {
@@ -84,13 +95,18 @@ public final class NegGrad implements UnlearningMethod {
                       });
             }
           }
-          if (config.combined()) {
-            account.stepped(value, batchSize, forgetBatch);
-          } else {
-            account.stepped(value, 0, batchSize);
+          UtilityGuard.Decision decision =
+              config.combined()
+                  ? account.stepped(value, batchSize, forgetBatch)
+                  : account.stepped(value, 0, batchSize);
+          if (decision == UtilityGuard.Decision.BRAKE) {
+            updater.scaleLearningRate(guard.scale());
+          } else if (decision == UtilityGuard.Decision.STOP) {
+            break epochs;
           }
         }
       }
+      guard.finish();
     } finally {
       account.finished();
     }

@@ -1,5 +1,6 @@
 package io.lethe.engine.unlearn.baselines;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,13 +16,16 @@ import java.util.Objects;
  * @param training optimiser, batch size, epochs (over the forget set for plain NegGrad, over the
  *     retain set for NegGrad+), seed
  * @param retainWeight α in [0, 1): the step minimises α·CE(retain) − (1 − α)·CE(forget)
+ * @param guard the utility guard (off by default)
  */
-public record NegGradConfig(TrainingSettings training, double retainWeight) {
+public record NegGradConfig(
+    TrainingSettings training, double retainWeight, UtilityGuardConfig guard) {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.SGD, 0.001f, 0.9f, 5e-4f, 32, 1, 0);
 
   public NegGradConfig {
     Objects.requireNonNull(training, "training");
+    Objects.requireNonNull(guard, "guard");
     if (!(retainWeight >= 0 && retainWeight < 1)) {
       throw new IllegalArgumentException("retain weight must be in [0,1), got " + retainWeight);
     }
@@ -39,6 +43,7 @@ public record NegGradConfig(TrainingSettings training, double retainWeight) {
   public Map<String, Object> describe() {
     Map<String, Object> m = training.describe();
     m.put("retainWeight", retainWeight);
+    m.putAll(guard.describe());
     return m;
   }
 
@@ -46,6 +51,7 @@ public record NegGradConfig(TrainingSettings training, double retainWeight) {
     Builder b = builder();
     settings.applyTraining(b);
     settings.floating("retainWeight", b::optRetainWeight);
+    settings.applyGuard(b);
     return settings.build(b::build);
   }
 
@@ -69,7 +75,7 @@ public record NegGradConfig(TrainingSettings training, double retainWeight) {
     }
 
     public NegGradConfig build() {
-      return new NegGradConfig(training(), retainWeight);
+      return new NegGradConfig(training(), retainWeight, guard());
     }
   }
 }

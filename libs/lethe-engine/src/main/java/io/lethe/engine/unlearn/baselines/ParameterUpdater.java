@@ -24,12 +24,18 @@ import java.util.function.Supplier;
  */
 final class ParameterUpdater implements AutoCloseable {
   private final Classifier model;
-  private final Optimizer optimizer;
+  private final TrainingSettings settings;
+  private Optimizer optimizer;
   private final Set<String> before = new HashSet<>();
 
   ParameterUpdater(Classifier model, Optimizer optimizer) {
+    this(model, optimizer, null);
+  }
+
+  private ParameterUpdater(Classifier model, Optimizer optimizer, TrainingSettings settings) {
     this.model = model;
     this.optimizer = optimizer;
+    this.settings = settings;
     for (NDArray a : model.manager().getManagedArrays()) {
       before.add(a.getUid());
     }
@@ -46,7 +52,26 @@ final class ParameterUpdater implements AutoCloseable {
         model,
         settings
             .optimizer()
-            .build(settings.learningRate(), settings.momentum(), settings.weightDecay()));
+            .build(settings.learningRate(), settings.momentum(), settings.weightDecay()),
+        settings);
+  }
+
+  /**
+   * Continues with the learning rate multiplied by {@code scale} (the utility guard's brake). The
+   * optimiser is rebuilt, so its momentum / Adam moments start afresh: they were accumulated on the
+   * trajectory the guard has just rolled back.
+   */
+  void scaleLearningRate(double scale) {
+    if (settings == null) {
+      throw new IllegalStateException("this updater was given an optimiser, not settings");
+    }
+    optimizer =
+        settings
+            .optimizer()
+            .build(
+                (float) (settings.learningRate() * scale),
+                settings.momentum(),
+                settings.weightDecay());
   }
 
   /**

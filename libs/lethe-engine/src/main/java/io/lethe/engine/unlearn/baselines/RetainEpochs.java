@@ -8,6 +8,7 @@ import io.lethe.engine.model.Classifier;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.engine.unlearn.UtilityGuard;
 
 /**
  * Epochs of plain cross-entropy training on the retain set, the core of Fine-tune, CF-k, EU-k and
@@ -48,7 +49,11 @@ final class RetainEpochs {
     return (parameters, pixels) -> model.forward(parameters, pixels, true).get(0);
   }
 
-  void run(
+  /**
+   * @return false when the utility guard stopped the run (the model is then its last state within
+   *     the margin)
+   */
+  boolean run(
       Classifier model, ParameterUpdater updater, RunAccount account, TrainingForward forward) {
     ImageBatches batches = new ImageBatches(data.dataset());
     TaskLoss loss = TaskLoss.of(model.labels());
@@ -63,8 +68,14 @@ final class RetainEpochs {
           NDArray y = batches.labels(batch, order, from, from + batchSize);
           value = updater.minimise(() -> loss.mean(forward.logits(parameters, x), y));
         }
-        account.stepped(value, batchSize, 0);
+        UtilityGuard.Decision decision = account.stepped(value, batchSize, 0);
+        if (decision == UtilityGuard.Decision.BRAKE) {
+          updater.scaleLearningRate(account.guardScale());
+        } else if (decision == UtilityGuard.Decision.STOP) {
+          return false;
+        }
       }
     }
+    return true;
   }
 }

@@ -4,6 +4,7 @@ import io.lethe.engine.progress.ProgressEvent;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuard;
 
 /**
  * What a baseline run has done so far: wall time, optimiser steps and samples read from the retain
@@ -17,11 +18,30 @@ final class RunAccount {
   private final ProgressListener progress;
   private final long totalSteps;
   private final long start = System.nanoTime();
+  private final UtilityGuard guard;
+  private boolean watched = true;
   private long steps;
   private long retainSamples;
   private long forgetSamples;
 
   RunAccount(String method, UnlearningData data, ProgressListener progress, long totalSteps) {
+    this(method, data, progress, totalSteps, null);
+  }
+
+  /**
+   * @param guard consulted after every step by {@link #stepped} (null: none); its report goes into
+   *     the outcome, and {@code data} must be its {@link UtilityGuard#trainingData()}
+   */
+  RunAccount(
+      String method,
+      UnlearningData data,
+      ProgressListener progress,
+      long totalSteps,
+      UtilityGuard guard) {
+    this.guard = guard;
+    if (guard != null) {
+      guard.expectSteps(totalSteps);
+    }
     this.method = method;
     this.data = data;
     this.progress = progress;
@@ -35,11 +55,31 @@ final class RunAccount {
     forgetSamples += forget;
   }
 
-  /** One optimiser step that read {@code retain} retain and {@code forget} forget samples. */
-  void stepped(double loss, int retain, int forget) {
+  /**
+   * One optimiser step that read {@code retain} retain and {@code forget} forget samples.
+   *
+   * @return the guard's decision after it ({@link UtilityGuard.Decision#CONTINUE} without a guard)
+   */
+  UtilityGuard.Decision stepped(double loss, int retain, int forget) {
     steps++;
     read(retain, forget);
     progress.stepCompleted(ProgressEvent.of(method, steps, totalSteps, loss));
+    return guard == null || !watched ? UtilityGuard.Decision.CONTINUE : guard.afterStep(steps);
+  }
+
+  /** Whether the guard is consulted after the next steps (UNSIR's impair pass is not watched). */
+  void watched(boolean v) {
+    watched = v;
+  }
+
+  /** The guard's step scale (1 without a guard). */
+  double guardScale() {
+    return guard == null ? 1 : guard.scale();
+  }
+
+  /** Steps so far. */
+  long steps() {
+    return steps;
   }
 
   void finished() {
@@ -58,6 +98,7 @@ final class RunAccount {
         Double.NaN,
         0,
         0,
-        0);
+        0,
+        guard == null ? io.lethe.engine.unlearn.UtilityGuardReport.OFF : guard.report());
   }
 }

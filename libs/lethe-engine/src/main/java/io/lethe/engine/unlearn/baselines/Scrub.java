@@ -12,6 +12,7 @@ import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuard;
 import java.util.Map;
 
 /**
@@ -44,6 +45,14 @@ public final class Scrub implements UnlearningMethod {
   @Override
   public UnlearningOutcome unlearn(
       Classifier model, UnlearningData data, ProgressListener progress) {
+    try (UtilityGuard guard =
+        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
+      return run(model, guard.trainingData(), progress, guard);
+    }
+  }
+
+  private UnlearningOutcome run(
+      Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int retainBatch = Math.min(t.batchSize(), data.retain().length);
     int retainBatches = data.retain().length / retainBatch;
@@ -55,10 +64,11 @@ public final class Scrub implements UnlearningMethod {
     TaskLoss loss = TaskLoss.of(model.labels());
     Distillation kl = new Distillation(model.labels(), config.temperature());
     ParameterStore parameters = new ParameterStore(model.manager(), false);
-    RunAccount account = new RunAccount(NAME, data, progress, total);
+    RunAccount account = new RunAccount(NAME, data, progress, total, guard);
     try (Classifier teacher = model.copy();
         ParameterUpdater updater = new ParameterUpdater(model, t)) {
       teacher.freezeTrainableParameters(true);
+      epochs:
       for (int epoch = 0; epoch < t.epochs(); epoch++) {
         if (epoch < maxEpochs) {
           int[] order = Indices.shuffled(data.forget(), t.seed() * 7919L + epoch);
@@ -72,7 +82,9 @@ public final class Scrub implements UnlearningMethod {
                   updater.minimise(
                       () -> kl.mean(model.forward(parameters, x, true).get(0), target).neg());
             }
-            account.stepped(value, 0, forgetBatch);
+            if (brakeOrStop(account.stepped(value, 0, forgetBatch), guard, updater)) {
+              break epochs;
+            }
           }
         }
         int[] order = Indices.shuffled(data.retain(), t.seed() * 1_000_003L + epoch);
@@ -93,12 +105,24 @@ public final class Scrub implements UnlearningMethod {
                           .add(distance.mul(Scalars.like(distance, config.alpha())));
                     });
           }
-          account.stepped(value, retainBatch, 0);
+          if (brakeOrStop(account.stepped(value, retainBatch, 0), guard, updater)) {
+            break epochs;
+          }
         }
       }
+      guard.finish();
     } finally {
       account.finished();
     }
     return account.outcome();
+  }
+
+  /** Applies a brake; true when the guard stopped the run. */
+  private static boolean brakeOrStop(
+      UtilityGuard.Decision decision, UtilityGuard guard, ParameterUpdater updater) {
+    if (decision == UtilityGuard.Decision.BRAKE) {
+      updater.scaleLearningRate(guard.scale());
+    }
+    return decision == UtilityGuard.Decision.STOP;
   }
 }

@@ -1,5 +1,6 @@
 package io.lethe.engine.unlearn.baselines;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param temperature distillation temperature T
  * @param alpha weight of KL(teacher ‖ student) on retain in the min step
  * @param gamma weight of the cross-entropy on retain in the min step
+ * @param guard the utility guard (off by default)
  */
 public record ScrubConfig(
     TrainingSettings training,
@@ -23,12 +25,14 @@ public record ScrubConfig(
     int maxSteps,
     double temperature,
     double alpha,
-    double gamma) {
+    double gamma,
+    UtilityGuardConfig guard) {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.SGD, 0.0005f, 0.9f, 5e-4f, 128, 3, 0);
 
   public ScrubConfig {
     Objects.requireNonNull(training, "training");
+    Objects.requireNonNull(guard, "guard");
     if (forgetBatchSize < 1) {
       throw new IllegalArgumentException(
           "forget batch size must be positive, got " + forgetBatchSize);
@@ -56,6 +60,7 @@ public record ScrubConfig(
     m.put("temperature", temperature);
     m.put("alpha", alpha);
     m.put("gamma", gamma);
+    m.putAll(guard.describe());
     return m;
   }
 
@@ -67,6 +72,7 @@ public record ScrubConfig(
     settings.floating("temperature", b::optTemperature);
     settings.floating("alpha", b::optAlpha);
     settings.floating("gamma", b::optGamma);
+    settings.applyGuard(b);
     return settings.build(b::build);
   }
 
@@ -113,7 +119,8 @@ public record ScrubConfig(
     }
 
     public ScrubConfig build() {
-      return new ScrubConfig(training(), forgetBatchSize, maxSteps, temperature, alpha, gamma);
+      return new ScrubConfig(
+          training(), forgetBatchSize, maxSteps, temperature, alpha, gamma, guard());
     }
   }
 }

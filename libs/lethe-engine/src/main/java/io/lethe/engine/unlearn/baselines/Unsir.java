@@ -21,6 +21,7 @@ import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuard;
 import java.util.Map;
 import java.util.Random;
 
@@ -65,6 +66,14 @@ public final class Unsir implements UnlearningMethod {
   @Override
   public UnlearningOutcome unlearn(
       Classifier model, UnlearningData data, ProgressListener progress) {
+    try (UtilityGuard guard =
+        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
+      return run(model, guard.trainingData(), progress, guard);
+    }
+  }
+
+  private UnlearningOutcome run(
+      Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int noiseBatch = Math.min(t.batchSize(), data.forget().length);
     int noiseBatches = data.forget().length / noiseBatch;
@@ -78,7 +87,9 @@ public final class Unsir implements UnlearningMethod {
     ParameterStore parameters = new ParameterStore(model.manager(), false);
     BatchCursor retain = new BatchCursor(data.retain(), t.seed() * 7919L + 3);
     Random noiseRandom = new Random(t.seed() * 31L + 11);
-    RunAccount account = new RunAccount(NAME, data, progress, total);
+    RunAccount account = new RunAccount(NAME, data, progress, total, guard);
+    // The impair pass is meant to lose utility: the guard watches the repair pass and the end.
+    account.watched(false);
     try {
       try (ParameterUpdater updater = new ParameterUpdater(model, t)) {
         for (int epoch = 0; epoch < t.epochs(); epoch++) {
@@ -101,10 +112,12 @@ public final class Unsir implements UnlearningMethod {
         }
       }
       if (repair != null) {
+        account.watched(true);
         try (ParameterUpdater updater = new ParameterUpdater(model, config.repair())) {
           repair.run(model, updater, account, RetainEpochs.whole(model));
         }
       }
+      guard.finish();
     } finally {
       account.finished();
     }

@@ -1,5 +1,6 @@
 package io.lethe.engine.unlearn.baselines;
 
+import io.lethe.engine.unlearn.UtilityGuardConfig;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param noiseSteps optimiser steps that shape each noise batch
  * @param noiseLearningRate Adam learning rate of the noise
  * @param noiseNormWeight weight of the mean squared L2 norm of the noise images
+ * @param guard the utility guard (off by default); it watches the repair pass, not the impair pass,
+ *     whose purpose is to lose utility
  */
 public record UnsirConfig(
     TrainingSettings training,
@@ -25,12 +28,14 @@ public record UnsirConfig(
     int repairEpochs,
     int noiseSteps,
     float noiseLearningRate,
-    double noiseNormWeight) {
+    double noiseNormWeight,
+    UtilityGuardConfig guard) {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.ADAM, 0.02f, 0f, 0f, 32, 1, 0);
 
   public UnsirConfig {
     Objects.requireNonNull(training, "training");
+    Objects.requireNonNull(guard, "guard");
     if (!(repairLearningRate > 0)) {
       throw new IllegalArgumentException(
           "repair learning rate must be positive, got " + repairLearningRate);
@@ -73,6 +78,7 @@ public record UnsirConfig(
     m.put("noiseSteps", noiseSteps);
     m.put("noiseLearningRate", noiseLearningRate);
     m.put("noiseNormWeight", noiseNormWeight);
+    m.putAll(guard.describe());
     return m;
   }
 
@@ -84,6 +90,7 @@ public record UnsirConfig(
     settings.integer("noiseSteps", b::optNoiseSteps);
     settings.floating("noiseLearningRate", v -> b.optNoiseLearningRate(v.floatValue()));
     settings.floating("noiseNormWeight", b::optNoiseNormWeight);
+    settings.applyGuard(b);
     return settings.build(b::build);
   }
 
@@ -137,7 +144,8 @@ public record UnsirConfig(
           repairEpochs,
           noiseSteps,
           noiseLearningRate,
-          noiseNormWeight);
+          noiseNormWeight,
+          guard());
     }
   }
 }

@@ -19,6 +19,7 @@ import io.lethe.engine.unlearn.ForgettingScoreMonitor;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.engine.unlearn.UtilityGuard;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -75,10 +76,24 @@ public final class Dlfd implements UnlearningMethod {
   @Override
   public UnlearningOutcome unlearn(
       Classifier model, UnlearningData data, ProgressListener progress) {
+    long guardStart = System.nanoTime();
+    try (UtilityGuard guard = new UtilityGuard(model, data, config.utilityGuard(), config.seed())) {
+      double guardSetup = (System.nanoTime() - guardStart) / 1e9;
+      return run(model, guard.trainingData(), progress, guard, guardSetup);
+    }
+  }
+
+  private UnlearningOutcome run(
+      Classifier model,
+      UnlearningData data,
+      ProgressListener progress,
+      UtilityGuard guard,
+      double guardSetup) {
     int batchSize = Math.min(config.batchSize(), data.retain().length);
     int forgetBatch = Math.min(batchSize, data.forget().length);
     int batchesPerEpoch = data.retain().length / batchSize;
     long total = (long) batchesPerEpoch * config.epochs();
+    guard.expectSteps(total);
     ImageBatches batches = new ImageBatches(data.dataset());
     TaskLoss loss = TaskLoss.of(model.labels());
     ForgettingScoreMonitor monitor =
@@ -115,12 +130,14 @@ public final class Dlfd implements UnlearningMethod {
                 Optimizers.sgd(
                     config.learningRate(), config.momentum(), config.weightDecay(), false, 1));
     progress.stageStarted(STAGE, total);
+    long steps;
     try (OwnedTrainer owned = new OwnedTrainer(model, trainingConfig)) {
       Trainer trainer = owned.trainer();
       long k = 0;
       long lastEstimateAt = 0;
       int[] forgetOrder = Indices.shuffled(data.forget(), config.seed() * 7919L + 1);
       int forgetCursor = 0;
+      epochs:
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
         int[] retainOrder = Indices.shuffled(data.retain(), config.seed() * 1_000_003L + epoch);
         for (int b = 0; b < batchesPerEpoch; b++, k++) {
@@ -158,27 +175,37 @@ public final class Dlfd implements UnlearningMethod {
             }
           }
           progress.stepCompleted(new ProgressEvent(STAGE, k + 1, total, stepLoss, score, perturb));
+          UtilityGuard.Decision decision = guard.afterStep(k + 1);
+          if (decision == UtilityGuard.Decision.BRAKE) {
+            perturbation.setStepScale(guard.scale());
+          } else if (decision == UtilityGuard.Decision.STOP) {
+            k++;
+            break epochs;
+          }
         }
       }
+      steps = k;
       recalibrateBatchNorm(model, batches, data.retain(), batchSize);
+      guard.finish();
     } finally {
       progress.stageFinished(STAGE);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - start) / 1e9 + guardSetup;
     // A diagnostic for the caller, not part of the unlearning, so outside its wall time.
     double finalScore = monitor.estimate();
     return new UnlearningOutcome(
         NAME,
         seconds,
-        total,
-        (double) total * batchSize / data.retain().length,
+        steps,
+        (double) steps * batchSize / data.retain().length,
         (double) forgetSamplesUsed / data.forget().length,
         perturbed,
         initialScore,
         finalScore,
         monitorClock.seconds(),
         monitorClock.count(),
-        perturbationClock.seconds());
+        perturbationClock.seconds(),
+        guard.report());
   }
 
   /** Accumulates the wall time of one phase of the run, so the outcome can say where time went. */

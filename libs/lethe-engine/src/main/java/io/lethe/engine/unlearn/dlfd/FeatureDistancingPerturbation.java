@@ -29,6 +29,7 @@ public final class FeatureDistancingPerturbation {
   private final SinkhornDistance sinkhorn;
   private final TaskLoss loss;
   private final ParameterStore parameters;
+  private double stepScale = 1.0;
 
   public FeatureDistancingPerturbation(Classifier classifier, DlfdConfig config) {
     if (config.featureSource() == FeatureSource.EMBEDDING && !classifier.hasEmbedding()) {
@@ -46,6 +47,17 @@ public final class FeatureDistancingPerturbation {
             .build();
     this.loss = TaskLoss.of(classifier.labels());
     this.parameters = new ParameterStore(classifier.manager(), false);
+  }
+
+  /**
+   * Multiplies α for the perturbations computed from now on (the utility guard halves it per
+   * brake); 1 = the configured step size.
+   */
+  public void setStepScale(double scale) {
+    if (!(scale > 0 && scale <= 1)) {
+      throw new IllegalArgumentException("step scale must be in (0,1], got " + scale);
+    }
+    stepScale = scale;
   }
 
   /**
@@ -128,7 +140,7 @@ public final class FeatureDistancingPerturbation {
   }
 
   private NDArray step(NDArray x, NDArray gradient) {
-    NDArray direction = gradient.sign().mul(config.stepSize());
+    NDArray direction = gradient.sign().mul(config.stepSize() * stepScale);
     if (config.perturbationSpace() == PerturbationSpace.PIXEL) {
       return x.add(direction).clip(0, 1);
     }
