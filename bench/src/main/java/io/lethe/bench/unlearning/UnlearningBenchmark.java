@@ -362,12 +362,9 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     String guard = BenchmarkTables.guardTable(results);
     String table1 =
         BenchmarkTables.table1(title + " (Table 1)", rows, footer)
-            + (paired.isEmpty() ? "" : "
-" + paired)
-            + (guard.isEmpty() ? "" : "
-" + guard)
-            + (retrainTable.isEmpty() ? "" : "
-" + retrainTable);
+            + (paired.isEmpty() ? "" : "\n" + paired)
+            + (guard.isEmpty() ? "" : "\n" + guard)
+            + (retrainTable.isEmpty() ? "" : "\n" + retrainTable);
     Files.writeString(dir.resolve("table1.md"), table1);
     Files.writeString(
         dir.resolve("table3.md"),
