@@ -2,6 +2,7 @@ package io.lethe.embedded;
 
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.ModelVersionManifest;
+import io.lethe.api.UnlearningResult;
 import io.lethe.cli.report.ReportRow;
 import io.lethe.cli.report.ReportTable;
 import io.lethe.engine.metrics.EvaluationReport;
@@ -68,6 +69,9 @@ public final class PipelineReport {
         run.parentReport(),
         engineReport(report, run.parentReport().mia()),
         reference == null ? null : reference.report());
+    if (run.result() != null && run.result().guard() != null) {
+      out.printf("%n%s%n", guardLine(run.result().guard()));
+    }
     out.printf("%nGates (%s):%n", report.passed() ? "passed" : "FAILED");
     for (EvaluationReportMessage.Gate g : report.gates()) {
       out.printf("  %s %-20s %s%n", mark(g), g.name(), g.detail() == null ? "" : g.detail());
@@ -141,6 +145,22 @@ public final class PipelineReport {
           r.forgettingScore(),
           r.noise());
     }
+  }
+
+  /** What the worker's utility guard decided, in one line. */
+  static String guardLine(UnlearningResult.Guard g) {
+    return String.format(
+        Locale.ROOT,
+        "Utility guard: %d check(s), %d brake(s)%s on %d retain samples held out; accuracy there"
+            + " %.4f (parent %.4f, margin %.2f): %s",
+        g.checks(),
+        g.brakes(),
+        g.stopped() ? ", stopped" : "",
+        g.sliceSize(),
+        g.finalAccuracy(),
+        g.parentAccuracy(),
+        g.margin(),
+        g.reason());
   }
 
   private static String abbreviate(List<String> ids) {

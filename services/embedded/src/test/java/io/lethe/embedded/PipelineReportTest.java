@@ -79,4 +79,15 @@ class PipelineReportTest {
         .contains("new 0.0710 ± 0.0130; drop 0.1390 = 4.3× the noise of the difference (0.0327)")
         .contains("retrained reference 0.0200 ± 0.0200");
   }
+
+  @Test
+  void theGuardLineSaysWhatTheGuardDecided() {
+    assertThat(
+            PipelineReport.guardLine(
+                new io.lethe.api.UnlearningResult.Guard(
+                    5, 1, false, "braked once, then within the margin", 0.05, 256, 1.0, 0.9805)))
+        .isEqualTo(
+            "Utility guard: 5 check(s), 1 brake(s) on 256 retain samples held out; accuracy there"
+                + " 0.9805 (parent 1.0000, margin 0.05): braked once, then within the margin");
+  }
 }

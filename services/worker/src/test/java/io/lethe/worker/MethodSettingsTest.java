@@ -154,8 +154,9 @@ class MethodSettingsTest {
   }
 
   @Test
-  void theUtilityGuardIsOnByDefaultAndItsKeysMapOntoTheConfig() {
-    assertThat(MethodSettings.dlfd(Map.of()).utilityGuard().enabled()).isTrue();
+  void theUtilityGuardIsOffByDefaultAndItsKeysMapOntoTheConfig() {
+    assertThat(MethodSettings.dlfd(Map.of()).utilityGuard().enabled()).isFalse();
+    assertThat(MethodSettings.dlfd(Map.of("guard", true)).utilityGuard().enabled()).isTrue();
     var g =
         MethodSettings.dlfd(
                 Map.of(

@@ -133,12 +133,15 @@ public final class DlfdOptions {
   Integer cleanReadingsPerEpoch;
 
   @Option(
-      names = "--no-guard",
+      names = "--guard",
+      negatable = true,
+      defaultValue = "false",
       description =
-          "Switch the utility guard off (it watches accuracy on a held-out slice of the retain"
+          "Switch the utility guard on (it watches accuracy on a held-out slice of the retain"
               + " set and brakes, then stops, DLFD when it falls more than --guard-margin below"
-              + " the parent's).")
-  boolean noGuard;
+              + " the parent's). Off by default: on a parent that memorised its training set the"
+              + " slice's accuracy falls with the memorisation DLFD removes.")
+  boolean guard;
 
   @Option(
       names = "--guard-margin",
@@ -200,7 +203,7 @@ public final class DlfdOptions {
     }
     b.optResumeMargin(resumeMargin);
     b.optUtilityGuard(
-        UtilityGuardConfig.defaults(!noGuard)
+        UtilityGuardConfig.defaults(guard)
             .withMargin(guardMargin)
             .withSliceSize(guardSlice)
             .withCheckEvery(guardEvery)

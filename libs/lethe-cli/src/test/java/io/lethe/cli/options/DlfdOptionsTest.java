@@ -52,9 +52,9 @@ class DlfdOptionsTest {
   }
 
   @Test
-  void theUtilityGuardIsOnByDefaultAndItsOptionsSetIt() {
+  void theUtilityGuardIsOffByDefaultAndItsOptionsSetIt() {
     assertThat(parse().utilityGuard())
-        .isEqualTo(io.lethe.engine.unlearn.UtilityGuardConfig.defaults(true));
+        .isEqualTo(io.lethe.engine.unlearn.UtilityGuardConfig.defaults(false));
     var g =
         parse(
                 "--guard-margin",
@@ -71,6 +71,8 @@ class DlfdOptionsTest {
     assertThat(g.checkEvery()).isEqualTo(3);
     assertThat(g.maxBrakes()).isEqualTo(1);
     assertThat(parse("--no-guard").utilityGuard().enabled()).isFalse();
+    assertThat(parse().utilityGuard().enabled()).isFalse();
+    assertThat(parse("--guard").utilityGuard().enabled()).isTrue();
     assertThatThrownBy(() -> parse("--guard-margin", "2"))
         .hasMessageContaining("guard margin must be in [0,1]");
   }
