@@ -117,7 +117,7 @@ public final class MethodSettings {
     apply(o, "scoreSplits", (k, v) -> b.optScoreSplits(integer(k, v)));
     apply(o, "seed", (k, v) -> b.optSeed(integer(k, v)));
     apply(o, "batchNormRecalibrationBatches", (k, v) -> b.optBatchNormRecalibration(integer(k, v)));
-    UtilityGuardConfig[] g = {UtilityGuardConfig.defaults(true)};
+    UtilityGuardConfig[] g = {DlfdConfig.builder().build().utilityGuard()};
     apply(o, Keys.ENABLED, (k, v) -> g[0] = g[0].withEnabled(bool(k, v)));
     apply(o, Keys.MARGIN, (k, v) -> g[0] = g[0].withMargin(number(k, v)));
     apply(o, Keys.SLICE, (k, v) -> g[0] = g[0].withSliceSize(integer(k, v)));
