@@ -439,7 +439,19 @@ class EvaluatorIT {
     assertThat(relative.passed()).isFalse();
     assertThat(relative.detail())
         .startsWith("changed nothing: the parameters are the parent's")
-        .contains(String.format(java.util.Locale.ROOT, "score %.4f", report.forgettingScore()));
+        .contains(
+            report.attacks().stream()
+                .max(
+                    java.util.Comparator.comparingDouble(
+                        EvaluationReportMessage.Attack::forgettingScore))
+                .map(
+                    a ->
+                        String.format(
+                            java.util.Locale.ROOT,
+                            "%s attack (the strongest): score %.4f",
+                            a.name(),
+                            a.forgettingScore()))
+                .orElseThrow());
     assertThat(report.passed()).isFalse();
     // The registry promotes only a version whose stored evaluation passed (PromotionRule:
     // gates_failed otherwise).
