@@ -90,21 +90,7 @@ public final class PipelineCommand implements Callable<Integer> {
               + " match the dataset options.")
   Path original;
 
-  @Option(
-      names = "--torchscript",
-      paramLabel = "FILE",
-      description =
-          "Bring your own model: register this TorchScript module (torch.jit.script/trace output)"
-              + " as the original instead of training one; needs --descriptor (docs/torchscript.md).")
-  Path torchScript;
-
-  @Option(
-      names = "--descriptor",
-      paramLabel = "FILE",
-      description =
-          "The JSON descriptor of --torchscript: input channels/height/width, normalization,"
-              + " labels in output order, optional featuresOutput.")
-  Path descriptor;
+  @Mixin TorchScriptOriginalOptions torchScript;
 
   @Option(
       names = "--forget-subjects",
@@ -304,7 +290,7 @@ public final class PipelineCommand implements Callable<Integer> {
     try {
       given = ServerConnections.fromEnvironment(System.getenv());
       checkServingOptions();
-      OriginalRegistration.checkOriginalOptions(original, torchScript, descriptor);
+      torchScript.check(original);
     } catch (IllegalArgumentException e) {
       System.err.println("lethe-pipeline: " + e.getMessage());
       return 2;
@@ -359,8 +345,8 @@ public final class PipelineCommand implements Callable<Integer> {
       if (original != null) {
         builder.optOriginal(original);
       }
-      if (torchScript != null) {
-        builder.optTorchScript(torchScript, descriptor);
+      if (torchScript.given()) {
+        builder.optTorchScript(torchScript.module, torchScript.descriptor);
       }
       if (!once) {
         builder.optServing(groupPrefix, dir.resolve(PipelineTokens.FILE));

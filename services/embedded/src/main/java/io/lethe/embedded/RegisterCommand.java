@@ -54,22 +54,7 @@ public final class RegisterCommand implements Callable<Integer> {
               + " training; it must match the dataset options.")
   Path original;
 
-  @Option(
-      names = "--torchscript",
-      paramLabel = "FILE",
-      description =
-          "Bring your own model: register this TorchScript module (torch.jit.script/trace output)"
-              + " as the original instead of training one; needs --descriptor. Its versions stay"
-              + " TorchScript modules.")
-  Path torchScript;
-
-  @Option(
-      names = "--descriptor",
-      paramLabel = "FILE",
-      description =
-          "The JSON descriptor of --torchscript: input channels/height/width, normalization,"
-              + " labels in output order, optional featuresOutput (docs/torchscript.md).")
-  Path descriptor;
+  @Mixin TorchScriptOriginalOptions torchScript;
 
   @Option(
       names = "--model-id",
@@ -143,7 +128,7 @@ public final class RegisterCommand implements Callable<Integer> {
                           "S3_ENDPOINT is not set: register writes to the registry of running"
                               + " services (S3_ENDPOINT, S3_ACCESS_KEY(_FILE),"
                               + " S3_SECRET_KEY(_FILE))"));
-      OriginalRegistration.checkOriginalOptions(original, torchScript, descriptor);
+      torchScript.check(original);
     } catch (IllegalArgumentException e) {
       err.println("lethe-pipeline register: " + e.getMessage());
       return 2;
@@ -158,8 +143,8 @@ public final class RegisterCommand implements Callable<Integer> {
               .optTraining(training.recipe(), training::spec)
               .optProgress(new ConsoleProgress(!noProgress))
               .optLog(out);
-      if (torchScript != null) {
-        builder.optTorchScript(torchScript, descriptor);
+      if (torchScript.given()) {
+        builder.optTorchScript(torchScript.module, torchScript.descriptor);
       }
       OriginalRegistration registration = builder.build();
       result = registration.registerIfAbsent();

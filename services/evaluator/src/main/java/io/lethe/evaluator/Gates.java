@@ -68,38 +68,41 @@ public final class Gates {
             MAX_FORGETTING_SCORE,
             scoreOk,
             format("forgetting score %.4f %s %.4f", score, scoreOk, maxForgettingScore)));
-    if (parent == null) {
-      gates.add(new Gate(MAX_NOMUS_DROP, true, "no parent version to compare with"));
-    } else {
-      double drop = parent.nomus() - report.nomus();
-      boolean dropOk = drop <= maxNomusDrop;
-      gates.add(
-          new Gate(
-              MAX_NOMUS_DROP,
-              dropOk,
-              format(
-                  "NoMUS %.4f vs parent %.4f: drop %.4f %s %.4f",
-                  report.nomus(), parent.nomus(), drop, dropOk, maxNomusDrop)));
-    }
+    gates.add(
+        dropBelowParent(
+            MAX_NOMUS_DROP,
+            "NoMUS",
+            report.nomus(),
+            parent == null ? Double.NaN : parent.nomus(),
+            maxNomusDrop));
     gates.add(relative.apply(report, parent, sameParameters));
-    if (parent == null) {
-      gates.add(new Gate(MAX_ACCURACY_DROP, true, "no parent version to compare with"));
-    } else {
-      double accuracyDrop = parent.testAccuracy() - report.testAccuracy();
-      boolean accuracyOk = accuracyDrop <= maxAccuracyDrop;
-      gates.add(
-          new Gate(
-              MAX_ACCURACY_DROP,
-              accuracyOk,
-              format(
-                  "test accuracy %.4f vs parent %.4f: drop %.4f %s %.4f",
-                  report.testAccuracy(),
-                  parent.testAccuracy(),
-                  accuracyDrop,
-                  accuracyOk,
-                  maxAccuracyDrop)));
-    }
+    gates.add(
+        dropBelowParent(
+            MAX_ACCURACY_DROP,
+            "test accuracy",
+            report.testAccuracy(),
+            parent == null ? Double.NaN : parent.testAccuracy(),
+            maxAccuracyDrop));
     return gates;
+  }
+
+  /**
+   * A gate bounding how far {@code value} may fall below the parent's: passes, saying so, when
+   * there is no parent ({@code parentValue} NaN).
+   */
+  private static Gate dropBelowParent(
+      String name, String what, double value, double parentValue, double maxDrop) {
+    if (Double.isNaN(parentValue)) {
+      return new Gate(name, true, "no parent version to compare with");
+    }
+    double drop = parentValue - value;
+    boolean ok = drop <= maxDrop;
+    return new Gate(
+        name,
+        ok,
+        format(
+            "%s %.4f vs parent %.4f: drop %.4f %s %.4f",
+            what, value, parentValue, drop, ok, maxDrop));
   }
 
   /** True when every gate passed. */
