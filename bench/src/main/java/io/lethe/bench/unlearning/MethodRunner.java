@@ -34,18 +34,21 @@ final class MethodRunner implements HyperparameterTuner.Trial {
   private final IntFunction<TrainingRecipe> recipes;
   private final ProgressListener progress;
   private final RetrainDistances retrainDistances = new RetrainDistances();
+  private final boolean compareWithRetrain;
 
   MethodRunner(
       ModelSpec spec,
       BenchmarkSplits splits,
       byte[] original,
       IntFunction<TrainingRecipe> recipes,
-      ProgressListener progress) {
+      ProgressListener progress,
+      boolean compareWithRetrain) {
     this.spec = spec;
     this.splits = splits;
     this.original = original.clone();
     this.recipes = recipes;
     this.progress = progress;
+    this.compareWithRetrain = compareWithRetrain;
   }
 
   private Classifier freshOriginal() {
@@ -224,7 +227,9 @@ final class MethodRunner implements HyperparameterTuner.Trial {
               + ". Give it a smaller learning rate with --set.",
           notFinite);
     }
-    recordOutputs(key, label, split, model);
+    if (compareWithRetrain) {
+      recordOutputs(key, label, split, model);
+    }
     return new MethodResult(
         key,
         label,

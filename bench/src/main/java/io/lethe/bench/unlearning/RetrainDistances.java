@@ -32,40 +32,40 @@ final class RetrainDistances {
       OutputDistance retain,
       OutputDistance test) {}
 
-  private final Map<String, Outputs> byRun = new LinkedHashMap<>();
-  private final Map<String, String> labels = new LinkedHashMap<>();
+  /** One method's run on one seed. */
+  private record Run(String key, String label, int seed) {}
+
+  private final Map<Run, Outputs> byRun = new LinkedHashMap<>();
+  private final Map<Integer, Outputs> retrainBySeed = new LinkedHashMap<>();
 
   void record(String key, String label, int seed, Outputs outputs) {
-    byRun.put(runKey(key, seed), outputs);
-    labels.put(key, label);
+    if (key.equals(BenchMethod.RETRAIN)) {
+      retrainBySeed.put(seed, outputs);
+    } else {
+      byRun.put(new Run(key, label, seed), outputs);
+    }
   }
 
   /** Every recorded run but Retrain, against Retrain on its seed; empty without Retrain. */
   List<Row> rows() {
     List<Row> rows = new ArrayList<>();
     for (var e : byRun.entrySet()) {
-      String[] parts = e.getKey().split("@", 2);
-      String key = parts[0];
-      int seed = Integer.parseInt(parts[1]);
-      Outputs retrain = byRun.get(runKey(BenchMethod.RETRAIN, seed));
-      if (retrain == null || key.equals(BenchMethod.RETRAIN)) {
+      Run run = e.getKey();
+      Outputs retrain = retrainBySeed.get(run.seed());
+      if (retrain == null) {
         continue;
       }
       Outputs o = e.getValue();
       rows.add(
           new Row(
-              key,
-              labels.get(key),
-              seed,
+              run.key(),
+              run.label(),
+              run.seed(),
               OutputDistance.between(o.forget(), retrain.forget()),
               OutputDistance.between(o.retain(), retrain.retain()),
               OutputDistance.between(o.test(), retrain.test())));
     }
     return rows;
-  }
-
-  private static String runKey(String key, int seed) {
-    return key + "@" + seed;
   }
 
   /**

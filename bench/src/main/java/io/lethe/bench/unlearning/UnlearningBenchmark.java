@@ -268,7 +268,13 @@ public final class UnlearningBenchmark implements Callable<Integer> {
     }
     originalFromCache = cached.isPresent();
     MethodRunner runner =
-        new MethodRunner(spec, splits, originalParameters, this::recipe, progress);
+        new MethodRunner(
+            spec,
+            splits,
+            originalParameters,
+            this::recipe,
+            progress,
+            selected.stream().anyMatch(BenchMethod::isRetrain));
 
     Map<String, HyperparameterTuner.Choice> choices = new LinkedHashMap<>();
     SeedSplit first = splits.forSeed(seeds.get(0), forgetCount);
