@@ -1,18 +1,18 @@
 package io.lethe.bench;
 
 import io.lethe.engine.data.DatasetSource;
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
-import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.ComputeDevice;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.lethe.bench.subjects;
 
-import io.lethe.engine.data.ImageDataset;
+import io.lethe.format.data.ImageDataset;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

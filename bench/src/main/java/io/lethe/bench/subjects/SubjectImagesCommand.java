@@ -1,7 +1,7 @@
 package io.lethe.bench.subjects;
 
 import io.lethe.engine.data.IdxDatasetReader;
-import io.lethe.engine.data.ImageDataset;
+import io.lethe.format.data.ImageDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package io.lethe.bench.unlearning;
 
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Indices;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
 import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

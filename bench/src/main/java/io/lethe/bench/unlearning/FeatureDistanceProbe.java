@@ -2,13 +2,13 @@ package io.lethe.bench.unlearning;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Indices;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.unlearn.dlfd.FeatureDistancingPerturbation;
 import io.lethe.engine.unlearn.dlfd.FeatureSource;
+import io.lethe.format.data.ImageDataset;
 
 /**
  * How far apart, in DLFD's own metric, the original model already holds the retain set and the sets

@@ -1,7 +1,7 @@
 package io.lethe.bench.unlearning;
 
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.format.data.ImageDataset;
 import java.util.Arrays;
 import java.util.BitSet;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.engine.data.IdxDatasetReader;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.ImageFolderReader;
-import io.lethe.engine.data.Sample;
 import io.lethe.engine.data.SubjectSplit;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.lethe.bench.unlearning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.format.data.ImageDataset;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;

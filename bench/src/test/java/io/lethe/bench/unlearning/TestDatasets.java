@@ -1,9 +1,9 @@
 package io.lethe.bench.unlearning;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,10 +4,10 @@ import io.lethe.cli.report.ResultsWriter.NamedEvaluation;
 import io.lethe.engine.checkpoint.CheckpointRequirements;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.checkpoint.LoadedCheckpoint;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.evaluation.UnlearningEvaluator;
 import io.lethe.engine.progress.ProgressListener;
+import io.lethe.format.data.ImageDataset;
 import java.nio.file.Path;
 import java.util.Set;
 

@@ -1,7 +1,7 @@
 package io.lethe.cli;
 
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.workflow.TorchScriptExport;
+import io.lethe.format.checkpoint.CheckpointManifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.lethe.cli;
 
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.format.data.ImageDataset;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Option;

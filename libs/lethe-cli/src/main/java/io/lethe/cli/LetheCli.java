@@ -28,7 +28,7 @@ public final class LetheCli {
   private static boolean isBadInput(Exception ex) {
     return ex instanceof IllegalArgumentException
         || ex instanceof IllegalStateException
-        || ex instanceof io.lethe.engine.checkpoint.CheckpointException
+        || ex instanceof io.lethe.format.checkpoint.CheckpointException
         || ex instanceof io.lethe.engine.data.DatasetException
         || ex instanceof UnsupportedOperationException
         || ex instanceof java.nio.file.NoSuchFileException;

@@ -3,8 +3,8 @@ package io.lethe.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.format.checkpoint.CheckpointManifest;
 import io.lethe.testutils.ClassFolderDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

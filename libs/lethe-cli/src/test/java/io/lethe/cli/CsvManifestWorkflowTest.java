@@ -2,8 +2,8 @@ package io.lethe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.format.checkpoint.CheckpointManifest;
 import io.lethe.testutils.MufacLikeDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;

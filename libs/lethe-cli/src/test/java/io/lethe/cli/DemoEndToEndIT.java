@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lethe.cli.report.ResultsWriter.NamedEvaluation;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.metrics.EvaluationReport;
+import io.lethe.format.checkpoint.CheckpointManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,10 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.checkpoint.LoadedCheckpoint;
-import io.lethe.engine.model.TorchScriptDescriptor;
+import io.lethe.engine.model.InputNormalizer;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.model.TorchScriptDescriptor;
 import io.lethe.testutils.TorchScriptFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -116,8 +117,9 @@ class TorchScriptWorkflowTest {
       float[] expected = engine.classifier().predict(pixels).get(0).toFloatArray();
       plain.load(export, "model", Map.of());
       NDArray x =
-          d.normalization()
-              .apply(plain.getNDManager().create(pixels.toFloatArray(), pixels.getShape()));
+          InputNormalizer.apply(
+              d.normalization(),
+              plain.getNDManager().create(pixels.toFloatArray(), pixels.getShape()));
       NDList out =
           plain
               .getBlock()

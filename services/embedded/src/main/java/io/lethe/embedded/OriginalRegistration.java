@@ -2,15 +2,15 @@ package io.lethe.embedded;
 
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.DatasetSource;
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.engine.workflow.TorchScriptImport;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.model.ModelSpec;
 import io.lethe.registry.service.RegistrySettings;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.DatasetDescriptor;

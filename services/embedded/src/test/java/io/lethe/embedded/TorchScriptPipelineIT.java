@@ -10,12 +10,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.data.IdxDatasetReader;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.TorchScriptDescriptor;
+import io.lethe.engine.model.InputNormalizer;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.model.TorchScriptDescriptor;
 import io.lethe.infra.ServerEnvironment;
 import io.lethe.testutils.TorchScriptFixtures;
 import java.nio.file.Files;
@@ -116,9 +117,9 @@ class TorchScriptPipelineIT {
       float[] expected = engine.predict(pixels).get(0).toFloatArray();
       plain.load(export, "model", Map.of());
       NDArray x =
-          descriptor
-              .normalization()
-              .apply(plain.getNDManager().create(pixels.toFloatArray(), pixels.getShape()));
+          InputNormalizer.apply(
+              descriptor.normalization(),
+              plain.getNDManager().create(pixels.toFloatArray(), pixels.getShape()));
       NDList out =
           plain
               .getBlock()

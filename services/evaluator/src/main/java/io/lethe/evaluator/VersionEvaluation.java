@@ -2,15 +2,15 @@ package io.lethe.evaluator;
 
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.ModelVersionManifest;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.evaluation.UnlearningEvaluator;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.ImageDataset;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import java.io.IOException;
@@ -154,7 +154,7 @@ final class VersionEvaluation {
 
   private EvaluationReport measure(
       String modelId, int version, ImageDataset dataset, UnlearningSplit split) {
-    try (Classifier model = store.load(modelId, version)) {
+    try (Classifier model = Checkpoints.restore(store.checkpoint(modelId, version).checkpoint())) {
       return evaluator
           .evaluate(
               model, dataset, split.test(), split.forget(), split.unseen(), ProgressListener.NONE)

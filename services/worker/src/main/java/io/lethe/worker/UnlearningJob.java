@@ -5,9 +5,6 @@ import io.lethe.api.JobProgress.Stage;
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Violation;
-import io.lethe.engine.checkpoint.CheckpointManifest;
-import io.lethe.engine.checkpoint.Checkpoints;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
@@ -15,6 +12,10 @@ import io.lethe.engine.unlearn.UtilityGuardReport;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.engine.workflow.ModelLineage.UnlearnedCheckpoint;
+import io.lethe.format.checkpoint.Checkpoint;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.ImageDataset;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.DatasetVersion;
 import io.lethe.registry.store.HonouredRequest;
@@ -22,9 +23,6 @@ import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,11 +35,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One forget request, end to end, as blocking code for the {@code lethe-unlearning} pool: fetch the
- * newest version of the model from the registry into a scratch checkpoint directory, load its
- * training data, run the method through {@link ModelLineage} (so a service-made checkpoint means
- * what a CLI-made one does), tombstone the subjects in the dataset and store the result as the next
- * version. The worker knows nothing of tensors.
+ * One forget request, end to end, as blocking code for the {@code lethe-unlearning} pool: read the
+ * newest version of the model from the registry into memory (its checkpoint verified against the
+ * version's manifest), load its training data, run the method through {@link ModelLineage} (so a
+ * service-made checkpoint means what a CLI-made one does), tombstone the subjects in the dataset
+ * and store the result as the next version. No model bytes touch the worker's disk. The worker
+ * knows nothing of tensors.
  *
  * <p><b>Training data.</b> A version that names a registry dataset ({@code datasetId}) gets it from
  * the {@link DatasetStore}: the snapshot as uploaded (whose fingerprint the checkpoint pins), with
@@ -49,11 +48,16 @@ import org.slf4j.LoggerFactory;
  * model forgot them; the request's own subjects stay available as the forget set. Other versions
  * load what their checkpoint's dataset source says ({@link ModelLineage#loadDatasetOf}).
  *
+ * <p><b>Forgotten subjects.</b> The engine's checkpoint owns the cumulative list (the parent's plus
+ * the request's, and for a retrain also the subjects it never saw); the version and the tombstones
+ * record that list as it is.
+ *
  * <p><b>Order.</b> Tombstones are written after the engine run and before the version, because the
  * version's manifest (immutable once visible) records the dataset revision they produced. A crash
  * between the two is repaired by redelivery: the run repeats from the snapshot and {@link
  * DatasetStore#tombstone} returns the existing revision. A crash after the version is stored is
- * caught by {@link #alreadyDone}.
+ * caught by {@link #alreadyDone}, which costs two reads whatever the number of versions ({@link
+ * ModelStore#honouredBy}, {@link ModelStore#versionMadeFor}).
  *
  * <p><b>Subjects already forgotten.</b> Two requests for one model can name the same subjects (a
  * burst split at the intake's size cap, or a person asking twice through two channels). Only the
@@ -66,29 +70,21 @@ import org.slf4j.LoggerFactory;
  * HyperparameterLimits} before anything is downloaded (the intake checks them too, but forget
  * requests can be produced by anything), and the run has a time budget ({@link JobDeadline}): past
  * it, the engine is stopped at its next progress callback, its native resources are released by its
- * try-with-resources, the scratch directory is deleted and the job fails with the reason, so the
- * model's next request runs.
- *
- * <p><b>Scratch.</b> Each run works in a {@code job-*} directory of the worker process's {@link
- * ScratchSpace} (a copy of the parent's parameters, the engine's output), deleted in a {@code
- * finally} whether the run succeeds, fails, times out or finds its request done meanwhile; a killed
- * process's directory is deleted by the next worker to start on the same scratch root.
+ * try-with-resources and the job fails with the reason, so the model's next request runs.
  */
 final class UnlearningJob {
   private static final Logger LOG = LoggerFactory.getLogger(UnlearningJob.class);
 
   private final ModelStore store;
   private final DatasetStore datasets;
-  private final Path scratchRoot;
   private HyperparameterLimits limits = HyperparameterLimits.defaults();
   private Duration timeBudget = WorkerSettings.DEFAULT_JOB_TIMEOUT;
   private Duration abandonAfter = WorkerSettings.DEFAULT_ABANDONED_VERSION_GRACE;
   private ComputeDevice device = ComputeDevice.cpu();
 
-  UnlearningJob(ModelStore store, DatasetStore datasets, Path scratchRoot) {
+  UnlearningJob(ModelStore store, DatasetStore datasets) {
     this.store = Objects.requireNonNull(store, "store");
     this.datasets = Objects.requireNonNull(datasets, "datasets");
-    this.scratchRoot = Objects.requireNonNull(scratchRoot, "scratchRoot");
   }
 
   /** The ranges requests must keep (default {@link HyperparameterLimits#defaults()}). */
@@ -152,14 +148,9 @@ final class UnlearningJob {
       return Optional.of(
           new Outcome(store.manifest(request.modelId(), honoured.get().version()), false));
     }
-    List<Integer> versions = store.versions(request.modelId());
-    for (int i = versions.size() - 1; i >= 0; i--) {
-      ModelVersionManifest m = store.manifest(request.modelId(), versions.get(i));
-      if (m.forgetRequestIds().contains(request.requestId())) {
-        return Optional.of(new Outcome(m, true));
-      }
-    }
-    return Optional.empty();
+    return store
+        .versionMadeFor(request.modelId(), request.requestId())
+        .map(m -> new Outcome(m, true));
   }
 
   /**
@@ -214,92 +205,84 @@ final class UnlearningJob {
           base,
           forget.size());
     }
-    Path work = Files.createTempDirectory(scratchRoot, "job-");
-    try {
-      Path parentDir = Files.createDirectories(work.resolve("parent"));
-      Files.write(
-          parentDir.resolve(Checkpoints.PARAMETERS_FILE),
-          store.parameters(request.modelId(), base));
-      Files.writeString(
-          parentDir.resolve(Checkpoints.MANIFEST_FILE),
-          store.checkpointJson(request.modelId(), base),
-          StandardCharsets.UTF_8);
-      CheckpointManifest parentCheckpoint = Checkpoints.readManifest(parentDir);
-      TrainingData data = trainingData(parent, parentCheckpoint, forget);
-      progress.stage(Stage.LOADING, 1, 1);
-      deadline.check("loading", 1, 1);
+    Checkpoint parentCheckpoint = store.checkpoint(request.modelId(), base).checkpoint();
+    TrainingData data = trainingData(parent, parentCheckpoint.manifest(), forget);
+    progress.stage(Stage.LOADING, 1, 1);
+    deadline.check("loading", 1, 1);
 
-      // Checked at every engine callback. Not after the engine is done: what remains is a bounded
-      // upload, and discarding a finished run would only make the data subjects wait longer.
-      ProgressListener watched = deadline.watching(progress);
-      Path out = work.resolve("out");
-      UtilityGuardReport guard = null;
-      if (request.method() == Method.DLFD) {
-        UtilityGuardReport report =
-            ModelLineage.unlearn(
-                    parentDir,
-                    data.dataset(),
-                    new Dlfd(dlfd),
-                    forget,
-                    data.tombstoned(),
-                    out,
-                    watched,
-                    device)
-                .outcome()
-                .guard();
-        guard = report.enabled() ? report : null;
-        LOG.info("request {}: utility guard: {}", request.requestId(), report.summary());
-      } else {
-        TrainingRecipe recipe =
-            MethodSettings.retrain(request.hyperparameters(), parentCheckpoint.hyperparameters());
-        ModelLineage.retrain(
-            parentDir,
-            data.dataset(),
-            parentCheckpoint.modelSpec(),
-            recipe,
-            forget,
-            data.tombstoned(),
-            out,
-            watched,
-            device);
-      }
-
-      progress.stage(Stage.SAVING, 0, 1);
-      String checkpointJson =
-          Files.readString(out.resolve(Checkpoints.MANIFEST_FILE), StandardCharsets.UTF_8);
-      // The checkpoint's list: parent's + these, and for a retrain also what it never saw.
-      Set<String> subjects = new TreeSet<>(parent.subjectsForgotten());
-      subjects.addAll(CheckpointManifest.fromJson(checkpointJson).forgottenSubjects());
-      NewVersion.Builder version =
-          NewVersion.builder(
-                  request.method(),
-                  checkpointJson,
-                  Files.readAllBytes(out.resolve(Checkpoints.PARAMETERS_FILE)),
-                  parent.datasetVersion())
-              .optParentVersion(base)
-              .optForgetRequestIds(List.of(request.requestId()))
-              .optSubjectsForgotten(List.copyOf(subjects));
-      if (parent.datasetId() != null) {
-        DatasetVersion revision = datasets.tombstone(parent.datasetId(), subjects);
-        version.optDataset(parent.datasetId(), revision.version());
-      }
-      sweep(request.modelId());
-      // Checked again just before writing: a worker that lost the partition during a long job (a
-      // pause longer than the session timeout) and the partition's new owner must not both store.
-      Optional<Outcome> meanwhile = alreadyDone(request);
-      if (meanwhile.isPresent()) {
-        LOG.info(
-            "job {} was finished meanwhile as v{} (by another worker): not storing it twice",
-            request.requestId(),
-            meanwhile.get().version().version());
-        return meanwhile.get();
-      }
-      ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
-      progress.stage(Stage.SAVING, 1, 1);
-      return new Outcome(stored, true, guard);
-    } finally {
-      ScratchSpace.deleteQuietly(work);
+    // Checked at every engine callback. Not after the engine is done: what remains is a bounded
+    // upload, and discarding a finished run would only make the data subjects wait longer.
+    ProgressListener watched = deadline.watching(progress);
+    Checkpoint result;
+    UtilityGuardReport guard = null;
+    if (request.method() == Method.DLFD) {
+      UnlearnedCheckpoint unlearned =
+          ModelLineage.unlearn(
+              parentCheckpoint,
+              data.dataset(),
+              new Dlfd(dlfd),
+              forget,
+              data.tombstoned(),
+              watched,
+              device);
+      result = unlearned.checkpoint();
+      UtilityGuardReport report = unlearned.outcome().guard();
+      guard = report.enabled() ? report : null;
+      LOG.info("request {}: utility guard: {}", request.requestId(), report.summary());
+    } else {
+      TrainingRecipe recipe =
+          MethodSettings.retrain(
+              request.hyperparameters(), parentCheckpoint.manifest().hyperparameters());
+      result =
+          ModelLineage.retrain(
+              parentCheckpoint.manifest(),
+              data.dataset(),
+              parentCheckpoint.manifest().modelSpec(),
+              recipe,
+              forget,
+              data.tombstoned(),
+              watched,
+              device);
     }
+
+    progress.stage(Stage.SAVING, 0, 1);
+    // The engine's checkpoint owns the cumulative list: the parent's, these, and for a retrain
+    // also what it never saw.
+    List<String> subjects = result.manifest().forgottenSubjects();
+    if (!subjects.containsAll(parent.subjectsForgotten())) {
+      throw new IllegalStateException(
+          request.modelId()
+              + " v"
+              + base
+              + " records forgotten subjects its checkpoint does not: the lineage is broken");
+    }
+    NewVersion.Builder version =
+        NewVersion.builder(
+                request.method(),
+                result.manifest().toJson(),
+                result.parameters(),
+                parent.datasetVersion())
+            .optParentVersion(base)
+            .optForgetRequestIds(List.of(request.requestId()))
+            .optSubjectsForgotten(subjects);
+    if (parent.datasetId() != null) {
+      DatasetVersion revision = datasets.tombstone(parent.datasetId(), subjects);
+      version.optDataset(parent.datasetId(), revision.version());
+    }
+    sweep(request.modelId());
+    // Checked again just before writing: a worker that lost the partition during a long job (a
+    // pause longer than the session timeout) and the partition's new owner must not both store.
+    Optional<Outcome> meanwhile = alreadyDone(request);
+    if (meanwhile.isPresent()) {
+      LOG.info(
+          "job {} was finished meanwhile as v{} (by another worker): not storing it twice",
+          request.requestId(),
+          meanwhile.get().version().version());
+      return meanwhile.get();
+    }
+    ModelVersionManifest stored = store.putVersion(request.modelId(), version.build());
+    progress.stage(Stage.SAVING, 1, 1);
+    return new Outcome(stored, true, guard);
   }
 
   /**

@@ -157,7 +157,7 @@ public final class Worker implements Component, HealthReporting {
                   // Last, so a set-up retried after an S3 outage opens no second directory.
                   scratch = ScratchSpace.open(settings.scratchDir());
                   job =
-                      new UnlearningJob(store, datasets, scratch.dir())
+                      new UnlearningJob(store, datasets)
                           .optLimits(settings.hyperparameterLimits())
                           .optTimeBudget(settings.jobTimeout())
                           .optAbandonAfter(settings.abandonedVersionGrace())

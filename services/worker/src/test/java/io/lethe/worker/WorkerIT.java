@@ -11,19 +11,19 @@ import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.data.DatasetSource;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
-import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.ComputeDevice;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import io.lethe.infra.ConsumerGroups;
 import io.lethe.infra.KafkaTopics;
 import io.lethe.infra.ServerEnvironment;
@@ -237,7 +237,9 @@ class WorkerIT {
     assertThat(datasets.latest(DATA)).isEqualTo(1);
     assertThat(datasets.tombstonedSubjects(DATA, 1)).containsExactly("p0001", "p0002");
     assertThat(datasets.subjectSamples(DATA, 1)).doesNotContainKeys("p0001", "p0002");
-    try (Classifier loaded = store.load(MODEL, 2)) { // verifies every hash on the way
+    try (Classifier loaded =
+        Checkpoints.restore(
+            store.checkpoint(MODEL, 2).checkpoint())) { // verifies every hash on the way
       assertThat(loaded.spec().side()).isEqualTo(16);
     }
 

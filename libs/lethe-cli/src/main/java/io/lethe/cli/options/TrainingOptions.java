@@ -1,11 +1,11 @@
 package io.lethe.cli.options;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.model.Architecture;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.Normalization;
 import io.lethe.engine.training.Augmentation;
 import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import picocli.CommandLine.Option;
 
 /** Model and recipe for training originals and retrained models. */

@@ -1,9 +1,9 @@
 package io.lethe.cli.report;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.data.Split;
 import io.lethe.engine.data.UnlearningSplit;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,8 @@
 package io.lethe.engine.checkpoint;
 
-import io.lethe.engine.model.Architecture;
+import io.lethe.format.checkpoint.CheckpointException;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.model.Architecture;
 import java.util.Objects;
 import java.util.Optional;
 

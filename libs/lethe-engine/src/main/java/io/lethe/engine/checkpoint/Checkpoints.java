@@ -1,10 +1,14 @@
 package io.lethe.engine.checkpoint;
 
 import ai.djl.Device;
-import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.ModelFormat;
 import io.lethe.engine.model.TorchScriptClassifiers;
+import io.lethe.format.checkpoint.Checkpoint;
+import io.lethe.format.checkpoint.CheckpointException;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelFormat;
+import io.lethe.format.model.TorchScriptDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +48,72 @@ public final class Checkpoints {
   public static CheckpointManifest save(
       Path dir, Classifier classifier, CheckpointManifest.Builder manifest) {
     Objects.requireNonNull(dir, "dir");
+    requireNoCheckpoint(dir);
+    return save(dir, capture(classifier, manifest));
+  }
+
+  /**
+   * Writes {@code checkpoint} into {@code dir} (created if needed).
+   *
+   * @return its manifest
+   * @throws CheckpointException if {@code dir} already holds a checkpoint
+   */
+  public static CheckpointManifest save(Path dir, Checkpoint checkpoint) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    requireNoCheckpoint(dir);
+    CheckpointManifest written = checkpoint.manifest();
+    try {
+      Files.createDirectories(dir);
+      AtomicFiles.write(dir.resolve(PARAMETERS_FILE), checkpoint.parameters());
+      AtomicFiles.write(
+          dir.resolve(MANIFEST_FILE), written.toJson().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "could not save checkpoint " + written.id() + " to " + dir + ": " + e.getMessage(), e);
+    }
+    return written;
+  }
+
+  /**
+   * The checkpoint of {@code classifier} in memory, with a manifest from {@code manifest}, which
+   * gets the model, labels and parameter hash from the classifier.
+   */
+  public static Checkpoint capture(Classifier classifier, CheckpointManifest.Builder manifest) {
     Objects.requireNonNull(classifier, "classifier");
     Objects.requireNonNull(manifest, "manifest");
+    byte[] parameters = classifier.parameterBytes();
+    CheckpointManifest built =
+        manifest.build(
+            classifier.spec(),
+            classifier.labels(),
+            classifier
+                .torchScriptDescriptor()
+                .map(TorchScriptDescriptor::featuresOutput)
+                .orElse(null),
+            parameters);
+    return new Checkpoint(built, parameters);
+  }
+
+  /** Reads the checkpoint in {@code dir} into memory, verifying its parameters. */
+  public static Checkpoint read(Path dir) {
+    CheckpointManifest manifest = readManifest(dir);
+    Path file = dir.resolve(PARAMETERS_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException(
+          "checkpoint " + manifest.id() + ": " + PARAMETERS_FILE + " is missing (" + file + ")");
+    }
+    byte[] parameters;
+    try {
+      parameters = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+    }
+    manifest.verify(parameters, PARAMETERS_FILE);
+    return new Checkpoint(manifest, parameters);
+  }
+
+  private static void requireNoCheckpoint(Path dir) {
     Path manifestFile = dir.resolve(MANIFEST_FILE);
     if (Files.exists(manifestFile)) {
       throw new CheckpointException(
@@ -55,17 +123,6 @@ public final class Checkpoints {
               + manifestFile
               + " exists); save to a new directory");
     }
-    byte[] parameters = classifier.parameterBytes();
-    CheckpointManifest written = manifest.build(classifier, parameters);
-    try {
-      Files.createDirectories(dir);
-      AtomicFiles.write(dir.resolve(PARAMETERS_FILE), parameters);
-      AtomicFiles.write(manifestFile, written.toJson().getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not save checkpoint " + written.id() + " to " + dir + ": " + e.getMessage(), e);
-    }
-    return written;
   }
 
   /**
@@ -151,6 +208,22 @@ public final class Checkpoints {
     return new LoadedCheckpoint(manifest, build(manifest, parameters, PARAMETERS_FILE, device));
   }
 
+  /** Builds the classifier of a checkpoint held in memory. */
+  public static Classifier restore(Checkpoint checkpoint) {
+    return restore(checkpoint, CheckpointRequirements.none(), null);
+  }
+
+  /**
+   * Builds the classifier of a checkpoint held in memory on {@code device} (null: the engine's
+   * default), after checking {@code requirements}.
+   */
+  public static Classifier restore(
+      Checkpoint checkpoint, CheckpointRequirements requirements, Device device) {
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    requirements.check(checkpoint.manifest());
+    return build(checkpoint.manifest(), checkpoint.parameters(), "parameters", device);
+  }
+
   /** Builds the classifier of a checkpoint held in memory, after verifying its parameters. */
   public static Classifier restore(CheckpointManifest manifest, byte[] parameters) {
     return restore(manifest, parameters, CheckpointRequirements.none());
@@ -168,40 +241,9 @@ public final class Checkpoints {
     return build(manifest, parameters, "parameters", null);
   }
 
-  /**
-   * Verifies that {@code parameters} are the bytes {@code manifest} describes.
-   *
-   * @throws CheckpointException with both hashes and sizes if they are not
-   */
-  public static void verifyParameters(CheckpointManifest manifest, byte[] parameters) {
-    verify(manifest, parameters, "parameters");
-  }
-
-  private static void verify(CheckpointManifest manifest, byte[] parameters, String what) {
-    Objects.requireNonNull(parameters, "parameters");
-    String actual = Sha256.of(parameters);
-    if (!actual.equals(manifest.parametersSha256())
-        || parameters.length != manifest.parametersBytes()) {
-      throw new CheckpointException(
-          "checkpoint "
-              + manifest.id()
-              + ": "
-              + what
-              + " sha256 "
-              + actual
-              + " ("
-              + parameters.length
-              + " bytes) does not match manifest "
-              + manifest.parametersSha256()
-              + " ("
-              + manifest.parametersBytes()
-              + " bytes); the parameters are corrupted or belong to another checkpoint");
-    }
-  }
-
   private static Classifier build(
       CheckpointManifest manifest, byte[] parameters, String what, Device device) {
-    verify(manifest, parameters, what);
+    manifest.verify(parameters, what);
     try {
       if (manifest.modelFormat() == ModelFormat.TORCHSCRIPT) {
         return TorchScriptClassifiers.load(parameters, manifest.torchScriptDescriptor(), device);

@@ -1,6 +1,7 @@
 package io.lethe.engine.checkpoint;
 
 import io.lethe.engine.model.Classifier;
+import io.lethe.format.checkpoint.CheckpointManifest;
 import java.util.Objects;
 
 /**

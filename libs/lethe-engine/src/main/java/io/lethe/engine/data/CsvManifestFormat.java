@@ -1,5 +1,7 @@
 package io.lethe.engine.data;
 
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.lethe.engine.data;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Split;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

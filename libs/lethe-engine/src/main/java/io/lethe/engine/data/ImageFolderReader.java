@@ -1,5 +1,9 @@
 package io.lethe.engine.data;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

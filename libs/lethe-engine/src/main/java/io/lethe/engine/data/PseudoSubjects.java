@@ -1,5 +1,6 @@
 package io.lethe.engine.data;
 
+import io.lethe.format.data.Split;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,6 @@
 package io.lethe.engine.data;
 
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

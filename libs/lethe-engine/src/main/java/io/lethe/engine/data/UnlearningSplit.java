@@ -1,5 +1,8 @@
 package io.lethe.engine.data;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

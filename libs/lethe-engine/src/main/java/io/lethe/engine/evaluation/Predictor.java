@@ -2,13 +2,13 @@ package io.lethe.engine.evaluation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.metrics.AttackFeature;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressEvent;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
+import io.lethe.format.data.ImageDataset;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;

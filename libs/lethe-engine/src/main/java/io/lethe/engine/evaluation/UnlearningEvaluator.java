@@ -1,7 +1,5 @@
 package io.lethe.engine.evaluation;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.Sample;
 import io.lethe.engine.metrics.AttackFeature;
 import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.metrics.LabelledLoss;
@@ -9,6 +7,8 @@ import io.lethe.engine.metrics.MembershipInferenceAttack;
 import io.lethe.engine.metrics.MiaResult;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

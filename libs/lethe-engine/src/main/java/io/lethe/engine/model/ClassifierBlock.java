@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.lethe.format.model.Normalization;
 import java.util.Objects;
 
 /**
@@ -114,7 +115,7 @@ public final class ClassifierBlock extends AbstractBlock {
    * chain piece by piece (baselines that freeze a prefix of the network).
    */
   public NDArray normalize(NDArray x) {
-    return normalization.apply(x);
+    return InputNormalizer.apply(normalization, x);
   }
 
   @Override

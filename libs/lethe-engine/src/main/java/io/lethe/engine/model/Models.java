@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
+import io.lethe.format.model.ModelSpec;
 import java.util.Objects;
 
 /** Builds and initialises the classifier for a {@link ModelSpec}. */

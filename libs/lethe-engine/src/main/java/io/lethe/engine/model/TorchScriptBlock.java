@@ -11,6 +11,8 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.lethe.format.model.Normalization;
+import io.lethe.format.model.TorchScriptDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.util.Objects;
 
@@ -61,7 +63,7 @@ public final class TorchScriptBlock extends AbstractBlock {
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    NDArray normalized = normalization.apply(inputs.head());
+    NDArray normalized = InputNormalizer.apply(normalization, inputs.head());
     setMode(training);
     NDList out = IValueUtils.forward(module, new NDList(normalized), true);
     NDArray logits = out.get(0);

@@ -3,7 +3,7 @@ package io.lethe.engine.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.lethe.engine.data.ImageDataset;
+import io.lethe.format.data.ImageDataset;
 import java.util.Random;
 
 /**

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Indices;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressEvent;
 import io.lethe.engine.progress.ProgressListener;
+import io.lethe.format.data.ImageDataset;
 import java.util.Random;
 
 /**

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
-import io.lethe.engine.data.LabelSchema;
 import io.lethe.engine.tensor.Scalars;
+import io.lethe.format.data.LabelSchema;
 
 /**
  * The classification loss of a task: softmax cross-entropy for single-label data, mean binary

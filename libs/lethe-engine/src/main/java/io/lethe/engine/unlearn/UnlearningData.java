@@ -1,6 +1,6 @@
 package io.lethe.engine.unlearn;
 
-import io.lethe.engine.data.ImageDataset;
+import io.lethe.format.data.ImageDataset;
 import java.util.Objects;
 
 /**

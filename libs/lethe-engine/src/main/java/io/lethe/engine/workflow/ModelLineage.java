@@ -1,22 +1,23 @@
 package io.lethe.engine.workflow;
 
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.CheckpointRequirements;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.checkpoint.LoadedCheckpoint;
 import io.lethe.engine.data.DatasetSource;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.UnlearningSplit;
-import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.ComputeDevice;
-import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.SupervisedTrainer;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
+import io.lethe.format.checkpoint.Checkpoint;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -93,9 +94,26 @@ public final class ModelLineage {
       Path out,
       ProgressListener progress,
       ComputeDevice device) {
+    Trained trained = train(source, dataset, spec, recipe, excluded, parent, progress, device);
+    CheckpointManifest manifest = Checkpoints.save(out, trained.checkpoint());
+    return new Version(manifest, out, trained.seconds());
+  }
+
+  /** A model trained in memory, and how long its training took. */
+  private record Trained(Checkpoint checkpoint, double seconds) {}
+
+  private static Trained train(
+      DatasetSource source,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> excluded,
+      CheckpointManifest parent,
+      ProgressListener progress,
+      ComputeDevice device) {
     int[] samples =
         excluded.isEmpty()
-            ? io.lethe.engine.data.Indices.ofSplit(dataset, io.lethe.engine.data.Split.TRAIN)
+            ? io.lethe.engine.data.Indices.ofSplit(dataset, io.lethe.format.data.Split.TRAIN)
             : UnlearningSplit.of(dataset, excluded).retain();
     try (Classifier model =
         Classifier.create(spec, dataset.labelSchema(), recipe.seed(), djl(device))) {
@@ -113,8 +131,7 @@ public final class ModelLineage {
       if (parent != null) {
         builder.optParent(parent);
       }
-      CheckpointManifest manifest = Checkpoints.save(out, model, builder);
-      return new Version(manifest, out, summary.seconds());
+      return new Trained(Checkpoints.capture(model, builder), summary.seconds());
     }
   }
 
@@ -162,18 +179,50 @@ public final class ModelLineage {
       Path out,
       ProgressListener progress,
       ComputeDevice device) {
+    CheckpointManifest parent = Checkpoints.readManifest(parentDir);
+    Trained trained =
+        retrainTrained(parent, dataset, spec, recipe, forget, tombstoned, progress, device);
+    CheckpointManifest manifest = Checkpoints.save(out, trained.checkpoint());
+    return new Version(manifest, out, trained.seconds());
+  }
+
+  /**
+   * Retrains from scratch in memory, without everything {@code parent} forgot, {@code forget} and
+   * {@code tombstoned}; the new checkpoint records all of them as forgotten.
+   */
+  public static Checkpoint retrain(
+      CheckpointManifest parent,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> forget,
+      Set<String> tombstoned,
+      ProgressListener progress,
+      ComputeDevice device) {
+    return retrainTrained(parent, dataset, spec, recipe, forget, tombstoned, progress, device)
+        .checkpoint();
+  }
+
+  private static Trained retrainTrained(
+      CheckpointManifest parent,
+      ImageDataset dataset,
+      ModelSpec spec,
+      TrainingRecipe recipe,
+      Set<String> forget,
+      Set<String> tombstoned,
+      ProgressListener progress,
+      ComputeDevice device) {
     if (spec.architecture() == Architecture.TORCHSCRIPT) {
       throw new UnsupportedOperationException(
           "retrain is not supported for TorchScript models: retraining from scratch needs the"
               + " model's training code and recipe, which a TorchScript module does not carry;"
               + " unlearn with dlfd or a baseline instead");
     }
-    CheckpointManifest parent = Checkpoints.readManifest(parentDir);
     Set<String> all = new TreeSet<>(parent.forgottenSubjects());
     all.addAll(forget);
     all.addAll(tombstoned);
     DatasetSource source = DatasetSource.fromMap(parent.dataset().source());
-    return train(source, dataset, spec, recipe, all, parent, out, progress, device);
+    return train(source, dataset, spec, recipe, all, parent, progress, device);
   }
 
   /** Applies {@code method} to the parent checkpoint so it forgets {@code forget}. */
@@ -215,39 +264,83 @@ public final class ModelLineage {
       Path out,
       ProgressListener progress,
       ComputeDevice device) {
-    try (LoadedCheckpoint parent =
-        Checkpoints.load(
-            parentDir,
-            CheckpointRequirements.builder().optDatasetFingerprint(dataset.fingerprint()).build(),
-            djl(device))) {
-      // Subjects the parent already forgot are tombstoned: no retain set may contain them again.
-      Set<String> earlier = new TreeSet<>(parent.manifest().forgottenSubjects());
-      earlier.addAll(tombstoned);
-      earlier.removeAll(forget);
-      ImageDataset working = earlier.isEmpty() ? dataset : dataset.withoutSubjects(earlier);
-      UnlearningSplit split = UnlearningSplit.of(working, forget);
-      UnlearningData data =
-          new UnlearningData(
-              working, split.forget(), split.retain(), split.unseen(), split.validation());
-      Classifier model = parent.classifier();
-      UnlearningOutcome outcome = method.unlearn(model, data, progress);
-      Set<String> all = new TreeSet<>(parent.manifest().forgottenSubjects());
-      all.addAll(forget);
-      Map<String, Object> hp = new LinkedHashMap<>(method.hyperparameters());
-      hp.put("seconds", outcome.seconds());
-      hp.put("steps", outcome.steps());
-      hp.put("perturbedSteps", outcome.perturbedSteps());
-      CheckpointManifest manifest =
-          Checkpoints.save(
-              out,
-              model,
-              CheckpointManifest.builder(method.name(), parent.manifest().dataset())
-                  .optParent(parent.manifest())
-                  .optHyperparameters(hp)
-                  .optForgottenSubjects(all));
-      return new UnlearnedVersion(new Version(manifest, out, outcome.seconds()), outcome);
+    try (LoadedCheckpoint parent = Checkpoints.load(parentDir, sameData(dataset), djl(device))) {
+      Unlearned run =
+          unlearn(
+              parent.manifest(),
+              parent.classifier(),
+              dataset,
+              method,
+              forget,
+              tombstoned,
+              progress);
+      CheckpointManifest manifest = Checkpoints.save(out, parent.classifier(), run.manifest());
+      return new UnlearnedVersion(
+          new Version(manifest, out, run.outcome().seconds()), run.outcome());
     }
   }
+
+  /**
+   * Like {@link #unlearn(Path, ImageDataset, UnlearningMethod, Set, Set, Path, ProgressListener,
+   * ComputeDevice)} on a checkpoint held in memory, returning the new checkpoint in memory: no file
+   * is written.
+   */
+  public static UnlearnedCheckpoint unlearn(
+      Checkpoint parent,
+      ImageDataset dataset,
+      UnlearningMethod method,
+      Set<String> forget,
+      Set<String> tombstoned,
+      ProgressListener progress,
+      ComputeDevice device) {
+    try (Classifier model = Checkpoints.restore(parent, sameData(dataset), djl(device))) {
+      Unlearned run =
+          unlearn(parent.manifest(), model, dataset, method, forget, tombstoned, progress);
+      return new UnlearnedCheckpoint(Checkpoints.capture(model, run.manifest()), run.outcome());
+    }
+  }
+
+  /** The manifest of an unlearned model, and the method's account of the run. */
+  private record Unlearned(CheckpointManifest.Builder manifest, UnlearningOutcome outcome) {}
+
+  private static Unlearned unlearn(
+      CheckpointManifest parent,
+      Classifier model,
+      ImageDataset dataset,
+      UnlearningMethod method,
+      Set<String> forget,
+      Set<String> tombstoned,
+      ProgressListener progress) {
+    // Subjects the parent already forgot are tombstoned: no retain set may contain them again.
+    Set<String> earlier = new TreeSet<>(parent.forgottenSubjects());
+    earlier.addAll(tombstoned);
+    earlier.removeAll(forget);
+    ImageDataset working = earlier.isEmpty() ? dataset : dataset.withoutSubjects(earlier);
+    UnlearningSplit split = UnlearningSplit.of(working, forget);
+    UnlearningData data =
+        new UnlearningData(
+            working, split.forget(), split.retain(), split.unseen(), split.validation());
+    UnlearningOutcome outcome = method.unlearn(model, data, progress);
+    Set<String> all = new TreeSet<>(parent.forgottenSubjects());
+    all.addAll(forget);
+    Map<String, Object> hp = new LinkedHashMap<>(method.hyperparameters());
+    hp.put("seconds", outcome.seconds());
+    hp.put("steps", outcome.steps());
+    hp.put("perturbedSteps", outcome.perturbedSteps());
+    CheckpointManifest.Builder manifest =
+        CheckpointManifest.builder(method.name(), parent.dataset())
+            .optParent(parent)
+            .optHyperparameters(hp)
+            .optForgottenSubjects(all);
+    return new Unlearned(manifest, outcome);
+  }
+
+  private static CheckpointRequirements sameData(ImageDataset dataset) {
+    return CheckpointRequirements.builder().optDatasetFingerprint(dataset.fingerprint()).build();
+  }
+
+  /** An unlearned checkpoint in memory and the method's own account of the run. */
+  public record UnlearnedCheckpoint(Checkpoint checkpoint, UnlearningOutcome outcome) {}
 
   /** An unlearned checkpoint and the method's own account of the run. */
   public record UnlearnedVersion(Version version, UnlearningOutcome outcome) {}

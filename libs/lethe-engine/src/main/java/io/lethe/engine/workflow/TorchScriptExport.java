@@ -1,9 +1,9 @@
 package io.lethe.engine.workflow;
 
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.checkpoint.LoadedCheckpoint;
-import io.lethe.engine.model.ModelFormat;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.model.ModelFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ public final class TorchScriptExport {
     }
     try (LoadedCheckpoint loaded = Checkpoints.load(checkpointDir)) {
       byte[] module = Files.readAllBytes(checkpointDir.resolve(Checkpoints.PARAMETERS_FILE));
-      Checkpoints.verifyParameters(loaded.manifest(), module);
+      loaded.manifest().verifyParameters(module);
       Files.createDirectories(outDir);
       Files.write(outDir.resolve(MODULE_FILE), module);
       Files.writeString(

@@ -1,14 +1,14 @@
 package io.lethe.engine.workflow;
 
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
-import io.lethe.engine.checkpoint.Sha256;
 import io.lethe.engine.data.DatasetSource;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.model.TorchScriptClassifiers;
-import io.lethe.engine.model.TorchScriptDescriptor;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.checkpoint.Sha256;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.model.TorchScriptDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

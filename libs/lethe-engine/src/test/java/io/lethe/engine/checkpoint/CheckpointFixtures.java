@@ -1,9 +1,10 @@
 package io.lethe.engine.checkpoint;
 
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.model.Architecture;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.Normalization;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import java.util.List;
 import java.util.Map;
 

@@ -6,11 +6,14 @@ import static io.lethe.engine.checkpoint.CheckpointFixtures.SPEC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.engine.model.Architecture;
-import io.lethe.engine.model.ModelFormat;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.TorchScriptDescriptor;
 import io.lethe.engine.training.TrainingRecipe;
+import io.lethe.format.checkpoint.CheckpointException;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.checkpoint.Sha256;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelFormat;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.TorchScriptDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.lethe.engine.data.CsvManifestReader.Manifest;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.engine.data.CsvManifestReader.Manifest;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

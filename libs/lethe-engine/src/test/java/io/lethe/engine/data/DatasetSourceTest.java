@@ -2,6 +2,8 @@ package io.lethe.engine.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Split;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

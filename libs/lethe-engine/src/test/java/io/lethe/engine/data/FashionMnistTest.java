@@ -2,6 +2,9 @@ package io.lethe.engine.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.io.IOException;
 import java.util.Map;
 import java.util.stream.Collectors;

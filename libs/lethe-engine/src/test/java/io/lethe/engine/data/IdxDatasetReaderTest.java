@@ -3,6 +3,9 @@ package io.lethe.engine.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

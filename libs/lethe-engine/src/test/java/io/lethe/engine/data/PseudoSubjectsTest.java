@@ -3,6 +3,7 @@ package io.lethe.engine.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.format.data.Split;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;

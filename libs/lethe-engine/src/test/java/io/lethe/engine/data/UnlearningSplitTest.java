@@ -3,6 +3,10 @@ package io.lethe.engine.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

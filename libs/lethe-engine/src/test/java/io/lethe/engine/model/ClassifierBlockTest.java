@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Blocks;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.lethe.format.model.Normalization;
 import org.junit.jupiter.api.Test;
 
 /**

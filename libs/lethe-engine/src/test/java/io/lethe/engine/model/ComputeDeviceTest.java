@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.training.DefaultTrainingConfig;
-import io.lethe.engine.data.LabelSchema;
 import io.lethe.engine.training.OwnedTrainer;
 import io.lethe.engine.training.TaskLoss;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,9 @@
 package io.lethe.engine.model;
 
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
+
 /** DenseNet-121, small stem, CIFAR-shaped input. */
 class DenseNet121Test extends ArchitectureContract {
   /** torchvision densenet121: 7,978,856 parameters minus its 1024·1000+1000 classifier. */

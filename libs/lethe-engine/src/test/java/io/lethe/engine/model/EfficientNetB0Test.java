@@ -1,5 +1,9 @@
 package io.lethe.engine.model;
 
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
+
 /** EfficientNet-B0, small (stride-1) stem, CIFAR-shaped input. */
 class EfficientNetB0Test extends ArchitectureContract {
   /** torchvision efficientnet_b0: 5,288,548 parameters minus its 1280·1000+1000 classifier. */

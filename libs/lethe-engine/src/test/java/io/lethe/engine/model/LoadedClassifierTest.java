@@ -7,11 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import io.lethe.engine.data.LabelSchema;
 import io.lethe.engine.training.Optimizers;
 import io.lethe.engine.training.OwnedTrainer;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.training.TrainingSteps;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

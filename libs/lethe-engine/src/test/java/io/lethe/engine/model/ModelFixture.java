@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.lethe.format.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,9 @@
 package io.lethe.engine.model;
 
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
+
 /** ResNet-18 with the DLFD head, small stem, CIFAR-shaped input. */
 class ResNet18Test extends ArchitectureContract {
   /** torchvision resnet18: 11,689,512 parameters minus its 512·1000+1000 classifier. */

@@ -1,5 +1,9 @@
 package io.lethe.engine.model;
 
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
+
 /** The small CNN on Fashion-MNIST-shaped input (1×28×28). */
 class SmallCnnTest extends ArchitectureContract {
   @Override

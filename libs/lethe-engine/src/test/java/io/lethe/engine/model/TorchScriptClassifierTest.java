@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.lethe.format.model.ModelFormat;
+import io.lethe.format.model.TorchScriptDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -101,11 +103,9 @@ class TorchScriptClassifierTest {
       try (Model plain = Model.newInstance("plain", "PyTorch")) {
         plain.load(dir, "exported", Map.of());
         NDArray x =
-            model
-                .torchScriptDescriptor()
-                .orElseThrow()
-                .normalization()
-                .apply(fixture.pixels(plain.getNDManager()));
+            InputNormalizer.apply(
+                model.torchScriptDescriptor().orElseThrow().normalization(),
+                fixture.pixels(plain.getNDManager()));
         NDArray after =
             plain
                 .getBlock()

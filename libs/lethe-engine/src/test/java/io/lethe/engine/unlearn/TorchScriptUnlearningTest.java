@@ -8,17 +8,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.lethe.engine.checkpoint.CheckpointManifest;
 import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.checkpoint.LoadedCheckpoint;
 import io.lethe.engine.data.IdxDatasetReader;
-import io.lethe.engine.data.ImageDataset;
 import io.lethe.engine.data.Indices;
-import io.lethe.engine.data.Split;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.evaluation.UnlearningEvaluator;
 import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.ModelFormat;
+import io.lethe.engine.model.InputNormalizer;
 import io.lethe.engine.model.TorchScriptClassifiers;
 import io.lethe.engine.model.TorchScriptFixture;
 import io.lethe.engine.progress.ProgressListener;
@@ -27,6 +24,10 @@ import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.unlearn.dlfd.FeatureSource;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Split;
+import io.lethe.format.model.ModelFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,10 +123,9 @@ class TorchScriptUnlearningTest {
       try (Model plain = Model.newInstance("plain", "PyTorch")) {
         plain.load(export, "m", Map.of());
         NDArray x =
-            child
-                .torchScriptDescriptor()
-                .normalization()
-                .apply(new TorchScriptFixture().pixels(plain.getNDManager()));
+            InputNormalizer.apply(
+                child.torchScriptDescriptor().normalization(),
+                new TorchScriptFixture().pixels(plain.getNDManager()));
         NDList out =
             plain
                 .getBlock()

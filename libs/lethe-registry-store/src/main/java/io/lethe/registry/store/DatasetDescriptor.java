@@ -2,7 +2,7 @@ package io.lethe.registry.store;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.lethe.engine.checkpoint.Sha256;
+import io.lethe.format.checkpoint.Sha256;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -2,11 +2,11 @@ package io.lethe.registry.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.MessageCodec;
-import io.lethe.engine.checkpoint.Sha256;
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
+import io.lethe.format.checkpoint.Sha256;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import io.minio.MinioClient;
 import java.io.IOException;
 import java.time.Clock;

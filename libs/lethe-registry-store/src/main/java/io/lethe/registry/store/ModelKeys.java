@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * models/{modelId}/aliases/{alias}.json   legacy alias history (before entries), read if no entry
  * models/{modelId}/honoured/{requestId}.json  HonouredRequest, write-once: the request's subjects
  *                                             were all forgotten by an existing version already
+ * models/{modelId}/made-for/{requestId}   the number of the version claimed for the request,
+ *                                         written before that version becomes visible
  * </pre>
  */
 final class ModelKeys {
@@ -38,6 +40,7 @@ final class ModelKeys {
   static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
 
   private static final String HONOURED = "honoured/";
+  private static final String MADE_FOR = "made-for/";
   private static final String JSON_SUFFIX = ".json";
 
   private static final Pattern ALIAS_ENTRY = Pattern.compile("^([0-9]{10})\\.json$");
@@ -90,6 +93,13 @@ final class ModelKeys {
     }
     long n = Long.parseLong(m.group(1));
     return n < 1 || n > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) n);
+  }
+
+  /**
+   * The key naming the version claimed for {@code requestId} ({@link ModelStore#versionMadeFor}).
+   */
+  static String madeFor(String modelId, String requestId) {
+    return modelPrefix(modelId) + MADE_FOR + requireId(requestId, "requestId");
   }
 
   /** The prefix of a model's honoured-request records. */

@@ -7,11 +7,10 @@ import io.lethe.api.MessageCodec;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.ModelVersionManifest.Metrics;
 import io.lethe.api.ModelVersionManifest.StoredObject;
-import io.lethe.engine.checkpoint.CheckpointException;
-import io.lethe.engine.checkpoint.CheckpointManifest;
-import io.lethe.engine.checkpoint.Checkpoints;
-import io.lethe.engine.checkpoint.Sha256;
-import io.lethe.engine.model.Classifier;
+import io.lethe.format.checkpoint.Checkpoint;
+import io.lethe.format.checkpoint.CheckpointException;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.checkpoint.Sha256;
 import io.minio.MinioClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +69,7 @@ import java.util.function.Predicate;
 public final class ModelStore {
   static final String JSON = "application/json";
   static final String BINARY = "application/octet-stream";
+  static final String TEXT = "text/plain";
   private static final int MAX_CLAIM_ATTEMPTS = 64;
 
   /** Lost races a single alias move tolerates before giving up (each loss = another's success). */
@@ -155,6 +155,12 @@ public final class ModelStore {
     long uploadStart = System.nanoTime();
     uploadVerified(ModelKeys.object(modelId, version, ModelKeys.PARAMETERS), parameters, BINARY);
     uploadVerified(ModelKeys.object(modelId, version, ModelKeys.CHECKPOINT), checkpoint, JSON);
+    for (String requestId : v.forgetRequestIds()) {
+      bucket.put(
+          ModelKeys.madeFor(modelId, requestId),
+          Integer.toString(version).getBytes(StandardCharsets.US_ASCII),
+          TEXT);
+    }
     String manifestKey = ModelKeys.object(modelId, version, ModelKeys.MANIFEST);
     if (!bucket.putIfAbsent(manifestKey, manifestBytes, JSON)) {
       throw new StoreException(
@@ -281,6 +287,33 @@ public final class ModelStore {
     return honoured.record(modelId, requestId, version);
   }
 
+  /**
+   * The visible version stored for {@code requestId} ({@link NewVersion#forgetRequestIds}), if any:
+   * one read of the number {@link #putVersion} wrote before making the version visible, then that
+   * version's manifest, whatever the number of versions. A number whose version never became
+   * visible (the writer died, or a later writer for the same request took another number) is not an
+   * answer.
+   */
+  public Optional<ModelVersionManifest> versionMadeFor(String modelId, String requestId) {
+    ModelKeys.requireName(modelId, "modelId");
+    String key = ModelKeys.madeFor(modelId, requestId);
+    Optional<byte[]> stored = bucket.get(key);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    int version;
+    try {
+      version = Integer.parseInt(new String(stored.get(), StandardCharsets.US_ASCII).trim());
+    } catch (NumberFormatException e) {
+      throw new CorruptObjectException(where(key) + " does not hold a version number");
+    }
+    if (!isVisible(modelId, version)) {
+      return Optional.empty();
+    }
+    ModelVersionManifest m = storedManifest(modelId, version);
+    return m.forgetRequestIds().contains(requestId) ? Optional.of(m) : Optional.empty();
+  }
+
   /** The version recorded as honouring {@code requestId} by {@link #recordHonouredBy}, if any. */
   public Optional<HonouredRequest> honouredBy(String modelId, String requestId) {
     ModelKeys.requireName(modelId, "modelId");
@@ -350,20 +383,22 @@ public final class ModelStore {
   }
 
   /**
-   * The classifier of a visible version: its checkpoint manifest and parameters, both verified
-   * against the version's manifest, restored by the engine (which checks the parameters against the
-   * checkpoint manifest once more). The caller closes it.
+   * The checkpoint of a visible version in memory: one read of its manifest, then its checkpoint
+   * manifest and parameters, each verified against it, and the parameters once more against the
+   * checkpoint manifest. The engine restores a model from it ({@code Checkpoints.restore}).
    *
    * @throws CorruptObjectException if an object does not match the manifest
-   * @throws CheckpointException if the checkpoint cannot be restored
+   * @throws CheckpointException if the checkpoint manifest is malformed or does not describe the
+   *     parameters
    * @throws PurgedException if the version was purged
    */
-  public Classifier load(String modelId, int version) {
+  public StoredCheckpoint checkpoint(String modelId, int version) {
     ModelVersionManifest m = readableManifest(modelId, version);
     byte[] checkpointJson = readVerified(m, ModelKeys.CHECKPOINT);
     CheckpointManifest checkpoint =
         CheckpointManifest.fromJson(new String(checkpointJson, StandardCharsets.UTF_8));
-    return Checkpoints.restore(checkpoint, readVerified(m, ModelKeys.PARAMETERS));
+    return new StoredCheckpoint(
+        m, new Checkpoint(checkpoint, readVerified(m, ModelKeys.PARAMETERS)));
   }
 
   /**

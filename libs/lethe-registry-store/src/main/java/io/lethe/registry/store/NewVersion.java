@@ -1,9 +1,8 @@
 package io.lethe.registry.store;
 
 import io.lethe.api.Method;
-import io.lethe.engine.checkpoint.CheckpointException;
-import io.lethe.engine.checkpoint.CheckpointManifest;
-import io.lethe.engine.checkpoint.Checkpoints;
+import io.lethe.format.checkpoint.CheckpointException;
+import io.lethe.format.checkpoint.CheckpointManifest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +121,7 @@ public final class NewVersion {
       this.parameters = Objects.requireNonNull(parameters, "parameters").clone();
       this.datasetVersion = Objects.requireNonNull(datasetVersion, "datasetVersion");
       this.checkpoint = CheckpointManifest.fromJson(checkpointJson);
-      Checkpoints.verifyParameters(checkpoint, this.parameters);
+      checkpoint.verifyParameters(this.parameters);
     }
 
     /** The version this one was derived from (default: none, an original model). */

@@ -1,7 +1,7 @@
 package io.lethe.registry.store;
 
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

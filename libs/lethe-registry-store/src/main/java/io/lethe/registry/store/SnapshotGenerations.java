@@ -1,10 +1,10 @@
 package io.lethe.registry.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lethe.engine.checkpoint.Sha256;
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.data.Sample;
+import io.lethe.format.checkpoint.Sha256;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Sample;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -31,6 +31,7 @@
  *       callers retry; a 4xx is a plain {@code StoreException} or {@code NotFoundException}.
  * </ul>
  *
- * <p>Depends on {@code lethe-api} (records, codec) and the engine's checkpoint classes only.
+ * <p>Depends on {@code lethe-api} (records, codec) and {@code lethe-format} (checkpoint manifests,
+ * hashes, sample tables) only: no DJL, so every service can store and read versions.
  */
 package io.lethe.registry.store;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.engine.data.IdxDatasetReader;
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import io.lethe.testutils.s3.BucketScan;
 import io.lethe.testutils.s3.ForgottenData;
 import io.minio.MinioClient;

@@ -3,7 +3,7 @@ package io.lethe.registry.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.engine.data.ImageDataset;
+import io.lethe.format.data.ImageDataset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -63,7 +63,7 @@ class ModelPurgeIT {
         List.<Runnable>of(
             () -> store.parameters(MODEL, 1),
             () -> store.checkpointJson(MODEL, 1),
-            () -> store.load(MODEL, 1).close())) {
+            () -> store.checkpoint(MODEL, 1))) {
       Throwable thrown = catchThrowable(read::run);
       assertThat(thrown)
           .isInstanceOf(PurgedException.class)

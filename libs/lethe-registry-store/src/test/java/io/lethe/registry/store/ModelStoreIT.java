@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lethe.api.EvaluationReportMessage;
 import io.lethe.api.Method;
 import io.lethe.api.ModelVersionManifest;
-import io.lethe.engine.checkpoint.CheckpointManifest;
-import io.lethe.engine.checkpoint.Sha256;
+import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.model.Classifier;
+import io.lethe.format.checkpoint.CheckpointManifest;
+import io.lethe.format.checkpoint.Sha256;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
@@ -199,7 +200,8 @@ class ModelStoreIT {
         .hasMessageContaining("models/tampered/v1/parameters.bin")
         .hasMessageContaining(Sha256.of(altered))
         .hasMessageContaining("does not match the manifest's " + Sha256.of(p));
-    assertThatThrownBy(() -> store.load("tampered", 1)).isInstanceOf(CorruptObjectException.class);
+    assertThatThrownBy(() -> store.checkpoint("tampered", 1))
+        .isInstanceOf(CorruptObjectException.class);
   }
 
   @Test
@@ -257,7 +259,7 @@ class ModelStoreIT {
         NewVersion.builder(Method.TRAIN, checkpointJson, parameters, Fixtures.DATASET_VERSION)
             .build());
 
-    try (Classifier loaded = store.load("loaded", 1)) {
+    try (Classifier loaded = Checkpoints.restore(store.checkpoint("loaded", 1).checkpoint())) {
       assertThat(loaded.parameterBytes()).isEqualTo(parameters);
       assertThat(loaded.spec()).isEqualTo(Fixtures.SPEC);
       assertThat(loaded.labels()).isEqualTo(Fixtures.LABELS);

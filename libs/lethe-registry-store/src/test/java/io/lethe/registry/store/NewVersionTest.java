@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.api.Method;
-import io.lethe.engine.checkpoint.CheckpointException;
+import io.lethe.format.checkpoint.CheckpointException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package io.lethe.registry.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

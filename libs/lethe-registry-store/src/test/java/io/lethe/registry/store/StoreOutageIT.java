@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.lethe.api.ModelVersionManifest;
-import io.lethe.engine.data.ImageDataset;
+import io.lethe.format.data.ImageDataset;
 import io.lethe.infra.LocalS3;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -85,7 +85,7 @@ class StoreOutageIT {
     operations.put("manifest", () -> models.manifest(MODEL, 1));
     operations.put("parameters", () -> models.parameters(MODEL, 1));
     operations.put("checkpointJson", () -> models.checkpointJson(MODEL, 1));
-    operations.put("load", () -> models.load(MODEL, 1).close());
+    operations.put("checkpoint", () -> models.checkpoint(MODEL, 1));
     operations.put("evaluation", () -> models.evaluation(MODEL, 2));
     operations.put(
         "attachEvaluation", () -> models.attachEvaluation(Fixtures.evaluation(MODEL, 2, 0.9)));

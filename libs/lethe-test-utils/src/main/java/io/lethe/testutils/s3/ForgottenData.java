@@ -1,7 +1,7 @@
 package io.lethe.testutils.s3;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.Sample;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.Sample;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.lethe.engine.unlearn.baselines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import io.lethe.engine.data.LabelSchema;
 import io.lethe.engine.tensor.Scalars;
+import io.lethe.format.data.LabelSchema;
 
 /**
  * KL(teacher ‖ student) per sample, the distillation loss of Bad Teaching and SCRUB.

@@ -13,7 +13,6 @@ import ai.djl.training.tracker.Tracker;
 import io.lethe.engine.data.Indices;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.model.Models;
-import io.lethe.engine.model.Normalization;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.tensor.Scalars;
 import io.lethe.engine.training.ImageBatches;
@@ -22,6 +21,7 @@ import io.lethe.engine.unlearn.UnlearningData;
 import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
 import io.lethe.engine.unlearn.UtilityGuard;
+import io.lethe.format.model.Normalization;
 import java.util.Map;
 import java.util.Random;
 

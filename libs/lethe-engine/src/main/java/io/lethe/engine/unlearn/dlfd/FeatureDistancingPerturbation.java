@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.Normalization;
 import io.lethe.engine.tensor.Scalars;
 import io.lethe.engine.training.TaskLoss;
+import io.lethe.format.model.Normalization;
 
 /**
  * DLFD's inner loop: M signed-gradient steps on the retain images that increase the OT distance

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.lethe.engine.data.LabelSchema;
+import io.lethe.format.data.LabelSchema;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,12 +2,12 @@ package io.lethe.engine.unlearn.dlfd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.Normalization;
 import io.lethe.engine.unlearn.ForgettingScoreMonitor;
 import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
 import org.junit.jupiter.api.Test;
 
 /** DLFD's monitor scores only what its balanced attack uses, and gives a valid score. */

@@ -1,11 +1,11 @@
 package io.lethe.engine.unlearn.dlfd;
 
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.data.Sample;
-import io.lethe.engine.data.Split;
 import io.lethe.engine.data.UnlearningSplit;
 import io.lethe.engine.unlearn.UnlearningData;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.data.Sample;
+import io.lethe.format.data.Split;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

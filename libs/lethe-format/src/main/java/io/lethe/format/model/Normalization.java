@@ -1,14 +1,11 @@
-package io.lethe.engine.model;
+package io.lethe.format.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
  * Per-channel input normalisation {@code (x - mean) / std}, applied by the model itself as its
- * first operation, so that everything outside the model (data, perturbations) lives in pixel space
- * [0,1].
+ * first operation (the engine's {@code InputNormalizer}), so that everything outside the model
+ * (data, perturbations) lives in pixel space [0,1].
  */
 public record Normalization(float[] mean, float[] std) {
   public Normalization {
@@ -37,25 +34,6 @@ public record Normalization(float[] mean, float[] std) {
     Arrays.fill(m, mean);
     Arrays.fill(s, std);
     return new Normalization(m, s);
-  }
-
-  /**
-   * {@code (x - mean) / std} per channel of a (N, C, H, W) array, with the constants created in x's
-   * manager so they live as long as the graph that may read them during backward. Only array
-   * operands: inside a GradientCollector DJL frees the temporary scalar of {@code
-   * NDArray.sub(Number)} too early, which corrupts input gradients.
-   */
-  public NDArray apply(NDArray x) {
-    int c = channels();
-    if (x.getShape().dimension() != 4 || x.getShape().get(1) != c) {
-      throw new IllegalArgumentException(
-          "expected input (N, " + c + ", H, W) but got " + x.getShape());
-    }
-    NDManager manager = x.getManager();
-    Shape perChannel = new Shape(1, c, 1, 1);
-    NDArray m = manager.create(mean, perChannel).toType(x.getDataType(), false);
-    NDArray s = manager.create(std, perChannel).toType(x.getDataType(), false);
-    return x.sub(m).div(s);
   }
 
   public int channels() {

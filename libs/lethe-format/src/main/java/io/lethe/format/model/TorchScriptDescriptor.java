@@ -1,10 +1,10 @@
-package io.lethe.engine.model;
+package io.lethe.format.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.lethe.engine.data.LabelSchema;
+import io.lethe.format.data.LabelSchema;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;

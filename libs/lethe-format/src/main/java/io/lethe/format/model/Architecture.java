@@ -1,4 +1,4 @@
-package io.lethe.engine.model;
+package io.lethe.format.model;
 
 import java.util.Locale;
 
@@ -13,8 +13,9 @@ public enum Architecture {
   /** EfficientNet-B0 (MBConv, squeeze-excitation, SiLU). */
   EFFICIENTNET_B0,
   /**
-   * A TorchScript module brought by the user ({@link TorchScriptClassifiers}): not built by the
-   * engine, so it cannot be trained from scratch, only imported, unlearned and exported.
+   * A TorchScript module brought by the user (the engine's {@code TorchScriptClassifiers}): not
+   * built by the engine, so it cannot be trained from scratch, only imported, unlearned and
+   * exported.
    */
   TORCHSCRIPT;
 

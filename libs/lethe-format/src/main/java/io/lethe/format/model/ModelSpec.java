@@ -1,4 +1,4 @@
-package io.lethe.engine.model;
+package io.lethe.format.model;
 
 import java.util.Objects;
 

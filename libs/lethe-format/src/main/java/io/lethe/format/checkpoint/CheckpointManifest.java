@@ -1,4 +1,4 @@
-package io.lethe.engine.checkpoint;
+package io.lethe.format.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -11,14 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lethe.engine.data.ImageDataset;
-import io.lethe.engine.data.LabelSchema;
-import io.lethe.engine.model.Architecture;
-import io.lethe.engine.model.Classifier;
-import io.lethe.engine.model.ModelFormat;
-import io.lethe.engine.model.ModelSpec;
-import io.lethe.engine.model.Normalization;
-import io.lethe.engine.model.TorchScriptDescriptor;
+import io.lethe.format.data.ImageDataset;
+import io.lethe.format.data.LabelSchema;
+import io.lethe.format.model.Architecture;
+import io.lethe.format.model.ModelFormat;
+import io.lethe.format.model.ModelSpec;
+import io.lethe.format.model.Normalization;
+import io.lethe.format.model.TorchScriptDescriptor;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,7 +41,7 @@ import java.util.UUID;
  *
  * <p>Serialised as JSON with {@code formatVersion} {@value #FORMAT_VERSION}; readers ignore fields
  * they do not know, and a change that old readers would misread must bump the version. Build one
- * with {@link #builder}; {@link Checkpoints#save} fills in the model and the hash.
+ * with {@link #builder}; the engine's {@code Checkpoints.save} fills in the model and the hash.
  *
  * @param formatVersion manifest schema version, {@value #FORMAT_VERSION}
  * @param id unique id of this checkpoint (a random UUID unless the caller chose one)
@@ -368,6 +367,37 @@ public record CheckpointManifest(
   }
 
   /**
+   * Verifies that {@code parameters} are the bytes {@code manifest} describes.
+   *
+   * @throws CheckpointException with both hashes and sizes if they are not
+   */
+  public void verifyParameters(byte[] parameters) {
+    verify(parameters, "parameters");
+  }
+
+  /** As {@link #verifyParameters}, naming the bytes {@code what} in the error. */
+  public void verify(byte[] parameters, String what) {
+    Objects.requireNonNull(parameters, "parameters");
+    String actual = Sha256.of(parameters);
+    if (!actual.equals(parametersSha256()) || parameters.length != parametersBytes()) {
+      throw new CheckpointException(
+          "checkpoint "
+              + id()
+              + ": "
+              + what
+              + " sha256 "
+              + actual
+              + " ("
+              + parameters.length
+              + " bytes) does not match manifest "
+              + parametersSha256()
+              + " ("
+              + parametersBytes()
+              + " bytes); the parameters are corrupted or belong to another checkpoint");
+    }
+  }
+
+  /**
    * The dataset behind a checkpoint. The fingerprint says which data exactly; {@code source} says
    * how to get it back (e.g. {@code {"kind":"idx","path":"...","trainLimit":"2000"}}), in whatever
    * keys the loader that reads it understands.
@@ -461,17 +491,6 @@ public record CheckpointManifest(
     }
 
     /**
-     * The manifest for {@code parameters} ({@link Classifier#parameterBytes()}) of {@code model}.
-     */
-    public CheckpointManifest build(Classifier model, byte[] parameters) {
-      return build(
-          model.spec(),
-          model.labels(),
-          model.torchScriptDescriptor().map(TorchScriptDescriptor::featuresOutput).orElse(null),
-          parameters);
-    }
-
-    /**
      * The manifest for {@code parameters} of an engine-built {@code spec} model with {@code
      * labels}.
      */
@@ -479,7 +498,11 @@ public record CheckpointManifest(
       return build(spec, labels, null, parameters);
     }
 
-    private CheckpointManifest build(
+    /**
+     * The manifest for {@code parameters} of a {@code spec} model with {@code labels}; {@code
+     * featuresOutput} is the index of a TorchScript module's features output, null if it has none.
+     */
+    public CheckpointManifest build(
         ModelSpec spec, LabelSchema labels, Integer featuresOutput, byte[] parameters) {
       Objects.requireNonNull(parameters, "parameters");
       boolean torchScript = spec.architecture() == Architecture.TORCHSCRIPT;

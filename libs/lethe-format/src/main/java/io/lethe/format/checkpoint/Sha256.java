@@ -1,4 +1,4 @@
-package io.lethe.engine.checkpoint;
+package io.lethe.format.checkpoint;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * SHA-256 digests in the {@code "sha256:<64 lower-case hex>"} form used by manifests, the same form
- * as {@link io.lethe.engine.data.ImageDataset#fingerprint()}, so that every hash in a manifest
+ * as {@link io.lethe.format.data.ImageDataset#fingerprint()}, so that every hash in a manifest
  * reads alike and says which algorithm produced it.
  */
 public final class Sha256 {

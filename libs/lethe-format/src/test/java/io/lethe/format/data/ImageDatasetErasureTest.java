@@ -1,4 +1,4 @@
-package io.lethe.engine.data;
+package io.lethe.format.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.lethe.engine.checkpoint;
+package io.lethe.format.checkpoint;
 
 /**
  * A checkpoint is missing, incomplete, corrupted, or not the one the caller asked for. The message

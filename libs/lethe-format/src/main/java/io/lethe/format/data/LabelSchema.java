@@ -1,4 +1,4 @@
-package io.lethe.engine.data;
+package io.lethe.format.data;
 
 import java.util.List;
 

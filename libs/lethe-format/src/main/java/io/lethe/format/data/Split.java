@@ -1,4 +1,4 @@
-package io.lethe.engine.data;
+package io.lethe.format.data;
 
 /** Which partition of a dataset a sample belongs to, as declared by the dataset itself. */
 public enum Split {

@@ -1,4 +1,4 @@
-package io.lethe.engine.checkpoint;
+package io.lethe.format.checkpoint;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
