@@ -16,8 +16,8 @@ import io.lethe.engine.workflow.ModelLineage.UnlearnedCheckpoint;
 import io.lethe.format.checkpoint.Checkpoint;
 import io.lethe.format.checkpoint.CheckpointManifest;
 import io.lethe.format.data.ImageDataset;
+import io.lethe.registry.store.DatasetRevision;
 import io.lethe.registry.store.DatasetStore;
-import io.lethe.registry.store.DatasetVersion;
 import io.lethe.registry.store.HonouredRequest;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.NewVersion;
@@ -266,7 +266,7 @@ final class UnlearningJob {
             .optForgetRequestIds(List.of(request.requestId()))
             .optSubjectsForgotten(subjects);
     if (parent.datasetId() != null) {
-      DatasetVersion revision = datasets.tombstone(parent.datasetId(), subjects);
+      DatasetRevision revision = datasets.tombstone(parent.datasetId(), subjects);
       version.optDataset(parent.datasetId(), revision.version());
     }
     sweep(request.modelId());

@@ -3,27 +3,16 @@ package io.lethe.format.checkpoint;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.format.data.ImageDataset;
 import io.lethe.format.data.LabelSchema;
 import io.lethe.format.model.Architecture;
 import io.lethe.format.model.ModelFormat;
 import io.lethe.format.model.ModelSpec;
-import io.lethe.format.model.Normalization;
 import io.lethe.format.model.TorchScriptDescriptor;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -104,7 +93,7 @@ public record CheckpointManifest(
     boolean smallInputStem,
     InputNormalization normalization,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer featuresOutput,
-    Labels labels,
+    ManifestLabels labels,
     Dataset dataset,
     Parent parent,
     String method,
@@ -115,12 +104,6 @@ public record CheckpointManifest(
 
   /** The manifest schema version this build writes and reads. */
   public static final int FORMAT_VERSION = 1;
-
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   public CheckpointManifest {
     if (formatVersion != FORMAT_VERSION) {
@@ -228,11 +211,7 @@ public record CheckpointManifest(
 
   /** The manifest as indented JSON. */
   public String toJson() {
-    try {
-      return MAPPER.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CheckpointManifestJson.write(this);
   }
 
   /**
@@ -242,61 +221,7 @@ public record CheckpointManifest(
    *     formatVersion}, or misses or misstates a field
    */
   public static CheckpointManifest fromJson(String json) {
-    JsonNode tree;
-    try {
-      tree = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new CheckpointException(
-          "checkpoint manifest is not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (tree == null || !tree.isObject()) {
-      throw new CheckpointException("checkpoint manifest must be a JSON object");
-    }
-    JsonNode version = tree.get("formatVersion");
-    if (version == null || !version.isIntegralNumber()) {
-      throw new CheckpointException(
-          "checkpoint manifest has no integer formatVersion; expected " + FORMAT_VERSION);
-    }
-    if (version.asLong() != FORMAT_VERSION) {
-      throw new CheckpointException(
-          "unsupported checkpoint manifest formatVersion "
-              + version
-              + ": this build reads version "
-              + FORMAT_VERSION);
-    }
-    // Optional fields: absent in manifests written before they existed.
-    if (!tree.has("format")) {
-      ((ObjectNode) tree).put("format", ModelFormat.LETHE.wireName());
-    }
-    if (!tree.has("featuresOutput")) {
-      ((ObjectNode) tree).putNull("featuresOutput");
-    }
-    try {
-      return MAPPER.treeToValue(tree, CheckpointManifest.class);
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new CheckpointException("invalid checkpoint manifest: " + cause.getMessage(), e);
-    } catch (JsonMappingException e) {
-      throw new CheckpointException(
-          "invalid checkpoint manifest" + fieldPath(e) + ": " + e.getOriginalMessage(), e);
-    } catch (JsonProcessingException e) {
-      throw new CheckpointException("invalid checkpoint manifest: " + e.getOriginalMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException("invalid checkpoint manifest: " + e.getMessage(), e);
-    }
-  }
-
-  /** Where in the manifest a mapping error sits, e.g. " at dataset.name", or "" if unknown. */
-  private static String fieldPath(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        path.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return path.length() == 0 ? "" : " at " + path;
+    return CheckpointManifestJson.read(json);
   }
 
   private static void requireText(String value, String field) {
@@ -315,55 +240,6 @@ public record CheckpointManifest(
       }
     }
     return List.copyOf(new TreeSet<>(values));
-  }
-
-  private static List<Float> floats(float[] values) {
-    List<Float> out = new ArrayList<>(values.length);
-    for (float v : values) {
-      out.add(v);
-    }
-    return Collections.unmodifiableList(out);
-  }
-
-  /**
-   * The model's input normalisation as JSON-friendly lists (records with arrays have no value
-   * equality, which the lossless round trip needs).
-   */
-  public record InputNormalization(List<Float> mean, List<Float> std) {
-    public InputNormalization {
-      Objects.requireNonNull(mean, "normalization.mean is missing");
-      Objects.requireNonNull(std, "normalization.std is missing");
-      mean = List.copyOf(mean);
-      std = List.copyOf(std);
-    }
-
-    public static InputNormalization of(Normalization n) {
-      return new InputNormalization(floats(n.mean()), floats(n.std()));
-    }
-
-    public Normalization toNormalization() {
-      float[] m = new float[mean.size()];
-      float[] s = new float[std.size()];
-      for (int i = 0; i < m.length; i++) {
-        m[i] = mean.get(i);
-      }
-      for (int i = 0; i < s.length; i++) {
-        s[i] = std.get(i);
-      }
-      return new Normalization(m, s);
-    }
-  }
-
-  /** Label names and whether they are independent binary attributes, as in {@link LabelSchema}. */
-  public record Labels(List<String> names, boolean multiLabel) {
-    public Labels {
-      Objects.requireNonNull(names, "labels.names is missing");
-      names = List.copyOf(names);
-    }
-
-    public static Labels of(LabelSchema schema) {
-      return new Labels(schema.names(), schema.multiLabel());
-    }
   }
 
   /**
@@ -518,7 +394,7 @@ public record CheckpointManifest(
           spec.smallInputStem(),
           InputNormalization.of(spec.normalization()),
           featuresOutput,
-          Labels.of(labels),
+          ManifestLabels.of(labels),
           dataset,
           parent,
           method,

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * datasets/{id}/v0/samples.csv       sample_id,subject_id,label,split ({@link SampleTable})
  * datasets/{id}/v0/images.bin        every image, packed ({@link PackedImages})
  * datasets/{id}/v0/descriptor.json   {@link DatasetDescriptor}, written last: the snapshot is visible
- * datasets/{id}/v{n}/manifest.json   {@link DatasetVersion}: v{n} = v0 minus its tombstoned subjects
+ * datasets/{id}/v{n}/manifest.json   {@link DatasetRevision}: v{n} = v0 minus its tombstoned subjects
  * datasets/{id}/snapshots/{g}/...    snapshot generation g after erasures ({@link SnapshotGenerations})
  * </pre>
  *
@@ -100,7 +100,7 @@ public final class DatasetStore {
    * @throws NotFoundException if {@code baseVersion} is not stored
    * @throws IllegalArgumentException if {@code subjects} is empty or holds an invalid subject id
    */
-  public DatasetVersion putTombstones(
+  public DatasetRevision putTombstones(
       String datasetId, int baseVersion, Collection<String> subjects) {
     checkSubjects(datasetId, subjects);
     requireSubjects(datasetId, subjects);
@@ -115,8 +115,8 @@ public final class DatasetStore {
     all.addAll(added);
     int next = latest(datasetId) + 1;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++, next++) {
-      DatasetVersion v =
-          new DatasetVersion(
+      DatasetRevision v =
+          new DatasetRevision(
               datasetId,
               next,
               baseVersion,
@@ -146,7 +146,7 @@ public final class DatasetStore {
    * @throws IllegalArgumentException if {@code subjects} is empty, holds an invalid id, or (when
    *     the dataset has a snapshot) names a subject without TRAIN samples in it
    */
-  public DatasetVersion tombstone(String datasetId, Collection<String> subjects) {
+  public DatasetRevision tombstone(String datasetId, Collection<String> subjects) {
     checkSubjects(datasetId, subjects);
     requireSubjects(datasetId, subjects);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -159,8 +159,8 @@ public final class DatasetStore {
       }
       TreeSet<String> all = new TreeSet<>(base);
       all.addAll(added);
-      DatasetVersion v =
-          new DatasetVersion(
+      DatasetRevision v =
+          new DatasetRevision(
               datasetId,
               latest + 1,
               latest,
@@ -190,7 +190,7 @@ public final class DatasetStore {
    *
    * @throws NotFoundException if there is no such version
    */
-  public DatasetVersion version(String datasetId, int version) {
+  public DatasetRevision version(String datasetId, int version) {
     ModelKeys.requireName(datasetId, "datasetId");
     ModelKeys.requireVersion(version);
     String key = key(datasetId, version);
@@ -209,9 +209,9 @@ public final class DatasetStore {
                             + "/"
                             + key
                             + " does not exist)"));
-    DatasetVersion v;
+    DatasetRevision v;
     try {
-      v = mapper.readValue(bytes, DatasetVersion.class);
+      v = mapper.readValue(bytes, DatasetRevision.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new CorruptObjectException(
           "s3://" + bucket.name() + "/" + key + " is not a valid dataset version: " + e);
@@ -566,7 +566,7 @@ public final class DatasetStore {
     return ROOT + datasetId + "/v" + version + "/" + MANIFEST;
   }
 
-  private byte[] encode(DatasetVersion v) {
+  private byte[] encode(DatasetRevision v) {
     try {
       return mapper.writeValueAsBytes(v);
     } catch (IOException e) {

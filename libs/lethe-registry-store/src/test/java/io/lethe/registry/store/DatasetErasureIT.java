@@ -66,7 +66,7 @@ class DatasetErasureIT {
     assertThatThrownBy(() -> store.erase("fmnist", List.of(erased.get(0))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not tombstoned");
-    DatasetVersion tombstoned = store.tombstone("fmnist", erased);
+    DatasetRevision tombstoned = store.tombstone("fmnist", erased);
     int tombstonedSamples = 0;
     for (String s : erased) {
       tombstonedSamples += samplesOf(original, s).size();

@@ -25,8 +25,8 @@ class DatasetStoreIT {
 
   @Test
   void tombstonesAccumulateAlongVersions() {
-    DatasetVersion v1 = store.putTombstones("mufac", 0, List.of("subject-42", "subject-17"));
-    DatasetVersion v2 = store.putTombstones("mufac", v1.version(), List.of("subject-3"));
+    DatasetRevision v1 = store.putTombstones("mufac", 0, List.of("subject-42", "subject-17"));
+    DatasetRevision v2 = store.putTombstones("mufac", v1.version(), List.of("subject-3"));
 
     assertThat(v1.version()).isEqualTo(1);
     assertThat(v2.version()).isEqualTo(2);
@@ -42,7 +42,7 @@ class DatasetStoreIT {
 
   @Test
   void tombstoningOnlyKnownSubjectsWritesNothing() {
-    DatasetVersion v1 = store.putTombstones("idempotent", 0, List.of("s-1"));
+    DatasetRevision v1 = store.putTombstones("idempotent", 0, List.of("s-1"));
 
     assertThat(store.putTombstones("idempotent", 1, List.of("s-1"))).isEqualTo(v1);
     assertThat(store.versions("idempotent")).containsExactly(1);
@@ -53,7 +53,7 @@ class DatasetStoreIT {
     store.putTombstones("branched", 0, List.of("a"));
     store.putTombstones("branched", 1, List.of("b"));
 
-    DatasetVersion fromV1 = store.putTombstones("branched", 1, List.of("c"));
+    DatasetRevision fromV1 = store.putTombstones("branched", 1, List.of("c"));
 
     assertThat(fromV1.version()).isEqualTo(3);
     assertThat(fromV1.tombstonedSubjects()).containsExactly("a", "c");
@@ -75,8 +75,8 @@ class DatasetStoreIT {
         .containsOnlyKeys("s000", "s001", "s002", "s003", "s004", "s005")
         .containsEntry("s001", List.of("train/s001_0.png", "train/s001_1.png", "train/s001_2.png"));
 
-    DatasetVersion v1 = store.tombstone("snap", List.of("s001", "s004"));
-    DatasetVersion v2 = store.tombstone("snap", List.of("s002"));
+    DatasetRevision v1 = store.tombstone("snap", List.of("s001", "s004"));
+    DatasetRevision v2 = store.tombstone("snap", List.of("s002"));
 
     assertThat(v1.version()).isEqualTo(1);
     assertThat(v2.baseVersion()).isEqualTo(1);
@@ -119,12 +119,12 @@ class DatasetStoreIT {
     store.putSnapshot("racy", Fixtures.dataset(8, 5));
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      List<Future<DatasetVersion>> writes = new ArrayList<>();
+      List<Future<DatasetRevision>> writes = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         String subject = String.format("s%03d", i);
         writes.add(pool.submit(() -> store.tombstone("racy", List.of(subject))));
       }
-      for (Future<DatasetVersion> w : writes) {
+      for (Future<DatasetRevision> w : writes) {
         w.get(60, TimeUnit.SECONDS);
       }
     } finally {

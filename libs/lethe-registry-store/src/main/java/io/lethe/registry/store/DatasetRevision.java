@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One version of a training dataset: the dataset as uploaded (version 0, implicit) minus every
- * subject tombstoned so far. Stored at {@code datasets/{datasetId}/v{n}/manifest.json}; a dataset
- * version is never rewritten, so a model's lineage can always say exactly which samples it saw.
+ * One revision of a training dataset: the dataset as uploaded (revision 0, implicit) minus every
+ * subject tombstoned so far. Stored at {@code datasets/{datasetId}/v{n}/manifest.json}; a revision
+ * is never rewritten, so a model's lineage can always say exactly which samples it saw. ("Version"
+ * is a model's word; a dataset has revisions, stored under {@code v{n}} keys.)
  *
  * @param baseVersion the version this one adds tombstones to (0: the dataset as uploaded)
  * @param tombstonedSubjects every subject whose samples are excluded, cumulative, sorted
  * @param newlyTombstoned the subjects this version added, sorted
  */
-public record DatasetVersion(
+public record DatasetRevision(
     String datasetId,
     int version,
     int baseVersion,
@@ -25,7 +26,7 @@ public record DatasetVersion(
     @JsonInclude(JsonInclude.Include.ALWAYS) Instant createdAt) {
 
   @JsonCreator
-  public DatasetVersion(
+  public DatasetRevision(
       @JsonProperty("datasetId") String datasetId,
       @JsonProperty("version") int version,
       @JsonProperty("baseVersion") int baseVersion,
