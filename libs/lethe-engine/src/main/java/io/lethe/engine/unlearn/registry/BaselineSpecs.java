@@ -16,11 +16,13 @@ import io.lethe.engine.unlearn.baselines.ScrubConfig;
 import io.lethe.engine.unlearn.baselines.Unsir;
 import io.lethe.engine.unlearn.baselines.UnsirConfig;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The baselines' keys: those of {@code TrainingSettings} every baseline shares, the method's own,
  * and the utility guard's for the methods that can take utility down. Named as each config's {@code
- * describe()} names them.
+ * describe()} names them; the configs document each one.
  */
 final class BaselineSpecs {
   private BaselineSpecs() {}
@@ -29,23 +31,15 @@ final class BaselineSpecs {
       List.of(
           Setting.text(
               "optimizer", "sgd or adam", (b, v) -> b.optOptimizer(OptimizerKind.parse(v))),
-          Setting.number(
-              "learningRate",
-              "constant learning rate",
-              (b, v) -> b.optLearningRate(v.floatValue())),
-          Setting.number(
-              "momentum",
-              "SGD momentum (ignored by Adam)",
-              (b, v) -> b.optMomentum(v.floatValue())),
-          Setting.number(
-              "weightDecay", "L2 weight decay", (b, v) -> b.optWeightDecay(v.floatValue())),
+          Setting.floating(
+              "learningRate", "constant learning rate", BaselineBuilder::optLearningRate),
+          Setting.floating(
+              "momentum", "SGD momentum (Adam ignores it)", BaselineBuilder::optMomentum),
+          Setting.floating("weightDecay", "L2 weight decay", BaselineBuilder::optWeightDecay),
           Setting.integer("batchSize", "samples per optimiser step", BaselineBuilder::optBatchSize),
           Setting.integer(
               "epochs", "passes over the set the method iterates", BaselineBuilder::optEpochs),
-          Setting.integer(
-              "seed",
-              "seed of shuffling and of the method's random draws",
-              BaselineBuilder::optSeed));
+          Setting.integer("seed", "seed of shuffling and random draws", BaselineBuilder::optSeed));
 
   private static final List<Setting<BaselineBuilder<?>>> GUARD =
       GuardSettings.of(BaselineBuilder::guard, BaselineBuilder::optUtilityGuard);
@@ -61,106 +55,58 @@ final class BaselineSpecs {
         scrub());
   }
 
+  /** A baseline's spec with the shared training keys declared. */
+  private static <B extends BaselineBuilder<B>> MethodSpec.Builder<B, UnlearningMethod> spec(
+      String name, Supplier<B> builder, Function<B, UnlearningMethod> method) {
+    return MethodSpec.builder(name, builder, method).addAll(TRAINING);
+  }
+
   private static MethodSpec<?, UnlearningMethod> fineTune() {
-    return MethodSpec.<FineTuneConfig.Builder, UnlearningMethod>builder(
-            FineTune.NAME, FineTuneConfig::builder, b -> new FineTune(b.build()))
-        .addAll(TRAINING)
-        .build();
+    return spec(FineTune.NAME, FineTuneConfig::builder, b -> new FineTune(b.build())).build();
   }
 
   private static MethodSpec<?, UnlearningMethod> negGrad() {
-    return MethodSpec.<NegGradConfig.Builder, UnlearningMethod>builder(
-            NegGrad.NAME, NegGradConfig::builder, b -> new NegGrad(b.build()))
-        .addAll(TRAINING)
-        .add(
-            Setting.<NegGradConfig.Builder>number(
-                "retainWeight",
-                "α of NegGrad+; 0 is plain NegGrad",
-                NegGradConfig.Builder::optRetainWeight))
+    return spec(NegGrad.NAME, NegGradConfig::builder, b -> new NegGrad(b.build()))
+        .number("retainWeight", "α of NegGrad+, 0: plain", NegGradConfig.Builder::optRetainWeight)
         .addAll(GUARD)
         .build();
   }
 
   private static MethodSpec<?, UnlearningMethod> lastBlocks(String name) {
-    return MethodSpec.<LastBlocksConfig.Builder, UnlearningMethod>builder(
-            name, () -> LastBlocks.configBuilder(name), b -> LastBlocks.of(name, b.build()))
-        .addAll(TRAINING)
-        .add(
-            Setting.<LastBlocksConfig.Builder>integer(
-                "k", "blocks from the head that are trained", LastBlocksConfig.Builder::optK))
+    return spec(name, () -> LastBlocks.configBuilder(name), b -> LastBlocks.of(name, b.build()))
+        .integer("k", "blocks from the head that are trained", LastBlocksConfig.Builder::optK)
         .build();
   }
 
   private static MethodSpec<?, UnlearningMethod> unsir() {
-    return MethodSpec.<UnsirConfig.Builder, UnlearningMethod>builder(
-            Unsir.NAME, UnsirConfig::builder, b -> new Unsir(b.build()))
-        .addAll(TRAINING)
-        .add(
-            Setting.<UnsirConfig.Builder>number(
-                "repairLearningRate",
-                "learning rate of the repair pass",
-                (b, v) -> b.optRepairLearningRate(v.floatValue())))
-        .add(
-            Setting.<UnsirConfig.Builder>integer(
-                "repairEpochs",
-                "passes over the retain set in the repair step",
-                UnsirConfig.Builder::optRepairEpochs))
-        .add(
-            Setting.<UnsirConfig.Builder>integer(
-                "noiseSteps",
-                "optimiser steps that shape each noise batch",
-                UnsirConfig.Builder::optNoiseSteps))
-        .add(
-            Setting.<UnsirConfig.Builder>number(
-                "noiseLearningRate",
-                "Adam learning rate of the noise",
-                (b, v) -> b.optNoiseLearningRate(v.floatValue())))
-        .add(
-            Setting.<UnsirConfig.Builder>number(
-                "noiseNormWeight",
-                "weight of the noise's mean squared norm",
-                UnsirConfig.Builder::optNoiseNormWeight))
+    return spec(Unsir.NAME, UnsirConfig::builder, b -> new Unsir(b.build()))
+        .floating("repairLearningRate", "repair pass", UnsirConfig.Builder::optRepairLearningRate)
+        .integer("repairEpochs", "repair passes over retain", UnsirConfig.Builder::optRepairEpochs)
+        .integer("noiseSteps", "steps shaping each noise batch", UnsirConfig.Builder::optNoiseSteps)
+        .floating("noiseLearningRate", "noise's Adam", UnsirConfig.Builder::optNoiseLearningRate)
+        .number("noiseNormWeight", "noise norm penalty", UnsirConfig.Builder::optNoiseNormWeight)
         .addAll(GUARD)
         .build();
   }
 
   private static MethodSpec<?, UnlearningMethod> badTeaching() {
-    return MethodSpec.<BadTeachingConfig.Builder, UnlearningMethod>builder(
-            BadTeaching.NAME, BadTeachingConfig::builder, b -> new BadTeaching(b.build()))
-        .addAll(TRAINING)
-        .add(
-            Setting.<BadTeachingConfig.Builder>number(
-                "temperature", "KL temperature", BadTeachingConfig.Builder::optTemperature))
-        .add(
-            Setting.<BadTeachingConfig.Builder>number(
-                "retainFraction",
-                "share of the retain set distilled from the competent teacher",
-                BadTeachingConfig.Builder::optRetainFraction))
+    return spec(BadTeaching.NAME, BadTeachingConfig::builder, b -> new BadTeaching(b.build()))
+        .number("temperature", "KL temperature", BadTeachingConfig.Builder::optTemperature)
+        .number("retainFraction", "retain share", BadTeachingConfig.Builder::optRetainFraction)
         .addAll(GUARD)
         .build();
   }
 
   private static MethodSpec<?, UnlearningMethod> scrub() {
-    return MethodSpec.<ScrubConfig.Builder, UnlearningMethod>builder(
-            Scrub.NAME, ScrubConfig::builder, b -> new Scrub(b.build()))
-        .addAll(TRAINING)
-        .add(
-            Setting.<ScrubConfig.Builder>integer(
-                "forgetBatchSize",
-                "forget samples per max step",
-                ScrubConfig.Builder::optForgetBatchSize))
-        .add(
-            Setting.<ScrubConfig.Builder>integer(
-                "maxSteps", "epochs that begin with a max pass", ScrubConfig.Builder::optMaxSteps))
-        .add(
-            Setting.<ScrubConfig.Builder>number(
-                "temperature", "distillation temperature", ScrubConfig.Builder::optTemperature))
-        .add(
-            Setting.<ScrubConfig.Builder>number(
-                "alpha", "weight of the KL term on retain", ScrubConfig.Builder::optAlpha))
-        .add(
-            Setting.<ScrubConfig.Builder>number(
-                "gamma", "weight of the cross-entropy on retain", ScrubConfig.Builder::optGamma))
+    return spec(Scrub.NAME, ScrubConfig::builder, b -> new Scrub(b.build()))
+        .integer(
+            "forgetBatchSize",
+            "forget samples per max step",
+            ScrubConfig.Builder::optForgetBatchSize)
+        .integer("maxSteps", "epochs that begin with a max pass", ScrubConfig.Builder::optMaxSteps)
+        .number("temperature", "distillation temperature", ScrubConfig.Builder::optTemperature)
+        .number("alpha", "weight of the KL term on retain", ScrubConfig.Builder::optAlpha)
+        .number("gamma", "weight of the cross-entropy on retain", ScrubConfig.Builder::optGamma)
         .addAll(GUARD)
         .build();
   }

@@ -8,103 +8,48 @@ import io.lethe.engine.unlearn.dlfd.PerturbationSpace;
 
 /**
  * DLFD's and retraining's keys, named as {@link DlfdConfig#describe()} and {@link
- * TrainingRecipe#describe()} name them.
+ * TrainingRecipe#describe()} name them. The builders' setters document each one.
  */
 final class DlfdSpecs {
   private DlfdSpecs() {}
 
   static MethodSpec<Builder, DlfdConfig> dlfd() {
     return MethodSpec.builder("dlfd", DlfdConfig::builder, Builder::build)
-        .add(
-            Setting.<Builder>number(
-                "learningRate", "SGD learning rate", (b, v) -> b.optLearningRate(v.floatValue())))
-        .add(
-            Setting.<Builder>number(
-                "momentum", "SGD momentum", (b, v) -> b.optMomentum(v.floatValue())))
-        .add(
-            Setting.<Builder>number(
-                "weightDecay", "L2 weight decay", (b, v) -> b.optWeightDecay(v.floatValue())))
-        .add(
-            Setting.<Builder>integer(
-                "batchSize", "retain (and forget) batch size", Builder::optBatchSize))
-        .add(Setting.<Builder>integer("epochs", "passes over the retain set", Builder::optEpochs))
-        .add(
-            Setting.<Builder>integer(
-                "perturbationSteps",
-                "M, signed-gradient steps per batch",
-                Builder::optPerturbationSteps))
-        .add(
-            Setting.<Builder>number(
-                "stepSize", "α, perturbation step in pixel units", Builder::optStepSize))
-        .add(Setting.<Builder>number("alpha", "the paper's name of stepSize", Builder::optStepSize))
-        .add(
-            Setting.<Builder>number(
-                "forgetWeight", "w_f, weight of the OT term", Builder::optForgetWeight))
-        .add(
-            Setting.<Builder>number(
-                "lambdaStart",
-                "λ of the classification term at the start",
-                Builder::optLambdaStart))
-        .add(
-            Setting.<Builder>number(
-                "lambdaEnd", "λ of the classification term at the end", Builder::optLambdaEnd))
-        .add(
-            Setting.<Builder>bool(
-                "classificationLoss",
-                "ablation: false keeps the OT term only",
-                Builder::optClassificationLoss))
-        .add(
-            Setting.<Builder>bool(
-                "dynamicForgetting",
-                "ablation: false perturbs every batch",
-                Builder::optDynamicForgetting))
-        .add(
-            Setting.<Builder>number(
-                "threshold", "absolute forgetting-score threshold", Builder::optThreshold))
-        .add(
-            Setting.<Builder>number(
-                "relativeThreshold",
-                "threshold as a share of the original's score",
-                Builder::optRelativeThreshold))
-        .add(
-            Setting.<Builder>number(
-                "resumeMargin",
-                "hysteresis above the threshold, as a share of the original's score",
-                Builder::optResumeMargin))
-        .add(Setting.<Builder>number("sinkhornEpsilon", "Sinkhorn ε", Builder::optSinkhornEpsilon))
-        .add(
-            Setting.<Builder>integer(
-                "sinkhornIterations", "Sinkhorn iteration cap", Builder::optSinkhornIterations))
-        .add(
-            Setting.<Builder>integer(
-                "scoreEvery", "batches between forgetting-score estimates", Builder::optScoreEvery))
-        .add(
-            Setting.<Builder>integer(
-                "scoreEveryWhileClean",
-                "batches between estimates on clean batches",
-                Builder::optScoreEveryWhileClean))
-        .add(
-            Setting.<Builder>integer(
-                "cleanReadingsPerEpoch",
-                "at most this many clean-phase estimates per epoch",
-                Builder::optCleanReadingsPerEpoch))
-        .add(
-            Setting.<Builder>integer(
-                "scoreSampleSize",
-                "forget and unseen samples scored per estimate",
-                Builder::optScoreSampleSize))
-        .add(
-            Setting.<Builder>integer(
-                "scoreSplits", "splits of the score's attack", Builder::optScoreSplits))
-        .add(Setting.<Builder>integer("seed", "seed of shuffling and sampling", Builder::optSeed))
-        .add(
-            Setting.<Builder>integer(
-                "batchNormRecalibrationBatches",
-                "clean batches re-estimating BatchNorm statistics at the end",
-                Builder::optBatchNormRecalibration))
+        .floating("learningRate", "SGD learning rate", Builder::optLearningRate)
+        .floating("momentum", "SGD momentum", Builder::optMomentum)
+        .floating("weightDecay", "L2 weight decay", Builder::optWeightDecay)
+        .integer("batchSize", "retain (and forget) batch size", Builder::optBatchSize)
+        .integer("epochs", "passes over the retain set", Builder::optEpochs)
+        .integer("perturbationSteps", "M, steps per batch", Builder::optPerturbationSteps)
+        .number("stepSize", "α, perturbation step in pixel units", Builder::optStepSize)
+        .number("alpha", "the paper's name of stepSize", Builder::optStepSize)
+        .number("forgetWeight", "w_f, weight of the OT term", Builder::optForgetWeight)
+        .number("lambdaStart", "λ of the classification term first", Builder::optLambdaStart)
+        .number("lambdaEnd", "λ of the classification term last", Builder::optLambdaEnd)
+        .bool("classificationLoss", "false: OT term only", Builder::optClassificationLoss)
+        .bool("dynamicForgetting", "false: perturb every batch", Builder::optDynamicForgetting)
+        .number("threshold", "absolute forgetting-score threshold", Builder::optThreshold)
+        .number("relativeThreshold", "share of the original's score", Builder::optRelativeThreshold)
+        .number("resumeMargin", "hysteresis above the threshold", Builder::optResumeMargin)
+        .number("sinkhornEpsilon", "Sinkhorn ε", Builder::optSinkhornEpsilon)
+        .integer("sinkhornIterations", "Sinkhorn iteration cap", Builder::optSinkhornIterations)
+        .integer("scoreEvery", "batches between score estimates", Builder::optScoreEvery)
+        .integer(
+            "scoreEveryWhileClean", "the same, on clean batches", Builder::optScoreEveryWhileClean)
+        .integer(
+            "cleanReadingsPerEpoch",
+            "clean estimates per epoch at most",
+            Builder::optCleanReadingsPerEpoch)
+        .integer("scoreSampleSize", "samples scored per estimate", Builder::optScoreSampleSize)
+        .integer("scoreSplits", "splits of the score's attack", Builder::optScoreSplits)
+        .integer("seed", "seed of shuffling and sampling", Builder::optSeed)
+        .integer(
+            "batchNormRecalibrationBatches",
+            "BatchNorm re-estimate at the end",
+            Builder::optBatchNormRecalibration)
         .addAll(GuardSettings.of(Builder::utilityGuard, Builder::optUtilityGuard))
         .add(
-            Setting.<Builder, FeatureSource>choice(
+            Setting.choice(
                     "featureSource",
                     "OT on logits or embedding",
                     FeatureSource.class,
@@ -112,21 +57,19 @@ final class DlfdSpecs {
                 .asResearch())
         .add(
             Setting.<Builder>bool(
-                    "otOnClean",
-                    "authors' code: OT on unperturbed retain features",
-                    Builder::optOtOnClean)
+                    "otOnClean", "authors' code: OT on clean features", Builder::optOtOnClean)
                 .asResearch())
         .add(
-            Setting.<Builder, PerturbationSpace>choice(
+            Setting.choice(
                     "perturbationSpace",
-                    "pixel units, or the authors' normalised and clamped",
+                    "pixel or the authors' normalised units",
                     PerturbationSpace.class,
                     Builder::optPerturbationSpace)
                 .asResearch())
         .add(
             Setting.<Builder>bool(
                     "perturbInTrainingMode",
-                    "perturbation forwards in training mode",
+                    "perturb in training mode",
                     Builder::optPerturbInTrainingMode)
                 .asResearch())
         .build();
@@ -134,29 +77,16 @@ final class DlfdSpecs {
 
   static MethodSpec<TrainingRecipe.Builder, TrainingRecipe> retrain() {
     return MethodSpec.builder("retrain", TrainingRecipe::builder, TrainingRecipe.Builder::build)
-        .add(
-            Setting.<TrainingRecipe.Builder>integer(
-                "epochs", "passes over the retain set", TrainingRecipe.Builder::optEpochs))
-        .add(
-            Setting.<TrainingRecipe.Builder>integer(
-                "batchSize", "batch size", TrainingRecipe.Builder::optBatchSize))
-        .add(
-            Setting.<TrainingRecipe.Builder>number(
-                "learningRate", "SGD learning rate", (b, v) -> b.optLearningRate(v.floatValue())))
-        .add(
-            Setting.<TrainingRecipe.Builder>number(
-                "momentum", "SGD momentum", (b, v) -> b.optMomentum(v.floatValue())))
-        .add(
-            Setting.<TrainingRecipe.Builder>number(
-                "weightDecay", "L2 weight decay", (b, v) -> b.optWeightDecay(v.floatValue())))
-        .add(
-            Setting.<TrainingRecipe.Builder>bool(
-                "cosineSchedule",
-                "cosine learning-rate decay",
-                TrainingRecipe.Builder::optCosineSchedule))
-        .add(
-            Setting.<TrainingRecipe.Builder>integer(
-                "seed", "seed of initialisation and shuffling", TrainingRecipe.Builder::optSeed))
+        .integer("epochs", "passes over the retain set", TrainingRecipe.Builder::optEpochs)
+        .integer("batchSize", "batch size", TrainingRecipe.Builder::optBatchSize)
+        .floating("learningRate", "SGD learning rate", TrainingRecipe.Builder::optLearningRate)
+        .floating("momentum", "SGD momentum", TrainingRecipe.Builder::optMomentum)
+        .floating("weightDecay", "L2 weight decay", TrainingRecipe.Builder::optWeightDecay)
+        .bool(
+            "cosineSchedule",
+            "cosine learning-rate decay",
+            TrainingRecipe.Builder::optCosineSchedule)
+        .integer("seed", "seed of initialisation and shuffling", TrainingRecipe.Builder::optSeed)
         .build();
   }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -155,6 +156,26 @@ public final class MethodSpec<B, T> {
         throw new IllegalStateException(name + " declares " + setting.name() + " twice");
       }
       return this;
+    }
+
+    /** Adds {@link Setting#integer}. */
+    public Builder<B, T> integer(String name, String description, BiConsumer<B, Integer> applier) {
+      return add(Setting.integer(name, description, applier));
+    }
+
+    /** Adds {@link Setting#number}. */
+    public Builder<B, T> number(String name, String description, BiConsumer<B, Double> applier) {
+      return add(Setting.number(name, description, applier));
+    }
+
+    /** Adds {@link Setting#floating}. */
+    public Builder<B, T> floating(String name, String description, BiConsumer<B, Float> applier) {
+      return add(Setting.floating(name, description, applier));
+    }
+
+    /** Adds {@link Setting#bool}. */
+    public Builder<B, T> bool(String name, String description, BiConsumer<B, Boolean> applier) {
+      return add(Setting.bool(name, description, applier));
     }
 
     public Builder<B, T> addAll(Collection<? extends Setting<? super B>> all) {

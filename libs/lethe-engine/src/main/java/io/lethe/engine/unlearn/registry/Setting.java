@@ -66,6 +66,13 @@ public final class Setting<B> {
         name, Kind.NUMBER, "a number", description, false, Setting::toDouble, applier);
   }
 
+  /** A finite number, applied as a float. */
+  public static <B> Setting<B> floating(
+      String name, String description, BiConsumer<B, Float> applier) {
+    return new Setting<>(
+        name, Kind.NUMBER, "a number", description, false, v -> (float) toDouble(v), applier);
+  }
+
   /** {@code true} or {@code false} (a boolean, or the text, in any case). */
   public static <B> Setting<B> bool(
       String name, String description, BiConsumer<B, Boolean> applier) {
