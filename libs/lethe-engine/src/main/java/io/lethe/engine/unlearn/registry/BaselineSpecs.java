@@ -61,14 +61,19 @@ final class BaselineSpecs {
     return MethodSpec.builder(name, builder, method).addAll(TRAINING);
   }
 
+  /** A spec with the shared training keys and the utility guard's declared. */
+  private static <B extends BaselineBuilder<B>> MethodSpec.Builder<B, UnlearningMethod> guarded(
+      String name, Supplier<B> builder, Function<B, UnlearningMethod> method) {
+    return spec(name, builder, method).addAll(GUARD);
+  }
+
   private static MethodSpec<?, UnlearningMethod> fineTune() {
     return spec(FineTune.NAME, FineTuneConfig::builder, b -> new FineTune(b.build())).build();
   }
 
   private static MethodSpec<?, UnlearningMethod> negGrad() {
-    return spec(NegGrad.NAME, NegGradConfig::builder, b -> new NegGrad(b.build()))
+    return guarded(NegGrad.NAME, NegGradConfig::builder, b -> new NegGrad(b.build()))
         .number("retainWeight", "α of NegGrad+, 0: plain", NegGradConfig.Builder::optRetainWeight)
-        .addAll(GUARD)
         .build();
   }
 
@@ -79,26 +84,24 @@ final class BaselineSpecs {
   }
 
   private static MethodSpec<?, UnlearningMethod> unsir() {
-    return spec(Unsir.NAME, UnsirConfig::builder, b -> new Unsir(b.build()))
+    return guarded(Unsir.NAME, UnsirConfig::builder, b -> new Unsir(b.build()))
         .floating("repairLearningRate", "repair pass", UnsirConfig.Builder::optRepairLearningRate)
         .integer("repairEpochs", "repair passes over retain", UnsirConfig.Builder::optRepairEpochs)
         .integer("noiseSteps", "steps shaping each noise batch", UnsirConfig.Builder::optNoiseSteps)
         .floating("noiseLearningRate", "noise's Adam", UnsirConfig.Builder::optNoiseLearningRate)
         .number("noiseNormWeight", "noise norm penalty", UnsirConfig.Builder::optNoiseNormWeight)
-        .addAll(GUARD)
         .build();
   }
 
   private static MethodSpec<?, UnlearningMethod> badTeaching() {
-    return spec(BadTeaching.NAME, BadTeachingConfig::builder, b -> new BadTeaching(b.build()))
+    return guarded(BadTeaching.NAME, BadTeachingConfig::builder, b -> new BadTeaching(b.build()))
         .number("temperature", "KL temperature", BadTeachingConfig.Builder::optTemperature)
         .number("retainFraction", "retain share", BadTeachingConfig.Builder::optRetainFraction)
-        .addAll(GUARD)
         .build();
   }
 
   private static MethodSpec<?, UnlearningMethod> scrub() {
-    return spec(Scrub.NAME, ScrubConfig::builder, b -> new Scrub(b.build()))
+    return guarded(Scrub.NAME, ScrubConfig::builder, b -> new Scrub(b.build()))
         .integer(
             "forgetBatchSize",
             "forget samples per max step",
@@ -107,7 +110,6 @@ final class BaselineSpecs {
         .number("temperature", "distillation temperature", ScrubConfig.Builder::optTemperature)
         .number("alpha", "weight of the KL term on retain", ScrubConfig.Builder::optAlpha)
         .number("gamma", "weight of the cross-entropy on retain", ScrubConfig.Builder::optGamma)
-        .addAll(GUARD)
         .build();
   }
 }

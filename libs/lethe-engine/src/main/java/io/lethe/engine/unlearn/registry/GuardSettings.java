@@ -4,15 +4,24 @@ import io.lethe.engine.unlearn.UtilityGuardConfig;
 import io.lethe.engine.unlearn.UtilityGuardConfig.Keys;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * The utility guard's keys ({@link UtilityGuardConfig#describe()}), for every method that can take
  * utility down: DLFD, NegGrad, UNSIR, Bad Teaching and SCRUB.
+ *
+ * @param <B> the builder holding the guard
  */
-final class GuardSettings {
-  private GuardSettings() {}
+final class GuardSettings<B> {
+  private final Function<B, UtilityGuardConfig> get;
+  private final BiConsumer<B, UtilityGuardConfig> set;
+
+  private GuardSettings(
+      Function<B, UtilityGuardConfig> get, BiConsumer<B, UtilityGuardConfig> set) {
+    this.get = get;
+    this.set = set;
+  }
 
   /**
    * @param get the builder's guard as set so far
@@ -20,38 +29,23 @@ final class GuardSettings {
    */
   static <B> List<Setting<B>> of(
       Function<B, UtilityGuardConfig> get, BiConsumer<B, UtilityGuardConfig> set) {
+    GuardSettings<B> g = new GuardSettings<>(get, set);
     return List.of(
-        Setting.<B>bool(
-            Keys.ENABLED,
-            "switch the utility guard on",
-            (b, v) -> update(b, get, set, g -> g.withEnabled(v))),
-        Setting.<B>number(
-            Keys.MARGIN,
-            "absolute accuracy the run may lose on the watched slice",
-            (b, v) -> update(b, get, set, g -> g.withMargin(v))),
-        Setting.<B>integer(
-            Keys.SLICE,
-            "at most this many retain samples held out and watched",
-            (b, v) -> update(b, get, set, g -> g.withSliceSize(v))),
-        Setting.<B>number(
+        Setting.bool(Keys.ENABLED, "switch the guard on", g.with(UtilityGuardConfig::withEnabled)),
+        Setting.number(Keys.MARGIN, "accuracy it may lose", g.with(UtilityGuardConfig::withMargin)),
+        Setting.integer(Keys.SLICE, "samples watched", g.with(UtilityGuardConfig::withSliceSize)),
+        Setting.number(
             Keys.SLICE_FRACTION,
-            "at most this share of the retain set held out",
-            (b, v) -> update(b, get, set, g -> g.withSliceFraction(v))),
-        Setting.<B>integer(
-            Keys.EVERY,
-            "batches between checks",
-            (b, v) -> update(b, get, set, g -> g.withCheckEvery(v))),
-        Setting.<B>integer(
-            Keys.BRAKES,
-            "brakes (roll back, halve the step) before a breach stops the run",
-            (b, v) -> update(b, get, set, g -> g.withMaxBrakes(v))));
+            "retain share watched",
+            g.with(UtilityGuardConfig::withSliceFraction)),
+        Setting.integer(
+            Keys.EVERY, "batches per check", g.with(UtilityGuardConfig::withCheckEvery)),
+        Setting.integer(
+            Keys.BRAKES, "brakes before a stop", g.with(UtilityGuardConfig::withMaxBrakes)));
   }
 
-  private static <B> void update(
-      B builder,
-      Function<B, UtilityGuardConfig> get,
-      BiConsumer<B, UtilityGuardConfig> set,
-      UnaryOperator<UtilityGuardConfig> change) {
-    set.accept(builder, change.apply(get.apply(builder)));
+  /** Applies a value by changing the builder's guard with {@code change}. */
+  private <V> BiConsumer<B, V> with(BiFunction<UtilityGuardConfig, V, UtilityGuardConfig> change) {
+    return (b, v) -> set.accept(b, change.apply(get.apply(b), v));
   }
 }

@@ -17,13 +17,19 @@ import java.util.stream.Collectors;
  * @param <B> the config builder the setting is applied to
  */
 public final class Setting<B> {
-  /** The type of value a setting takes. */
+  /** The type of value a setting takes, and how an error says what it must be. */
   public enum Kind {
-    INTEGER,
-    NUMBER,
-    BOOLEAN,
-    TEXT,
-    CHOICE
+    INTEGER("an integer"),
+    NUMBER("a number"),
+    BOOLEAN("true or false"),
+    TEXT(null),
+    CHOICE(null);
+
+    private final String expected;
+
+    Kind(String expected) {
+      this.expected = expected;
+    }
   }
 
   private final String name;
@@ -53,37 +59,33 @@ public final class Setting<B> {
   }
 
   /** A whole number (a number with a fraction, such as 2.5, is refused). */
-  public static <B> Setting<B> integer(
-      String name, String description, BiConsumer<B, Integer> applier) {
-    return new Setting<>(
-        name, Kind.INTEGER, "an integer", description, false, Setting::toInt, applier);
+  public static <B> Setting<B> integer(String name, String desc, BiConsumer<B, Integer> applier) {
+    return of(name, Kind.INTEGER, desc, Setting::toInt, applier);
   }
 
   /** A finite number. */
-  public static <B> Setting<B> number(
-      String name, String description, BiConsumer<B, Double> applier) {
-    return new Setting<>(
-        name, Kind.NUMBER, "a number", description, false, Setting::toDouble, applier);
+  public static <B> Setting<B> number(String name, String desc, BiConsumer<B, Double> applier) {
+    return of(name, Kind.NUMBER, desc, Setting::toDouble, applier);
   }
 
   /** A finite number, applied as a float. */
-  public static <B> Setting<B> floating(
-      String name, String description, BiConsumer<B, Float> applier) {
-    return new Setting<>(
-        name, Kind.NUMBER, "a number", description, false, v -> (float) toDouble(v), applier);
+  public static <B> Setting<B> floating(String name, String desc, BiConsumer<B, Float> applier) {
+    return of(name, Kind.NUMBER, desc, v -> (float) toDouble(v), applier);
   }
 
   /** {@code true} or {@code false} (a boolean, or the text, in any case). */
-  public static <B> Setting<B> bool(
-      String name, String description, BiConsumer<B, Boolean> applier) {
-    return new Setting<>(
-        name, Kind.BOOLEAN, "true or false", description, false, Setting::toBoolean, applier);
+  public static <B> Setting<B> bool(String name, String desc, BiConsumer<B, Boolean> applier) {
+    return of(name, Kind.BOOLEAN, desc, Setting::toBoolean, applier);
   }
 
   /** Free text, checked by the applier. */
-  public static <B> Setting<B> text(
-      String name, String description, BiConsumer<B, String> applier) {
-    return new Setting<>(name, Kind.TEXT, null, description, false, String::valueOf, applier);
+  public static <B> Setting<B> text(String name, String desc, BiConsumer<B, String> applier) {
+    return of(name, Kind.TEXT, desc, String::valueOf, applier);
+  }
+
+  private static <B, V> Setting<B> of(
+      String name, Kind kind, String desc, Function<Object, V> parse, BiConsumer<B, V> applier) {
+    return new Setting<>(name, kind, kind.expected, desc, false, parse, applier);
   }
 
   /** One of {@code type}'s constants, named in any case. */
