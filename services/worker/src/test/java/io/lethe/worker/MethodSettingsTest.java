@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lethe.api.Method;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.unlearn.registry.MethodRegistry;
 import io.lethe.service.limits.Bound;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.math.BigDecimal;
@@ -114,6 +115,15 @@ class MethodSettingsTest {
     assertThat(limits.keys(Method.DLFD)).isEqualTo(MethodSettings.DLFD_KEYS);
     assertThat(limits.keys(Method.RETRAIN)).isEqualTo(MethodSettings.RETRAIN_KEYS);
     assertThat(limits.keys(Method.TRAIN)).isEmpty();
+  }
+
+  @Test
+  void theKeysAreTheEngineRegistrysLessItsAblationVariants() {
+    assertThat(MethodSettings.DLFD_KEYS)
+        .isEqualTo(MethodRegistry.DLFD.restrictedTo(s -> !s.research()).keys());
+    assertThat(MethodSettings.RETRAIN_KEYS).isEqualTo(MethodRegistry.RETRAIN.keys());
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("featureSource", "embedding")))
+        .hasMessageContaining("unsupported dlfd hyperparameter(s) [featureSource]");
   }
 
   /**

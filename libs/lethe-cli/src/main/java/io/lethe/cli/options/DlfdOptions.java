@@ -1,13 +1,19 @@
 package io.lethe.cli.options;
 
-import io.lethe.engine.unlearn.UtilityGuardConfig;
+import io.lethe.engine.unlearn.UtilityGuardConfig.Keys;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
-import io.lethe.engine.unlearn.dlfd.FeatureSource;
 import io.lethe.engine.unlearn.dlfd.PerturbationSpace;
-import java.util.Locale;
+import io.lethe.engine.unlearn.registry.MethodRegistry;
+import io.lethe.engine.unlearn.registry.SettingException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** DLFD's settings; defaults are the engine's (the authors' MUFAC run, α re-derived). */
+/**
+ * DLFD's settings as command-line options; defaults are the engine's (the authors' MUFAC run, α
+ * re-derived). They become the flat settings of the engine's method registry, which builds the
+ * config.
+ */
 public final class DlfdOptions {
   @Option(
       names = "--unlearn-lr",
@@ -174,45 +180,70 @@ public final class DlfdOptions {
   @Option(names = "--unlearn-seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
   int seed;
 
-  public DlfdConfig config() {
-    DlfdConfig.Builder b =
-        DlfdConfig.builder()
-            .optLearningRate(learningRate)
-            .optBatchSize(batchSize)
-            .optEpochs(epochs)
-            .optPerturbationSteps(steps)
-            .optStepSize(alpha)
-            .optForgetWeight(forgetWeight)
-            .optLambda(lambdaStart, lambdaEnd)
-            .optSinkhornEpsilon(epsilon)
-            .optSinkhornIterations(sinkhornIterations)
-            .optFeatureSource(FeatureSource.valueOf(features.toUpperCase(Locale.ROOT)))
-            .optOtOnClean(otOnClean)
-            .optPerturbationSpace(
-                clampNormalised ? PerturbationSpace.NORMALISED_CLAMPED : PerturbationSpace.PIXEL)
-            .optPerturbInTrainingMode(perturbInTrainMode)
-            .optDynamicForgetting(!noDynamicForgetting)
-            .optClassificationLoss(!noClassificationLoss)
-            .optScoreEvery(scoreEvery)
-            .optSeed(seed);
+  @Option(
+      names = "--dlfd-set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Any DLFD setting by its name in the engine's method registry (the checkpoint's"
+              + " hyperparameter names, e.g. momentum=0.5 or scoreSampleSize=256); repeatable,"
+              + " overrides the options above.")
+  Map<String, String> extra = new LinkedHashMap<>();
+
+  /** The options as flat settings, named as the engine's {@link MethodRegistry#DLFD} names them. */
+  public Map<String, Object> settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("learningRate", learningRate);
+    s.put("batchSize", batchSize);
+    s.put("epochs", epochs);
+    s.put("perturbationSteps", steps);
+    s.put("stepSize", alpha);
+    s.put("forgetWeight", forgetWeight);
+    s.put("lambdaStart", lambdaStart);
+    s.put("lambdaEnd", lambdaEnd);
+    s.put("sinkhornEpsilon", epsilon);
+    s.put("sinkhornIterations", sinkhornIterations);
+    s.put("featureSource", features);
+    s.put("otOnClean", otOnClean);
+    s.put(
+        "perturbationSpace",
+        (clampNormalised ? PerturbationSpace.NORMALISED_CLAMPED : PerturbationSpace.PIXEL).name());
+    s.put("perturbInTrainingMode", perturbInTrainMode);
+    s.put("dynamicForgetting", !noDynamicForgetting);
+    s.put("classificationLoss", !noClassificationLoss);
+    s.put("scoreEvery", scoreEvery);
     if (scoreEveryWhileClean != null) {
-      b.optScoreEveryWhileClean(scoreEveryWhileClean);
+      s.put("scoreEveryWhileClean", scoreEveryWhileClean);
     }
     if (cleanReadingsPerEpoch != null) {
-      b.optCleanReadingsPerEpoch(cleanReadingsPerEpoch);
+      s.put("cleanReadingsPerEpoch", cleanReadingsPerEpoch);
     }
-    b.optResumeMargin(resumeMargin);
-    b.optUtilityGuard(
-        UtilityGuardConfig.defaults(guard)
-            .withMargin(guardMargin)
-            .withSliceSize(guardSlice)
-            .withCheckEvery(guardEvery)
-            .withMaxBrakes(guardBrakes));
+    s.put("seed", seed);
+    s.put("resumeMargin", resumeMargin);
+    s.put(Keys.ENABLED, guard);
+    s.put(Keys.MARGIN, guardMargin);
+    s.put(Keys.SLICE, guardSlice);
+    s.put(Keys.EVERY, guardEvery);
+    s.put(Keys.BRAKES, guardBrakes);
     if (threshold != null) {
-      b.optThreshold(threshold);
+      s.put("threshold", threshold);
     } else {
-      b.optRelativeThreshold(relativeThreshold);
+      s.put("relativeThreshold", relativeThreshold);
     }
-    return b.build();
+    s.putAll(extra);
+    return s;
+  }
+
+  /**
+   * DLFD's configuration from {@link #settings()}.
+   *
+   * @throws IllegalArgumentException for a value out of range (with the engine's message) or an
+   *     unknown {@code --dlfd-set} key
+   */
+  public DlfdConfig config() {
+    try {
+      return MethodRegistry.DLFD.build(settings());
+    } catch (SettingException e) {
+      throw e.wrongType() ? e : new IllegalArgumentException(e.reason(), e);
+    }
   }
 }

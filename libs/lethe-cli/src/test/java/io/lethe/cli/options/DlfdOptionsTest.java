@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.unlearn.registry.MethodRegistry;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -75,5 +76,29 @@ class DlfdOptionsTest {
     assertThat(parse("--guard").utilityGuard().enabled()).isTrue();
     assertThatThrownBy(() -> parse("--guard-margin", "2"))
         .hasMessageContaining("guard margin must be in [0,1]");
+  }
+
+  /** The options are the engine registry's keys; --dlfd-set reaches every other one. */
+  @Test
+  void theOptionsAreTheRegistrysKeysAndDlfdSetReachesEveryOther() {
+    DlfdOptions options = new DlfdOptions();
+    new CommandLine(options).parseArgs();
+    assertThat(MethodRegistry.DLFD.keys()).containsAll(options.settings().keySet());
+    assertThat(parse().describe())
+        .isEqualTo(DlfdConfig.builder().optRelativeThreshold(0.5).build().describe());
+
+    DlfdConfig c =
+        parse(
+            "--dlfd-set", "momentum=0.5", "--dlfd-set", "scoreSampleSize=256", "--alpha", "0.002");
+    assertThat(c.momentum()).isEqualTo(0.5f);
+    assertThat(c.scoreSampleSize()).isEqualTo(256);
+    assertThat(c.stepSize()).isEqualTo(0.002);
+    assertThat(parse("--dlfd-set", "alpha=0.003", "--alpha", "0.002").stepSize()).isEqualTo(0.003);
+    assertThat(parse("--dlfd-set", "threshold=0.2").threshold()).isEqualTo(0.2);
+    assertThat(parse("--dlfd-set", "threshold=0.2").describe())
+        .doesNotContainKey("relativeThreshold");
+    assertThatThrownBy(() -> parse("--dlfd-set", "momentun=0.5"))
+        .hasMessageContaining("[momentun]")
+        .hasMessageContaining("momentum");
   }
 }

@@ -19,7 +19,7 @@ import io.lethe.engine.model.InputNormalizer;
 import io.lethe.engine.model.TorchScriptClassifiers;
 import io.lethe.engine.model.TorchScriptFixture;
 import io.lethe.engine.progress.ProgressListener;
-import io.lethe.engine.unlearn.baselines.CfK;
+import io.lethe.engine.unlearn.baselines.LastBlocks;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
 import io.lethe.engine.unlearn.dlfd.FeatureSource;
@@ -191,7 +191,7 @@ class TorchScriptUnlearningTest {
 
   @Test
   void methodsNeedingTheEnginesLayersSayTheyAreNotSupported() {
-    for (String name : new String[] {CfK.NAME, "eu-k", "bad-teaching"}) {
+    for (String name : new String[] {LastBlocks.CF_K, "eu-k", "bad-teaching"}) {
       try (Classifier model = fixture("model")) {
         assertThatThrownBy(
                 () ->

@@ -9,11 +9,9 @@ import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.unlearn.UnlearningData;
-import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
 import io.lethe.engine.unlearn.UtilityGuard;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Bad Teaching (Chundawat et al., "Can Bad Teaching Induce Forgetting?", AAAI 2023). The model is a
@@ -23,35 +21,15 @@ import java.util.Map;
  * KL(teacher ‖ student) with each sample's teacher, at the configured temperature. Teachers run in
  * eval mode outside the gradient collector; the student in training mode.
  */
-public final class BadTeaching implements UnlearningMethod {
+public final class BadTeaching extends GuardedBaseline<BadTeachingConfig> {
   public static final String NAME = "bad-teaching";
 
-  private final BadTeachingConfig config;
-
   public BadTeaching(BadTeachingConfig config) {
-    this.config = config;
+    super(NAME, config);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, Object> hyperparameters() {
-    return config.describe();
-  }
-
-  @Override
-  public UnlearningOutcome unlearn(
-      Classifier model, UnlearningData data, ProgressListener progress) {
-    try (UtilityGuard guard =
-        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
-      return run(model, guard.trainingData(), progress, guard);
-    }
-  }
-
-  private UnlearningOutcome run(
+  protected UnlearningOutcome run(
       Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int retainCount = Math.max(1, (int) Math.round(config.retainFraction() * data.retain().length));

@@ -15,10 +15,8 @@ import java.util.Objects;
  * @param retainFraction share of the retain set distilled from the competent teacher, in (0, 1]
  */
 public record BadTeachingConfig(
-    TrainingSettings training,
-    double temperature,
-    double retainFraction,
-    UtilityGuardConfig guard) {
+    TrainingSettings training, double temperature, double retainFraction, UtilityGuardConfig guard)
+    implements GuardedConfig {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.ADAM, 0.0001f, 0f, 0f, 256, 1, 0);
 
@@ -38,21 +36,13 @@ public record BadTeachingConfig(
     return new Builder();
   }
 
+  @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = training.describe();
     m.put("temperature", temperature);
     m.put("retainFraction", retainFraction);
     m.putAll(guard.describe());
     return m;
-  }
-
-  public static BadTeachingConfig fromSettings(FlatSettings settings) {
-    Builder b = builder();
-    settings.applyTraining(b);
-    settings.floating("temperature", b::optTemperature);
-    settings.floating("retainFraction", b::optRetainFraction);
-    settings.applyGuard(b);
-    return settings.build(b::build);
   }
 
   /** Optional settings, defaults as documented on the record. */

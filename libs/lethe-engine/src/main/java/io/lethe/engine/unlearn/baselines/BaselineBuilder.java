@@ -76,7 +76,8 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     return self();
   }
 
-  protected UtilityGuardConfig guard() {
+  /** The utility guard as set so far. */
+  public UtilityGuardConfig guard() {
     return guard;
   }
 

@@ -3,32 +3,18 @@ package io.lethe.engine.unlearn.baselines;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.unlearn.UnlearningData;
-import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
-import java.util.Map;
 
 /**
  * Fine-tune: continue training the whole model on the retain set only, relying on catastrophic
  * forgetting to wash the forget samples out. Reads the retain set {@code epochs} times and the
  * forget set never.
  */
-public final class FineTune implements UnlearningMethod {
+public final class FineTune extends Baseline<FineTuneConfig> {
   public static final String NAME = "finetune";
 
-  private final FineTuneConfig config;
-
   public FineTune(FineTuneConfig config) {
-    this.config = config;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, Object> hyperparameters() {
-    return config.describe();
+    super(NAME, config);
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param training optimiser, batch size, epochs over the retain set, seed
  */
-public record FineTuneConfig(TrainingSettings training) {
+public record FineTuneConfig(TrainingSettings training) implements BaselineConfig {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.SGD, 0.001f, 0.9f, 5e-4f, 32, 2, 0);
 
@@ -23,15 +23,9 @@ public record FineTuneConfig(TrainingSettings training) {
     return new Builder();
   }
 
+  @Override
   public Map<String, Object> describe() {
     return training.describe();
-  }
-
-  /** Reads the keys of {@link #describe()} from flat settings. */
-  public static FineTuneConfig fromSettings(FlatSettings settings) {
-    Builder b = builder();
-    settings.applyTraining(b);
-    return settings.build(b::build);
   }
 
   /** Optional settings, defaults as documented on the record. */

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of {@link CfK} and {@link EuK} (Goel et al., "Towards Adversarial Evaluation of
+ * Settings of {@link LastBlocks}, CF-k and EU-k (Goel et al., "Towards Adversarial Evaluation of
  * Unlearning Algorithms", 2022): which blocks are trained, and how.
  *
  * <p>Defaults. CF-k: k = 2 and the Fine-tune recipe (SGD lr 0.001, momentum 0.9, weight decay 5e-4,
@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param k blocks counted from the head that are trained (see {@code HeadBlocks}); the rest is
  *     frozen
  */
-public record LastBlocksConfig(TrainingSettings training, int k) {
+public record LastBlocksConfig(TrainingSettings training, int k) implements BaselineConfig {
   static final TrainingSettings CF_DEFAULTS = FineTuneConfig.DEFAULTS;
   static final TrainingSettings EU_DEFAULTS =
       new TrainingSettings(OptimizerKind.SGD, 0.01f, 0.9f, 5e-4f, 32, 5, 0);
@@ -42,16 +42,11 @@ public record LastBlocksConfig(TrainingSettings training, int k) {
     return new Builder(EU_DEFAULTS);
   }
 
+  @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = training.describe();
     m.put("k", k);
     return m;
-  }
-
-  static LastBlocksConfig fromSettings(Builder b, FlatSettings settings) {
-    settings.applyTraining(b);
-    settings.integer("k", b::optK);
-    return settings.build(b::build);
   }
 
   /** Optional settings, defaults as documented on the record. */

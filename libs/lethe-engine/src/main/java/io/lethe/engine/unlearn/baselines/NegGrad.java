@@ -10,10 +10,8 @@ import io.lethe.engine.tensor.Scalars;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
-import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
 import io.lethe.engine.unlearn.UtilityGuard;
-import java.util.Map;
 
 /**
  * NegGrad: gradient <em>ascent</em> on the forget samples' loss, pushing the model away from what
@@ -25,35 +23,15 @@ import java.util.Map;
  * (the forget set is cycled) and minimises α·CE(retain) − (1 − α)·CE(forget), so the ascent does
  * not take utility down with it. Every forward is in training mode.
  */
-public final class NegGrad implements UnlearningMethod {
+public final class NegGrad extends GuardedBaseline<NegGradConfig> {
   public static final String NAME = "neggrad";
 
-  private final NegGradConfig config;
-
   public NegGrad(NegGradConfig config) {
-    this.config = config;
+    super(NAME, config);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, Object> hyperparameters() {
-    return config.describe();
-  }
-
-  @Override
-  public UnlearningOutcome unlearn(
-      Classifier model, UnlearningData data, ProgressListener progress) {
-    try (UtilityGuard guard =
-        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
-      return run(model, guard.trainingData(), progress, guard);
-    }
-  }
-
-  private UnlearningOutcome run(
+  protected UnlearningOutcome run(
       Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int[] driver = config.combined() ? data.retain() : data.forget();

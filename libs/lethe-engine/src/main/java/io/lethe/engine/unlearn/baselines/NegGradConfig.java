@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param guard the utility guard (off by default)
  */
 public record NegGradConfig(
-    TrainingSettings training, double retainWeight, UtilityGuardConfig guard) {
+    TrainingSettings training, double retainWeight, UtilityGuardConfig guard)
+    implements GuardedConfig {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.SGD, 0.001f, 0.9f, 5e-4f, 32, 1, 0);
 
@@ -40,19 +41,12 @@ public record NegGradConfig(
     return retainWeight > 0;
   }
 
+  @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = training.describe();
     m.put("retainWeight", retainWeight);
     m.putAll(guard.describe());
     return m;
-  }
-
-  public static NegGradConfig fromSettings(FlatSettings settings) {
-    Builder b = builder();
-    settings.applyTraining(b);
-    settings.floating("retainWeight", b::optRetainWeight);
-    settings.applyGuard(b);
-    return settings.build(b::build);
   }
 
   /** Optional settings, defaults as documented on the record. */

@@ -10,10 +10,8 @@ import io.lethe.engine.tensor.Scalars;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
-import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
 import io.lethe.engine.unlearn.UtilityGuard;
-import java.util.Map;
 
 /**
  * SCRUB (Kurmanji et al., "Towards Unbounded Machine Unlearning", NeurIPS 2023). The model is a
@@ -23,35 +21,15 @@ import java.util.Map;
  * α·KL(teacher ‖ student) (it stays the original elsewhere). One optimiser serves both. The teacher
  * runs in eval mode outside the gradient collector; the student in training mode.
  */
-public final class Scrub implements UnlearningMethod {
+public final class Scrub extends GuardedBaseline<ScrubConfig> {
   public static final String NAME = "scrub";
 
-  private final ScrubConfig config;
-
   public Scrub(ScrubConfig config) {
-    this.config = config;
+    super(NAME, config);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, Object> hyperparameters() {
-    return config.describe();
-  }
-
-  @Override
-  public UnlearningOutcome unlearn(
-      Classifier model, UnlearningData data, ProgressListener progress) {
-    try (UtilityGuard guard =
-        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
-      return run(model, guard.trainingData(), progress, guard);
-    }
-  }
-
-  private UnlearningOutcome run(
+  protected UnlearningOutcome run(
       Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int retainBatch = Math.min(t.batchSize(), data.retain().length);

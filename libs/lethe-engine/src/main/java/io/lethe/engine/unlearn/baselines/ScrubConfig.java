@@ -26,7 +26,8 @@ public record ScrubConfig(
     double temperature,
     double alpha,
     double gamma,
-    UtilityGuardConfig guard) {
+    UtilityGuardConfig guard)
+    implements GuardedConfig {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.SGD, 0.0005f, 0.9f, 5e-4f, 128, 3, 0);
 
@@ -53,6 +54,7 @@ public record ScrubConfig(
     return new Builder();
   }
 
+  @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = training.describe();
     m.put("forgetBatchSize", forgetBatchSize);
@@ -62,18 +64,6 @@ public record ScrubConfig(
     m.put("gamma", gamma);
     m.putAll(guard.describe());
     return m;
-  }
-
-  public static ScrubConfig fromSettings(FlatSettings settings) {
-    Builder b = builder();
-    settings.applyTraining(b);
-    settings.integer("forgetBatchSize", b::optForgetBatchSize);
-    settings.integer("maxSteps", b::optMaxSteps);
-    settings.floating("temperature", b::optTemperature);
-    settings.floating("alpha", b::optAlpha);
-    settings.floating("gamma", b::optGamma);
-    settings.applyGuard(b);
-    return settings.build(b::build);
   }
 
   /** Optional settings, defaults as documented on the record. */

@@ -18,11 +18,9 @@ import io.lethe.engine.tensor.Scalars;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
-import io.lethe.engine.unlearn.UnlearningMethod;
 import io.lethe.engine.unlearn.UnlearningOutcome;
 import io.lethe.engine.unlearn.UtilityGuard;
 import io.lethe.format.model.Normalization;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -44,35 +42,15 @@ import java.util.Random;
  * image and weakens the penalty by std²; on Fashion-MNIST × ResNet-18 that variant collapsed the
  * model to chance accuracy at every impair learning rate tried (bench/README.md).
  */
-public final class Unsir implements UnlearningMethod {
+public final class Unsir extends GuardedBaseline<UnsirConfig> {
   public static final String NAME = "unsir";
 
-  private final UnsirConfig config;
-
   public Unsir(UnsirConfig config) {
-    this.config = config;
+    super(NAME, config);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, Object> hyperparameters() {
-    return config.describe();
-  }
-
-  @Override
-  public UnlearningOutcome unlearn(
-      Classifier model, UnlearningData data, ProgressListener progress) {
-    try (UtilityGuard guard =
-        new UtilityGuard(model, data, config.guard(), config.training().seed())) {
-      return run(model, guard.trainingData(), progress, guard);
-    }
-  }
-
-  private UnlearningOutcome run(
+  protected UnlearningOutcome run(
       Classifier model, UnlearningData data, ProgressListener progress, UtilityGuard guard) {
     TrainingSettings t = config.training();
     int noiseBatch = Math.min(t.batchSize(), data.forget().length);

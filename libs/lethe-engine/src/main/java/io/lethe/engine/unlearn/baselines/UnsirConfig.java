@@ -29,7 +29,8 @@ public record UnsirConfig(
     int noiseSteps,
     float noiseLearningRate,
     double noiseNormWeight,
-    UtilityGuardConfig guard) {
+    UtilityGuardConfig guard)
+    implements GuardedConfig {
   static final TrainingSettings DEFAULTS =
       new TrainingSettings(OptimizerKind.ADAM, 0.02f, 0f, 0f, 32, 1, 0);
 
@@ -71,6 +72,7 @@ public record UnsirConfig(
         training.seed() + 1);
   }
 
+  @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = training.describe();
     m.put("repairLearningRate", repairLearningRate);
@@ -80,18 +82,6 @@ public record UnsirConfig(
     m.put("noiseNormWeight", noiseNormWeight);
     m.putAll(guard.describe());
     return m;
-  }
-
-  public static UnsirConfig fromSettings(FlatSettings settings) {
-    Builder b = builder();
-    settings.applyTraining(b);
-    settings.floating("repairLearningRate", v -> b.optRepairLearningRate(v.floatValue()));
-    settings.integer("repairEpochs", b::optRepairEpochs);
-    settings.integer("noiseSteps", b::optNoiseSteps);
-    settings.floating("noiseLearningRate", v -> b.optNoiseLearningRate(v.floatValue()));
-    settings.floating("noiseNormWeight", b::optNoiseNormWeight);
-    settings.applyGuard(b);
-    return settings.build(b::build);
   }
 
   /** Optional settings, defaults as documented on the record. */

@@ -325,6 +325,11 @@ public final class DlfdConfig {
       return this;
     }
 
+    /** The utility guard as set so far. */
+    public UtilityGuardConfig utilityGuard() {
+      return utilityGuard;
+    }
+
     /**
      * After the last step, re-estimate BatchNorm running statistics from this many clean retain
      * batches (train-mode forwards, no parameter update). Why: every training step on perturbed
@@ -409,6 +414,16 @@ public final class DlfdConfig {
       lambdaStart = start;
       lambdaEnd = end;
       return this;
+    }
+
+    /** λ at the start of the run (see {@link #optLambda}). */
+    public Builder optLambdaStart(double v) {
+      return optLambda(v, lambdaEnd);
+    }
+
+    /** λ at the end of the run (see {@link #optLambda}). */
+    public Builder optLambdaEnd(double v) {
+      return optLambda(lambdaStart, v);
     }
 
     /** Ablation: without the classification term the perturbation only chases OT distance. */

@@ -52,7 +52,8 @@ class LastBlocksTest {
     try (Classifier model = BaselineFixture.trained()) {
       Map<String, float[]> before = BaselineFixture.snapshot(model);
       Set<String> trained = pathsOfLast(model, 2);
-      new CfK(CfK.configBuilder().optK(2).optLearningRate(0.01f).optEpochs(1).build())
+      LastBlocks.cfK(
+              LastBlocksConfig.cfBuilder().optK(2).optLearningRate(0.01f).optEpochs(1).build())
           .unlearn(model, data, ProgressListener.NONE);
       Set<String> changed = changed(before, BaselineFixture.snapshot(model));
 
@@ -75,7 +76,7 @@ class LastBlocksTest {
     try (Classifier model = BaselineFixture.trained()) {
       Map<String, float[]> before = BaselineFixture.snapshot(model);
       Set<String> trained = pathsOfLast(model, 3);
-      new EuK(EuK.configBuilder().optK(3).optEpochs(2).build())
+      LastBlocks.euK(LastBlocksConfig.euBuilder().optK(3).optEpochs(2).build())
           .unlearn(model, data, ProgressListener.NONE);
       Map<String, float[]> after = BaselineFixture.snapshot(model);
 
