@@ -125,59 +125,27 @@ public record WorkerSettings(
 
   /** A copy with another time budget. */
   public WorkerSettings withJobTimeout(Duration timeout) {
-    return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        timeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        scratchDir,
-        device);
-  }
-
-  /** A copy with another scratch directory. */
-  public WorkerSettings withScratchDir(Path dir) {
-    return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        dir,
-        device);
+    return copy(timeout, hyperparameterLimits, device);
   }
 
   /** A copy running jobs on another device (not checked: see {@link #fromEnv}). */
   public WorkerSettings withDevice(ComputeDevice other) {
+    return copy(jobTimeout, hyperparameterLimits, other);
+  }
+
+  /** A copy with other hyperparameter limits. */
+  public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
+    return copy(jobTimeout, limits, device);
+  }
+
+  private WorkerSettings copy(Duration timeout, HyperparameterLimits limits, ComputeDevice on) {
     return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        scratchDir,
-        other);
+        s3, jobThreads, datasetBucket, timeout, limits, abandonedVersionGrace, scratchDir, on);
   }
 
   /** {@code ${java.io.tmpdir}/lethe-worker}. */
   public static Path defaultScratchDir() {
     return Path.of(System.getProperty("java.io.tmpdir"), "lethe-worker");
-  }
-
-  /** A copy with other hyperparameter limits. */
-  public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
-    return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        limits,
-        abandonedVersionGrace,
-        scratchDir,
-        device);
   }
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
