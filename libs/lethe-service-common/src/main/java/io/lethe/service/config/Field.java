@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * code keep the same rules and messages.
  *
  * <p>Messages have one shape: {@code NAME must be <format>, got '<text>'} when the text does not
- * parse, {@code NAME must <rule>, got <value>} when the value breaks a rule.
+ * parse, {@code NAME must <rule>, got <value>} when the value breaks a rule. They show the text, so
+ * a secret is read with {@link Env#optional} instead.
  *
  * @param <T> the value's type
  */
