@@ -2,8 +2,11 @@ package io.lethe.evaluator;
 
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
+import io.lethe.service.config.Configuration;
+import io.lethe.service.config.Field;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the evaluator needs beyond Kafka and HTTP: the registry, the pool size, how to evaluate and
@@ -55,24 +58,39 @@ public record EvaluatorSettings(
   public static final double DEFAULT_MAX_NOMUS_DROP = 0.02;
   public static final double DEFAULT_MAX_ACCURACY_DROP = 0.05;
 
+  static final Field<Integer> THREADS_FIELD = Field.integer(THREADS).optDefault(1).optRange(1, 64);
+  static final Field<Integer> BATCH_SIZE_FIELD =
+      Field.integer(BATCH_SIZE).optDefault(64).optRange(1, 4096);
+  static final Field<Integer> SEED_FIELD = Field.integer(SEED).optDefault(0);
+  static final Field<Double> MAX_FORGETTING_SCORE_FIELD =
+      Field.number(MAX_FORGETTING_SCORE)
+          .optDefault(DEFAULT_MAX_FORGETTING_SCORE)
+          .optRange(0.0, 0.5);
+  static final Field<Double> MAX_NOMUS_DROP_FIELD =
+      Field.number(MAX_NOMUS_DROP).optDefault(DEFAULT_MAX_NOMUS_DROP).optRange(0.0, 1.0);
+  static final Field<Double> MAX_ACCURACY_DROP_FIELD =
+      Field.number(MAX_ACCURACY_DROP).optDefault(DEFAULT_MAX_ACCURACY_DROP).optRange(0.0, 1.0);
+  static final Field<Double> NOISE_BAND_SIGMAS_FIELD =
+      Field.number(NOISE_BAND_SIGMAS)
+          .optDefault(NoiseRule.DEFAULT_BAND_SIGMAS)
+          .optRange(0.0, 100.0);
+  static final Field<Double> MIN_DROP_SIGMAS_FIELD =
+      Field.number(MIN_DROP_SIGMAS)
+          .optDefault(NoiseRule.DEFAULT_MIN_DROP_SIGMAS)
+          .optRange(0.0, 100.0);
+  static final Field<Integer> MIN_ATTACK_SAMPLES_FIELD =
+      Field.integer(MIN_ATTACK_SAMPLES)
+          .optDefault(NoiseRule.DEFAULT_MIN_ATTACK_SAMPLES)
+          .optCheck(n -> n >= 1, "be at least 1");
+  static final Field<String> DATASET_BUCKET_FIELD = Field.string(DATASET_BUCKET);
+
   public EvaluatorSettings {
     Objects.requireNonNull(s3, "s3");
-    if (threads < 1 || threads > 64) {
-      throw new ConfigException(THREADS + " must be in [1, 64], got " + threads);
-    }
-    if (batchSize < 1 || batchSize > 4096) {
-      throw new ConfigException(BATCH_SIZE + " must be in [1, 4096], got " + batchSize);
-    }
-    if (!(maxForgettingScore >= 0 && maxForgettingScore <= 0.5)) {
-      throw new ConfigException(
-          MAX_FORGETTING_SCORE + " must be in [0, 0.5], got " + maxForgettingScore);
-    }
-    if (!(maxNomusDrop >= 0 && maxNomusDrop <= 1)) {
-      throw new ConfigException(MAX_NOMUS_DROP + " must be in [0, 1], got " + maxNomusDrop);
-    }
-    if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
-      throw new ConfigException(MAX_ACCURACY_DROP + " must be in [0, 1], got " + maxAccuracyDrop);
-    }
+    THREADS_FIELD.check(threads);
+    BATCH_SIZE_FIELD.check(batchSize);
+    MAX_FORGETTING_SCORE_FIELD.check(maxForgettingScore);
+    MAX_NOMUS_DROP_FIELD.check(maxNomusDrop);
+    MAX_ACCURACY_DROP_FIELD.check(maxAccuracyDrop);
     Objects.requireNonNull(noise, "noise");
     try {
       datasets(s3, datasetBucket);
@@ -124,65 +142,28 @@ public record EvaluatorSettings(
    * @throws ConfigException naming the variable that is missing or malformed
    */
   public static EvaluatorSettings fromEnv(Map<String, String> env) {
-    S3Settings s3;
-    try {
-      s3 = S3Settings.fromEnv(env, DEFAULT_BUCKET);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("S3 settings: " + e.getMessage());
-    }
+    Configuration config = new Configuration(env);
+    S3Settings s3 = config.section("S3 settings", () -> S3Settings.fromEnv(env, DEFAULT_BUCKET));
+    int threads = config.get(THREADS_FIELD);
+    int batchSize = config.get(BATCH_SIZE_FIELD);
+    int seed = config.get(SEED_FIELD);
+    double maxForgettingScore = config.get(MAX_FORGETTING_SCORE_FIELD);
+    double maxNomusDrop = config.get(MAX_NOMUS_DROP_FIELD);
+    double maxAccuracyDrop = config.get(MAX_ACCURACY_DROP_FIELD);
+    double band = config.get(NOISE_BAND_SIGMAS_FIELD);
+    double drop = config.get(MIN_DROP_SIGMAS_FIELD);
+    int samples = config.get(MIN_ATTACK_SAMPLES_FIELD);
+    Optional<String> datasetBucket = config.optional(DATASET_BUCKET_FIELD);
+    config.validate();
     return new EvaluatorSettings(
         s3,
-        integer(env, THREADS, "1"),
-        integer(env, BATCH_SIZE, "64"),
-        integer(env, SEED, "0"),
-        number(env, MAX_FORGETTING_SCORE, DEFAULT_MAX_FORGETTING_SCORE),
-        number(env, MAX_NOMUS_DROP, DEFAULT_MAX_NOMUS_DROP),
-        number(env, MAX_ACCURACY_DROP, DEFAULT_MAX_ACCURACY_DROP),
-        noise(env),
-        optional(env, DATASET_BUCKET, s3.bucket()));
-  }
-
-  private static NoiseRule noise(Map<String, String> env) {
-    double band = number(env, NOISE_BAND_SIGMAS, NoiseRule.DEFAULT_BAND_SIGMAS);
-    if (!(band >= 0 && band <= 100)) {
-      throw new ConfigException(NOISE_BAND_SIGMAS + " must be in [0, 100], got " + band);
-    }
-    double drop = number(env, MIN_DROP_SIGMAS, NoiseRule.DEFAULT_MIN_DROP_SIGMAS);
-    if (!(drop >= 0 && drop <= 100)) {
-      throw new ConfigException(MIN_DROP_SIGMAS + " must be in [0, 100], got " + drop);
-    }
-    int samples =
-        integer(env, MIN_ATTACK_SAMPLES, Integer.toString(NoiseRule.DEFAULT_MIN_ATTACK_SAMPLES));
-    if (samples < 1) {
-      throw new ConfigException(MIN_ATTACK_SAMPLES + " must be at least 1, got " + samples);
-    }
-    return new NoiseRule(band, drop, samples);
-  }
-
-  private static int integer(Map<String, String> env, String name, String fallback) {
-    String v = optional(env, name, fallback);
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be an integer, got '" + v + "'");
-    }
-  }
-
-  private static double number(Map<String, String> env, String name, double fallback) {
-    String v = optional(env, name, Double.toString(fallback));
-    try {
-      double d = Double.parseDouble(v);
-      if (Double.isFinite(d)) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw new ConfigException(name + " must be a number, got '" + v + "'");
-  }
-
-  private static String optional(Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.trim();
+        threads,
+        batchSize,
+        seed,
+        maxForgettingScore,
+        maxNomusDrop,
+        maxAccuracyDrop,
+        new NoiseRule(band, drop, samples),
+        datasetBucket.orElse(s3.bucket()));
   }
 }

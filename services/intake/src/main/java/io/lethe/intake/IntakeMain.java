@@ -1,5 +1,6 @@
 package io.lethe.intake;
 
+import io.lethe.intake.core.ModelCatalog;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.service.ComponentVerticle;

@@ -1,17 +1,23 @@
 package io.lethe.intake;
 
-import io.lethe.api.DeletionEvent;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.Method;
 import io.lethe.api.RequestState;
 import io.lethe.api.Topics;
-import io.lethe.api.UnlearningResult;
+import io.lethe.intake.core.Coalescer;
+import io.lethe.intake.core.DeletionIntake;
+import io.lethe.intake.core.DeletionStatuses;
+import io.lethe.intake.core.FailedJobs;
+import io.lethe.intake.core.IntakeMetrics;
+import io.lethe.intake.core.ModelCatalog;
+import io.lethe.intake.core.RequestEmitter;
+import io.lethe.intake.core.Retries;
+import io.lethe.intake.http.IntakeHttpApi;
+import io.lethe.intake.kafka.KafkaInput;
+import io.lethe.intake.kafka.RequestLedger;
 import io.lethe.service.Component;
 import io.lethe.service.auth.BearerAuth;
-import io.lethe.service.kafka.ContractConsumer;
 import io.lethe.service.kafka.ContractProducer;
-import io.lethe.service.kafka.DeadLetterReason;
-import io.lethe.service.kafka.Delivery;
 import io.lethe.service.metrics.HttpEndpoint;
 import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Context;
@@ -19,13 +25,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +61,7 @@ public final class IntakeService implements Component {
   public static final Method DEFAULT_METHOD = DeletionIntake.DEFAULT_METHOD;
 
   /** Events read but not yet covered by a sent request, per partition, before it is paused. */
-  public static final int MAX_EVENTS_IN_FLIGHT = 50_000;
+  public static final int MAX_EVENTS_IN_FLIGHT = KafkaInput.MAX_EVENTS_IN_FLIGHT;
 
   /** How long {@link #stop()} waits for open windows to be sent. */
   static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(15);
@@ -78,11 +82,9 @@ public final class IntakeService implements Component {
 
   private ContractProducer producer;
   private RequestLedger ledger;
-  private ContractConsumer<DeletionEvent> consumer;
-  private ContractConsumer<UnlearningResult> results;
+  private KafkaInput input;
   private HttpEndpoint endpoint;
   private Coalescer coalescer;
-  private DeletionIntake intake;
   private volatile boolean ready;
   private volatile boolean running;
 
@@ -153,61 +155,40 @@ public final class IntakeService implements Component {
             clock,
             () -> UUID.randomUUID().toString(),
             emitter::emit);
-    intake =
+    DeletionIntake intake =
         new DeletionIntake(catalog, settings.hyperparameterLimits(), ledger, coalescer, meters);
-    endpoint =
-        new HttpEndpoint(vertx, settings.http(), metrics.registry())
-            .optReadiness(() -> ready)
-            .optHealth("deletions", () -> consumer.health())
-            .optHealth("results", () -> results.health())
-            .optHealth("ledger", () -> ledger.health());
-    new IntakeHttpApi(
-            intake, ledger, producer, inputTopic, meters, new BearerAuth(settings.auth(), metrics))
-        .mount(endpoint.router());
-    consumer =
-        new ContractConsumer<>(
+    input =
+        new KafkaInput(
                 vertx,
                 settings.kafka(),
                 codec,
                 producer,
-                inputTopic,
-                DeletionEvent.class,
-                this::onRecord)
-            .optDeadLetterTopic(deadLetterTopic)
-            .optMetrics(metrics)
-            .optPipelined(MAX_EVENTS_IN_FLIGHT)
-            // Events are small and cheap: fetch many per poll (each loop also commits, a round
-            // trip), or a backlog is read at 500 records per round trip.
-            .optProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000)
-            // A dead-lettered event was received and rejected, like a 400 on HTTP.
-            .optDeadLetterListener(
-                (source, reason, violation) -> {
-                  if (reason != DeadLetterReason.UNPROCESSABLE) {
-                    meters.received(IntakeMetrics.KAFKA).increment(); // never reached accept()
-                  }
-                  meters.rejected(IntakeMetrics.KAFKA).increment();
-                });
-    consumerOverrides.forEach(consumer::optProperty);
-    // Failed jobs free their deletions' keys: a group of its own, shared by the replicas.
-    results =
-        new ContractConsumer<>(
-                vertx,
-                settings.kafka().withGroupId(settings.kafka().groupId() + "-results"),
-                codec,
-                producer,
-                resultsTopic,
-                UnlearningResult.class,
-                new FailedJobs(ledger, retries, clock)::onResult)
-            .optDeadLetterTopic(deadLetterTopic)
-            .optMetrics(metrics);
-    consumerOverrides.forEach(results::optProperty);
+                intake,
+                new FailedJobs(ledger, retries, clock),
+                meters,
+                metrics)
+            .optTopics(inputTopic, resultsTopic, deadLetterTopic)
+            .optConsumerProperties(consumerOverrides);
+    endpoint =
+        new HttpEndpoint(vertx, settings.http(), metrics.registry())
+            .optReadiness(() -> ready)
+            .optHealth("deletions", input::deletionsHealth)
+            .optHealth("results", input::resultsHealth)
+            .optHealth("ledger", () -> ledger.health());
+    new IntakeHttpApi(
+            intake,
+            new DeletionStatuses(intake, ledger),
+            producer,
+            inputTopic,
+            meters,
+            new BearerAuth(settings.auth(), metrics))
+        .mount(endpoint.router());
     return producer
         .start()
         .compose(v -> ledger.start())
         .onSuccess(v -> resendUnfinished(emitter))
         .compose(v -> endpoint.start())
-        .compose(v -> consumer.start())
-        .compose(v -> results.start())
+        .compose(v -> input.start())
         .onSuccess(
             v -> {
               ready = true;
@@ -240,8 +221,7 @@ public final class IntakeService implements Component {
     ready = false;
     Future<Void> inputs =
         Future.all(
-                consumer == null ? Future.succeededFuture() : consumer.stop(),
-                results == null ? Future.succeededFuture() : results.stop(),
+                input == null ? Future.succeededFuture() : input.stop(),
                 endpoint == null ? Future.succeededFuture() : endpoint.stop())
             .mapEmpty();
     return inputs
@@ -266,10 +246,5 @@ public final class IntakeService implements Component {
   /** The bound HTTP port (the real one when configured with 0); -1 before start. */
   public int httpPort() {
     return endpoint == null ? -1 : endpoint.actualPort();
-  }
-
-  private Future<Void> onRecord(Delivery<DeletionEvent> delivery) {
-    return intake.accept(
-        delivery.value(), delivery.correlationId(), Instant.ofEpochMilli(delivery.timestamp()));
   }
 }

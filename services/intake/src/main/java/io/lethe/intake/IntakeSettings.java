@@ -1,14 +1,14 @@
 package io.lethe.intake;
 
-import io.lethe.registry.store.S3Settings;
 import io.lethe.service.auth.AuthSettings;
 import io.lethe.service.config.ConfigException;
+import io.lethe.service.config.Configuration;
+import io.lethe.service.config.Field;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,6 +48,19 @@ public record IntakeSettings(
   /** Longest window accepted: beyond it, a typo (PT5M for PT5S) would silently stall erasures. */
   public static final Duration MAX_WINDOW = Duration.ofHours(1);
 
+  static final Field<Duration> COALESCE_WINDOW_FIELD =
+      Field.duration(COALESCE_WINDOW)
+          .optDefault(DEFAULT_WINDOW)
+          .optCheck(
+              w -> !w.isNegative() && !w.isZero() && w.compareTo(MAX_WINDOW) <= 0,
+              "be positive and at most " + MAX_WINDOW);
+  static final Field<String> MODEL_CATALOG_FIELD =
+      Field.string(MODEL_CATALOG)
+          .optDescription(
+              "the path of the model catalog JSON, or '"
+                  + REGISTRY
+                  + "' to read models and datasets from the registry");
+
   public IntakeSettings {
     Objects.requireNonNull(hyperparameterLimits, HyperparameterLimits.ENV);
     Objects.requireNonNull(kafka, "kafka");
@@ -58,16 +71,7 @@ public record IntakeSettings(
       throw new ConfigException(
           MODEL_CATALOG + ": exactly one of a catalog file and the registry must be chosen");
     }
-    if (coalesceWindow.isNegative()
-        || coalesceWindow.isZero()
-        || coalesceWindow.compareTo(MAX_WINDOW) > 0) {
-      throw new ConfigException(
-          COALESCE_WINDOW
-              + " must be positive and at most "
-              + MAX_WINDOW
-              + ", got "
-              + coalesceWindow);
-    }
+    COALESCE_WINDOW_FIELD.check(coalesceWindow);
   }
 
   /** With the JSON file catalog {@code modelCatalog} and the default hyperparameter limits. */
@@ -118,62 +122,17 @@ public record IntakeSettings(
    * @throws ConfigException naming the variable that is missing or malformed
    */
   public static IntakeSettings fromEnv(Map<String, String> env) {
-    Duration coalesceWindow = duration(env, COALESCE_WINDOW, DEFAULT_WINDOW);
-    String catalog = env.get(MODEL_CATALOG);
-    if (catalog == null || catalog.isBlank()) {
-      throw new ConfigException(
-          MODEL_CATALOG
-              + " is not set: the path of the model catalog JSON, or '"
-              + REGISTRY
-              + "' to read models and datasets from the registry");
-    }
-    KafkaSettings kafka = KafkaSettings.fromEnv(env, SERVICE);
-    HttpSettings http = HttpSettings.fromEnv(env);
-    HyperparameterLimits limits = HyperparameterLimits.fromEnv(env);
-    AuthSettings auth = AuthSettings.fromEnv(env);
-    if (!catalog.trim().equals(REGISTRY)) {
-      return new IntakeSettings(
-          kafka, http, coalesceWindow, Path.of(catalog.trim()), null, limits, auth);
-    }
-    S3Settings models;
-    S3Settings datasets;
-    try {
-      models = S3Settings.fromEnv(env, RegistryCatalogSettings.DEFAULT_BUCKET);
-      String bucket = env.get(RegistryCatalogSettings.DATASET_BUCKET);
-      datasets =
-          bucket == null || bucket.isBlank()
-              ? models
-              : new S3Settings(
-                  models.endpoint(),
-                  models.accessKey(),
-                  models.secretKey(),
-                  models.region(),
-                  bucket.trim());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("S3 settings of the registry catalog: " + e.getMessage());
-    }
-    Duration refresh =
-        duration(env, RegistryCatalogSettings.REFRESH, RegistryCatalogSettings.DEFAULT_REFRESH);
-    return new IntakeSettings(
-        kafka,
-        http,
-        coalesceWindow,
-        null,
-        new RegistryCatalogSettings(models, datasets, refresh),
-        limits,
-        auth);
-  }
-
-  private static Duration duration(Map<String, String> env, String name, Duration fallback) {
-    String text = env.get(name);
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Duration.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      throw new ConfigException(
-          name + " must be an ISO-8601 duration such as PT5S, got '" + text + "'");
-    }
+    Configuration config = new Configuration(env);
+    Duration coalesceWindow = config.get(COALESCE_WINDOW_FIELD);
+    String catalog = config.required(MODEL_CATALOG_FIELD);
+    KafkaSettings kafka = config.section(() -> KafkaSettings.fromEnv(env, SERVICE));
+    HttpSettings http = config.section(() -> HttpSettings.fromEnv(env));
+    HyperparameterLimits limits = config.section(() -> HyperparameterLimits.fromEnv(env));
+    AuthSettings auth = config.section(() -> AuthSettings.fromEnv(env));
+    RegistryCatalogSettings registry =
+        REGISTRY.equals(catalog) ? RegistryCatalogSettings.fromEnv(config, env) : null;
+    config.validate();
+    Path file = registry == null ? Path.of(catalog) : null;
+    return new IntakeSettings(kafka, http, coalesceWindow, file, registry, limits, auth);
   }
 }

@@ -3,6 +3,7 @@ package io.lethe.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.MessageCodec;
+import io.lethe.intake.core.ModelCatalog;
 import io.lethe.service.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,12 @@
 package io.lethe.intake;
 
 import io.lethe.registry.store.S3Settings;
-import io.lethe.service.config.ConfigException;
+import io.lethe.service.config.Configuration;
+import io.lethe.service.config.Field;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where a {@link RegistryModelCatalog} reads models and datasets, and how stale it may get.
@@ -23,18 +26,50 @@ public record RegistryCatalogSettings(S3Settings models, S3Settings datasets, Du
   private static final Duration MIN_REFRESH = Duration.ofSeconds(1);
   private static final Duration MAX_REFRESH = Duration.ofHours(1);
 
+  static final Field<Duration> REFRESH_FIELD =
+      Field.duration(REFRESH)
+          .optDefault(DEFAULT_REFRESH)
+          .optRange(MIN_REFRESH, MAX_REFRESH, "be between " + MIN_REFRESH + " and " + MAX_REFRESH);
+  static final Field<String> DATASET_BUCKET_FIELD = Field.string(DATASET_BUCKET);
+
   public RegistryCatalogSettings {
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(datasets, "datasets");
     Objects.requireNonNull(refresh, REFRESH);
-    if (refresh.compareTo(MIN_REFRESH) < 0 || refresh.compareTo(MAX_REFRESH) > 0) {
-      throw new ConfigException(
-          REFRESH + " must be between " + MIN_REFRESH + " and " + MAX_REFRESH + ", got " + refresh);
-    }
+    REFRESH_FIELD.check(refresh);
   }
 
   /** Datasets in the registry's bucket. */
   public static RegistryCatalogSettings of(S3Settings s3, Duration refresh) {
     return new RegistryCatalogSettings(s3, s3, refresh);
+  }
+
+  /**
+   * Reads {@code S3_*}, {@code S3_DATASET_BUCKET} and {@code INTAKE_CATALOG_REFRESH} into {@code
+   * config}; {@code null} when any is wrong (recorded in {@code config}).
+   */
+  static RegistryCatalogSettings fromEnv(Configuration config, Map<String, String> env) {
+    String context = "S3 settings of the registry catalog";
+    S3Settings models = config.section(context, () -> S3Settings.fromEnv(env, DEFAULT_BUCKET));
+    Optional<String> datasetBucket = config.optional(DATASET_BUCKET_FIELD);
+    Duration refresh = config.get(REFRESH_FIELD);
+    if (models == null) {
+      return null;
+    }
+    S3Settings datasets =
+        config.section(
+            context,
+            () ->
+                datasetBucket
+                    .map(
+                        b ->
+                            new S3Settings(
+                                models.endpoint(),
+                                models.accessKey(),
+                                models.secretKey(),
+                                models.region(),
+                                b))
+                    .orElse(models));
+    return datasets == null ? null : new RegistryCatalogSettings(models, datasets, refresh);
   }
 }

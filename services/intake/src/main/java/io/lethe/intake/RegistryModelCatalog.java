@@ -1,6 +1,7 @@
 package io.lethe.intake;
 
 import io.lethe.api.ModelVersionManifest;
+import io.lethe.intake.core.ModelCatalog;
 import io.lethe.registry.store.AliasHistory;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Services know nothing of tensors: they use the engine's API, never DJL itself. This one does not
- * even need the engine: it works on manifests and bytes only.
+ * even need the engine: it works on manifests and bytes only. Its core (deletion → forget request)
+ * knows neither of the ways a deletion enters: HTTP and Kafka are adapters around it.
  */
 class ServiceLayeringTest {
   private static final JavaClasses MAIN =
@@ -25,5 +26,28 @@ class ServiceLayeringTest {
   @Test
   void usesNoEngineClasses() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("io.lethe.engine..").check(MAIN);
+  }
+
+  @Test
+  void theCoreKnowsNoAdapter() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.lethe.intake.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.lethe.intake",
+            "io.lethe.intake.http..",
+            "io.lethe.intake.kafka..",
+            "io.vertx.core.http..",
+            "io.vertx.ext.web..",
+            "org.apache.kafka.clients.consumer..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.lethe.service.kafka.ContractConsumer")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.lethe.service.kafka.Delivery")
+        .check(MAIN);
   }
 }

@@ -3,10 +3,8 @@ package io.lethe.worker;
 import io.lethe.api.Contract;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.JobProgress;
-import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
-import io.lethe.engine.checkpoint.Checkpoints;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
@@ -27,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
@@ -243,18 +242,26 @@ public final class Worker implements Component, HealthReporting {
       }
       UnlearningJob.Outcome done = earlier.isPresent() ? earlier.get() : job.run(request, progress);
       return output(
-          succeeded(
+          UnlearningResults.succeeded(
               request,
               done,
               correlationId,
               seconds(startNanos),
-              earlier.isPresent() ? null : settings.device().name()));
+              earlier.isPresent() ? null : settings.device().name(),
+              now()));
     }
 
     @Override
     public Output<UnlearningResult> failed(Throwable failure) {
       LOG.warn("job {} failed: {}", request.requestId(), failure.toString(), failure);
-      return output(failedResult(request, failure, correlationId, seconds(startNanos)));
+      return output(
+          UnlearningResults.failed(
+              request,
+              failure,
+              correlationId,
+              seconds(startNanos),
+              settings.device().name(),
+              now()));
     }
 
     @Override
@@ -310,97 +317,13 @@ public final class Worker implements Component, HealthReporting {
                     "progress of {} not sent (it is advisory): {}", p.requestId(), e.toString()));
   }
 
-  private UnlearningResult succeeded(
-      ForgetRequest r,
-      UnlearningJob.Outcome done,
-      String correlationId,
-      double seconds,
-      String device) {
-    ModelVersionManifest m = done.version();
-    ModelVersionManifest.StoredObject parameters =
-        m.objects().stream()
-            .filter(o -> o.key().equals(Checkpoints.PARAMETERS_FILE))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "manifest of "
-                            + m.modelId()
-                            + " v"
-                            + m.version()
-                            + " lists no parameters"));
-    // The version the job started from: the made version's parent (a newer base if rebased), or
-    // the existing version itself.
-    int parentVersion;
-    if (!done.madeNew()) {
-      parentVersion = m.version();
-    } else {
-      parentVersion = m.parentVersion() == null ? r.baseVersion() : m.parentVersion();
-    }
-    return new UnlearningResult(
-        r.requestId(),
-        correlationId,
-        r.modelId(),
-        parentVersion,
-        m.version(),
-        r.method(),
-        UnlearningResult.Status.SUCCEEDED,
-        new UnlearningResult.Checkpoint(m.checkpointUri(), parameters.sha256(), parameters.bytes()),
-        seconds,
-        null,
-        clock.instant().truncatedTo(ChronoUnit.MILLIS),
-        device,
-        done.madeNew()
-            ? UnlearningResult.HonouredBy.NEW_VERSION
-            : UnlearningResult.HonouredBy.EXISTING_VERSION,
-        guard(done.guard()));
-  }
-
-  /** The engine's guard report as the result message carries it; null without one. */
-  static UnlearningResult.Guard guard(io.lethe.engine.unlearn.UtilityGuardReport g) {
-    if (g == null || !g.enabled()) {
-      return null;
-    }
-    String reason = g.reason().length() > 1000 ? g.reason().substring(0, 997) + "..." : g.reason();
-    return new UnlearningResult.Guard(
-        g.checks(),
-        g.brakes(),
-        g.stopped(),
-        reason,
-        g.margin(),
-        g.sliceSize(),
-        g.parentAccuracy(),
-        g.finalAccuracy());
-  }
-
-  private UnlearningResult failedResult(
-      ForgetRequest r, Throwable failure, String correlationId, double seconds) {
-    String message = failure.getMessage();
-    String error =
-        failure.getClass().getSimpleName()
-            + (message == null || message.isBlank() ? "" : ": " + message);
-    if (error.length() > 4000) {
-      error = error.substring(0, 3997) + "...";
-    }
-    return new UnlearningResult(
-        r.requestId(),
-        correlationId,
-        r.modelId(),
-        r.baseVersion(),
-        null,
-        r.method(),
-        UnlearningResult.Status.FAILED,
-        null,
-        seconds,
-        error,
-        clock.instant().truncatedTo(ChronoUnit.MILLIS),
-        settings.device().name(),
-        null);
-  }
-
   /** Whether {@code failure} (or a cause) is an outage worth waiting out rather than a verdict. */
   static boolean isTransient(Throwable failure) {
     return FAILURES.isTransient(failure);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   private static double seconds(long startNanos) {

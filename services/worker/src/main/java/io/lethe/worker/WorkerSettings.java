@@ -3,13 +3,15 @@ package io.lethe.worker;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.config.ConfigException;
+import io.lethe.service.config.Configuration;
+import io.lethe.service.config.Env;
+import io.lethe.service.config.Field;
 import io.lethe.service.limits.HyperparameterLimits;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the worker needs beyond Kafka and HTTP: where the registry lives, how many jobs may run at
@@ -69,6 +71,28 @@ public record WorkerSettings(
   static final Duration MIN_JOB_TIMEOUT = Duration.ofSeconds(1);
   static final Duration MAX_JOB_TIMEOUT = Duration.ofDays(7);
 
+  static final Field<Integer> JOB_THREADS_FIELD =
+      Field.integer(JOB_THREADS).optDefault(1).optRange(1, 64);
+  static final Field<String> DATASET_BUCKET_FIELD = Field.string(DATASET_BUCKET);
+  static final Field<Duration> JOB_TIMEOUT_FIELD =
+      Field.durationOrSeconds(JOB_TIMEOUT)
+          .optDefault(DEFAULT_JOB_TIMEOUT)
+          .optRange(
+              MIN_JOB_TIMEOUT,
+              MAX_JOB_TIMEOUT,
+              "be from " + MIN_JOB_TIMEOUT + " to " + MAX_JOB_TIMEOUT);
+  static final Field<Duration> ABANDONED_VERSION_GRACE_FIELD =
+      Field.durationOrSeconds(ABANDONED_VERSION_GRACE)
+          .optDefault(DEFAULT_ABANDONED_VERSION_GRACE)
+          .optCheck(
+              g -> g.compareTo(MIN_ABANDONED_VERSION_GRACE) >= 0,
+              "be at least "
+                  + MIN_ABANDONED_VERSION_GRACE
+                  + " (a live upload must never be erased)");
+  static final Field<Path> SCRATCH_DIR_FIELD = Field.path(SCRATCH_DIR);
+  static final Field<ComputeDevice> DEVICE_FIELD =
+      Field.of(DEVICE, "cpu, gpu or gpu:N", ComputeDevice::parse).optDefault(ComputeDevice.cpu());
+
   public WorkerSettings {
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(jobTimeout, JOB_TIMEOUT);
@@ -76,27 +100,9 @@ public record WorkerSettings(
     Objects.requireNonNull(abandonedVersionGrace, ABANDONED_VERSION_GRACE);
     Objects.requireNonNull(scratchDir, SCRATCH_DIR);
     Objects.requireNonNull(device, DEVICE);
-    if (abandonedVersionGrace.compareTo(MIN_ABANDONED_VERSION_GRACE) < 0) {
-      throw new ConfigException(
-          ABANDONED_VERSION_GRACE
-              + " must be at least "
-              + MIN_ABANDONED_VERSION_GRACE
-              + " (a live upload must never be erased), got "
-              + abandonedVersionGrace);
-    }
-    if (jobThreads < 1 || jobThreads > 64) {
-      throw new ConfigException(JOB_THREADS + " must be in [1, 64], got " + jobThreads);
-    }
-    if (jobTimeout.compareTo(MIN_JOB_TIMEOUT) < 0 || jobTimeout.compareTo(MAX_JOB_TIMEOUT) > 0) {
-      throw new ConfigException(
-          JOB_TIMEOUT
-              + " must be from "
-              + MIN_JOB_TIMEOUT
-              + " to "
-              + MAX_JOB_TIMEOUT
-              + ", got "
-              + jobTimeout);
-    }
+    ABANDONED_VERSION_GRACE_FIELD.check(abandonedVersionGrace);
+    JOB_THREADS_FIELD.check(jobThreads);
+    JOB_TIMEOUT_FIELD.check(jobTimeout);
     try {
       datasets(s3, datasetBucket);
     } catch (IllegalArgumentException e) {
@@ -104,125 +110,42 @@ public record WorkerSettings(
     }
   }
 
-  /** The CPU. */
-  public WorkerSettings(
-      S3Settings s3,
-      int jobThreads,
-      String datasetBucket,
-      Duration jobTimeout,
-      HyperparameterLimits hyperparameterLimits,
-      Duration abandonedVersionGrace,
-      Path scratchDir) {
-    this(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        scratchDir,
-        ComputeDevice.cpu());
-  }
-
-  /** The default scratch directory. */
-  public WorkerSettings(
-      S3Settings s3,
-      int jobThreads,
-      String datasetBucket,
-      Duration jobTimeout,
-      HyperparameterLimits hyperparameterLimits,
-      Duration abandonedVersionGrace) {
-    this(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        defaultScratchDir());
-  }
-
-  /** The default grace for abandoned versions. */
-  public WorkerSettings(
-      S3Settings s3,
-      int jobThreads,
-      String datasetBucket,
-      Duration jobTimeout,
-      HyperparameterLimits hyperparameterLimits) {
-    this(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        DEFAULT_ABANDONED_VERSION_GRACE);
-  }
-
-  /** Default time budget and hyperparameter limits. */
-  public WorkerSettings(S3Settings s3, int jobThreads, String datasetBucket) {
-    this(s3, jobThreads, datasetBucket, DEFAULT_JOB_TIMEOUT, HyperparameterLimits.defaults());
-  }
-
-  /** Datasets in the registry's bucket, default time budget and hyperparameter limits. */
+  /** Datasets in the registry's bucket, the defaults for everything else, on the CPU. */
   public WorkerSettings(S3Settings s3, int jobThreads) {
-    this(s3, jobThreads, Objects.requireNonNull(s3, "s3").bucket());
+    this(
+        s3,
+        jobThreads,
+        Objects.requireNonNull(s3, "s3").bucket(),
+        DEFAULT_JOB_TIMEOUT,
+        HyperparameterLimits.defaults(),
+        DEFAULT_ABANDONED_VERSION_GRACE,
+        defaultScratchDir(),
+        ComputeDevice.cpu());
   }
 
   /** A copy with another time budget. */
   public WorkerSettings withJobTimeout(Duration timeout) {
-    return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        timeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        scratchDir,
-        device);
-  }
-
-  /** A copy with another scratch directory. */
-  public WorkerSettings withScratchDir(Path dir) {
-    return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        dir,
-        device);
+    return copy(timeout, hyperparameterLimits, device);
   }
 
   /** A copy running jobs on another device (not checked: see {@link #fromEnv}). */
   public WorkerSettings withDevice(ComputeDevice other) {
+    return copy(jobTimeout, hyperparameterLimits, other);
+  }
+
+  /** A copy with other hyperparameter limits. */
+  public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
+    return copy(jobTimeout, limits, device);
+  }
+
+  private WorkerSettings copy(Duration timeout, HyperparameterLimits limits, ComputeDevice on) {
     return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        hyperparameterLimits,
-        abandonedVersionGrace,
-        scratchDir,
-        other);
+        s3, jobThreads, datasetBucket, timeout, limits, abandonedVersionGrace, scratchDir, on);
   }
 
   /** {@code ${java.io.tmpdir}/lethe-worker}. */
   public static Path defaultScratchDir() {
     return Path.of(System.getProperty("java.io.tmpdir"), "lethe-worker");
-  }
-
-  /** A copy with other hyperparameter limits. */
-  public WorkerSettings withHyperparameterLimits(HyperparameterLimits limits) {
-    return new WorkerSettings(
-        s3,
-        jobThreads,
-        datasetBucket,
-        jobTimeout,
-        limits,
-        abandonedVersionGrace,
-        scratchDir,
-        device);
   }
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
@@ -246,76 +169,36 @@ public record WorkerSettings(
    *     does not see
    */
   public static WorkerSettings fromEnv(Map<String, String> env) {
-    S3Settings s3;
-    try {
-      s3 = S3Settings.fromEnv(env, DEFAULT_BUCKET);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("S3 settings: " + e.getMessage());
-    }
-    String threads = optional(env, JOB_THREADS, "1");
-    int n;
-    try {
-      n = Integer.parseInt(threads);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(JOB_THREADS + " must be an integer, got '" + threads + "'");
-    }
+    Configuration config = new Configuration(env);
+    S3Settings s3 = config.section("S3 settings", () -> S3Settings.fromEnv(env, DEFAULT_BUCKET));
+    int threads = config.get(JOB_THREADS_FIELD);
+    Optional<String> datasetBucket = config.optional(DATASET_BUCKET_FIELD);
+    Duration jobTimeout = config.get(JOB_TIMEOUT_FIELD);
+    HyperparameterLimits limits = config.section(() -> HyperparameterLimits.fromEnv(env));
+    Duration grace = config.get(ABANDONED_VERSION_GRACE_FIELD);
+    Path scratchDir =
+        config.optional(SCRATCH_DIR_FIELD).orElseGet(WorkerSettings::defaultScratchDir);
+    ComputeDevice device = config.get(DEVICE_FIELD);
+    config.validate();
     return new WorkerSettings(
         s3,
-        n,
-        optional(env, DATASET_BUCKET, s3.bucket()),
-        duration(JOB_TIMEOUT, optional(env, JOB_TIMEOUT, DEFAULT_JOB_TIMEOUT.toString())),
-        HyperparameterLimits.fromEnv(env),
-        duration(
-            ABANDONED_VERSION_GRACE,
-            optional(env, ABANDONED_VERSION_GRACE, DEFAULT_ABANDONED_VERSION_GRACE.toString())),
-        scratchDir(optional(env, SCRATCH_DIR, defaultScratchDir().toString())),
-        device(optional(env, DEVICE, DEFAULT_DEVICE)));
+        threads,
+        datasetBucket.orElse(s3.bucket()),
+        jobTimeout,
+        limits,
+        grace,
+        scratchDir,
+        available(device, env));
   }
 
-  private static ComputeDevice device(String value) {
-    ComputeDevice device;
-    try {
-      device = ComputeDevice.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(DEVICE + " must be cpu, gpu or gpu:N, got '" + value + "'");
-    }
+  /** {@code device} if the engine sees it: a GPU it does not see fails start-up. */
+  private static ComputeDevice available(ComputeDevice device, Map<String, String> env) {
     try {
       return device.requireAvailable();
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       // No GPU, or a libtorch that would not load: fail start-up, never fall back to the CPU.
+      String value = new Env(env).optional(DEVICE).orElse(DEFAULT_DEVICE);
       throw new ConfigException(DEVICE + "=" + value + ": " + e.getMessage());
     }
-  }
-
-  private static Path scratchDir(String value) {
-    try {
-      return Path.of(value);
-    } catch (InvalidPathException e) {
-      throw new ConfigException(SCRATCH_DIR + " is not a valid path: '" + value + "'");
-    }
-  }
-
-  /** An ISO-8601 duration ({@code PT90M}) or whole seconds ({@code 5400}). */
-  private static Duration duration(String name, String value) {
-    if (value.chars().allMatch(Character::isDigit)) {
-      try {
-        return Duration.ofSeconds(Long.parseLong(value));
-      } catch (NumberFormatException e) {
-        // too many digits: reported below
-      }
-    } else {
-      try {
-        return Duration.parse(value);
-      } catch (DateTimeParseException e) {
-        // reported below
-      }
-    }
-    throw new ConfigException(
-        name + " must be an ISO-8601 duration (e.g. PT2H) or whole seconds, got '" + value + "'");
-  }
-
-  private static String optional(Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.trim();
   }
 }

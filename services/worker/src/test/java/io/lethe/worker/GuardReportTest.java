@@ -26,14 +26,14 @@ class GuardReportTest {
             List.of(0.97, 0.80, 0.96, 0.79, 0.95),
             0.4);
 
-    UnlearningResult.Guard g = Worker.guard(stopped);
+    UnlearningResult.Guard g = UnlearningResults.guard(stopped);
 
     assertThat(g)
         .isEqualTo(
             new UnlearningResult.Guard(
                 5, 2, true, "stopped at step 30: ...", 0.05, 37, 0.973, 0.946));
-    assertThat(Worker.guard(UtilityGuardReport.OFF)).isNull();
-    assertThat(Worker.guard(null)).isNull();
+    assertThat(UnlearningResults.guard(UtilityGuardReport.OFF)).isNull();
+    assertThat(UnlearningResults.guard(null)).isNull();
   }
 
   @Test
@@ -41,7 +41,7 @@ class GuardReportTest {
     UtilityGuardReport r =
         new UtilityGuardReport(
             true, 0.05, 37, 0.9, 1, 0, true, "x".repeat(5000), 0.9, List.of(0.9), 0.1);
-    UnlearningResult.Guard g = Worker.guard(r);
+    UnlearningResult.Guard g = UnlearningResults.guard(r);
 
     assertThat(g.reason()).hasSize(1000).endsWith("...");
     UnlearningResult result =

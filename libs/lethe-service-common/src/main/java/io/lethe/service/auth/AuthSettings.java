@@ -2,6 +2,7 @@ package io.lethe.service.auth;
 
 import io.lethe.service.config.ConfigException;
 import io.lethe.service.config.Env;
+import io.lethe.service.config.Field;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,19 @@ public record AuthSettings(boolean enabled, ApiTokens tokens) {
   public static final String TOKENS = "LETHE_API_TOKENS";
   public static final String TOKENS_FILE = "LETHE_API_TOKENS_FILE";
   public static final String AUTH = "LETHE_AUTH";
+
+  /** {@code LETHE_AUTH}: {@code on} (default) or {@code off}, any case. */
+  static final Field<Boolean> AUTH_FIELD =
+      Field.of(
+              AUTH,
+              "on or off",
+              v ->
+                  switch (v.toLowerCase(Locale.ROOT)) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException(v);
+                  })
+          .optDefault(true);
 
   public AuthSettings {
     Objects.requireNonNull(tokens, "tokens");
@@ -64,15 +78,8 @@ public record AuthSettings(boolean enabled, ApiTokens tokens) {
    * @throws ConfigException naming the variable (and the token file's line) that is wrong
    */
   public static AuthSettings fromEnv(Map<String, String> env) {
-    Env e = new Env(env);
-    String mode = e.optional(AUTH).orElse("on").toLowerCase(Locale.ROOT);
-    boolean enabled =
-        switch (mode) {
-          case "on" -> true;
-          case "off" -> false;
-          default -> throw new ConfigException(AUTH + " must be on or off, got '" + mode + "'");
-        };
-    Optional<String> text = e.optional(TOKENS);
+    boolean enabled = AUTH_FIELD.read(env);
+    Optional<String> text = new Env(env).optional(TOKENS);
     String source =
         env.get(TOKENS_FILE) == null || env.get(TOKENS_FILE).isBlank() ? TOKENS : TOKENS_FILE;
     ApiTokens tokens = text.map(t -> ApiTokens.parse(t, source)).orElse(ApiTokens.none());

@@ -1,12 +1,10 @@
 package io.lethe.service.auth;
 
-import io.lethe.api.ContractViolation;
 import io.lethe.api.MessageCodec;
-import io.lethe.api.Problem;
+import io.lethe.service.http.ProblemResponses;
 import io.lethe.service.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
@@ -48,7 +46,6 @@ public final class BearerAuth {
   public static final String CHALLENGE = "Bearer realm=\"lethe\"";
 
   static final String PRINCIPAL_KEY = "lethe.auth.principal";
-  static final String PROBLEM_JSON = "application/problem+json";
 
   /** RFC 6750's b64token, bounded: nothing longer is hashed. */
   private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9\\-._~+/]{1,512}=*$");
@@ -70,7 +67,7 @@ public final class BearerAuth {
   }
 
   private final AuthSettings settings;
-  private final MessageCodec codec = new MessageCodec();
+  private final ProblemResponses problems = new ProblemResponses(new MessageCodec());
   private final java.util.Map<Failure, Counter> failures = new java.util.EnumMap<>(Failure.class);
 
   /**
@@ -213,24 +210,6 @@ public final class BearerAuth {
               failure == Failure.INVALID ? CHALLENGE + ", error=\"invalid_token\"" : CHALLENGE);
     }
     String title = status == 401 ? "Unauthorized" : "Forbidden";
-    byte[] body;
-    try {
-      body = codec.encode(problem(status, title, detail, ctx.request().path()));
-    } catch (ContractViolation e) {
-      try {
-        body = codec.encode(problem(status, title, detail, null)); // the path broke the schema
-      } catch (ContractViolation again) {
-        ctx.response().setStatusCode(status).end();
-        return;
-      }
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", PROBLEM_JSON)
-        .end(Buffer.buffer(body));
-  }
-
-  private static Problem problem(int status, String title, String detail, String instance) {
-    return new Problem("about:blank", title, status, detail, instance, null, null, null);
+    problems.send(ctx, ProblemResponses.problem(status, title, detail, ctx.request().path()));
   }
 }

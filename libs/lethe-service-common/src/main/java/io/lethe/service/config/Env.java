@@ -5,15 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Typed reads from an environment map. A map rather than {@link System#getenv()} so that tests can
- * pass their own; every error names the variable.
+ * Reads from an environment map (typed reads: {@link Field} with {@link Configuration}). A map
+ * rather than {@link System#getenv()} so that tests can pass their own; every error names the
+ * variable.
  *
  * <p><b>Secrets from files.</b> Every variable {@code X} may instead be given as {@code X_FILE},
  * the path of a file holding the value (read once, trimmed): the convention of Docker and
@@ -60,29 +59,6 @@ public final class Env {
     return optional(name).orElseThrow(() -> new ConfigException(name + " is not set: " + what));
   }
 
-  /**
-   * The ISO-8601 duration in {@code name} (e.g. {@code PT30S}, {@code PT24H}), or {@code fallback}
-   * when unset.
-   *
-   * @throws ConfigException naming {@code name} if the value is not a duration
-   */
-  public Duration duration(String name, Duration fallback) {
-    return optional(name)
-        .map(
-            v -> {
-              try {
-                return Duration.parse(v);
-              } catch (DateTimeParseException e) {
-                throw new ConfigException(
-                    name
-                        + " must be an ISO-8601 duration such as PT1S, PT30M or PT24H, got '"
-                        + v
-                        + "'");
-              }
-            })
-        .orElse(fallback);
-  }
-
   private Optional<String> plain(String name) {
     String value = vars.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
@@ -98,23 +74,6 @@ public final class Env {
               + path
               + "', which cannot be read: "
               + e.getClass().getSimpleName());
-    }
-  }
-
-  public static int port(String name, String value) {
-    int port;
-    try {
-      port = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be a port number (0-65535), got '" + value + "'");
-    }
-    checkPort(name, port);
-    return port;
-  }
-
-  public static void checkPort(String name, int port) {
-    if (port < 0 || port > 65535) {
-      throw new ConfigException(name + " must be a port number (0-65535), got " + port);
     }
   }
 }

@@ -16,12 +16,19 @@ public record HttpSettings(String host, int port) {
   public static final String PORT = "HTTP_PORT";
   public static final String DEFAULT_HOST = "127.0.0.1";
 
+  /** {@code HTTP_HOST}. */
+  public static final Field<String> HOST_FIELD = Field.string(HOST).optDefault(DEFAULT_HOST);
+
+  /** {@code HTTP_PORT}. */
+  public static final Field<Integer> PORT_FIELD =
+      Field.port(PORT).optDescription("the HTTP port for /metrics and /health (0 = any free)");
+
   public HttpSettings {
     Objects.requireNonNull(host, HOST);
     if (host.isBlank()) {
       throw new ConfigException(HOST + " is empty: expected an interface address, e.g. 127.0.0.1");
     }
-    Env.checkPort(PORT, port);
+    PORT_FIELD.check(port);
   }
 
   /** Loopback on an ephemeral port: what tests use. */
@@ -39,9 +46,9 @@ public record HttpSettings(String host, int port) {
    * @throws ConfigException naming the variable that is missing or malformed
    */
   public static HttpSettings fromEnv(Map<String, String> env) {
-    Env e = new Env(env);
-    return new HttpSettings(
-        e.optional(HOST).orElse(DEFAULT_HOST),
-        Env.port(PORT, e.required(PORT, "the HTTP port for /metrics and /health (0 = any free)")));
+    Configuration config = new Configuration(env);
+    String host = config.get(HOST_FIELD);
+    Integer port = config.required(PORT_FIELD);
+    return config.build(() -> new HttpSettings(host, port));
   }
 }

@@ -86,19 +86,16 @@ public record RetrySettings(
 
   /** Like {@link #fromEnv(Map)}, with a service's own defaults for unset variables. */
   public static RetrySettings fromEnv(Map<String, String> vars, RetrySettings defaults) {
-    Env env = new Env(vars);
-    return new RetrySettings(
-        env.duration(INITIAL_DELAY, defaults.initialDelay()),
-        env.duration(MAX_DELAY, defaults.maxDelay()),
-        env.optional(JITTER).map(v -> fraction(JITTER, v)).orElse(defaults.jitter()),
-        env.duration(MAX_DURATION, defaults.maxDuration()));
-  }
-
-  private static double fraction(String name, String v) {
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be a number in [0, 1), got '" + v + "'");
-    }
+    Configuration config = new Configuration(vars);
+    Duration initialDelay =
+        config.get(Field.duration(INITIAL_DELAY).optDefault(defaults.initialDelay()));
+    Duration maxDelay = config.get(Field.duration(MAX_DELAY).optDefault(defaults.maxDelay()));
+    double jitter =
+        config.get(
+            Field.of(JITTER, "a number in [0, 1)", Double::parseDouble)
+                .optDefault(defaults.jitter()));
+    Duration maxDuration =
+        config.get(Field.duration(MAX_DURATION).optDefault(defaults.maxDuration()));
+    return config.build(() -> new RetrySettings(initialDelay, maxDelay, jitter, maxDuration));
   }
 }

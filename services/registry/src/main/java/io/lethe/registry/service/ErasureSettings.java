@@ -1,9 +1,8 @@
 package io.lethe.registry.service;
 
-import io.lethe.service.config.ConfigException;
-import io.lethe.service.config.Env;
+import io.lethe.service.config.Configuration;
+import io.lethe.service.config.Field;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,25 +20,29 @@ public record ErasureSettings(Duration purgeGrace, Duration sweepInterval) {
   public static final String SWEEP_INTERVAL = "REGISTRY_ERASURE_SWEEP_INTERVAL";
   static final Duration MAX_GRACE = Duration.ofDays(365);
   static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+  static final Field<Duration> PURGE_GRACE_FIELD =
+      Field.duration(PURGE_GRACE)
+          .optDefault(Duration.ofHours(24))
+          .optCheck(g -> !g.isNegative() && g.compareTo(MAX_GRACE) <= 0, "be in [PT0S, P365D]");
+  static final Field<Duration> SWEEP_INTERVAL_FIELD =
+      Field.duration(SWEEP_INTERVAL)
+          .optDefault(Duration.ofMinutes(1))
+          .optRange(MIN_INTERVAL, Duration.ofDays(1), "be in [PT0.1S, P1D]");
   public static final ErasureSettings DEFAULTS =
-      new ErasureSettings(Duration.ofHours(24), Duration.ofMinutes(1));
+      new ErasureSettings(
+          PURGE_GRACE_FIELD.defaultValue().orElseThrow(),
+          SWEEP_INTERVAL_FIELD.defaultValue().orElseThrow());
 
   public ErasureSettings {
     Objects.requireNonNull(purgeGrace, PURGE_GRACE);
     Objects.requireNonNull(sweepInterval, SWEEP_INTERVAL);
-    if (purgeGrace.isNegative() || purgeGrace.compareTo(MAX_GRACE) > 0) {
-      throw new ConfigException(PURGE_GRACE + " must be in [PT0S, P365D], got " + purgeGrace);
-    }
-    if (sweepInterval.compareTo(MIN_INTERVAL) < 0
-        || sweepInterval.compareTo(Duration.ofDays(1)) > 0) {
-      throw new ConfigException(SWEEP_INTERVAL + " must be in [PT0.1S, P1D], got " + sweepInterval);
-    }
+    PURGE_GRACE_FIELD.check(purgeGrace);
+    SWEEP_INTERVAL_FIELD.check(sweepInterval);
   }
 
-  static ErasureSettings fromEnv(Map<String, String> vars) {
-    Env env = new Env(vars);
-    return new ErasureSettings(
-        env.duration(PURGE_GRACE, DEFAULTS.purgeGrace()),
-        env.duration(SWEEP_INTERVAL, DEFAULTS.sweepInterval()));
+  /** Reads both durations into {@code config} (recording what is wrong there). */
+  static ErasureSettings fromEnv(Configuration config) {
+    return new ErasureSettings(config.get(PURGE_GRACE_FIELD), config.get(SWEEP_INTERVAL_FIELD));
   }
 }

@@ -8,9 +8,8 @@ import io.lethe.registry.store.NotFoundException;
 import io.lethe.registry.store.PurgedException;
 import io.lethe.registry.store.StoreException;
 import io.lethe.registry.store.StoreUnavailableException;
-import io.vertx.core.buffer.Buffer;
+import io.lethe.service.http.ProblemResponses;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
-  static final String PROBLEM_JSON = "application/problem+json";
+  static final String PROBLEM_JSON = ProblemResponses.PROBLEM_JSON;
   private static final int MAX_DETAIL = 8000;
 
   /** The problem type of a 503 while the object store is unreachable. */
@@ -36,10 +35,10 @@ final class Problems {
    */
   static final int RETRY_AFTER_SECONDS = 5;
 
-  private final MessageCodec codec;
+  private final ProblemResponses responses;
 
   Problems(MessageCodec codec) {
-    this.codec = Objects.requireNonNull(codec, "codec");
+    this.responses = new ProblemResponses(codec);
   }
 
   /** The problem for {@code failure} raised while answering the request at {@code instance}. */
@@ -88,31 +87,16 @@ final class Problems {
     return problem(500, "Internal Server Error", failure.toString(), instance);
   }
 
-  /** Ends the response with {@code problem}. */
+  /** Ends the response with {@code problem}; a 503 tells the client when to retry. */
   void send(RoutingContext ctx, Problem problem) {
-    byte[] body;
-    try {
-      body = codec.encode(problem);
-    } catch (ContractViolation e) {
-      // Our own problem broke problem.v1: still answer, plainly.
-      LOG.warn("problem body invalid: {}", e.getMessage());
-      if (problem.status() == 503) {
-        ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-      }
-      ctx.response().setStatusCode(problem.status()).end();
-      return;
-    }
     if (problem.status() == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     }
-    ctx.response()
-        .setStatusCode(problem.status())
-        .putHeader("content-type", PROBLEM_JSON)
-        .end(Buffer.buffer(body));
+    responses.send(ctx, problem);
   }
 
   private static Problem problem(int status, String title, String detail, String instance) {
-    return new Problem("about:blank", title, status, clip(detail), instance, null, null, null);
+    return ProblemResponses.problem(status, title, clip(detail), instance);
   }
 
   static String clip(String text) {

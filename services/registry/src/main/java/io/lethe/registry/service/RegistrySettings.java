@@ -2,10 +2,11 @@ package io.lethe.registry.service;
 
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.auth.AuthSettings;
-import io.lethe.service.config.ConfigException;
+import io.lethe.service.config.Configuration;
+import io.lethe.service.config.Env;
+import io.lethe.service.config.Field;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -55,6 +56,19 @@ public record RegistrySettings(
   /** The registry store's rule for alias names (they become part of an S3 key). */
   static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
 
+  static final Field<String> API_HOST_FIELD = Field.string(API_HOST);
+  static final Field<Integer> API_PORT_FIELD =
+      Field.port(API_PORT).optDescription("the port of the registry's HTTP API (0 = any free)");
+  static final Field<String> ALIAS_FIELD =
+      Field.string(ALIAS)
+          .optDefault(DEFAULT_ALIAS)
+          .optCheck(
+              a -> NAME.matcher(a).matches(),
+              "be 1-64 characters of a-z, 0-9, '.', '_', '-' starting with a letter or digit");
+  static final Field<Boolean> AUTO_PROMOTE_FIELD = Field.bool(AUTO_PROMOTE).optDefault(true);
+  static final Field<Integer> IO_THREADS_FIELD =
+      Field.integer(IO_THREADS).optDefault(DEFAULT_IO_THREADS).optRange(1, 64);
+
   public RegistrySettings {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(api, "api");
@@ -62,17 +76,8 @@ public record RegistrySettings(
     Objects.requireNonNull(alias, ALIAS);
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(erasure, "erasure");
-    if (!NAME.matcher(alias).matches()) {
-      throw new ConfigException(
-          ALIAS
-              + " must be 1-64 characters of a-z, 0-9, '.', '_', '-' starting with a letter or"
-              + " digit, got '"
-              + alias
-              + "'");
-    }
-    if (ioThreads < 1 || ioThreads > 64) {
-      throw new ConfigException(IO_THREADS + " must be in [1, 64], got " + ioThreads);
-    }
+    ALIAS_FIELD.check(alias);
+    IO_THREADS_FIELD.check(ioThreads);
   }
 
   /** Defaults for everything but the connections and the tokens (what tests start from). */
@@ -100,55 +105,22 @@ public record RegistrySettings(
    * @throws ConfigException naming the variable that is missing or malformed
    */
   public static RegistrySettings fromEnv(Map<String, String> env) {
-    KafkaSettings kafka = KafkaSettings.fromEnv(env, SERVICE);
-    S3Settings s3;
-    try {
-      s3 = S3Settings.fromEnv(env, DEFAULT_BUCKET);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("S3 settings: " + e.getMessage());
-    }
+    Configuration config = new Configuration(env);
+    KafkaSettings kafka = config.section(() -> KafkaSettings.fromEnv(env, SERVICE));
+    S3Settings s3 = config.section("S3 settings", () -> S3Settings.fromEnv(env, DEFAULT_BUCKET));
     String host =
-        optional(env, API_HOST, optional(env, HttpSettings.HOST, HttpSettings.DEFAULT_HOST));
-    String port = optional(env, API_PORT, null);
-    if (port == null) {
-      throw new ConfigException(
-          API_PORT + " is not set: the port of the registry's HTTP API (0 = any free)");
-    }
-    int apiPort = integer(API_PORT, port, "a port number (0-65535)");
-    if (apiPort < 0 || apiPort > 65535) {
-      throw new ConfigException(API_PORT + " must be a port number (0-65535), got " + apiPort);
-    }
+        config
+            .optional(API_HOST_FIELD)
+            .orElseGet(
+                () -> new Env(env).optional(HttpSettings.HOST).orElse(HttpSettings.DEFAULT_HOST));
+    Integer apiPort = config.required(API_PORT_FIELD);
+    String alias = config.get(ALIAS_FIELD);
+    boolean autoPromote = config.get(AUTO_PROMOTE_FIELD);
+    int ioThreads = config.get(IO_THREADS_FIELD);
+    AuthSettings auth = config.section(() -> AuthSettings.fromEnv(env));
+    ErasureSettings erasure = ErasureSettings.fromEnv(config);
+    config.validate();
     return new RegistrySettings(
-        kafka,
-        new HttpSettings(host, apiPort),
-        s3,
-        optional(env, ALIAS, DEFAULT_ALIAS),
-        bool(env, AUTO_PROMOTE, true),
-        integer(IO_THREADS, optional(env, IO_THREADS, "" + DEFAULT_IO_THREADS), "an integer"),
-        AuthSettings.fromEnv(env),
-        ErasureSettings.fromEnv(env));
-  }
-
-  private static int integer(String name, String value, String what) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be " + what + ", got '" + value + "'");
-    }
-  }
-
-  /** Only {@code true} or {@code false}: a typo must not silently switch promotion off. */
-  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-    String v = optional(env, name, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
-    };
-  }
-
-  private static String optional(Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.trim();
+        kafka, new HttpSettings(host, apiPort), s3, alias, autoPromote, ioThreads, auth, erasure);
   }
 }

@@ -1,11 +1,11 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import io.lethe.api.Contract;
 import io.lethe.api.ContractViolation;
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.RequestState;
 import io.lethe.api.RequestState.State;
-import io.lethe.intake.Coalescer.Emission;
+import io.lethe.intake.core.Coalescer.Emission;
 import io.lethe.service.kafka.ContractProducer;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -26,18 +26,18 @@ import org.slf4j.LoggerFactory;
  * ({@link Retries}); a request that breaks its contract is recorded as {@code failed} with the
  * reason, so its keys can be submitted again.
  */
-final class RequestEmitter {
+public final class RequestEmitter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestEmitter.class);
 
-  private final RequestLedger ledger;
+  private final Ledger ledger;
   private final ContractProducer producer;
   private final String topic;
   private final Retries retries;
   private final IntakeMetrics meters;
   private final Clock clock;
 
-  RequestEmitter(
-      RequestLedger ledger,
+  public RequestEmitter(
+      Ledger ledger,
       ContractProducer producer,
       String topic,
       Retries retries,
@@ -52,7 +52,7 @@ final class RequestEmitter {
   }
 
   /** Records, sends and records as sent one request of the coalescer. */
-  Future<Void> emit(Emission emission) {
+  public Future<Void> emit(Emission emission) {
     ForgetRequest request = emission.request();
     RequestState emitting =
         new RequestState(
@@ -71,7 +71,7 @@ final class RequestEmitter {
   }
 
   /** Sends a request recorded as {@code emitting} (again, after a restart) and records it sent. */
-  Future<Void> send(RequestState emitting) {
+  public Future<Void> send(RequestState emitting) {
     ForgetRequest request = emitting.request();
     return retries
         .run(

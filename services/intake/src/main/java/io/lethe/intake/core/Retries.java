@@ -1,4 +1,4 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * and the ledger says {@code emitting}, so the next start sends them). A {@link ContractViolation}
  * is a verdict, not an outage, and is never retried. Attempts run on the caller's Vert.x context.
  */
-final class Retries {
+public final class Retries {
   private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
 
   private final Context context;
@@ -31,7 +31,7 @@ final class Retries {
   private final Duration max;
   private Runnable onRetry = () -> {};
 
-  Retries(Context context, BooleanSupplier running, Duration first, Duration max) {
+  public Retries(Context context, BooleanSupplier running, Duration first, Duration max) {
     this.context = Objects.requireNonNull(context, "context");
     this.running = Objects.requireNonNull(running, "running");
     this.first = Objects.requireNonNull(first, "first");
@@ -39,7 +39,7 @@ final class Retries {
   }
 
   /** Called on every retry (a metric). */
-  Retries optOnRetry(Runnable onRetry) {
+  public Retries optOnRetry(Runnable onRetry) {
     this.onRetry = Objects.requireNonNull(onRetry, "onRetry");
     return this;
   }

@@ -1,4 +1,4 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import io.lethe.service.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
@@ -12,9 +12,9 @@ import java.util.Map;
  * coalesces them). Kafka records that break the contract are dead-lettered inside {@code
  * ContractConsumer}; its dead-letter listener counts them here as received and rejected, once.
  */
-final class IntakeMetrics {
-  static final String HTTP = "http";
-  static final String KAFKA = "kafka";
+public final class IntakeMetrics {
+  public static final String HTTP = "http";
+  public static final String KAFKA = "kafka";
 
   // Looked up once: the Kafka path counts tens of thousands of events a second.
   private final Map<String, Counter> received = new HashMap<>();
@@ -25,7 +25,7 @@ final class IntakeMetrics {
   private final Counter retries;
   private final Counter emitted;
 
-  IntakeMetrics(Metrics metrics) {
+  public IntakeMetrics(Metrics metrics) {
     for (String source : new String[] {HTTP, KAFKA}) {
       received.put(source, metrics.counter("requests_received", "source", source));
       rejected.put(source, metrics.counter("requests_rejected", "source", source));
@@ -38,37 +38,37 @@ final class IntakeMetrics {
   }
 
   /** {@code lethe_intake_requests_received_total}: deletion events received, valid or not. */
-  Counter received(String source) {
+  public Counter received(String source) {
     return received.get(source);
   }
 
   /** {@code lethe_intake_requests_rejected_total}: events that broke deletion-event.v1. */
-  Counter rejected(String source) {
+  public Counter rejected(String source) {
     return rejected.get(source);
   }
 
   /** {@code lethe_intake_requests_deduplicated_total}: repeats of an idempotency key. */
-  Counter deduplicated(String source) {
+  public Counter deduplicated(String source) {
     return deduplicated.get(source);
   }
 
   /** {@code lethe_intake_unknown_subjects_total}: subjects no model was trained on. */
-  Counter unknownSubjects(String source) {
+  public Counter unknownSubjects(String source) {
     return unknownSubjects.get(source);
   }
 
   /** {@code lethe_intake_forget_requests_failed_total}: requests that can never be sent. */
-  Counter failed() {
+  public Counter failed() {
     return failed;
   }
 
   /** {@code lethe_intake_write_retries_total}: ledger or forget-request writes retried. */
-  Counter retries() {
+  public Counter retries() {
     return retries;
   }
 
   /** {@code lethe_intake_forget_requests_emitted_total}: acknowledged by the broker. */
-  Counter emitted() {
+  public Counter emitted() {
     return emitted;
   }
 }

@@ -1,4 +1,4 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import java.util.Collection;
 import java.util.List;

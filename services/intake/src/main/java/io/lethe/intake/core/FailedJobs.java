@@ -1,8 +1,7 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import io.lethe.api.RequestState;
 import io.lethe.api.UnlearningResult;
-import io.lethe.service.kafka.Delivery;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -19,22 +18,21 @@ import org.slf4j.LoggerFactory;
  * be submitted once more, with the same key, after the cause is fixed. Successful results change
  * nothing here (the registry follows them).
  */
-final class FailedJobs {
+public final class FailedJobs {
   private static final Logger LOG = LoggerFactory.getLogger(FailedJobs.class);
 
-  private final RequestLedger ledger;
+  private final Ledger ledger;
   private final Retries retries;
   private final Clock clock;
 
-  FailedJobs(RequestLedger ledger, Retries retries, Clock clock) {
+  public FailedJobs(Ledger ledger, Retries retries, Clock clock) {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.retries = Objects.requireNonNull(retries, "retries");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Handler of {@code lethe.unlearning-results}. */
-  Future<Void> onResult(Delivery<UnlearningResult> delivery) {
-    UnlearningResult result = delivery.value();
+  /** Takes one result of {@code lethe.unlearning-results}; completes once it is recorded. */
+  public Future<Void> onResult(UnlearningResult result) {
     if (result.status() != UnlearningResult.Status.FAILED) {
       return Future.succeededFuture();
     }

@@ -1,9 +1,9 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.Method;
-import io.lethe.intake.ModelCatalog.Affected;
-import io.lethe.intake.ModelCatalog.ModelTarget;
+import io.lethe.intake.core.ModelCatalog.Affected;
+import io.lethe.intake.core.ModelCatalog.ModelTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Clock;
@@ -38,13 +38,13 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: called on the intake's one Vert.x context; timers are abstracted ({@link
  * Timers}) so tests drive time by hand.
  */
-final class Coalescer {
+public final class Coalescer {
   static final int MAX_SUBJECTS = 10_000;
   static final int MAX_SAMPLES = 50_000;
   static final int MAX_EVENTS = 10_000;
 
   /** One-shot timers: Vert.x's in the service, a hand-driven fake in tests. */
-  interface Timers {
+  public interface Timers {
     long schedule(Duration delay, Runnable task);
 
     void cancel(long id);
@@ -63,7 +63,7 @@ final class Coalescer {
    * What the emitter sends: the request, the idempotency keys of its events and when the earliest
    * of them was accepted.
    */
-  record Emission(ForgetRequest request, List<String> idempotencyKeys, Instant acceptedAt) {}
+  public record Emission(ForgetRequest request, List<String> idempotencyKeys, Instant acceptedAt) {}
 
   /** One forget request in the making. */
   static final class Batch {
@@ -189,7 +189,7 @@ final class Coalescer {
   /**
    * @param emitter records and sends one request; its future completes when it is durable
    */
-  Coalescer(
+  public Coalescer(
       Duration window,
       Timers timers,
       Clock clock,
@@ -247,7 +247,7 @@ final class Coalescer {
    * Emits every open batch now (on shutdown, so accepted events are not dropped); completes when
    * all are acknowledged or failed.
    */
-  Future<Void> flush() {
+  public Future<Void> flush() {
     List<Future<Void>> all = new ArrayList<>();
     for (Map.Entry<Key, Batch> e : List.copyOf(open.entrySet())) {
       timers.cancel(e.getValue().timer);

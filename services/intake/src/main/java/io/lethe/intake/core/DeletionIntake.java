@@ -1,12 +1,12 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import io.lethe.api.Contract;
 import io.lethe.api.DeletionEvent;
 import io.lethe.api.Method;
 import io.lethe.api.Violation;
-import io.lethe.intake.Coalescer.Batch;
-import io.lethe.intake.ModelCatalog.Affected;
-import io.lethe.intake.ModelCatalog.Resolution;
+import io.lethe.intake.core.Coalescer.Batch;
+import io.lethe.intake.core.ModelCatalog.Affected;
+import io.lethe.intake.core.ModelCatalog.Resolution;
 import io.lethe.service.kafka.UnprocessableRecord;
 import io.lethe.service.limits.HyperparameterLimits;
 import io.vertx.core.Future;
@@ -26,31 +26,31 @@ import org.slf4j.LoggerFactory;
 /**
  * The intake's core, for events that are already durable on {@code lethe.deletion-events} (from
  * upstream, or written there by the HTTP adapter before it answered): de-duplicate by idempotency
- * key against the {@link RequestLedger} and the open batches, resolve the subjects to models,
- * coalesce per model. The future of {@link #accept} completes when every request covering the event
- * is durably recorded and sent (or recorded as failed), so the Kafka input commits the event only
- * then and keeps consuming meanwhile. Not thread-safe: one Vert.x context.
+ * key against the {@link Ledger} and the open batches, resolve the subjects to models, coalesce per
+ * model. The future of {@link #accept} completes when every request covering the event is durably
+ * recorded and sent (or recorded as failed), so the Kafka input commits the event only then and
+ * keeps consuming meanwhile. Not thread-safe: one Vert.x context.
  */
-final class DeletionIntake {
+public final class DeletionIntake {
   private static final Logger LOG = LoggerFactory.getLogger(DeletionIntake.class);
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
 
   /** Used when an event does not ask for a method. */
-  static final Method DEFAULT_METHOD = Method.DLFD;
+  public static final Method DEFAULT_METHOD = Method.DLFD;
 
   private final ModelCatalog catalog;
   private final HyperparameterLimits limits;
-  private final RequestLedger ledger;
+  private final Ledger ledger;
   private final Coalescer coalescer;
   private final IntakeMetrics meters;
   // Keys whose events sit in batches not yet recorded as emitted, and those batches.
   private final Map<String, List<Batch>> pendingByKey = new HashMap<>();
   private final Map<String, Batch> pendingById = new LinkedHashMap<>();
 
-  DeletionIntake(
+  public DeletionIntake(
       ModelCatalog catalog,
       HyperparameterLimits limits,
-      RequestLedger ledger,
+      Ledger ledger,
       Coalescer coalescer,
       IntakeMetrics meters) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -67,7 +67,8 @@ final class DeletionIntake {
    * @return completes when the event is covered by recorded, sent requests, or was a repeat
    * @throws UnprocessableRecord if no model knows any of its subjects (it is dead-lettered)
    */
-  Future<Void> accept(DeletionEvent event, Optional<String> headerCorrelation, Instant acceptedAt) {
+  public Future<Void> accept(
+      DeletionEvent event, Optional<String> headerCorrelation, Instant acceptedAt) {
     meters.received(IntakeMetrics.KAFKA).increment();
     String key = event.idempotencyKey();
     List<Batch> pending = pendingByKey.get(key);
@@ -125,7 +126,7 @@ final class DeletionIntake {
    *
    * @throws UnprocessableRecord with the reason, for a dead letter or a 422
    */
-  Resolution resolve(DeletionEvent event, String source) {
+  public Resolution resolve(DeletionEvent event, String source) {
     Method method = event.method() == null ? DEFAULT_METHOD : event.method();
     List<Violation> outOfBounds = limits.check(method, event.hyperparameters());
     if (!outOfBounds.isEmpty()) {
@@ -158,19 +159,19 @@ final class DeletionIntake {
   }
 
   /** The event's own correlation id, else a valid header's, else a new one. */
-  static String correlationOf(DeletionEvent event, Optional<String> headerCorrelation) {
+  public static String correlationOf(DeletionEvent event, Optional<String> headerCorrelation) {
     return Optional.ofNullable(event.correlationId())
         .or(() -> headerCorrelation.filter(c -> ID.matcher(c).matches()))
         .orElseGet(() -> UUID.randomUUID().toString());
   }
 
   /** The open or unrecorded batch with this request id, on this replica. */
-  Optional<Batch> pending(String requestId) {
+  public Optional<Batch> pending(String requestId) {
     return Optional.ofNullable(pendingById.get(requestId));
   }
 
   /** The batches holding an event with this key that are not recorded as sent yet. */
-  List<Batch> pendingFor(String idempotencyKey) {
+  public List<Batch> pendingFor(String idempotencyKey) {
     return pendingByKey.getOrDefault(idempotencyKey, List.of());
   }
 }

@@ -1,4 +1,4 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.Optional;
  * A map that forgets its least recently used entry beyond {@code capacity}. Not thread-safe: the
  * intake touches it from its one Vert.x context only.
  */
-final class BoundedLru<K, V> {
+public final class BoundedLru<K, V> {
   private final int capacity;
   private final LinkedHashMap<K, V> map;
 

@@ -1,13 +1,13 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lethe.api.ForgetRequest;
 import io.lethe.api.Method;
-import io.lethe.intake.Coalescer.Batch;
-import io.lethe.intake.Coalescer.State;
-import io.lethe.intake.ModelCatalog.Affected;
-import io.lethe.intake.ModelCatalog.ModelTarget;
+import io.lethe.intake.core.Coalescer.Batch;
+import io.lethe.intake.core.Coalescer.State;
+import io.lethe.intake.core.ModelCatalog.Affected;
+import io.lethe.intake.core.ModelCatalog.ModelTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Clock;

@@ -1,20 +1,23 @@
-package io.lethe.intake;
+package io.lethe.intake.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.Contract;
 import io.lethe.api.ContractViolation;
 import io.lethe.api.DeletionEvent;
-import io.lethe.api.ForgetRequest;
 import io.lethe.api.Headers;
 import io.lethe.api.MessageCodec;
-import io.lethe.api.Method;
 import io.lethe.api.Problem;
-import io.lethe.api.RequestState;
-import io.lethe.intake.Coalescer.Batch;
-import io.lethe.intake.ModelCatalog.Resolution;
+import io.lethe.intake.core.DeletionIntake;
+import io.lethe.intake.core.DeletionStatuses;
+import io.lethe.intake.core.DeletionStatuses.DeletionStatus;
+import io.lethe.intake.core.DeletionStatuses.Receipt;
+import io.lethe.intake.core.DeletionStatuses.RequestStatus;
+import io.lethe.intake.core.IntakeMetrics;
+import io.lethe.intake.core.ModelCatalog.Resolution;
 import io.lethe.service.auth.BearerAuth;
 import io.lethe.service.auth.Scope;
+import io.lethe.service.http.ProblemResponses;
 import io.lethe.service.kafka.ContractProducer;
 import io.lethe.service.kafka.UnprocessableRecord;
 import io.lethe.service.logging.LogContext;
@@ -24,11 +27,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,9 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every route needs a bearer token with its scope ({@link BearerAuth}): posting {@code submit},
  * a deletion's status {@code submit} or {@code read}, a request's status {@code read}.
  */
-final class IntakeHttpApi {
+public final class IntakeHttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeHttpApi.class);
-  static final String PROBLEM_JSON = "application/problem+json";
   static final String DELETIONS = "/v1/deletions";
   static final String DELETION = "/v1/deletions/:key";
   static final String REQUEST = "/v1/requests/:id";
@@ -58,59 +56,28 @@ final class IntakeHttpApi {
   /** Seconds a client should wait before retrying when Kafka is unavailable. */
   static final int RETRY_AFTER_SECONDS = 5;
 
-  /** Keys this replica wrote to the topic that the ledger does not show yet. */
-  static final int RECENT_CAPACITY = 100_000;
-
-  /** The answer to a deletion: the HTTP 200/202 body. */
-  record Receipt(
-      String eventId,
-      String idempotencyKey,
-      String correlationId,
-      boolean duplicate,
-      String status,
-      String statusUrl,
-      List<String> requestIds,
-      List<String> modelIds,
-      List<String> unknownSubjectIds,
-      List<String> alreadyForgottenSubjectIds) {}
-
-  /** The body of {@code GET /v1/requests/{id}}. */
-  record RequestStatus(
-      String requestId,
-      String status,
-      String modelId,
-      int baseVersion,
-      Method method,
-      String correlationId,
-      List<String> subjectIds,
-      List<String> sourceEventIds,
-      String error) {}
-
-  /** One request of a deletion, in {@code GET /v1/deletions/{key}}. */
-  record RequestSummary(String requestId, String modelId, String status) {}
-
-  /** The body of {@code GET /v1/deletions/{key}}. */
-  record DeletionStatus(String idempotencyKey, String status, List<RequestSummary> requests) {}
-
   private final DeletionIntake intake;
-  private final RequestLedger ledger;
+  private final DeletionStatuses statuses;
   private final ContractProducer producer;
   private final String topic;
   private final IntakeMetrics meters;
   private final BearerAuth auth;
   private final MessageCodec codec = new MessageCodec();
+  private final ProblemResponses problems = new ProblemResponses(codec);
   private final ObjectMapper json = MessageCodec.newObjectMapper();
-  private final BoundedLru<String, Receipt> recent = new BoundedLru<>(RECENT_CAPACITY);
 
-  IntakeHttpApi(
+  /**
+   * @param producer writes accepted deletions to {@code topic}, where the Kafka input takes them
+   */
+  public IntakeHttpApi(
       DeletionIntake intake,
-      RequestLedger ledger,
+      DeletionStatuses statuses,
       ContractProducer producer,
       String topic,
       IntakeMetrics meters,
       BearerAuth auth) {
     this.intake = Objects.requireNonNull(intake, "intake");
-    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.statuses = Objects.requireNonNull(statuses, "statuses");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.meters = Objects.requireNonNull(meters, "meters");
@@ -123,7 +90,7 @@ final class IntakeHttpApi {
    * follows it); a request's status {@code read}. A path or method that is not served needs a valid
    * token before it learns so (401, not route discovery; then 404 or 405).
    */
-  void mount(Router router) {
+  public void mount(Router router) {
     // No file uploads: a multipart POST must not write files to the intake's disk. The body is
     // read only once the caller is authenticated.
     route(
@@ -145,15 +112,11 @@ final class IntakeHttpApi {
           ctx ->
               problem(
                   ctx,
-                  new Problem(
-                      "about:blank",
-                      io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(),
+                  ProblemResponses.problem(
                       status,
+                      io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(),
                       refusal(status, ctx),
-                      ctx.request().path(),
-                      null,
-                      null,
-                      null));
+                      ctx.request().path()));
       router.errorHandler(
           status,
           status == 404 || status == 405
@@ -213,7 +176,7 @@ final class IntakeHttpApi {
       return;
     }
     String key = event.idempotencyKey();
-    Optional<Receipt> repeat = repeatOf(event);
+    Optional<Receipt> repeat = statuses.repeatOf(event);
     if (repeat.isPresent()) {
       meters.deduplicated(IntakeMetrics.HTTP).increment();
       respond(ctx, 200, repeat.get());
@@ -242,23 +205,12 @@ final class IntakeHttpApi {
             event.reason(),
             event.method(),
             event.hyperparameters());
-    Receipt receipt =
-        new Receipt(
-            event.eventId(),
-            key,
-            correlationId,
-            false,
-            "accepted",
-            statusUrl(key),
-            List.of(),
-            resolution.affected().stream().map(a -> a.model().modelId()).distinct().toList(),
-            resolution.unknownSubjectIds(),
-            resolution.forgottenSubjectIds());
+    Receipt receipt = statuses.accepted(event, correlationId, resolution);
     producer
         .send(topic, Contract.DELETION_EVENT, key, durable, correlationId)
         .onSuccess(
             md -> {
-              recent.put(key, receipt);
+              statuses.written(receipt);
               respond(ctx, 202, receipt);
             })
         .onFailure(
@@ -281,160 +233,30 @@ final class IntakeHttpApi {
             });
   }
 
-  /**
-   * What a repeat of {@code event}'s key answers: the key is taken if a request holding it was or
-   * is being sent, or if this replica wrote it to the topic and it is not coalesced yet. A key
-   * whose requests all failed is free again.
-   */
-  private Optional<Receipt> repeatOf(DeletionEvent event) {
-    String key = event.idempotencyKey();
-    List<RequestState> recorded = ledger.byKey(key);
-    List<Batch> pending = intake.pendingFor(key);
-    Optional<Receipt> mine = recent.get(key);
-    boolean honoured =
-        !pending.isEmpty()
-            || recorded.stream().anyMatch(s -> s.state() != RequestState.State.FAILED);
-    boolean inFlight = recorded.isEmpty() && mine.isPresent();
-    if (!honoured && !inFlight) {
-      return Optional.empty();
-    }
-    Set<String> requestIds = new LinkedHashSet<>();
-    Set<String> modelIds = new LinkedHashSet<>();
-    for (RequestState s : recorded) {
-      requestIds.add(s.requestId());
-      modelIds.add(s.request().modelId());
-    }
-    for (Batch b : pending) {
-      requestIds.add(b.requestId());
-      modelIds.add(b.model().modelId());
-    }
-    String correlationId =
-        mine.map(Receipt::correlationId)
-            .or(() -> recorded.stream().map(s -> s.request().correlationId()).findFirst())
-            .orElse(null);
-    return Optional.of(
-        new Receipt(
-            event.eventId(),
-            key,
-            correlationId,
-            true,
-            inFlight ? "accepted" : statusOf(recorded, pending),
-            statusUrl(key),
-            List.copyOf(requestIds),
-            modelIds.isEmpty()
-                ? mine.map(Receipt::modelIds).orElse(List.of())
-                : List.copyOf(modelIds),
-            mine.map(Receipt::unknownSubjectIds).orElse(List.of()),
-            mine.map(Receipt::alreadyForgottenSubjectIds).orElse(List.of())));
-  }
-
   private void getDeletion(RoutingContext ctx) {
-    String key = ctx.pathParam("key");
-    List<RequestState> recorded = ledger.byKey(key);
-    List<Batch> pending = intake.pendingFor(key);
-    if (recorded.isEmpty() && pending.isEmpty()) {
-      if (recent.get(key).isPresent()) {
-        respond(ctx, 200, new DeletionStatus(key, "accepted", List.of()));
-      } else {
-        notFound(ctx, "no deletion with this idempotency key is known to the ledger yet");
-      }
-      return;
+    Optional<DeletionStatus> status = statuses.deletion(ctx.pathParam("key"));
+    if (status.isPresent()) {
+      respond(ctx, 200, status.get());
+    } else {
+      notFound(ctx, "no deletion with this idempotency key is known to the ledger yet");
     }
-    List<RequestSummary> requests = new ArrayList<>();
-    for (RequestState s : recorded) {
-      requests.add(new RequestSummary(s.requestId(), s.request().modelId(), name(s.state())));
-    }
-    for (Batch b : pending) {
-      if (requests.stream().noneMatch(r -> r.requestId().equals(b.requestId()))) {
-        requests.add(new RequestSummary(b.requestId(), b.model().modelId(), "pending"));
-      }
-    }
-    respond(ctx, 200, new DeletionStatus(key, statusOf(recorded, pending), requests));
   }
 
   private void getRequest(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    Optional<RequestState> recorded = ledger.request(id);
-    if (recorded.isPresent()) {
-      RequestState s = recorded.get();
-      ForgetRequest r = s.request();
-      respond(
-          ctx,
-          200,
-          new RequestStatus(
-              r.requestId(),
-              name(s.state()),
-              r.modelId(),
-              r.baseVersion(),
-              r.method(),
-              r.correlationId(),
-              r.subjectIds(),
-              r.sourceEventIds(),
-              s.error()));
-      return;
+    Optional<RequestStatus> status = statuses.request(ctx.pathParam("id"));
+    if (status.isPresent()) {
+      respond(ctx, 200, status.get());
+    } else {
+      notFound(ctx, "no forget request with this id");
     }
-    Optional<Batch> pending = intake.pending(id);
-    if (pending.isPresent()) {
-      Batch b = pending.get();
-      respond(
-          ctx,
-          200,
-          new RequestStatus(
-              b.requestId(),
-              "pending",
-              b.model().modelId(),
-              b.model().baseVersion(),
-              b.method(),
-              b.correlationId(),
-              b.subjectIds(),
-              b.sourceEventIds(),
-              null));
-      return;
-    }
-    notFound(ctx, "no forget request with this id");
-  }
-
-  private static String statusOf(List<RequestState> recorded, List<Batch> pending) {
-    if (!pending.isEmpty()
-        || recorded.stream().anyMatch(s -> s.state() == RequestState.State.EMITTING)) {
-      return "pending";
-    }
-    if (recorded.stream().allMatch(s -> s.state() == RequestState.State.FAILED)) {
-      return "failed";
-    }
-    return recorded.stream().anyMatch(s -> s.state() == RequestState.State.FAILED)
-        ? "partly failed"
-        : "emitted";
-  }
-
-  private static String name(RequestState.State state) {
-    return state.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static String statusUrl(String key) {
-    return "/v1/deletions/" + key;
   }
 
   private void notFound(RoutingContext ctx, String detail) {
-    problem(
-        ctx,
-        new Problem(
-            "about:blank", "Not Found", 404, detail, ctx.request().path(), null, null, null));
+    problem(ctx, ProblemResponses.problem(404, "Not Found", detail, ctx.request().path()));
   }
 
   private void problem(RoutingContext ctx, Problem problem) {
-    byte[] body;
-    try {
-      body = codec.encode(problem);
-    } catch (ContractViolation e) {
-      LOG.warn("problem body invalid: {}", e.getMessage());
-      ctx.response().setStatusCode(problem.status()).end();
-      return;
-    }
-    ctx.response()
-        .setStatusCode(problem.status())
-        .putHeader("content-type", PROBLEM_JSON)
-        .end(Buffer.buffer(body));
+    problems.send(ctx, problem);
   }
 
   private void respond(RoutingContext ctx, int status, Object body) {

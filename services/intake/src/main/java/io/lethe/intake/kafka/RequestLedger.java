@@ -1,10 +1,11 @@
-package io.lethe.intake;
+package io.lethe.intake.kafka;
 
 import io.lethe.api.Contract;
 import io.lethe.api.ContractViolation;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.RequestState;
 import io.lethe.api.RequestState.State;
+import io.lethe.intake.core.Ledger;
 import io.lethe.service.Component;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.health.Health;
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * and a repeat of one is treated as new (the worker still finds an existing version by request id
  * only).
  */
-final class RequestLedger implements Component {
+public final class RequestLedger implements Component, Ledger {
   private static final Logger LOG = LoggerFactory.getLogger(RequestLedger.class);
   private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
 
@@ -89,7 +90,7 @@ final class RequestLedger implements Component {
    * @param producer writes the ledger's records; started and stopped by the caller (the intake's
    *     one producer)
    */
-  RequestLedger(
+  public RequestLedger(
       Vertx vertx,
       KafkaSettings settings,
       MessageCodec codec,
@@ -130,7 +131,8 @@ final class RequestLedger implements Component {
    * Writes {@code state} durably (all in-sync replicas) and applies it to this replica's view.
    * Completes on the caller's context.
    */
-  Future<Void> record(RequestState state) {
+  @Override
+  public Future<Void> record(RequestState state) {
     return producer
         .send(
             topic,
@@ -144,12 +146,14 @@ final class RequestLedger implements Component {
   }
 
   /** The latest state of {@code requestId}, if it was ever recorded. */
-  Optional<RequestState> request(String requestId) {
+  @Override
+  public Optional<RequestState> request(String requestId) {
     return Optional.ofNullable(byRequest.get(requestId));
   }
 
   /** Every recorded request that coalesced an event with {@code idempotencyKey}, oldest first. */
-  List<RequestState> byKey(String idempotencyKey) {
+  @Override
+  public List<RequestState> byKey(String idempotencyKey) {
     Set<String> ids = byKey.get(idempotencyKey);
     if (ids == null) {
       return List.of();
@@ -161,16 +165,8 @@ final class RequestLedger implements Component {
         .collect(Collectors.toList());
   }
 
-  /**
-   * Whether {@code idempotencyKey} belongs to a request that was or is being sent: a repeat of it
-   * must not make another one. A key whose requests all failed may be submitted again.
-   */
-  boolean honours(String idempotencyKey) {
-    return byKey(idempotencyKey).stream().anyMatch(s -> s.state() != State.FAILED);
-  }
-
   /** The requests recorded as {@code emitting} but never as sent when this replica started. */
-  List<RequestState> unfinishedAtStart() {
+  public List<RequestState> unfinishedAtStart() {
     return unfinishedAtStart;
   }
 
@@ -178,7 +174,7 @@ final class RequestLedger implements Component {
    * Live while the tailing thread runs (or was stopped on purpose); ready once the ledger was read
    * to its end. A dead tail means this replica no longer sees other replicas' keys: not live.
    */
-  Health health() {
+  public Health health() {
     String check = "ledger " + topic;
     if (stopping) {
       return Health.notReady(check, "stopped");
@@ -194,7 +190,7 @@ final class RequestLedger implements Component {
   }
 
   /** Requests in the view. */
-  int size() {
+  public int size() {
     return byRequest.size();
   }
 

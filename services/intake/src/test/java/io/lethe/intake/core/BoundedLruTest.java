@@ -1,4 +1,4 @@
-package io.lethe.intake;
+package io.lethe.intake.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
