@@ -15,6 +15,13 @@ public final class EngineRuntime {
   public static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
   public static final String OFFLINE = "ai.djl.offline";
 
+  /**
+   * Where the engine writes the files native loaders need (a TorchScript module is loaded from a
+   * file): a directory its owner deletes, e.g. a worker's scratch space. Default {@code
+   * java.io.tmpdir}.
+   */
+  public static final String TEMP_DIR = "lethe.engine.tmpdir";
+
   private EngineRuntime() {}
 
   /** The defaults, with one libtorch intra-op thread per available processor. */
@@ -42,6 +49,12 @@ public final class EngineRuntime {
     // "Failed to detect GPU count" is DJL probing for CUDA on every start; on a CPU machine it is
     // expected, not a warning worth a user's attention.
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+  }
+
+  /** The directory named by {@value #TEMP_DIR}, or {@code java.io.tmpdir}. */
+  public static Path tempDir() {
+    String dir = System.getProperty(TEMP_DIR);
+    return Path.of(dir != null ? dir : System.getProperty("java.io.tmpdir"));
   }
 
   /** Sets a system property unless it is already set. */

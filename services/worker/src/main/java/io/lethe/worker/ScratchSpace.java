@@ -22,13 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's scratch files: copies of parent model parameters and engine output, which encode the
- * data being forgotten and so must not outlive the job. Each worker process works in its own
- * directory under a shared root ({@code WORKER_SCRATCH_DIR}), named after its PID ({@code
- * pid-<pid>-<random>}); each job in a {@code job-*} directory inside it, deleted when the job ends
- * however it ends (see {@code UnlearningJob}); the process directory is deleted when the worker
- * stops. A worker killed with SIGKILL runs none of that, so {@link #open} first deletes every
- * sibling directory whose process is no longer alive.
+ * The worker's scratch files: what the engine must write to disk while a job runs (a TorchScript
+ * module is loaded from a file; {@code EngineRuntime.TEMP_DIR} points the engine here), which
+ * encodes the data being forgotten and so must not outlive the job. Jobs keep checkpoints in
+ * memory. Each worker process works in its own directory under a shared root ({@code
+ * WORKER_SCRATCH_DIR}), named after its PID ({@code pid-<pid>-<random>}); the engine deletes its
+ * files when the load ends, and the process directory is deleted when the worker stops. A worker
+ * killed with SIGKILL runs none of that, so {@link #open} first deletes every sibling directory
+ * whose process is no longer alive.
  *
  * <p>A PID reused by an unrelated process keeps the dead worker's directory until that process
  * exits too; a directory carrying this process's own PID is not this process's (it is created after

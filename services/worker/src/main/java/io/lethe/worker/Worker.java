@@ -5,6 +5,7 @@ import io.lethe.api.ForgetRequest;
 import io.lethe.api.JobProgress;
 import io.lethe.api.Topics;
 import io.lethe.api.UnlearningResult;
+import io.lethe.engine.EngineRuntime;
 import io.lethe.engine.unlearn.dlfd.Dlfd;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
@@ -155,6 +156,7 @@ public final class Worker implements Component, HealthReporting {
                   DatasetStore datasets = new DatasetStore(settings.datasetS3());
                   // Last, so a set-up retried after an S3 outage opens no second directory.
                   scratch = ScratchSpace.open(settings.scratchDir());
+                  System.setProperty(EngineRuntime.TEMP_DIR, scratch.dir().toString());
                   job =
                       new UnlearningJob(store, datasets)
                           .optLimits(settings.hyperparameterLimits())

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker killed with SIGKILL runs no clean-up: its scratch copy of a parent model's parameters
- * stays on disk. Here real {@code WorkerMain} processes share a {@code WORKER_SCRATCH_DIR}: the
- * first is killed while a job directory is in its process directory, and the next one to start
+ * A worker killed with SIGKILL runs no clean-up: a model file the engine was loading (a TorchScript
+ * module) stays on disk. Here real {@code WorkerMain} processes share a {@code WORKER_SCRATCH_DIR}:
+ * the first is killed while such a file is in its process directory, and the next one to start
  * deletes it before it is ready, leaving a live process's directory alone; a clean stop (SIGTERM)
  * deletes the worker's own directory.
  */
@@ -65,13 +65,13 @@ class WorkerScratchIT {
     Process first = start(root, firstPort, "worker-1");
     Path firstDir = awaitProcessDir(root, first.pid());
     awaitReady(firstPort, "worker-1");
-    // A job in progress: the copy of the parent's parameters UnlearningJob makes.
-    Path parent = Files.createDirectories(firstDir.resolve("job-4711/parent"));
-    Files.write(parent.resolve("parameters.bin"), new byte[1 << 20]);
+    // A job in progress: a TorchScript module the engine loads from a file.
+    Path parent = Files.createDirectories(firstDir.resolve("lethe-torchscript4711"));
+    Files.write(parent.resolve("model.pt"), new byte[1 << 20]);
 
     assertThat(first.destroyForcibly().waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-    assertThat(parent.resolve("parameters.bin")).as("SIGKILL runs no clean-up").exists();
+    assertThat(parent.resolve("model.pt")).as("SIGKILL runs no clean-up").exists();
 
     int secondPort = freePort();
     Process second = start(root, secondPort, "worker-2");

@@ -6,6 +6,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import io.lethe.engine.EngineRuntime;
 import io.lethe.format.model.TorchScriptDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +69,7 @@ public final class TorchScriptClassifiers {
     boolean loaded = false;
     Path dir = null;
     try {
-      dir = Files.createTempDirectory("lethe-torchscript");
+      dir = Files.createTempDirectory(EngineRuntime.tempDir(), "lethe-torchscript");
       Files.write(dir.resolve("model.pt"), module);
       try {
         model.load(dir, "model", Map.of("trainParam", "true", "mapLocation", "true"));
