@@ -5,7 +5,7 @@
 # --if-not-exists: re-running changes nothing (partitions are never shrunk; to grow
 # lethe.forget-requests use kafka-topics.sh --alter --partitions N, see docs/operations.md).
 #
-# Retention mirrors services/embedded PipelineTopics.RETENTION; the ledger mirrors LedgerTopic
+# Retention mirrors tools/embedded PipelineTopics.RETENTION; the ledger mirrors LedgerTopic
 # (compacted and deleted after 30 days, min compaction lag 1 day, 8 MiB + 64 KiB messages).
 # lethe.forget-requests is keyed by model id: its partition count caps the useful workers.
 set -euo pipefail

@@ -174,7 +174,9 @@ class DeploymentFilesTest {
           assertThat(docker).as(dockerfile + " declares ARG " + arg).contains("ARG " + arg);
         }
         if (args.containsKey("SERVICE")) {
-          Path module = Repository.root().resolve("services").resolve((String) args.get("SERVICE"));
+          Path module =
+              Repository.root()
+                  .resolve((String) args.getOrDefault("MODULE", "services/" + args.get("SERVICE")));
           assertThat(module.resolve("pom.xml")).as(e.getKey() + " module").isRegularFile();
           String main = (String) args.get("MAIN_CLASS");
           assertThat(module.resolve("src/main/java/" + main.replace('.', '/') + ".java"))
@@ -349,7 +351,7 @@ class DeploymentFilesTest {
   @Test
   void theSeedOnlyRegistersWithOptionsTheRegisterCommandHas() throws Exception {
     // `lethe-pipeline register` (RegisterCommand): its own options and those of its mixins.
-    Path register = Repository.root().resolve("services/embedded/src/main/java/io/lethe/embedded");
+    Path register = Repository.root().resolve("tools/embedded/src/main/java/io/lethe/embedded");
     String command = Files.readString(register.resolve("RegisterCommand.java"));
     assertThat(command).contains("name = \"register\"");
     assertThat(Files.readString(register.resolve("PipelineCommand.java")))
@@ -365,7 +367,7 @@ class DeploymentFilesTest {
               Files.exists(local)
                   ? local
                   : Repository.root()
-                      .resolve("libs/lethe-cli/src/main/java/io/lethe/cli/options")
+                      .resolve("tools/cli/src/main/java/io/lethe/cli/options")
                       .resolve(mixins.group(1) + ".java")));
     }
     assertThat(sources).as("RegisterCommand and its mixins").hasSizeGreaterThan(1);
@@ -498,7 +500,7 @@ class DeploymentFilesTest {
           .contains("create " + name.group(1) + " ");
     }
     assertThat(count).isGreaterThanOrEqualTo(7);
-    String pipeline = read("services/embedded/src/main/java/io/lethe/embedded/PipelineTopics.java");
+    String pipeline = read("tools/embedded/src/main/java/io/lethe/embedded/PipelineTopics.java");
     Map<String, String> constants = new HashMap<>();
     Matcher c = Pattern.compile("String ([A-Z_]+) = \"(lethe\\.[a-z.-]+)\"").matcher(topics);
     while (c.find()) {

@@ -29,8 +29,8 @@ import java.util.Optional;
  * @param jobTimeout each job's time budget ({@code WORKER_JOB_TIMEOUT}: an ISO-8601 duration such
  *     as {@code PT30M} or whole seconds such as {@code 1800}; default {@code PT2H}, 1 s to 7 days).
  *     A job past it fails with a reason and the model's next request runs. The default is generous
- *     (a DLFD run on the datasets in {@code bench/} takes minutes, a 30-epoch retrain under an hour
- *     on CPU) because a job cut short must be requested again
+ *     (a DLFD run on the datasets in {@code tools/bench/} takes minutes, a 30-epoch retrain under
+ *     an hour on CPU) because a job cut short must be requested again
  * @param hyperparameterLimits the ranges a request's hyperparameters must keep ({@value
  *     HyperparameterLimits#ENV}, the same variable the intake reads): the worker checks them again
  *     because forget requests can be produced by anything

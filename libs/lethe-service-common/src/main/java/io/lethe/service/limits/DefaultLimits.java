@@ -17,11 +17,12 @@ import java.util.TreeMap;
  *
  * <p><b>Why these defaults.</b> They bound the knobs that multiply a job's cost (epochs,
  * perturbation steps, Sinkhorn iterations, score samples, batch size) at a few times the values the
- * authors and our benchmarks use, so every published recipe and every tuning grid in {@code bench/}
- * fits, while {@code epochs: 2000000000} does not. Rates stay where SGD converges on the shipped
- * architectures. Values that only steer (thresholds, margins, booleans, the seed) keep the engine's
- * full range: they cannot make a job longer. No range bounds a job's wall time on its own (that
- * depends on the dataset too): the worker's time budget ({@code WORKER_JOB_TIMEOUT}) does.
+ * authors and our benchmarks use, so every published recipe and every tuning grid in {@code
+ * tools/bench/} fits, while {@code epochs: 2000000000} does not. Rates stay where SGD converges on
+ * the shipped architectures. Values that only steer (thresholds, margins, booleans, the seed) keep
+ * the engine's full range: they cannot make a job longer. No range bounds a job's wall time on its
+ * own (that depends on the dataset too): the worker's time budget ({@code WORKER_JOB_TIMEOUT})
+ * does.
  */
 final class DefaultLimits {
   private static final long INT_MAX = Integer.MAX_VALUE;
@@ -93,7 +94,8 @@ final class DefaultLimits {
     dlfd.put("guardBrakes", row(ints(0, INT_MAX), ints(0, 10)));
 
     Map<String, Row> retrain = t.get(Method.RETRAIN);
-    // The shipped recipe trains 30 epochs; 100 fits every recipe in bench/ with room to spare.
+    // The shipped recipe trains 30 epochs; 100 fits every recipe in tools/bench/ with room to
+    // spare.
     retrain.put("epochs", row(ints(1, INT_MAX), ints(1, 100)));
     retrain.put("batchSize", row(ints(1, INT_MAX), ints(2, 1024)));
     retrain.put("learningRate", row(DecimalRange.of("1e-9", "10"), DecimalRange.of("1e-6", "1")));

@@ -40,7 +40,7 @@ import java.util.Random;
  * the per-channel std), and it is handed to our model, which normalises as its first op, as pixels
  * {@code mean + std·n}. Shaping it in raw pixel units instead starts it ~1/std ≈ 3× larger than an
  * image and weakens the penalty by std²; on Fashion-MNIST × ResNet-18 that variant collapsed the
- * model to chance accuracy at every impair learning rate tried (bench/README.md).
+ * model to chance accuracy at every impair learning rate tried (tools/bench/README.md).
  */
 public final class Unsir extends GuardedBaseline<UnsirConfig> {
   public static final String NAME = "unsir";
