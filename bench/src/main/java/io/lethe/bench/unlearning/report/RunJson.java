@@ -77,6 +77,8 @@ final class RunJson {
       }
     }
     original.put("perSeed", perSeedOriginal);
+    original.put("featureDistances", run.featureDistances());
+    json.put("original", original);
     json.put("tuning", run.choices().values());
     json.put("failures", run.failures());
     Map<String, Object> machine = new LinkedHashMap<>();
