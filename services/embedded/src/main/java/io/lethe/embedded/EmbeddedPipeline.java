@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
@@ -78,13 +77,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final PipelineServices services;
 
   private ImageDataset dataset;
-  private String datasetId;
   private ModelStore store;
   private DatasetStore datasets;
-  private ModelVersionManifest registered;
-  private Path originalDir;
-  private double originalSeconds = Double.NaN;
-  private boolean reused;
+  private PipelineOriginal parent;
 
   private EmbeddedPipeline(Builder b) {
     this.servers = b.servers;
@@ -138,14 +133,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
       if (torchScript != null) {
         registrationBuilder.optTorchScript(torchScript, torchScriptDescriptor);
       }
-      OriginalRegistration registration = registrationBuilder.build();
-      if (!reuseRegistered(registration)) {
-        OriginalRegistration.Result r = registration.register(dataset);
-        registered = r.version();
-        datasetId = r.datasetId();
-        originalDir = r.originalDir().orElseThrow();
-        originalSeconds = r.trainingSeconds();
-      }
+      parent =
+          PipelineOriginal.registerOrReuse(
+              registrationBuilder.build(), dataset, groupPrefix != null, log);
       PipelineTopics.ensure(servers.kafkaBootstrapServers(), partitions);
       services.start(s3, store, datasets);
       return this;
@@ -153,32 +143,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
       close();
       throw e;
     }
-  }
-
-  /**
-   * Serving mode with a model already in the registry (an earlier run on the same bucket): its
-   * production version and dataset are reused, nothing is uploaded or trained.
-   */
-  private boolean reuseRegistered(OriginalRegistration registration) {
-    if (groupPrefix == null) {
-      return false;
-    }
-    Optional<ModelVersionManifest> production = registration.production();
-    if (production.isEmpty()) {
-      return false;
-    }
-    registered = production.get();
-    if (!registered.datasetVersion().equals(dataset.fingerprint())) {
-      log.printf(
-          "registry: note: %s was trained on dataset %s, the dataset options select %s%n",
-          modelId, registered.datasetVersion(), dataset.fingerprint());
-    }
-    datasetId = registered.datasetId();
-    reused = true;
-    log.printf(
-        "registry: %s already registered, production v%d (dataset %s): reused, not retrained%n",
-        modelId, registered.version(), datasetId);
-    return true;
   }
 
   /**
@@ -199,7 +163,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   /** Whether {@link #start()} found the model registered and reused it (serving mode only). */
   public boolean reusedRegistered() {
-    return reused;
+    return parent != null && parent.reused();
   }
 
   /**
@@ -224,21 +188,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
       Set<String> subjects, Map<String, Object> hyperparameters, Duration timeout)
       throws Exception {
     requireStarted();
-    if (originalDir == null) {
+    if (parent.dir() == null) {
       throw new IllegalStateException(
           "the model was reused from the registry: no local original to measure the parent on");
     }
     return new PipelineDeletion(
-            services,
-            servers.kafkaBootstrapServers(),
-            store,
-            modelId,
-            dataset,
-            registered,
-            originalDir,
-            originalSeconds,
-            progress,
-            log)
+            services, servers.kafkaBootstrapServers(), store, modelId, dataset, parent)
+        .optProgress(progress)
+        .optLog(log)
         .forget(subjects, hyperparameters, timeout);
   }
 
@@ -249,14 +206,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
    */
   public RetrainedReference retrainedReference(SortedSet<String> subjects) {
     requireStarted();
-    if (originalDir == null) {
+    if (parent.dir() == null) {
       throw new IllegalStateException(
           "the model was reused from the registry: no local original to retrain");
     }
-    Path out = originalDir.resolveSibling("retrained-" + UUID.randomUUID());
+    Path out = parent.dir().resolveSibling("retrained-" + UUID.randomUUID());
     ModelLineage.Version v =
         ModelLineage.retrain(
-            originalDir, dataset, spec.apply(dataset), recipe, subjects, out, progress);
+            parent.dir(), dataset, spec.apply(dataset), recipe, subjects, out, progress);
     return new RetrainedReference(
         out, PipelineDeletion.measure(dataset, out, subjects), v.seconds());
   }
@@ -295,7 +252,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   /** The registry dataset the original was registered with (revision 0 = the snapshot). */
   public String datasetId() {
     requireStarted();
-    return datasetId;
+    return parent.datasetId();
   }
 
   /** The registry service's HTTP API, e.g. {@code http://127.0.0.1:8084}. */
@@ -311,7 +268,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   /** The registered original. */
   public ModelVersionManifest original() {
     requireStarted();
-    return registered;
+    return parent.version();
   }
 
   /** {@code /metrics} URL per service (registry, intake, worker, evaluator). */

@@ -41,16 +41,17 @@ final class PipelineDeletion {
   private final ModelStore store;
   private final String modelId;
   private final ImageDataset dataset;
-  private final ModelVersionManifest registered;
-  private final Path originalDir;
-  private final double originalSeconds;
-  private final ProgressListener progress;
-  private final PrintStream log;
+  private final PipelineOriginal parent;
+  private ProgressListener progress = ProgressListener.NONE;
+  private PrintStream log = System.out;
 
   /**
-   * @param registered the original, the parent of the new version
-   * @param originalDir its local checkpoint, the parent measured on the forget set
-   * @param originalSeconds its training time (NaN when not trained here)
+   * @param bootstrapServers the Kafka the pipeline's topics are on
+   * @param store the registry's models
+   * @param modelId the registry's model id
+   * @param dataset the dataset the parent was trained on
+   * @param parent the original, the parent of the new version; measured on the forget set from its
+   *     local checkpoint
    */
   PipelineDeletion(
       PipelineServices services,
@@ -58,21 +59,25 @@ final class PipelineDeletion {
       ModelStore store,
       String modelId,
       ImageDataset dataset,
-      ModelVersionManifest registered,
-      Path originalDir,
-      double originalSeconds,
-      ProgressListener progress,
-      PrintStream log) {
+      PipelineOriginal parent) {
     this.services = services;
     this.bootstrapServers = bootstrapServers;
     this.store = store;
     this.modelId = modelId;
     this.dataset = dataset;
-    this.registered = registered;
-    this.originalDir = originalDir;
-    this.originalSeconds = originalSeconds;
+    this.parent = parent;
+  }
+
+  /** Where the job's progress is shown (default: nowhere). */
+  PipelineDeletion optProgress(ProgressListener progress) {
     this.progress = progress;
+    return this;
+  }
+
+  /** Where one-line status messages go (default standard output). */
+  PipelineDeletion optLog(PrintStream log) {
     this.log = log;
+    return this;
   }
 
   /**
@@ -87,7 +92,7 @@ final class PipelineDeletion {
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     SortedSet<String> forget = new TreeSet<>(subjects);
-    EvaluationReport parentReport = measure(dataset, originalDir, forget);
+    EvaluationReport parentReport = measure(dataset, parent.dir(), forget);
     String correlationId = "pipeline-" + UUID.randomUUID();
     try (PipelineWatch watch = new PipelineWatch(bootstrapServers, correlationId)) {
       DeletionEvent event =
@@ -134,9 +139,9 @@ final class PipelineDeletion {
               return new PipelineRun(
                   forget,
                   correlationId,
-                  registered,
+                  parent.version(),
                   parentReport,
-                  originalSeconds,
+                  parent.trainingSeconds(),
                   result,
                   report,
                   version,
