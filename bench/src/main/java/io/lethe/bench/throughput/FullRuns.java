@@ -58,34 +58,11 @@ final class FullRuns {
       projected.put(
           "note", "linear in R from the measured runs; not run (score estimates scale less)");
       bench.put("projectedFullRetainPool", projected);
-      report.row(
-          new String[] {
-            "DLFD, R=" + retainPoolSize + " (PROJECTED)",
-            "",
-            "",
-            String.format(Locale.ROOT, "%.0f s", dlfdFull),
-            "",
-            "projected: measured DLFD x "
-                + retainPoolSize
-                + "/"
-                + data.retain().length
-                + ", not run",
-            MachineFacts.load()
-          });
-      report.row(
-          new String[] {
-            "Retrain " + o.retrainEpochs + " epochs, R=" + retainPoolSize + " (PROJECTED)",
-            "",
-            "",
-            String.format(Locale.ROOT, "%.0f s", retrainFull),
-            "",
-            "projected: extrapolated Retrain x "
-                + retainPoolSize
-                + "/"
-                + data.retain().length
-                + ", not run",
-            MachineFacts.load()
-          });
+      projectedRow("DLFD, R=" + retainPoolSize, dlfdFull, "measured DLFD");
+      projectedRow(
+          "Retrain " + o.retrainEpochs + " epochs, R=" + retainPoolSize,
+          retrainFull,
+          "extrapolated Retrain");
     }
     report.row(
         new String[] {
@@ -95,6 +72,26 @@ final class FullRuns {
           "",
           String.format(Locale.ROOT, "%.1fx", ratio),
           "extrapolated Retrain over measured DLFD",
+          MachineFacts.load()
+        });
+  }
+
+  /** A row of a run projected to the whole retain pool from {@code measured}. */
+  private void projectedRow(String label, double seconds, String measured) {
+    report.row(
+        new String[] {
+          label + " (PROJECTED)",
+          "",
+          "",
+          String.format(Locale.ROOT, "%.0f s", seconds),
+          "",
+          "projected: "
+              + measured
+              + " x "
+              + retainPoolSize
+              + "/"
+              + data.retain().length
+              + ", not run",
           MachineFacts.load()
         });
   }

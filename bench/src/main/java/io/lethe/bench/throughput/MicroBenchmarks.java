@@ -46,9 +46,7 @@ final class MicroBenchmarks {
     log("train step: batch %d, %d warm-up + %d timed", o.batch, o.warmup, o.iterations);
     ImageBatches batches = new ImageBatches(data.dataset());
     int[] order = Indices.shuffled(data.retain(), o.seed);
-    long[] nanos = new long[o.iterations];
-    long rssAfterWarmup;
-    long rssEnd;
+    Timed timed;
     try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), o.seed, device)) {
       TaskLoss loss = TaskLoss.of(model.labels());
       DefaultTrainingConfig config =
@@ -56,33 +54,26 @@ final class MicroBenchmarks {
               .optDevices(new Device[] {device})
               .optOptimizer(Optimizers.sgd(0.05f, 0.9f, 5e-4f, false, 1));
       try (Trainer trainer = model.model().newTrainer(config)) {
-        rssAfterWarmup = -1;
-        for (int i = 0; i < o.warmup + o.iterations; i++) {
-          int from = (i * o.batch) % (order.length - o.batch + 1);
-          try (NDManager step = model.manager().newSubManager()) {
-            NDArray x = batches.images(step, order, from, from + o.batch);
-            NDArray y = batches.labels(step, order, from, from + o.batch);
-            long s = System.nanoTime();
-            TrainingSteps.sgdStep(trainer, loss, x, y);
-            long e = System.nanoTime();
-            if (i >= o.warmup) {
-              nanos[i - o.warmup] = e - s;
-            }
-          }
-          if (i == o.warmup - 1 || (o.warmup == 0 && i == 0)) {
-            rssAfterWarmup = MachineFacts.rssMiB();
-          }
-        }
-        rssEnd = MachineFacts.rssMiB();
+        timed =
+            repeat(
+                o.iterations,
+                i -> {
+                  int from = (i * o.batch) % (order.length - o.batch + 1);
+                  try (NDManager step = model.manager().newSubManager()) {
+                    NDArray x = batches.images(step, order, from, from + o.batch);
+                    NDArray y = batches.labels(step, order, from, from + o.batch);
+                    long s = System.nanoTime();
+                    TrainingSteps.sgdStep(trainer, loss, x, y);
+                    return System.nanoTime() - s;
+                  }
+                });
       }
     }
     return timing(
         "Training step (TrainingSteps.sgdStep)",
         o.batch,
-        nanos,
-        "train-mode forward + backward + SGD step; batch assembly excluded",
-        rssAfterWarmup,
-        rssEnd);
+        timed,
+        "train-mode forward + backward + SGD step; batch assembly excluded");
   }
 
   /**
@@ -100,56 +91,49 @@ final class MicroBenchmarks {
     ImageBatches batches = new ImageBatches(data.dataset());
     int[] retain = Indices.shuffled(data.retain(), o.seed + 1L);
     int[] forget = Indices.shuffled(data.forget(), o.seed + 2L);
-    long[] nanos = new long[o.perturbIterations];
-    long rssAfterWarmup = -1;
-    long rssEnd;
+    Timed timed;
     try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), o.seed, device)) {
       FeatureDistancingPerturbation perturbation = new FeatureDistancingPerturbation(model, config);
       double lambda = config.lambdaAt(1, 3); // mid-run weight; any value costs the same
-      for (int i = 0; i < o.warmup + o.perturbIterations; i++) {
-        int rFrom = (i * retainBatch) % (retain.length - retainBatch + 1);
-        int fFrom = (i * forgetBatch) % (forget.length - forgetBatch + 1);
-        try (NDManager batchManager = model.manager().newSubManager()) {
-          NDArray x = batches.images(batchManager, retain, rFrom, rFrom + retainBatch);
-          NDArray y = batches.labels(batchManager, retain, rFrom, rFrom + retainBatch);
-          NDArray f = batches.images(batchManager, forget, fFrom, fFrom + forgetBatch);
-          // Once per DLFD batch, not per step: excluded from the step time.
-          NDArray forgetFeatures = perturbation.features(f);
-          NDArray cleanFeatures = config.otOnClean() ? perturbation.features(x) : null;
-          model.freezeTrainableParameters(true);
-          try (NDManager step = batchManager.newSubManager()) {
-            long s = System.nanoTime();
-            NDArray gradient =
-                perturbation.objectiveGradient(step, x, y, forgetFeatures, cleanFeatures, lambda);
-            NDArray next = x.add(gradient.sign().mul(config.stepSize())).clip(0, 1);
-            next.getFloat(0, 0, 0, 0); // force completion
-            long e = System.nanoTime();
-            if (i >= o.warmup) {
-              nanos[i - o.warmup] = e - s;
-            }
-          } finally {
-            model.freezeTrainableParameters(false);
-          }
-        }
-        if (i == o.warmup - 1 || (o.warmup == 0 && i == 0)) {
-          rssAfterWarmup = MachineFacts.rssMiB();
-        }
-      }
-      rssEnd = MachineFacts.rssMiB();
+      timed =
+          repeat(
+              o.perturbIterations,
+              i -> {
+                int rFrom = (i * retainBatch) % (retain.length - retainBatch + 1);
+                int fFrom = (i * forgetBatch) % (forget.length - forgetBatch + 1);
+                try (NDManager batchManager = model.manager().newSubManager()) {
+                  NDArray x = batches.images(batchManager, retain, rFrom, rFrom + retainBatch);
+                  NDArray y = batches.labels(batchManager, retain, rFrom, rFrom + retainBatch);
+                  NDArray f = batches.images(batchManager, forget, fFrom, fFrom + forgetBatch);
+                  // Once per DLFD batch, not per step: excluded from the step time.
+                  NDArray forgetFeatures = perturbation.features(f);
+                  NDArray cleanFeatures = config.otOnClean() ? perturbation.features(x) : null;
+                  model.freezeTrainableParameters(true);
+                  try (NDManager step = batchManager.newSubManager()) {
+                    long s = System.nanoTime();
+                    NDArray gradient =
+                        perturbation.objectiveGradient(
+                            step, x, y, forgetFeatures, cleanFeatures, lambda);
+                    NDArray next = x.add(gradient.sign().mul(config.stepSize())).clip(0, 1);
+                    next.getFloat(0, 0, 0, 0); // force completion
+                    return System.nanoTime() - s;
+                  } finally {
+                    model.freezeTrainableParameters(false);
+                  }
+                }
+              });
     }
     Map<String, Object> r =
         timing(
             "DLFD perturbation step (objectiveGradient + sign step)",
             retainBatch,
-            nanos,
+            timed,
             "retain images perturbed/s; "
                 + forgetBatch
                 + " forget images as OT target (features once per batch, excluded); a DLFD batch"
                 + " takes "
                 + config.perturbationSteps()
-                + " such steps",
-            rssAfterWarmup,
-            rssEnd);
+                + " such steps");
     r.put("forgetBatch", forgetBatch);
     r.put("perturbationStepsPerBatch", config.perturbationSteps());
     r.put("sinkhornIterations", config.sinkhornIterations());
@@ -162,39 +146,60 @@ final class MicroBenchmarks {
     log("eval forward: batch %d, %d warm-up + %d timed", n, o.warmup, o.iterations);
     ImageBatches batches = new ImageBatches(data.dataset());
     int[] order = Indices.shuffled(data.retain(), o.seed + 3L);
-    long[] nanos = new long[o.iterations];
-    long rssAfterWarmup = -1;
-    long rssEnd;
+    Timed timed;
     try (Classifier model = Classifier.create(spec, data.dataset().labelSchema(), o.seed, device)) {
-      for (int i = 0; i < o.warmup + o.iterations; i++) {
-        int from = (i * n) % (order.length - n + 1);
-        try (NDManager step = model.manager().newSubManager()) {
-          NDArray x = batches.images(step, order, from, from + n);
-          long s = System.nanoTime();
-          NDArray logits = model.predict(x).get(0);
-          logits.getFloat(0, 0); // force completion
-          long e = System.nanoTime();
-          if (i >= o.warmup) {
-            nanos[i - o.warmup] = e - s;
-          }
-        }
-        if (i == o.warmup - 1 || (o.warmup == 0 && i == 0)) {
-          rssAfterWarmup = MachineFacts.rssMiB();
-        }
-      }
-      rssEnd = MachineFacts.rssMiB();
+      timed =
+          repeat(
+              o.iterations,
+              i -> {
+                int from = (i * n) % (order.length - n + 1);
+                try (NDManager step = model.manager().newSubManager()) {
+                  NDArray x = batches.images(step, order, from, from + n);
+                  long s = System.nanoTime();
+                  NDArray logits = model.predict(x).get(0);
+                  logits.getFloat(0, 0); // force completion
+                  return System.nanoTime() - s;
+                }
+              });
     }
     return timing(
         "Eval forward (Classifier.predict)",
         n,
-        nanos,
-        "eval mode, no gradient; batch assembly excluded",
-        rssAfterWarmup,
-        rssEnd);
+        timed,
+        "eval mode, no gradient; batch assembly excluded");
   }
 
-  private Map<String, Object> timing(
-      String name, int images, long[] nanos, String note, long rssAfterWarmup, long rssEnd) {
+  /** One iteration of a micro-benchmark; returns the nanoseconds of its timed part. */
+  private interface Step {
+    long run(int iteration);
+  }
+
+  /**
+   * The timed nanoseconds of the iterations after the warm-up, and the resident set size after the
+   * warm-up (after the first iteration without warm-up) and at the end.
+   */
+  private record Timed(long[] nanos, long rssAfterWarmup, long rssEnd) {}
+
+  /** Runs {@code step} {@code --warmup} times untimed, then {@code timed} times timed. */
+  private Timed repeat(int timed, Step step) {
+    long[] nanos = new long[timed];
+    long rssAfterWarmup = -1;
+    for (int i = 0; i < o.warmup + timed; i++) {
+      long t = step.run(i);
+      if (i >= o.warmup) {
+        nanos[i - o.warmup] = t;
+      }
+      if (i == o.warmup - 1 || (o.warmup == 0 && i == 0)) {
+        rssAfterWarmup = MachineFacts.rssMiB();
+      }
+    }
+    return new Timed(nanos, rssAfterWarmup, MachineFacts.rssMiB());
+  }
+
+  private Map<String, Object> timing(String name, int images, Timed timed, String note) {
+    long[] nanos = timed.nanos();
+    long rssAfterWarmup = timed.rssAfterWarmup();
+    long rssEnd = timed.rssEnd();
     double[] ms = Arrays.stream(nanos).mapToDouble(v -> v / 1e6).sorted().toArray();
     double total = Arrays.stream(ms).sum();
     double mean = total / ms.length;
