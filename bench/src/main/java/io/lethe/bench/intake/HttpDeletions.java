@@ -14,25 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Posts the benchmark's HTTP deletions to the intake's {@code POST /v1/deletions} from concurrent
  * clients; each must be answered 202 (the event is on the topic).
+ *
+ * @param httpEvents how many deletions to post
+ * @param httpClients how many clients post them at once
+ * @param token the bearer token with the submit scope
  */
-final class HttpDeletions {
-  private final int httpEvents;
-  private final int httpClients;
-  private final String token;
-  private final IntakePayloads payloads;
-
-  /**
-   * @param httpEvents how many deletions to post
-   * @param httpClients how many clients post them at once
-   * @param token the bearer token with the submit scope
-   */
-  HttpDeletions(int httpEvents, int httpClients, String token, IntakePayloads payloads) {
-    this.httpEvents = httpEvents;
-    this.httpClients = httpClients;
-    this.token = token;
-    this.payloads = payloads;
-  }
-
+record HttpDeletions(int httpEvents, int httpClients, String token, IntakePayloads payloads) {
   /**
    * Posts every deletion of {@code run} to the intake at {@code base}; returns how many were
    * accepted.

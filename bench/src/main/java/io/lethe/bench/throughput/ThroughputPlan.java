@@ -28,30 +28,16 @@ import java.util.TreeMap;
 /**
  * What a throughput run measures: the model, the device, and the forget / retain / unseen images
  * (Fashion-MNIST or synthetic pixels) read and split from the options.
+ *
+ * @param retainPoolSize retain images before {@code --retain-limit}
  */
-final class ThroughputPlan {
-  private final ThroughputOptions options;
-  private final Device device;
-  private final Architecture architecture;
-  private final ModelSpec spec;
-  private final UnlearningData data;
-  private final int retainPoolSize;
-
-  private ThroughputPlan(
-      ThroughputOptions options,
-      Device device,
-      Architecture architecture,
-      ModelSpec spec,
-      UnlearningData data,
-      int retainPoolSize) {
-    this.options = options;
-    this.device = device;
-    this.architecture = architecture;
-    this.spec = spec;
-    this.data = data;
-    this.retainPoolSize = retainPoolSize;
-  }
-
+record ThroughputPlan(
+    ThroughputOptions options,
+    Device device,
+    Architecture architecture,
+    ModelSpec spec,
+    UnlearningData data,
+    int retainPoolSize) {
   /** Reads the dataset and splits it; logs the sizes. */
   static ThroughputPlan of(ThroughputOptions o, Device device) throws IOException {
     Architecture architecture = Architecture.parse(o.arch);
@@ -73,35 +59,10 @@ final class ThroughputPlan {
         o.side,
         data.forget().length,
         data.retain().length,
-        plan.retainPoolSize,
+        plan.retainPoolSize(),
         data.unseen().length,
         (System.nanoTime() - t0) / 1e9);
     return plan;
-  }
-
-  ThroughputOptions options() {
-    return options;
-  }
-
-  Device device() {
-    return device;
-  }
-
-  Architecture architecture() {
-    return architecture;
-  }
-
-  ModelSpec spec() {
-    return spec;
-  }
-
-  UnlearningData data() {
-    return data;
-  }
-
-  /** Retain images before {@code --retain-limit}. */
-  int retainPoolSize() {
-    return retainPoolSize;
   }
 
   /** The stem the model's architecture uses at this input side, in words. */

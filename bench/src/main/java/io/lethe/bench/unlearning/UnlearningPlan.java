@@ -19,35 +19,20 @@ import java.util.Map;
  * What an {@code unlearning} run does, resolved from {@link UnlearningOptions}: the dataset and its
  * splits, the model, the methods with their overrides, the seeds, how many subjects each seed
  * forgets, the original's recipe and where the results go.
+ *
+ * @param methods the selected methods, with their {@code --set} defaults and {@code --grid} grids
+ * @param dir the output directory (created)
+ * @param forgetCount subjects forgotten per seed
  */
-public final class UnlearningPlan {
-  private final UnlearningOptions options;
-  private final List<BenchMethod> methods;
-  private final DatasetSource source;
-  private final ImageDataset dataset;
-  private final ModelSpec spec;
-  private final Path dir;
-  private final BenchmarkSplits splits;
-  private final int forgetCount;
-
-  private UnlearningPlan(
-      UnlearningOptions options,
-      List<BenchMethod> methods,
-      DatasetSource source,
-      ImageDataset dataset,
-      ModelSpec spec,
-      Path dir,
-      BenchmarkSplits splits) {
-    this.options = options;
-    this.methods = methods;
-    this.source = source;
-    this.dataset = dataset;
-    this.spec = spec;
-    this.dir = dir;
-    this.splits = splits;
-    this.forgetCount =
-        options.forgetSubjects > 0 ? options.forgetSubjects : defaultForgetCount(splits);
-  }
+public record UnlearningPlan(
+    UnlearningOptions options,
+    List<BenchMethod> methods,
+    DatasetSource source,
+    ImageDataset dataset,
+    ModelSpec spec,
+    Path dir,
+    BenchmarkSplits splits,
+    int forgetCount) {
 
   /** The methods with their overrides, checked before the dataset is read. */
   static List<BenchMethod> methods(UnlearningOptions o) {
@@ -69,7 +54,9 @@ public final class UnlearningPlan {
         o.out != null ? o.out : Path.of("bench", "results", datasetName(source) + "-" + o.arch);
     Files.createDirectories(dir);
     BenchmarkSplits splits = BenchmarkSplits.of(dataset, o.tuningFraction, o.splitSeed);
-    UnlearningPlan plan = new UnlearningPlan(o, methods, source, dataset, spec, dir, splits);
+    int forgetCount = o.forgetSubjects > 0 ? o.forgetSubjects : defaultForgetCount(splits);
+    UnlearningPlan plan =
+        new UnlearningPlan(o, methods, source, dataset, spec, dir, splits, forgetCount);
     log(
         "dataset %s: %d original-training, %d tuning (accuracy %d / non-members %d), %d test,"
             + " %d unseen images; model %s; forgetting %d subjects per seed",
@@ -80,40 +67,9 @@ public final class UnlearningPlan {
         splits.tuningNonMembers().length,
         splits.test().length,
         splits.unseen().length,
-        plan.spec.architecture().cliName(),
-        plan.forgetCount);
+        plan.spec().architecture().cliName(),
+        plan.forgetCount());
     return plan;
-  }
-
-  /** The selected methods, with their {@code --set} defaults and {@code --grid} grids. */
-  public List<BenchMethod> methods() {
-    return methods;
-  }
-
-  public DatasetSource source() {
-    return source;
-  }
-
-  public ImageDataset dataset() {
-    return dataset;
-  }
-
-  public ModelSpec spec() {
-    return spec;
-  }
-
-  /** The output directory (created). */
-  public Path dir() {
-    return dir;
-  }
-
-  public BenchmarkSplits splits() {
-    return splits;
-  }
-
-  /** Subjects forgotten per seed. */
-  public int forgetCount() {
-    return forgetCount;
   }
 
   public List<Integer> seeds() {

@@ -192,8 +192,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
       throw new IllegalStateException(
           "the model was reused from the registry: no local original to measure the parent on");
     }
-    return new PipelineDeletion(
-            services, servers.kafkaBootstrapServers(), store, modelId, dataset, parent)
+    return new PipelineDeletion(services, store, modelId, dataset, parent)
         .optProgress(progress)
         .optLog(log)
         .forget(subjects, hyperparameters, timeout);

@@ -37,7 +37,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class PipelineDeletion {
   private final PipelineServices services;
-  private final String bootstrapServers;
   private final ModelStore store;
   private final String modelId;
   private final ImageDataset dataset;
@@ -46,7 +45,6 @@ final class PipelineDeletion {
   private PrintStream log = System.out;
 
   /**
-   * @param bootstrapServers the Kafka the pipeline's topics are on
    * @param store the registry's models
    * @param modelId the registry's model id
    * @param dataset the dataset the parent was trained on
@@ -55,13 +53,11 @@ final class PipelineDeletion {
    */
   PipelineDeletion(
       PipelineServices services,
-      String bootstrapServers,
       ModelStore store,
       String modelId,
       ImageDataset dataset,
       PipelineOriginal parent) {
     this.services = services;
-    this.bootstrapServers = bootstrapServers;
     this.store = store;
     this.modelId = modelId;
     this.dataset = dataset;
@@ -94,7 +90,7 @@ final class PipelineDeletion {
     SortedSet<String> forget = new TreeSet<>(subjects);
     EvaluationReport parentReport = measure(dataset, parent.dir(), forget);
     String correlationId = "pipeline-" + UUID.randomUUID();
-    try (PipelineWatch watch = new PipelineWatch(bootstrapServers, correlationId)) {
+    try (PipelineWatch watch = new PipelineWatch(services.bootstrapServers(), correlationId)) {
       DeletionEvent event =
           new DeletionEvent(
               "evt-" + UUID.randomUUID(),

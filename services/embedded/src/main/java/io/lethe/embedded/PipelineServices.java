@@ -300,6 +300,11 @@ final class PipelineServices {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The Kafka the services consume from. */
+  String bootstrapServers() {
+    return servers.kafkaBootstrapServers();
+  }
+
   /** Whether {@link #start} completed (the producer is up). */
   boolean started() {
     return producer != null;
