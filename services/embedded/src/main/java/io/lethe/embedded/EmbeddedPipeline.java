@@ -7,8 +7,6 @@ import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.model.Architecture;
 import io.lethe.engine.model.ModelSpec;
 import io.lethe.engine.model.Normalization;
-import io.lethe.engine.progress.ProgressListener;
-import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.workflow.ModelLineage;
 import io.lethe.evaluator.EvaluatorSettings;
 import io.lethe.evaluator.NoiseRule;
@@ -17,7 +15,6 @@ import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.worker.WorkerSettings;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The whole service pipeline in one process: the dataset uploaded to the registry as a snapshot
@@ -61,18 +57,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final ServerConnections servers;
   private final DatasetSource source;
   private final Path workDir;
-  private final String modelId;
   private final String bucket;
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
-  private final String datasetIdOption;
-  private final Path original;
-  private final Path torchScript;
-  private final Path torchScriptDescriptor;
-  private final TrainingRecipe recipe;
-  private final Function<ImageDataset, ModelSpec> spec;
+  private final Original original;
   private final int partitions;
-  private final ProgressListener progress;
-  private final PrintStream log;
   private final String groupPrefix;
   private final PipelineServices services;
 
@@ -85,17 +73,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
     this.servers = b.servers;
     this.source = b.source;
     this.workDir = b.workDir;
-    this.modelId = b.modelId;
     this.bucket = b.bucket;
-    this.datasetIdOption = b.datasetId;
-    this.original = b.original;
-    this.torchScript = b.torchScript;
-    this.torchScriptDescriptor = b.torchScriptDescriptor;
-    this.recipe = b.recipe;
-    this.spec = b.spec;
+    this.original = b.copyTo(new Original());
     this.partitions = b.partitions;
-    this.progress = b.progress;
-    this.log = b.log;
     this.groupPrefix = b.groupPrefix;
     this.services = new PipelineServices(b, runId);
   }
@@ -121,21 +101,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
       S3Settings s3 = servers.s3(bucket);
       store = new ModelStore(s3);
       datasets = new DatasetStore(s3);
-      OriginalRegistration.Builder registrationBuilder =
-          OriginalRegistration.builder(store, datasets, source, workDir)
-              .optModelId(modelId)
+      OriginalRegistration registration =
+          original
+              .copyTo(OriginalRegistration.builder(store, datasets, source, workDir))
               .optRunId(runId)
-              .optDatasetId(datasetIdOption)
-              .optOriginal(original)
-              .optTraining(recipe, spec)
-              .optProgress(progress)
-              .optLog(log);
-      if (torchScript != null) {
-        registrationBuilder.optTorchScript(torchScript, torchScriptDescriptor);
-      }
+              .build();
       parent =
           PipelineOriginal.registerOrReuse(
-              registrationBuilder.build(), dataset, groupPrefix != null, log);
+              registration, dataset, groupPrefix != null, original.log);
       PipelineTopics.ensure(servers.kafkaBootstrapServers(), partitions);
       services.start(s3, store, datasets);
       return this;
@@ -192,9 +165,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
       throw new IllegalStateException(
           "the model was reused from the registry: no local original to measure the parent on");
     }
-    return new PipelineDeletion(services, store, modelId, dataset, parent)
-        .optProgress(progress)
-        .optLog(log)
+    return new PipelineDeletion(services, store, original.modelId, dataset, parent)
+        .optProgress(original.progress)
+        .optLog(original.log)
         .forget(subjects, hyperparameters, timeout);
   }
 
@@ -212,7 +185,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
     Path out = parent.dir().resolveSibling("retrained-" + UUID.randomUUID());
     ModelLineage.Version v =
         ModelLineage.retrain(
-            parent.dir(), dataset, spec.apply(dataset), recipe, subjects, out, progress);
+            parent.dir(),
+            dataset,
+            original.spec.apply(dataset),
+            original.recipe,
+            subjects,
+            out,
+            original.progress);
     return new RetrainedReference(
         out, PipelineDeletion.measure(dataset, out, subjects), v.seconds());
   }
@@ -261,7 +240,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   public String modelId() {
-    return modelId;
+    return original.modelId;
   }
 
   /** The registered original. */
@@ -313,6 +292,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return ModelSpec.of(
         Architecture.SMALL_CNN, d.channels(), d.side(), d.labelSchema().numOutputs(), norm);
   }
+
+  /** The options of the original, as the builder held them when the pipeline was built. */
+  private static final class Original extends OriginalSettings<Original> {}
 
   /**
    * Options of {@link EmbeddedPipeline}; those of the original it registers are {@link

@@ -87,4 +87,18 @@ public abstract class OriginalSettings<B extends OriginalSettings<B>> {
     this.log = Objects.requireNonNull(log, "log");
     return self();
   }
+
+  /** Copies these options onto {@code other}, another builder of the same original. */
+  final <T extends OriginalSettings<T>> T copyTo(T other) {
+    other.modelId = modelId;
+    other.datasetId = datasetId;
+    other.original = original;
+    other.torchScript = torchScript;
+    other.torchScriptDescriptor = torchScriptDescriptor;
+    other.recipe = recipe;
+    other.spec = spec;
+    other.progress = progress;
+    other.log = log;
+    return other;
+  }
 }
