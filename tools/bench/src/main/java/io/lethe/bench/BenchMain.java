@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "lethe-bench 0.1.0",
     description = "Lethe engine benchmarks (commands, not tests).",
     subcommands = {
-      EngineThroughputBenchmark.class,
+      io.lethe.bench.throughput.EngineThroughputBenchmark.class,
       GpuProbe.class,
       GpuCheck.class,
       io.lethe.bench.unlearning.UnlearningBenchmark.class,

@@ -1,5 +1,6 @@
 package io.lethe.bench;
 
+import io.lethe.bench.throughput.EngineThroughputBenchmark;
 import io.lethe.engine.data.DatasetSource;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.engine.progress.ProgressListener;
@@ -162,7 +163,7 @@ public final class GpuCheck implements Callable<Integer> {
             : List.of(ComputeDevice.cpu());
     for (int side : sides) {
       for (ComputeDevice d : both) {
-        EngineThroughputBenchmark.log("gpu-check: throughput %dx%d on %s", side, side, d);
+        BenchLog.log("gpu-check: throughput %dx%d on %s", side, side, d);
         Map<String, Object> b = throughput(side, d, cpuThreads);
         put(table, "Train step, " + side + "x" + side + " (img/s)", d, b, "trainStep");
         put(
@@ -296,8 +297,7 @@ public final class GpuCheck implements Callable<Integer> {
     Path jobs = outputDir.resolve("job");
     ScratchDirs.deleteRecursively(jobs);
     Path original = jobs.resolve("original");
-    EngineThroughputBenchmark.log(
-        "gpu-check: training the job's original model on %s", accelerated);
+    BenchLog.log("gpu-check: training the job's original model on %s", accelerated);
     ModelLineage.train(
         source,
         dataset,
@@ -325,7 +325,7 @@ public final class GpuCheck implements Callable<Integer> {
             ? List.of(accelerated)
             : List.of(accelerated, ComputeDevice.cpu());
     for (ComputeDevice d : devices) {
-      EngineThroughputBenchmark.log("gpu-check: unlearning job on %s", d);
+      BenchLog.log("gpu-check: unlearning job on %s", d);
       long s = System.nanoTime();
       ModelLineage.unlearn(
           original,
@@ -337,7 +337,7 @@ public final class GpuCheck implements Callable<Integer> {
           ProgressListener.NONE,
           d);
       double seconds = (System.nanoTime() - s) / 1e9;
-      EngineThroughputBenchmark.log("gpu-check: unlearning job on %s: %.1f s", d, seconds);
+      BenchLog.log("gpu-check: unlearning job on %s: %.1f s", d, seconds);
       table.computeIfAbsent(row, k -> new LinkedHashMap<>()).put(d.name(), seconds);
     }
     if (!accelerated.isGpu()) {

@@ -329,22 +329,13 @@ public final class OriginalRegistration {
     }
   }
 
-  /** Options of {@link OriginalRegistration}. */
-  public static final class Builder {
+  /** Options of {@link OriginalRegistration}; the original's own are {@link OriginalSettings}. */
+  public static final class Builder extends OriginalSettings<Builder> {
     private final ModelStore store;
     private final DatasetStore datasets;
     private final DatasetSource source;
     private final Path workDir;
-    private String modelId = "demo-small-cnn";
     private String runId = UUID.randomUUID().toString().substring(0, 8);
-    private String datasetId;
-    private Path original;
-    private Path torchScript;
-    private Path torchScriptDescriptor;
-    private TrainingRecipe recipe = TrainingRecipe.builder().build();
-    private Function<ImageDataset, ModelSpec> spec = EmbeddedPipeline::smallCnn;
-    private ProgressListener progress = ProgressListener.NONE;
-    private PrintStream log = System.out;
 
     private Builder(ModelStore store, DatasetStore datasets, DatasetSource source, Path workDir) {
       this.store = Objects.requireNonNull(store, "store");
@@ -353,60 +344,9 @@ public final class OriginalRegistration {
       this.workDir = Objects.requireNonNull(workDir, "workDir");
     }
 
-    /** The registry's model id (default {@code demo-small-cnn}). */
-    public Builder optModelId(String modelId) {
-      this.modelId = Objects.requireNonNull(modelId, "modelId");
-      return this;
-    }
-
     /** Names the trained original's directory and the default dataset id (default: random). */
     public Builder optRunId(String runId) {
       this.runId = Objects.requireNonNull(runId, "runId");
-      return this;
-    }
-
-    /**
-     * The registry dataset id the data is uploaded under (default {@code <dataset name>-<run id>}).
-     * Uploading the same data under an existing id is a no-op; other data under it is refused.
-     */
-    public Builder optDatasetId(String datasetId) {
-      this.datasetId = datasetId;
-      return this;
-    }
-
-    /** Registers this checkpoint directory instead of training an original. */
-    public Builder optOriginal(Path checkpointDir) {
-      this.original = checkpointDir;
-      return this;
-    }
-
-    /**
-     * Imports the user's TorchScript {@code module} ({@code torch.jit.script/trace} output) with
-     * its JSON {@code descriptor} as the original instead of training one; see {@link
-     * TorchScriptImport}.
-     */
-    public Builder optTorchScript(Path module, Path descriptor) {
-      this.torchScript = Objects.requireNonNull(module, "module");
-      this.torchScriptDescriptor = Objects.requireNonNull(descriptor, "descriptor");
-      return this;
-    }
-
-    /** How the original is trained (default: a small CNN with the engine's default recipe). */
-    public Builder optTraining(TrainingRecipe recipe, Function<ImageDataset, ModelSpec> spec) {
-      this.recipe = Objects.requireNonNull(recipe, "recipe");
-      this.spec = Objects.requireNonNull(spec, "spec");
-      return this;
-    }
-
-    /** Where training progress is shown (default: nowhere). */
-    public Builder optProgress(ProgressListener progress) {
-      this.progress = Objects.requireNonNull(progress, "progress");
-      return this;
-    }
-
-    /** Where one-line status messages go (default standard output). */
-    public Builder optLog(PrintStream log) {
-      this.log = Objects.requireNonNull(log, "log");
       return this;
     }
 

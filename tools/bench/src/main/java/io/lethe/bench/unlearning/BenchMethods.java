@@ -28,8 +28,7 @@ public final class BenchMethods {
 
   /**
    * DLFD's grid: the pixel step size α ∈ {0.001, 0.003, 0.01, 0.02} (4 candidates, the budget),
-   * from the engine's default to what large pools need. How the earlier grids were chosen:
-   * tools/bench/results/archive/NOTEBOOK.md.
+   * from the engine's default to what large pools need.
    */
   static final List<Double> DLFD_STEP_SIZES = List.of(0.001, 0.003, 0.01, 0.02);
 
@@ -56,8 +55,7 @@ public final class BenchMethods {
    * DLFD's bench default hysteresis: once the score is below the threshold, perturbation resumes
    * only at threshold + 0.25 × the original's score (about one split std of the bench's attack
    * above the threshold), so noisy readings near the threshold do not re-arm perturbation; set by
-   * design, not tuned (tools/bench/results/archive/NOTEBOOK.md). The engine's default stays the
-   * paper's single threshold.
+   * design, not tuned. The engine's default stays the paper's single threshold.
    */
   static final double DLFD_RESUME_MARGIN = 0.25;
 

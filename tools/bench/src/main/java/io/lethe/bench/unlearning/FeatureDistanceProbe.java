@@ -18,9 +18,9 @@ import io.lethe.format.data.ImageDataset;
  * retain features can be moved away from; when retain–forget is no larger than retain–retain there
  * is none, and "distancing" can only move retain images off the data distribution.
  */
-final class FeatureDistanceProbe {
+public final class FeatureDistanceProbe {
   /** Mean distances from retain batches, for one feature layer. */
-  record Distances(
+  public record Distances(
       FeatureSource features,
       int batches,
       int batchSize,

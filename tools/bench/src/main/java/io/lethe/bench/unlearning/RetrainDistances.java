@@ -16,7 +16,7 @@ import java.util.Map;
  * every loss) can still sit far from it. Outputs are recorded as the runs are measured; the
  * comparison is made once every method of a seed has run.
  */
-final class RetrainDistances {
+public final class RetrainDistances {
   /** At most this many retain samples are compared (the first of the seed's retain set). */
   static final int RETAIN_SAMPLES = 1000;
 
@@ -24,7 +24,7 @@ final class RetrainDistances {
   record Outputs(ModelOutputs forget, ModelOutputs retain, ModelOutputs test) {}
 
   /** One method on one seed against Retrain on that seed. */
-  record Row(
+  public record Row(
       String key,
       String label,
       int seed,
@@ -72,7 +72,7 @@ final class RetrainDistances {
    * The Markdown table: per method, mean ± sample std over seeds of the agreement with Retrain and
    * the Jensen-Shannon divergence from it on forget, retain and test. Empty without Retrain.
    */
-  static String table(List<Row> rows) {
+  public static String table(List<Row> rows) {
     if (rows.isEmpty()) {
       return "";
     }
