@@ -2,7 +2,6 @@ package io.lethe.infra;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,11 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -37,22 +33,12 @@ import org.apache.kafka.common.Uuid;
  * reused), launches {@code kafka.Kafka}, and returns once an {@link Admin} client sees the broker.
  * The broker's log is {@code <dataDir>/kafka.log}; a failed start quotes its last lines.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka extends LocalServer<LocalKafka> {
   static final String MAIN_CLASS = "kafka.Kafka";
   static final String STORAGE_TOOL = "kafka.tools.StorageTool";
-  private static final int LOG_TAIL_LINES = 40;
 
-  private final Path dataDir;
-  private final int requestedPort;
   private final int nodeId;
-  private final List<String> jvmOptions;
-  private final Duration startTimeout;
   private final Map<String, String> overrides;
-
-  private ChildProcess process;
-  private int port;
-  private int controllerPort;
-  private Duration lastStartTime;
 
   /** A broker with default options, its files under {@code dataDir}. */
   public LocalKafka(Path dataDir) {
@@ -60,11 +46,14 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private LocalKafka(Builder builder) {
-    this.dataDir = builder.dataDir.toAbsolutePath();
-    this.requestedPort = builder.port;
+    super(
+        "LocalKafka",
+        "the broker",
+        "kafka.log",
+        Duration.ofSeconds(15),
+        Duration.ofMillis(200),
+        builder);
     this.nodeId = builder.nodeId;
-    this.jvmOptions = List.copyOf(builder.jvmOptions);
-    this.startTimeout = builder.startTimeout;
     this.overrides = Map.copyOf(builder.overrides);
   }
 
@@ -72,87 +61,56 @@ public final class LocalKafka implements AutoCloseable {
     return new Builder(dataDir);
   }
 
-  /** Formats the storage if needed, starts the broker and waits until it serves requests. */
-  public synchronized LocalKafka start() {
-    if (process != null) {
-      throw new IllegalStateException("LocalKafka already started at " + bootstrapServers());
-    }
-    long t0 = System.nanoTime();
-    if (requestedPort != 0) {
-      ChildProcess.requireFree("LocalKafka", requestedPort);
-    }
-    port = requestedPort == 0 ? ChildProcess.freePort() : requestedPort;
-    controllerPort = ChildProcess.freePort();
-    while (controllerPort == port) {
-      controllerPort = ChildProcess.freePort();
-    }
-    try {
-      Files.createDirectories(dataDir);
-      Path config = dataDir.resolve("server.properties");
-      writeProperties(config, serverProperties(dataDir, nodeId, port, controllerPort, overrides));
-      List<Path> classpath = serverClasspath();
-      format(classpath, config);
-      process =
-          ChildProcess.start(
-              "kafka",
-              classpath,
-              childJvmOptions(),
-              MAIN_CLASS,
-              List.of(config.toString()),
-              logFile());
-      awaitReady(t0);
-    } catch (IOException e) {
-      stop();
-      throw new UncheckedIOException("LocalKafka failed to start in " + dataDir, e);
-    } catch (RuntimeException e) {
-      stop();
-      throw e;
-    }
-    lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
-    return this;
-  }
-
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
-    requireStarted();
-    return ChildProcess.LOOPBACK + ":" + port;
-  }
-
-  /** The broker's client port. */
-  public int port() {
-    requireStarted();
-    return port;
-  }
-
-  public Path dataDir() {
-    return dataDir;
-  }
-
-  /** {@code <dataDir>/kafka.log}: the broker's stdout and stderr. */
-  public Path logFile() {
-    return dataDir.resolve("kafka.log");
-  }
-
-  public boolean isRunning() {
-    return process != null && process.isAlive();
-  }
-
-  /** How long the last {@link #start()} took, format included. */
-  public Duration startTime() {
-    return lastStartTime;
-  }
-
-  /** Stops the broker (SIGTERM, then SIGKILL after 15 s) and waits for it. Idempotent. */
-  public synchronized void stop() {
-    if (process != null) {
-      process.stop(Duration.ofSeconds(15));
-      process = null;
-    }
+    return ChildProcess.LOOPBACK + ":" + port();
   }
 
   @Override
-  public void close() {
-    stop();
+  String address() {
+    return bootstrapServers();
+  }
+
+  /** Formats the storage if needed and starts the broker. */
+  @Override
+  ChildProcess launch(int port) throws IOException {
+    int controllerPort = ChildProcess.freePort();
+    while (controllerPort == port) {
+      controllerPort = ChildProcess.freePort();
+    }
+    Path config = dataDir().resolve("server.properties");
+    writeProperties(config, serverProperties(dataDir(), nodeId, port, controllerPort, overrides));
+    List<Path> classpath = serverClasspath();
+    format(classpath, config);
+    return ChildProcess.start(
+        "kafka", classpath, childJvmOptions(), MAIN_CLASS, List.of(config.toString()), logFile());
+  }
+
+  /** The broker answers once an admin client sees a node. */
+  @Override
+  Probe probe() {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ChildProcess.LOOPBACK + ":" + port());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+    Admin admin = Admin.create(config);
+    return new Probe() {
+      @Override
+      public boolean answers() throws Exception {
+        return !admin
+            .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+            .nodes()
+            .get(3, TimeUnit.SECONDS)
+            .isEmpty();
+      }
+
+      @Override
+      public void close() {
+        admin.close();
+      }
+    };
   }
 
   /** The broker's server.properties, as {@link #start()} writes them. */
@@ -210,7 +168,7 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private List<String> childJvmOptions() {
-    List<String> options = new ArrayList<>(jvmOptions);
+    List<String> options = jvmOptions();
     options.add("-Djava.awt.headless=true");
     options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
@@ -220,12 +178,12 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private void format(List<Path> classpath, Path config) throws IOException {
-    Path logDir = dataDir.resolve("kraft-logs");
+    Path logDir = dataDir().resolve("kraft-logs");
     String clusterId = existingClusterId(logDir);
     if (clusterId == null) {
       clusterId = Uuid.randomUuid().toString();
     }
-    Path formatLog = dataDir.resolve("kafka-format.log");
+    Path formatLog = dataDir().resolve("kafka-format.log");
     Files.deleteIfExists(formatLog);
     ChildProcess tool =
         ChildProcess.start(
@@ -273,116 +231,17 @@ public final class LocalKafka implements AutoCloseable {
     return properties.getProperty("cluster.id");
   }
 
-  private void awaitReady(long t0) {
-    long deadline = t0 + startTimeout.toNanos();
-    Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ChildProcess.LOOPBACK + ":" + port);
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-    try (Admin admin = Admin.create(config)) {
-      Exception last = null;
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "LocalKafka: the broker exited during start (exit "
-                  + process.exitValue()
-                  + "); "
-                  + logFile()
-                  + " ends with:\n"
-                  + process.logTail(LOG_TAIL_LINES));
-        }
-        try {
-          int nodes =
-              admin
-                  .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-                  .nodes()
-                  .get(3, TimeUnit.SECONDS)
-                  .size();
-          if (nodes > 0) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          last = e;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for Kafka", e);
-        }
-        sleep(200);
-      }
-      throw new IllegalStateException(
-          "LocalKafka: the broker did not answer on "
-              + ChildProcess.LOOPBACK
-              + ":"
-              + port
-              + " within "
-              + startTimeout
-              + " (last error: "
-              + last
-              + "); "
-              + logFile()
-              + " ends with:\n"
-              + process.logTail(LOG_TAIL_LINES));
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void requireStarted() {
-    if (process == null) {
-      throw new IllegalStateException("LocalKafka is not started");
-    }
-  }
-
   /** Options for {@link LocalKafka}. */
-  public static final class Builder {
-    private final Path dataDir;
-    private int port = 0;
+  public static final class Builder extends LocalServer.Builder<Builder> {
     private int nodeId = 1;
-    private List<String> jvmOptions = new ArrayList<>(defaultJvmOptions("512m"));
-    private Duration startTimeout = Duration.ofSeconds(90);
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private Builder(Path dataDir) {
-      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
-    }
-
-    /** The client port on 127.0.0.1; 0 (the default) picks a free one. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port " + port);
-      }
-      this.port = port;
-      return this;
+      super(dataDir, "512m", Duration.ofSeconds(90));
     }
 
     public Builder nodeId(int nodeId) {
       this.nodeId = nodeId;
-      return this;
-    }
-
-    /** The broker's maximum heap, e.g. {@code "512m"} (the default). */
-    public Builder heap(String maxHeap) {
-      this.jvmOptions = new ArrayList<>(defaultJvmOptions(maxHeap));
-      return this;
-    }
-
-    /** Replaces the broker's JVM options entirely. */
-    public Builder jvmOptions(List<String> options) {
-      this.jvmOptions = new ArrayList<>(options);
-      return this;
-    }
-
-    public Builder startTimeout(Duration timeout) {
-      this.startTimeout = Objects.requireNonNull(timeout);
       return this;
     }
 
@@ -396,7 +255,8 @@ public final class LocalKafka implements AutoCloseable {
       return new LocalKafka(this);
     }
 
-    private static List<String> defaultJvmOptions(String maxHeap) {
+    @Override
+    List<String> defaultJvmOptions(String maxHeap) {
       return List.of("-Xms64m", "-Xmx" + maxHeap, "-XX:+UseSerialGC");
     }
   }
