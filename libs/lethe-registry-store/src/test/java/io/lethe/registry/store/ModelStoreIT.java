@@ -152,6 +152,36 @@ class ModelStoreIT {
   }
 
   @Test
+  void theVersionMadeForARequestIsFoundByItsIdNotByScanningVersions() {
+    ModelVersionManifest v1 = store.putVersion("made-for", Fixtures.original(bytes(50, 1)).build());
+    for (int i = 2; i <= 4; i++) {
+      byte[] p = bytes(50, i);
+      store.putVersion(
+          "made-for",
+          NewVersion.builder(
+                  Method.DLFD, Fixtures.checkpoint("dlfd", p).toJson(), p, Fixtures.DATASET_VERSION)
+              .optParentVersion(i - 1)
+              .optForgetRequestIds(List.of("fr-made-" + i))
+              .optSubjectsForgotten(List.of("s" + i))
+              .build());
+    }
+
+    assertThat(store.versionMadeFor("made-for", "fr-made-3"))
+        .get()
+        .extracting(ModelVersionManifest::version)
+        .isEqualTo(3);
+    assertThat(store.versionMadeFor("made-for", "fr-never-sent")).isEmpty();
+    assertThat(v1.forgetRequestIds()).isEmpty();
+    // A writer that claimed v5 for a request, wrote the index and died before the manifest.
+    raw.put("models/made-for/made-for/fr-made-5", "5".getBytes(), "text/plain");
+    raw.put("models/made-for/v5/claim.json", "{}".getBytes(), ModelStore.JSON);
+    assertThat(store.versionMadeFor("made-for", "fr-made-5")).isEmpty();
+    // An index naming a visible version that was made for another request is no answer either.
+    raw.put("models/made-for/made-for/fr-made-9", "2".getBytes(), "text/plain");
+    assertThat(store.versionMadeFor("made-for", "fr-made-9")).isEmpty();
+  }
+
+  @Test
   void aRequestHonouredByAnExistingVersionIsRecordedOnceAndChangesNoVersion() {
     ModelVersionManifest v1 =
         store.putVersion("honours", Fixtures.original(bytes(200, 30)).build());
