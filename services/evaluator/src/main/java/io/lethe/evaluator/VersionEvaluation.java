@@ -9,6 +9,7 @@ import io.lethe.engine.metrics.EvaluationReport;
 import io.lethe.engine.model.Classifier;
 import io.lethe.engine.progress.ProgressListener;
 import io.lethe.engine.workflow.ModelLineage;
+import io.lethe.format.checkpoint.Checkpoint;
 import io.lethe.format.checkpoint.CheckpointManifest;
 import io.lethe.format.data.ImageDataset;
 import io.lethe.registry.store.DatasetStore;
@@ -69,7 +70,8 @@ final class VersionEvaluation {
       throw new IllegalArgumentException(
           modelId + " v" + version + " has forgotten no subject: nothing to evaluate");
     }
-    ImageDataset dataset = datasetOf(manifest);
+    Checkpoint checkpoint = store.checkpoint(modelId, version).checkpoint();
+    ImageDataset dataset = datasetOf(manifest, checkpoint.manifest());
     // Subjects whose bytes were erased (every model on the dataset completed their forgetting
     // earlier) cannot be measured any more; the version's own subjects are never among them.
     subjects.removeAll(dataset.erasedSubjects());
@@ -81,7 +83,7 @@ final class VersionEvaluation {
               + ": every subject it forgot has been erased from its dataset; nothing to measure");
     }
     UnlearningSplit split = UnlearningSplit.of(dataset, subjects);
-    EvaluationReport report = measure(modelId, version, dataset, split);
+    EvaluationReport report = measure(checkpoint, dataset, split);
     EvaluationReport parent = null;
     boolean sameParameters = false;
     if (manifest.parentVersion() != null) {
@@ -133,7 +135,7 @@ final class VersionEvaluation {
         return toEngine(stored.get(), split);
       }
     }
-    return measure(modelId, parentVersion, dataset, split);
+    return measure(store.checkpoint(modelId, parentVersion).checkpoint(), dataset, split);
   }
 
   /** The sha256 of a version's parameters, as its manifest records it. */
@@ -153,8 +155,8 @@ final class VersionEvaluation {
   }
 
   private EvaluationReport measure(
-      String modelId, int version, ImageDataset dataset, UnlearningSplit split) {
-    try (Classifier model = Checkpoints.restore(store.checkpoint(modelId, version).checkpoint())) {
+      Checkpoint checkpoint, ImageDataset dataset, UnlearningSplit split) {
+    try (Classifier model = Checkpoints.restore(checkpoint)) {
       return evaluator
           .evaluate(
               model, dataset, split.test(), split.forget(), split.unseen(), ProgressListener.NONE)
@@ -162,9 +164,8 @@ final class VersionEvaluation {
     }
   }
 
-  private ImageDataset datasetOf(ModelVersionManifest manifest) throws IOException {
-    CheckpointManifest checkpoint =
-        CheckpointManifest.fromJson(store.checkpointJson(manifest.modelId(), manifest.version()));
+  private ImageDataset datasetOf(ModelVersionManifest manifest, CheckpointManifest checkpoint)
+      throws IOException {
     String fingerprint = checkpoint.dataset().fingerprint();
     ImageDataset cached = cachedDataset;
     if (cached != null
