@@ -34,8 +34,8 @@ public record S3Settings(
   /** Suffix of a variable naming the file that holds a value: {@code S3_SECRET_KEY_FILE}. */
   public static final String FILE_SUFFIX = Env.FILE_SUFFIX;
 
-  public static final String ACCESS_KEY_FILE_VARIABLE = ACCESS_KEY_VARIABLE + FILE_SUFFIX;
-  public static final String SECRET_KEY_FILE_VARIABLE = SECRET_KEY_VARIABLE + FILE_SUFFIX;
+  public static final String ACCESS_KEY_FILE_VARIABLE = "S3_ACCESS_KEY_FILE";
+  public static final String SECRET_KEY_FILE_VARIABLE = "S3_SECRET_KEY_FILE";
 
   private static final String CONNECTION = "the registry's S3 connection";
   static final Field<String> ENDPOINT_FIELD =
