@@ -1,5 +1,6 @@
 package io.lethe.registry.store;
 
+import io.lethe.format.checkpoint.Sha256;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
@@ -68,6 +69,11 @@ final class Bucket {
     return name;
   }
 
+  /** The object's address for messages: {@code s3://bucket/key}. */
+  String where(String key) {
+    return "s3://" + name + "/" + key;
+  }
+
   /** Creates the bucket unless it exists. */
   void ensureExists() {
     try {
@@ -89,6 +95,35 @@ final class Bucket {
       client.putObject(args(key, bytes, contentType, Map.of()));
     } catch (MinioException | RuntimeException e) {
       throw failure("put", key, e);
+    }
+  }
+
+  /**
+   * Writes {@code bytes} at {@code key}, reads them back and checks size and SHA-256, so that an
+   * object is never made visible (by a manifest or descriptor written after it) unverified.
+   *
+   * @throws CorruptObjectException if the object does not read back as written
+   */
+  void putVerified(String key, byte[] bytes, String contentType) {
+    put(key, bytes, contentType);
+    byte[] back =
+        get(key)
+            .orElseThrow(
+                () -> new StoreException(where(key) + " is missing right after its upload"));
+    String wrote = Sha256.of(bytes);
+    String read = Sha256.of(back);
+    if (back.length != bytes.length || !read.equals(wrote)) {
+      throw new CorruptObjectException(
+          where(key)
+              + " did not verify after upload: read back "
+              + read
+              + " ("
+              + back.length
+              + " bytes), wrote "
+              + wrote
+              + " ("
+              + bytes.length
+              + " bytes)");
     }
   }
 
