@@ -128,6 +128,32 @@ final class Bucket {
   }
 
   /**
+   * {@code bytes}, read from {@code key}, if their size and SHA-256 are the ones {@code listedBy}
+   * (a manifest, a descriptor) recorded when the object was stored.
+   *
+   * @throws CorruptObjectException if they are not: the object was altered after it was stored
+   */
+  byte[] requireAsListed(String key, byte[] bytes, String sha256, long size, String listedBy) {
+    String actual = Sha256.of(bytes);
+    if (bytes.length != size || !actual.equals(sha256)) {
+      throw new CorruptObjectException(
+          where(key)
+              + ": sha256 "
+              + actual
+              + " ("
+              + bytes.length
+              + " bytes) does not match the "
+              + listedBy
+              + "'s "
+              + sha256
+              + " ("
+              + size
+              + " bytes); the object was altered after it was stored, refusing to use it");
+    }
+    return bytes;
+  }
+
+  /**
    * Writes {@code bytes} at {@code key} only if no object is there, atomically on the server
    * ({@code If-None-Match: *}, S3 conditional writes).
    *

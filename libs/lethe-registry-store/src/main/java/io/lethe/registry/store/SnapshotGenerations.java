@@ -1,6 +1,5 @@
 package io.lethe.registry.store;
 
-import io.lethe.format.checkpoint.Sha256;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -153,22 +152,8 @@ final class SnapshotGenerations {
       throw new CorruptObjectException(
           bucket.where(key) + " is missing although the dataset's descriptor lists it");
     }
-    byte[] bytes = read.get();
-    String actual = Sha256.of(bytes);
-    if (bytes.length != expected.bytes() || !actual.equals(expected.sha256())) {
-      throw new CorruptObjectException(
-          bucket.where(key)
-              + ": sha256 "
-              + actual
-              + " ("
-              + bytes.length
-              + " bytes) does not match the descriptor's "
-              + expected.sha256()
-              + " ("
-              + expected.bytes()
-              + " bytes); the object was altered after it was stored, refusing to use it");
-    }
-    return bytes;
+    return bucket.requireAsListed(
+        key, read.get(), expected.sha256(), expected.bytes(), "descriptor");
   }
 
   private DatasetDescriptor decode(String datasetId, int generation, String key, byte[] bytes) {

@@ -4,7 +4,6 @@ import io.lethe.api.ContractViolation;
 import io.lethe.api.MessageCodec;
 import io.lethe.api.ModelVersionManifest;
 import io.lethe.api.ModelVersionManifest.StoredObject;
-import io.lethe.format.checkpoint.Sha256;
 import java.util.List;
 import java.util.Objects;
 
@@ -132,20 +131,6 @@ final class VersionManifests {
                     new CorruptObjectException(
                         bucket.where(key)
                             + " is missing although the version's manifest lists it"));
-    String actual = Sha256.of(bytes);
-    if (bytes.length != expected.bytes() || !actual.equals(expected.sha256())) {
-      throw new CorruptObjectException(
-          bucket.where(key)
-              + ": sha256 "
-              + actual
-              + " ("
-              + bytes.length
-              + " bytes) does not match the manifest's "
-              + expected.sha256()
-              + " ("
-              + expected.bytes()
-              + " bytes); the object was altered after it was stored, refusing to use it");
-    }
-    return bytes;
+    return bucket.requireAsListed(key, bytes, expected.sha256(), expected.bytes(), "manifest");
   }
 }
