@@ -29,8 +29,8 @@ import java.util.function.Predicate;
  * promotable) exactly when its manifest exists, so a writer that crashes midway leaves an invisible
  * version whose number is never reused.
  *
- * <p><b>Reads never trust S3.</b> {@link #parameters} and {@link #load} re-hash every object they
- * return against the manifest and throw {@link CorruptObjectException} on a mismatch.
+ * <p><b>Reads never trust S3.</b> {@link #parameters} and {@link #checkpoint} re-hash every object
+ * they return against the manifest and throw {@link CorruptObjectException} on a mismatch.
  *
  * <p><b>Evaluations</b> are a separate, write-once object ({@code evaluation.json}, an {@link
  * EvaluationReportMessage}) so that {@code manifest.json} is never rewritten after it made the
@@ -147,11 +147,11 @@ public final class ModelStore {
    * manifest.json} (its lineage stays visible), {@code evaluation.json} and {@code claim.json}.
    * Crash-safe: the write-once marker {@code purged.json} is written first ({@code If-None-Match:
    * *}), then the objects are deleted; from the marker on, {@link #parameters}, {@link
-   * #checkpointJson} and {@link #load} throw {@link PurgedException} and no alias can be moved to
-   * the version. Idempotent: a repeated call (or one after a crash between marker and deletes)
-   * deletes what is left and returns the stored record (the first call's reason and actor), with
-   * any object deleted now that the stored record does not list appended. Aliases already pointing
-   * at the version are not moved: choose their new target first.
+   * #checkpointJson} and {@link #checkpoint} throw {@link PurgedException} and no alias can be
+   * moved to the version. Idempotent: a repeated call (or one after a crash between marker and
+   * deletes) deletes what is left and returns the stored record (the first call's reason and
+   * actor), with any object deleted now that the stored record does not list appended. Aliases
+   * already pointing at the version are not moved: choose their new target first.
    *
    * @param reason why (kept in the record; no subject ids)
    * @param actor who asked
