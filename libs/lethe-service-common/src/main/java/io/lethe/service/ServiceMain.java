@@ -1,6 +1,6 @@
 package io.lethe.service;
 
-import io.lethe.service.config.ConfigException;
+import io.lethe.config.ConfigException;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Vertx;

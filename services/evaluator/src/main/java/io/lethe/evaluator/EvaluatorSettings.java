@@ -1,9 +1,9 @@
 package io.lethe.evaluator;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Configuration;
+import io.lethe.config.Field;
 import io.lethe.registry.store.S3Settings;
-import io.lethe.service.config.ConfigException;
-import io.lethe.service.config.Configuration;
-import io.lethe.service.config.Field;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,7 +93,7 @@ public record EvaluatorSettings(
     MAX_ACCURACY_DROP_FIELD.check(maxAccuracyDrop);
     Objects.requireNonNull(noise, "noise");
     try {
-      datasets(s3, datasetBucket);
+      s3.withBucket(datasetBucket);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigException(DATASET_BUCKET + ": " + e.getMessage());
     }
@@ -121,11 +121,7 @@ public record EvaluatorSettings(
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
   public S3Settings datasetS3() {
-    return datasets(s3, datasetBucket);
-  }
-
-  private static S3Settings datasets(S3Settings s3, String bucket) {
-    return new S3Settings(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), bucket);
+    return s3.withBucket(datasetBucket);
   }
 
   /** The defaults for everything but the registry. */

@@ -1,10 +1,10 @@
 package io.lethe.intake;
 
+import io.lethe.config.ConfigException;
 import io.lethe.intake.core.ModelCatalog;
 import io.lethe.registry.store.DatasetStore;
 import io.lethe.registry.store.ModelStore;
 import io.lethe.service.ComponentVerticle;
-import io.lethe.service.config.ConfigException;
 import io.lethe.service.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

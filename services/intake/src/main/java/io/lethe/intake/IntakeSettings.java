@@ -1,9 +1,9 @@
 package io.lethe.intake;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Configuration;
+import io.lethe.config.Field;
 import io.lethe.service.auth.AuthSettings;
-import io.lethe.service.config.ConfigException;
-import io.lethe.service.config.Configuration;
-import io.lethe.service.config.Field;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import io.lethe.service.limits.HyperparameterLimits;

@@ -1,8 +1,8 @@
 package io.lethe.intake;
 
+import io.lethe.config.Configuration;
+import io.lethe.config.Field;
 import io.lethe.registry.store.S3Settings;
-import io.lethe.service.config.Configuration;
-import io.lethe.service.config.Field;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -57,19 +57,7 @@ public record RegistryCatalogSettings(S3Settings models, S3Settings datasets, Du
       return null;
     }
     S3Settings datasets =
-        config.section(
-            context,
-            () ->
-                datasetBucket
-                    .map(
-                        b ->
-                            new S3Settings(
-                                models.endpoint(),
-                                models.accessKey(),
-                                models.secretKey(),
-                                models.region(),
-                                b))
-                    .orElse(models));
+        config.section(context, () -> datasetBucket.map(models::withBucket).orElse(models));
     return datasets == null ? null : new RegistryCatalogSettings(models, datasets, refresh);
   }
 }

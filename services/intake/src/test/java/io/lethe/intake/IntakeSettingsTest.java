@@ -3,7 +3,7 @@ package io.lethe.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.service.config.ConfigException;
+import io.lethe.config.ConfigException;
 import io.lethe.testutils.auth.TestTokens;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package io.lethe.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.config.ConfigException;
 import io.lethe.intake.core.ModelCatalog.Affected;
 import io.lethe.intake.core.ModelCatalog.Resolution;
-import io.lethe.service.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

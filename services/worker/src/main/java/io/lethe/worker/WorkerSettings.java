@@ -1,11 +1,11 @@
 package io.lethe.worker;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Configuration;
+import io.lethe.config.Env;
+import io.lethe.config.Field;
 import io.lethe.engine.model.ComputeDevice;
 import io.lethe.registry.store.S3Settings;
-import io.lethe.service.config.ConfigException;
-import io.lethe.service.config.Configuration;
-import io.lethe.service.config.Env;
-import io.lethe.service.config.Field;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +104,7 @@ public record WorkerSettings(
     JOB_THREADS_FIELD.check(jobThreads);
     JOB_TIMEOUT_FIELD.check(jobTimeout);
     try {
-      datasets(s3, datasetBucket);
+      s3.withBucket(datasetBucket);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(DATASET_BUCKET + ": " + e.getMessage());
     }
@@ -150,11 +150,7 @@ public record WorkerSettings(
 
   /** Where the training datasets live: the registry's endpoint and credentials, their bucket. */
   public S3Settings datasetS3() {
-    return datasets(s3, datasetBucket);
-  }
-
-  private static S3Settings datasets(S3Settings s3, String bucket) {
-    return new S3Settings(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), bucket);
+    return s3.withBucket(datasetBucket);
   }
 
   public static WorkerSettings fromEnv() {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import io.lethe.api.Method;
+import io.lethe.config.ConfigException;
 import io.lethe.engine.model.ComputeDevice;
-import io.lethe.service.config.ConfigException;
 import io.lethe.service.limits.HyperparameterLimits;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.lethe.registry.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -49,13 +47,13 @@ final class AliasLog {
   record Head(int seq, Optional<AliasHistory> history) {}
 
   private final Bucket bucket;
-  private final ObjectMapper mapper;
+  private final StoredJson json;
   // Newest entry number seen per alias prefix: the LIST starts after it. Entries are never deleted.
   private final ConcurrentMap<String, Integer> newest = new ConcurrentHashMap<>();
 
-  AliasLog(Bucket bucket, ObjectMapper mapper) {
+  AliasLog(Bucket bucket, StoredJson json) {
     this.bucket = Objects.requireNonNull(bucket, "bucket");
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.json = Objects.requireNonNull(json, "json");
   }
 
   /** The alias's newest entry, or the legacy single object if it has no entry, or nothing. */
@@ -81,7 +79,7 @@ final class AliasLog {
             .orElseThrow(
                 () ->
                     new StoreException(
-                        where(prefix)
+                        bucket.where(prefix)
                             + " lists entry "
                             + key
                             + " but it cannot be read; alias entries are never deleted"));
@@ -98,12 +96,7 @@ final class AliasLog {
   boolean append(Head head, AliasHistory next) {
     int seq = head.seq() + 1;
     String key = ModelKeys.aliasEntry(next.modelId(), next.alias(), seq);
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(next);
-    } catch (IOException e) {
-      throw new StoreException("could not serialise alias history: " + e, e);
-    }
+    byte[] bytes = json.encode(next, "alias history");
     if (!bucket.putIfAbsent(key, bytes, ModelStore.JSON)) {
       return false;
     }
@@ -116,20 +109,16 @@ final class AliasLog {
   }
 
   private AliasHistory decode(String key, byte[] bytes, String modelId, String alias) {
-    AliasHistory h;
-    try {
-      h = mapper.readValue(bytes, AliasHistory.class);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CorruptObjectException(where(key) + " is not a valid alias history: " + e);
-    }
+    AliasHistory h = json.decode(key, bytes, AliasHistory.class, "alias history");
     if (!h.modelId().equals(modelId) || !h.alias().equals(alias)) {
       throw new CorruptObjectException(
-          where(key) + " holds the history of " + h.modelId() + "/" + h.alias() + ", not this key");
+          bucket.where(key)
+              + " holds the history of "
+              + h.modelId()
+              + "/"
+              + h.alias()
+              + ", not this key");
     }
     return h;
-  }
-
-  private String where(String key) {
-    return "s3://" + bucket.name() + "/" + key;
   }
 }

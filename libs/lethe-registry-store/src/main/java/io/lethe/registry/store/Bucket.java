@@ -1,5 +1,6 @@
 package io.lethe.registry.store;
 
+import io.lethe.format.checkpoint.Sha256;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
@@ -68,6 +69,11 @@ final class Bucket {
     return name;
   }
 
+  /** The object's address for messages: {@code s3://bucket/key}. */
+  String where(String key) {
+    return "s3://" + name + "/" + key;
+  }
+
   /** Creates the bucket unless it exists. */
   void ensureExists() {
     try {
@@ -90,6 +96,61 @@ final class Bucket {
     } catch (MinioException | RuntimeException e) {
       throw failure("put", key, e);
     }
+  }
+
+  /**
+   * Writes {@code bytes} at {@code key}, reads them back and checks size and SHA-256, so that an
+   * object is never made visible (by a manifest or descriptor written after it) unverified.
+   *
+   * @throws CorruptObjectException if the object does not read back as written
+   */
+  void putVerified(String key, byte[] bytes, String contentType) {
+    put(key, bytes, contentType);
+    byte[] back =
+        get(key)
+            .orElseThrow(
+                () -> new StoreException(where(key) + " is missing right after its upload"));
+    String wrote = Sha256.of(bytes);
+    String read = Sha256.of(back);
+    if (back.length != bytes.length || !read.equals(wrote)) {
+      throw new CorruptObjectException(
+          where(key)
+              + " did not verify after upload: read back "
+              + read
+              + " ("
+              + back.length
+              + " bytes), wrote "
+              + wrote
+              + " ("
+              + bytes.length
+              + " bytes)");
+    }
+  }
+
+  /**
+   * {@code bytes}, read from {@code key}, if their size and SHA-256 are the ones {@code listedBy}
+   * (a manifest, a descriptor) recorded when the object was stored.
+   *
+   * @throws CorruptObjectException if they are not: the object was altered after it was stored
+   */
+  byte[] requireAsListed(String key, byte[] bytes, String sha256, long size, String listedBy) {
+    String actual = Sha256.of(bytes);
+    if (bytes.length != size || !actual.equals(sha256)) {
+      throw new CorruptObjectException(
+          where(key)
+              + ": sha256 "
+              + actual
+              + " ("
+              + bytes.length
+              + " bytes) does not match the "
+              + listedBy
+              + "'s "
+              + sha256
+              + " ("
+              + size
+              + " bytes); the object was altered after it was stored, refusing to use it");
+    }
+    return bytes;
   }
 
   /**

@@ -1,31 +1,20 @@
 package io.lethe.registry.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.api.MessageCodec;
-import io.lethe.format.checkpoint.Sha256;
 import io.lethe.format.data.ImageDataset;
-import io.lethe.format.data.LabelSchema;
-import io.lethe.format.data.Sample;
-import io.lethe.format.data.Split;
 import io.minio.MinioClient;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -59,20 +48,18 @@ import java.util.regex.Pattern;
  */
 public final class DatasetStore {
   private static final String ROOT = "datasets/";
-  private static final String MANIFEST = "manifest.json";
   static final String SAMPLES = SnapshotGenerations.SAMPLES;
   static final String IMAGES = SnapshotGenerations.IMAGES;
   static final String DESCRIPTOR = SnapshotGenerations.DESCRIPTOR;
-  private static final Pattern MANIFEST_KEY =
-      Pattern.compile("^datasets/[^/]+/v([1-9][0-9]{0,9})/" + MANIFEST + "$");
   private static final Pattern SUBJECT =
       Pattern.compile("^[^\\s\\p{Cc}](?:[^\\p{Cc}]*[^\\s\\p{Cc}])?$");
-  private static final int MAX_ATTEMPTS = 64;
 
-  private final Bucket bucket;
-  private final ObjectMapper mapper = MessageCodec.newObjectMapper();
-  private final Clock clock;
   private final SnapshotGenerations generations;
+  private final DatasetRevisions revisions;
+  private final SnapshotSamples samples;
+  private final SnapshotUpload upload;
+  private final SnapshotErasure erasure;
+  private final GenerationSweep sweep;
 
   /** A store in {@code settings.bucket()}, created if missing. */
   public DatasetStore(S3Settings settings) {
@@ -85,10 +72,16 @@ public final class DatasetStore {
   }
 
   DatasetStore(MinioClient client, String bucket, Clock clock) {
-    this.bucket = new Bucket(client, bucket);
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.generations = new SnapshotGenerations(this.bucket, mapper, clock);
-    this.bucket.ensureExists();
+    Objects.requireNonNull(clock, "clock");
+    Bucket b = new Bucket(client, bucket);
+    StoredJson json = new StoredJson(b, MessageCodec.newObjectMapper());
+    this.generations = new SnapshotGenerations(b, json);
+    this.revisions = new DatasetRevisions(b, json, clock);
+    this.samples = new SnapshotSamples(b, generations);
+    this.upload = new SnapshotUpload(b, json, clock, generations);
+    this.sweep = new GenerationSweep(b);
+    this.erasure = new SnapshotErasure(b, json, clock, generations, sweep);
+    b.ensureExists();
   }
 
   /**
@@ -103,36 +96,8 @@ public final class DatasetStore {
   public DatasetRevision putTombstones(
       String datasetId, int baseVersion, Collection<String> subjects) {
     checkSubjects(datasetId, subjects);
-    requireSubjects(datasetId, subjects);
-    List<String> base =
-        baseVersion == 0 ? List.of() : version(datasetId, baseVersion).tombstonedSubjects();
-    TreeSet<String> added = new TreeSet<>(subjects);
-    added.removeAll(base);
-    if (added.isEmpty()) {
-      return version(datasetId, baseVersion);
-    }
-    TreeSet<String> all = new TreeSet<>(base);
-    all.addAll(added);
-    int next = latest(datasetId) + 1;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++, next++) {
-      DatasetRevision v =
-          new DatasetRevision(
-              datasetId,
-              next,
-              baseVersion,
-              List.copyOf(all),
-              List.copyOf(added),
-              clock.instant().truncatedTo(ChronoUnit.MILLIS));
-      if (bucket.putIfAbsent(key(datasetId, next), encode(v), ModelStore.JSON)) {
-        return v;
-      }
-    }
-    throw new StoreException(
-        "could not allocate a version of dataset "
-            + datasetId
-            + " after "
-            + MAX_ATTEMPTS
-            + " attempts: too many concurrent writers");
+    samples.requireSubjects(datasetId, subjects);
+    return revisions.putTombstones(datasetId, baseVersion, subjects);
   }
 
   /**
@@ -148,41 +113,13 @@ public final class DatasetStore {
    */
   public DatasetRevision tombstone(String datasetId, Collection<String> subjects) {
     checkSubjects(datasetId, subjects);
-    requireSubjects(datasetId, subjects);
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      int latest = latest(datasetId);
-      List<String> base = tombstonedSubjects(datasetId, latest);
-      TreeSet<String> added = new TreeSet<>(subjects);
-      added.removeAll(base);
-      if (added.isEmpty()) {
-        return version(datasetId, latest);
-      }
-      TreeSet<String> all = new TreeSet<>(base);
-      all.addAll(added);
-      DatasetRevision v =
-          new DatasetRevision(
-              datasetId,
-              latest + 1,
-              latest,
-              List.copyOf(all),
-              List.copyOf(added),
-              clock.instant().truncatedTo(ChronoUnit.MILLIS));
-      if (bucket.putIfAbsent(key(datasetId, latest + 1), encode(v), ModelStore.JSON)) {
-        return v;
-      }
-    }
-    throw new StoreException(
-        "could not add tombstones to dataset "
-            + datasetId
-            + " after "
-            + MAX_ATTEMPTS
-            + " attempts: too many concurrent writers");
+    samples.requireSubjects(datasetId, subjects);
+    return revisions.tombstone(datasetId, subjects);
   }
 
   /** The subjects whose samples {@code version} excludes (none for version 0), sorted. */
   public List<String> tombstonedSubjects(String datasetId, int version) {
-    ModelKeys.requireName(datasetId, "datasetId");
-    return version == 0 ? List.of() : version(datasetId, version).tombstonedSubjects();
+    return revisions.tombstonedSubjects(datasetId, version);
   }
 
   /**
@@ -191,53 +128,17 @@ public final class DatasetStore {
    * @throws NotFoundException if there is no such version
    */
   public DatasetRevision version(String datasetId, int version) {
-    ModelKeys.requireName(datasetId, "datasetId");
-    ModelKeys.requireVersion(version);
-    String key = key(datasetId, version);
-    byte[] bytes =
-        bucket
-            .get(key)
-            .orElseThrow(
-                () ->
-                    new NotFoundException(
-                        "dataset "
-                            + datasetId
-                            + " has no version v"
-                            + version
-                            + " (s3://"
-                            + bucket.name()
-                            + "/"
-                            + key
-                            + " does not exist)"));
-    DatasetRevision v;
-    try {
-      v = mapper.readValue(bytes, DatasetRevision.class);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CorruptObjectException(
-          "s3://" + bucket.name() + "/" + key + " is not a valid dataset version: " + e);
-    }
-    if (!v.datasetId().equals(datasetId) || v.version() != version) {
-      throw new CorruptObjectException(
-          "s3://" + bucket.name() + "/" + key + " describes another dataset version");
-    }
-    return v;
+    return revisions.version(datasetId, version);
   }
 
   /** The stored versions of {@code datasetId}, ascending (version 0 is implicit, not listed). */
   public List<Integer> versions(String datasetId) {
-    ModelKeys.requireName(datasetId, "datasetId");
-    return bucket.keys(ROOT + datasetId + "/").stream()
-        .map(DatasetStore::versionOf)
-        .filter(OptionalInt::isPresent)
-        .map(OptionalInt::getAsInt)
-        .sorted()
-        .toList();
+    return revisions.versions(datasetId);
   }
 
   /** The newest stored version, or 0 if none. */
   public int latest(String datasetId) {
-    List<Integer> all = versions(datasetId);
-    return all.isEmpty() ? 0 : all.get(all.size() - 1);
+    return revisions.latest(datasetId);
   }
 
   /**
@@ -251,50 +152,7 @@ public final class DatasetStore {
   public DatasetDescriptor putSnapshot(String datasetId, ImageDataset dataset) {
     ModelKeys.requireName(datasetId, "datasetId");
     Objects.requireNonNull(dataset, "dataset");
-    Optional<DatasetDescriptor> existing = snapshot(datasetId);
-    if (existing.isPresent()) {
-      return sameSnapshot(existing.get(), dataset);
-    }
-    List<byte[]> images = new ArrayList<>(dataset.size());
-    for (Sample s : dataset.samples()) {
-      float[] pixels = new float[dataset.imageSize()];
-      dataset.copyPixels(s.index(), pixels, 0);
-      byte[] image = new byte[pixels.length];
-      for (int i = 0; i < pixels.length; i++) {
-        image[i] = (byte) Math.round(pixels[i] * 255f);
-      }
-      images.add(image);
-    }
-    byte[] samples = SampleTable.encode(dataset.samples());
-    byte[] packed = PackedImages.pack(dataset.channels(), dataset.side(), images);
-    generations.uploadVerified(snapshotKey(datasetId, SAMPLES), samples, SnapshotGenerations.CSV);
-    generations.uploadVerified(snapshotKey(datasetId, IMAGES), packed, ModelStore.BINARY);
-    DatasetDescriptor d =
-        new DatasetDescriptor(
-            datasetId,
-            dataset.name(),
-            dataset.fingerprint(),
-            dataset.labelSchema().names(),
-            dataset.labelSchema().multiLabel(),
-            dataset.labelSchema().numOutputs(),
-            dataset.channels(),
-            dataset.side(),
-            dataset.size(),
-            List.of(
-                new DatasetDescriptor.StoredObject(SAMPLES, Sha256.of(samples), samples.length),
-                new DatasetDescriptor.StoredObject(IMAGES, Sha256.of(packed), packed.length)),
-            clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(d);
-    } catch (IOException e) {
-      throw new StoreException("could not serialise a dataset descriptor: " + e, e);
-    }
-    if (!bucket.putIfAbsent(snapshotKey(datasetId, DESCRIPTOR), bytes, ModelStore.JSON)) {
-      // A concurrent upload of the same id won; fine if it is the same content.
-      return sameSnapshot(snapshot(datasetId).orElseThrow(), dataset);
-    }
-    return d;
+    return upload.put(datasetId, dataset);
   }
 
   /**
@@ -320,52 +178,7 @@ public final class DatasetStore {
    * @throws CorruptObjectException if an object or the rebuilt dataset does not match
    */
   public ImageDataset materialise(String datasetId, int version) {
-    List<String> tombstoned = tombstonedSubjects(datasetId, version);
-    SnapshotGenerations.Content content = requireContent(datasetId, true);
-    DatasetDescriptor d = content.descriptor();
-    List<Sample> samples = samplesOf(content);
-    String imagesAt = generations.where(SnapshotGenerations.objectKey(d, IMAGES));
-    PackedImages.Unpacked images;
-    ImageDataset dataset;
-    try {
-      images = PackedImages.unpack(content.images(), imagesAt);
-      if (images.channels() != d.channels() || images.side() != d.side()) {
-        throw new IllegalArgumentException(
-            imagesAt + " holds " + images.channels() + "x" + images.side() + " images");
-      }
-      dataset =
-          new ImageDataset(
-              d.name(),
-              new LabelSchema(d.labelNames(), d.multiLabel()),
-              d.channels(),
-              d.side(),
-              samples,
-              images.images());
-    } catch (IllegalArgumentException e) {
-      throw new CorruptObjectException(
-          "dataset " + datasetId + " does not rebuild from its snapshot: " + e.getMessage());
-    }
-    if (!dataset.fingerprint().equals(d.contentFingerprint())) {
-      throw new CorruptObjectException(
-          "dataset "
-              + datasetId
-              + " rebuilds with fingerprint "
-              + dataset.fingerprint()
-              + " but generation "
-              + d.generation()
-              + " was stored as "
-              + d.contentFingerprint()
-              + "; refusing to train on other data than the lineage records");
-    }
-    if (!d.erasedSubjects().isEmpty()) {
-      // The uploaded dataset minus subjects every lineage on it has forgotten: what any training
-      // may use is unchanged, so it keeps the identity checkpoints record (ImageDataset.erase).
-      dataset = ImageDataset.erasureOf(dataset, d.fingerprint(), new TreeSet<>(d.erasedSubjects()));
-    }
-    Set<String> present = trainSubjects(samples);
-    Set<String> excluded = new TreeSet<>(tombstoned);
-    excluded.retainAll(present);
-    return excluded.isEmpty() ? dataset : dataset.withoutSubjects(excluded);
+    return samples.materialise(datasetId, revisions.tombstonedSubjects(datasetId, version));
   }
 
   /**
@@ -376,15 +189,8 @@ public final class DatasetStore {
    * @throws NotFoundException if there is no snapshot or no such version
    */
   public SortedMap<String, List<String>> subjectSamples(String datasetId, int version) {
-    Set<String> tombstoned = new HashSet<>(tombstonedSubjects(datasetId, version));
-    SortedMap<String, List<String>> bySubject = new TreeMap<>();
-    for (Sample s : samplesOf(requireContent(datasetId, false))) {
-      if (s.split() == Split.TRAIN && !tombstoned.contains(s.subjectId())) {
-        bySubject.computeIfAbsent(s.subjectId(), k -> new ArrayList<>()).add(s.sampleId());
-      }
-    }
-    bySubject.replaceAll((k, v) -> List.copyOf(v));
-    return Collections.unmodifiableSortedMap(bySubject);
+    Set<String> tombstoned = new HashSet<>(revisions.tombstonedSubjects(datasetId, version));
+    return samples.subjectSamples(datasetId, tombstoned);
   }
 
   /**
@@ -424,7 +230,7 @@ public final class DatasetStore {
               + latest
               + ": tombstone (forget) subjects before erasing their samples");
     }
-    return generations.erase(datasetId, new TreeSet<>(subjects));
+    return erasure.erase(datasetId, new TreeSet<>(subjects));
   }
 
   /**
@@ -458,79 +264,8 @@ public final class DatasetStore {
     Objects.requireNonNull(stagedBefore, "stagedBefore");
     Optional<DatasetDescriptor> newest = generations.newest(datasetId);
     return newest.isEmpty()
-        ? generations.cleanUpUnfinishedUpload(datasetId, stagedBefore)
-        : generations.cleanUp(datasetId, newest.get(), stagedBefore).deleted();
-  }
-
-  private DatasetDescriptor sameSnapshot(DatasetDescriptor stored, ImageDataset dataset) {
-    if (!stored.fingerprint().equals(dataset.fingerprint())) {
-      throw new StoreException(
-          "dataset "
-              + stored.datasetId()
-              + " already has a snapshot with fingerprint "
-              + stored.fingerprint()
-              + ", not "
-              + dataset.fingerprint()
-              + "; a dataset id names one content for ever, upload under a new id");
-    }
-    return stored;
-  }
-
-  private SnapshotGenerations.Content requireContent(String datasetId, boolean withImages) {
-    ModelKeys.requireName(datasetId, "datasetId");
-    return generations
-        .read(datasetId, withImages)
-        .orElseThrow(() -> generations.noSnapshot(datasetId));
-  }
-
-  private List<Sample> samplesOf(SnapshotGenerations.Content content) {
-    DatasetDescriptor d = content.descriptor();
-    String at = generations.where(SnapshotGenerations.objectKey(d, SAMPLES));
-    List<Sample> samples;
-    try {
-      samples = SampleTable.decode(content.samples(), at);
-    } catch (IllegalArgumentException e) {
-      throw new CorruptObjectException(e.getMessage());
-    }
-    if (samples.size() != d.samples()) {
-      throw new CorruptObjectException(
-          at + " holds " + samples.size() + " samples, the descriptor " + d.samples());
-    }
-    return samples;
-  }
-
-  private static Set<String> trainSubjects(List<Sample> samples) {
-    Set<String> subjects = new HashSet<>();
-    for (Sample s : samples) {
-      if (s.split() == Split.TRAIN) {
-        subjects.add(s.subjectId());
-      }
-    }
-    return subjects;
-  }
-
-  /**
-   * With a snapshot, only subjects that have TRAIN samples in it, or whose samples were erased
-   * (they were tombstoned first), may be tombstoned.
-   */
-  private void requireSubjects(String datasetId, Collection<String> subjects) {
-    Optional<SnapshotGenerations.Content> content = generations.read(datasetId, false);
-    if (content.isEmpty()) {
-      return;
-    }
-    TreeSet<String> unknown = new TreeSet<>(subjects);
-    unknown.removeAll(content.get().descriptor().erasedSubjects());
-    unknown.removeAll(trainSubjects(samplesOf(content.get())));
-    if (!unknown.isEmpty()) {
-      // Counted, not named: the message may reach a service's log, and a subject id is personal.
-      throw new IllegalArgumentException(
-          unknown.size()
-              + " of the "
-              + subjects.size()
-              + " subject(s) have no TRAIN samples in dataset "
-              + datasetId
-              + ": nothing to tombstone");
-    }
+        ? sweep.cleanUpUnfinishedUpload(datasetId, stagedBefore)
+        : sweep.cleanUp(datasetId, newest.get(), stagedBefore).deleted();
   }
 
   private static void checkSubjects(String datasetId, Collection<String> subjects) {
@@ -551,26 +286,5 @@ public final class DatasetStore {
 
   static String snapshotKey(String datasetId, String name) {
     return ROOT + datasetId + "/v0/" + name;
-  }
-
-  private static OptionalInt versionOf(String key) {
-    Matcher m = MANIFEST_KEY.matcher(key);
-    if (!m.matches()) {
-      return OptionalInt.empty();
-    }
-    long n = Long.parseLong(m.group(1));
-    return n > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) n);
-  }
-
-  private static String key(String datasetId, int version) {
-    return ROOT + datasetId + "/v" + version + "/" + MANIFEST;
-  }
-
-  private byte[] encode(DatasetRevision v) {
-    try {
-      return mapper.writeValueAsBytes(v);
-    } catch (IOException e) {
-      throw new StoreException("could not serialise dataset version: " + e, e);
-    }
   }
 }

@@ -1,7 +1,5 @@
 package io.lethe.registry.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -16,12 +14,12 @@ import java.util.Optional;
  */
 final class HonouredRequests {
   private final Bucket bucket;
-  private final ObjectMapper mapper;
+  private final StoredJson json;
   private final Clock clock;
 
-  HonouredRequests(Bucket bucket, ObjectMapper mapper, Clock clock) {
+  HonouredRequests(Bucket bucket, StoredJson json, Clock clock) {
     this.bucket = Objects.requireNonNull(bucket, "bucket");
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.json = Objects.requireNonNull(json, "json");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -35,7 +33,7 @@ final class HonouredRequests {
       return planned;
     }
     return read(modelId, requestId)
-        .orElseThrow(() -> new StoreException(where(key) + " vanished after a lost race"));
+        .orElseThrow(() -> new StoreException(bucket.where(key) + " vanished after a lost race"));
   }
 
   /** The request's record, if it has one. */
@@ -60,28 +58,14 @@ final class HonouredRequests {
   }
 
   private HonouredRequest decode(String key, byte[] bytes, String modelId, String requestId) {
-    HonouredRequest r;
-    try {
-      r = mapper.readValue(bytes, HonouredRequest.class);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CorruptObjectException(
-          where(key) + " is not a valid honoured-request record: " + e);
-    }
+    HonouredRequest r = json.decode(key, bytes, HonouredRequest.class, "honoured-request record");
     if (!r.modelId().equals(modelId) || !r.requestId().equals(requestId)) {
-      throw new CorruptObjectException(where(key) + " describes another model or request");
+      throw new CorruptObjectException(bucket.where(key) + " describes another model or request");
     }
     return r;
   }
 
   private byte[] encode(HonouredRequest r) {
-    try {
-      return mapper.writeValueAsBytes(r);
-    } catch (IOException e) {
-      throw new StoreException("could not serialise an honoured-request record: " + e, e);
-    }
-  }
-
-  private String where(String key) {
-    return "s3://" + bucket.name() + "/" + key;
+    return json.encode(r, "an honoured-request record");
   }
 }

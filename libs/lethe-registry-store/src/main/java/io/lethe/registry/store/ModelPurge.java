@@ -1,7 +1,5 @@
 package io.lethe.registry.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,12 +21,12 @@ final class ModelPurge {
       Set.of(ModelKeys.MANIFEST, ModelKeys.EVALUATION, ModelKeys.CLAIM, ModelKeys.PURGED);
 
   private final Bucket bucket;
-  private final ObjectMapper mapper;
+  private final StoredJson json;
   private final Clock clock;
 
-  ModelPurge(Bucket bucket, ObjectMapper mapper, Clock clock) {
+  ModelPurge(Bucket bucket, StoredJson json, Clock clock) {
     this.bucket = Objects.requireNonNull(bucket, "bucket");
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.json = Objects.requireNonNull(json, "json");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -62,7 +60,9 @@ final class ModelPurge {
         record =
             purged(modelId, version)
                 .orElseThrow(
-                    () -> new StoreException(where(markerKey) + " vanished after a lost race"));
+                    () ->
+                        new StoreException(
+                            bucket.where(markerKey) + " vanished after a lost race"));
       }
     }
     for (String key : record.deletedObjects()) {
@@ -99,14 +99,10 @@ final class ModelPurge {
         .get(key)
         .map(
             bytes -> {
-              PurgeRecord r;
-              try {
-                r = mapper.readValue(bytes, PurgeRecord.class);
-              } catch (IOException | IllegalArgumentException e) {
-                throw new CorruptObjectException(where(key) + " is not a valid purge record: " + e);
-              }
+              PurgeRecord r = json.decode(key, bytes, PurgeRecord.class, "purge record");
               if (!r.modelId().equals(modelId) || r.version() != version) {
-                throw new CorruptObjectException(where(key) + " describes another model version");
+                throw new CorruptObjectException(
+                    bucket.where(key) + " describes another model version");
               }
               return r;
             });
@@ -131,14 +127,6 @@ final class ModelPurge {
   }
 
   private byte[] encode(PurgeRecord r) {
-    try {
-      return mapper.writeValueAsBytes(r);
-    } catch (IOException e) {
-      throw new StoreException("could not serialise a purge record: " + e, e);
-    }
-  }
-
-  private String where(String key) {
-    return "s3://" + bucket.name() + "/" + key;
+    return json.encode(r, "a purge record");
   }
 }

@@ -1,9 +1,15 @@
 package io.lethe.registry.store;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Configuration;
+import io.lethe.config.Env;
+import io.lethe.config.Field;
 import io.minio.MinioClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public record S3Settings(
     String endpoint, String accessKey, String secretKey, String region, String bucket) {
-  private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
+  private static final Pattern BUCKET_NAME = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
 
   public static final String ENDPOINT_VARIABLE = "S3_ENDPOINT";
   public static final String ACCESS_KEY_VARIABLE = "S3_ACCESS_KEY";
@@ -26,70 +32,68 @@ public record S3Settings(
   public static final String BUCKET_VARIABLE = "S3_BUCKET";
 
   /** Suffix of a variable naming the file that holds a value: {@code S3_SECRET_KEY_FILE}. */
-  public static final String FILE_SUFFIX = "_FILE";
+  public static final String FILE_SUFFIX = Env.FILE_SUFFIX;
 
   public static final String ACCESS_KEY_FILE_VARIABLE = "S3_ACCESS_KEY_FILE";
   public static final String SECRET_KEY_FILE_VARIABLE = "S3_SECRET_KEY_FILE";
+
+  private static final String CONNECTION = "the registry's S3 connection";
+  static final Field<String> ENDPOINT_FIELD =
+      Field.string(ENDPOINT_VARIABLE).optDescription(CONNECTION);
+  static final Field<String> ACCESS_KEY_FIELD =
+      Field.string(ACCESS_KEY_VARIABLE).optDescription(CONNECTION);
+  static final Field<String> SECRET_KEY_FIELD =
+      Field.string(SECRET_KEY_VARIABLE).optDescription(CONNECTION);
+  static final Field<String> REGION_FIELD = Field.string(REGION_VARIABLE).optDefault("us-east-1");
+  static final Field<String> BUCKET_FIELD = Field.string(BUCKET_VARIABLE);
 
   /**
    * Settings from the environment every service shares: {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY},
    * {@code S3_SECRET_KEY} (required), {@code S3_REGION} (default {@code us-east-1}) and {@code
    * S3_BUCKET} (default {@code defaultBucket}). Each may instead be read from a file: {@code
    * S3_SECRET_KEY_FILE=/run/secrets/s3-secret-key} (trimmed; Docker and Kubernetes secrets), so the
-   * key need not sit in the environment. This module does not depend on the services' settings
-   * library, hence its own reader with the same convention as {@code io.lethe.service.config.Env}.
+   * key need not sit in the environment ({@link Env}). Every problem is named at once.
    *
-   * @throws IllegalArgumentException naming the variable that is missing, or what is wrong
+   * @throws IllegalArgumentException naming the variables that are missing, or what is wrong
    */
-  public static S3Settings fromEnv(java.util.Map<String, String> env, String defaultBucket) {
-    return new S3Settings(
-        requiredVariable(env, ENDPOINT_VARIABLE),
-        requiredVariable(env, ACCESS_KEY_VARIABLE),
-        requiredVariable(env, SECRET_KEY_VARIABLE),
-        optionalVariable(env, REGION_VARIABLE, "us-east-1"),
-        optionalVariable(env, BUCKET_VARIABLE, defaultBucket));
-  }
-
-  private static String requiredVariable(java.util.Map<String, String> env, String name) {
-    String v = optionalVariable(env, name, null);
-    String file = env.get(name + FILE_SUFFIX);
-    if (v == null && file != null && !file.isBlank()) {
-      throw new IllegalArgumentException(
-          name + FILE_SUFFIX + " names '" + file.trim() + "', which is empty: " + name + " needed");
-    }
-    if (v == null) {
-      throw new IllegalArgumentException(
-          name + " (or " + name + FILE_SUFFIX + ") is not set: the registry's S3 connection");
-    }
-    return v;
-  }
-
-  /** {@code name}'s value, or that of the file {@code name_FILE} names (both: an error). */
-  private static String optionalVariable(
-      java.util.Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    String file = env.get(name + FILE_SUFFIX);
-    boolean direct = v != null && !v.isBlank();
-    if (file == null || file.isBlank()) {
-      return direct ? v.trim() : fallback;
-    }
-    if (direct) {
-      throw new IllegalArgumentException(
-          "both " + name + " and " + name + FILE_SUFFIX + " are set: choose one");
-    }
-    String content;
+  public static S3Settings fromEnv(Map<String, String> env, String defaultBucket) {
+    Configuration config = new Configuration(env);
+    String endpoint = required(config, env, ENDPOINT_FIELD);
+    String accessKey = required(config, env, ACCESS_KEY_FIELD);
+    String secretKey = required(config, env, SECRET_KEY_FIELD);
+    String region = config.get(REGION_FIELD);
+    String bucket = config.get(BUCKET_FIELD.optDefault(defaultBucket));
     try {
-      content = java.nio.file.Files.readString(java.nio.file.Path.of(file.trim()));
-    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-      throw new IllegalArgumentException(
-          name
-              + FILE_SUFFIX
-              + " names '"
-              + file.trim()
-              + "', which cannot be read: "
-              + e.getClass().getSimpleName());
+      config.validate();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return content.isBlank() ? fallback : content.trim();
+    return new S3Settings(endpoint, accessKey, secretKey, region, bucket);
+  }
+
+  /**
+   * The value of {@code field}; unset is recorded as {@code NAME (or NAME_FILE) is not set}, and a
+   * file holding only blanks as {@code NAME_FILE names '<path>', which is empty}.
+   */
+  private static String required(
+      Configuration config, Map<String, String> env, Field<String> field) {
+    int problems = config.problems().size();
+    Optional<String> value = config.optional(field);
+    if (value.isEmpty() && config.problems().size() == problems) {
+      String name = field.name();
+      String file = env.get(name + FILE_SUFFIX);
+      config.reject(
+          file == null || file.isBlank()
+              ? name + " (or " + name + FILE_SUFFIX + ") is not set: " + CONNECTION
+              : name
+                  + FILE_SUFFIX
+                  + " names '"
+                  + file.trim()
+                  + "', which is empty: "
+                  + name
+                  + " needed");
+    }
+    return value.orElse(null);
   }
 
   public S3Settings {
@@ -113,7 +117,7 @@ public record S3Settings(
       throw new IllegalArgumentException(
           "endpoint '" + endpoint + "' must not have a path; the bucket is a separate setting");
     }
-    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+    if (!BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
       throw new IllegalArgumentException(
           "bucket '"
               + bucket
@@ -136,6 +140,11 @@ public record S3Settings(
    * covers a slow disk on the server side.
    */
   public static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+
+  /** These settings with another bucket: the same endpoint, credentials and region. */
+  public S3Settings withBucket(String otherBucket) {
+    return new S3Settings(endpoint, accessKey, secretKey, region, otherBucket);
+  }
 
   /**
    * A MinIO client for {@link #endpoint()} with these credentials and region, and timeouts ({@link

@@ -1,7 +1,15 @@
 /**
  * The registry's storage layer in S3, through the MinIO Java SDK: {@link
  * io.lethe.registry.store.ModelStore} (model versions, evaluations, aliases) and {@link
- * io.lethe.registry.store.DatasetStore} (dataset versions with subject tombstones).
+ * io.lethe.registry.store.DatasetStore} (dataset versions with subject tombstones), both facades
+ * over package-private components with one job each: for models {@code VersionWriter} (the
+ * putVersion protocol), {@code VersionClaims}, {@code VersionManifests} (verified reads), {@code
+ * RequestIndex}, {@code Evaluations}, {@code AliasMoves} over {@code AliasLog}, {@code
+ * HonouredRequests} and {@code ModelPurge}; for datasets {@code DatasetRevisions} (tombstones),
+ * {@code SnapshotUpload}, {@code SnapshotSamples}, {@code SnapshotGenerations}, {@code
+ * SnapshotErasure} and {@code GenerationSweep}. Every component reaches S3 through one {@code
+ * Bucket} (verified uploads, errors naming the object) and writes JSON through one {@code
+ * StoredJson}.
  *
  * <p>Decisions, and why:
  *
@@ -23,9 +31,10 @@
  *       option).
  *   <li><b>Erasure and purge</b> delete bytes, not just references: {@code DatasetStore.erase}
  *       replaces the snapshot by a generation without the erased subjects' samples and deletes the
- *       older generations ({@code SnapshotGenerations}); {@code ModelStore.purge} writes a
- *       write-once {@code purged.json} marker, then deletes the version's parameters and checkpoint
- *       ({@code ModelPurge}), after which reads throw {@code PurgedException}.
+ *       older generations ({@code SnapshotErasure}, {@code GenerationSweep}); {@code
+ *       ModelStore.purge} writes a write-once {@code purged.json} marker, then deletes the
+ *       version's parameters and checkpoint ({@code ModelPurge}), after which reads throw {@code
+ *       PurgedException}.
  *   <li><b>Failures</b>: anything caused by an unreachable or failing S3 (I/O errors and timeouts
  *       however the SDK wraps them, 5xx, throttling) is a {@code StoreUnavailableException}, so
  *       callers retry; a 4xx is a plain {@code StoreException} or {@code NotFoundException}.

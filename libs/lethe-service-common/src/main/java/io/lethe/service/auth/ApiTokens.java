@@ -1,6 +1,6 @@
 package io.lethe.service.auth;
 
-import io.lethe.service.config.ConfigException;
+import io.lethe.config.ConfigException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,8 +1,8 @@
 package io.lethe.service.auth;
 
-import io.lethe.service.config.ConfigException;
-import io.lethe.service.config.Env;
-import io.lethe.service.config.Field;
+import io.lethe.config.ConfigException;
+import io.lethe.config.Env;
+import io.lethe.config.Field;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;

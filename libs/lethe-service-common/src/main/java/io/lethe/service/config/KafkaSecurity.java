@@ -1,5 +1,7 @@
 package io.lethe.service.config;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Env;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.lethe.service.config;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Env;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;

@@ -1,5 +1,8 @@
 package io.lethe.service.config;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Configuration;
+import io.lethe.config.Field;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

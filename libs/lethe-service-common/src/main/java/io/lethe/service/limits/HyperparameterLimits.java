@@ -2,7 +2,7 @@ package io.lethe.service.limits;
 
 import io.lethe.api.Method;
 import io.lethe.api.Violation;
-import io.lethe.service.config.ConfigException;
+import io.lethe.config.ConfigException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -3,6 +3,8 @@ package io.lethe.service.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.config.ConfigException;
+import io.lethe.config.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,33 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code X_FILE} secrets, and Kafka credentials that never reach a log line. */
+/** Kafka credentials from {@code X_FILE} secrets that never reach a log line. */
 class SecretsTest {
   private static final String JAAS =
       "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"lethe\""
           + " password=\"s3cr3t-jaas\";";
 
   @TempDir Path dir;
-
-  @Test
-  void aVariableMayBeReadFromAFileTrimmed() throws Exception {
-    Path file = Files.writeString(dir.resolve("v"), "  from-file \n");
-    Env env = new Env(Map.of("X_FILE", file.toString()));
-
-    assertThat(env.optional("X")).contains("from-file");
-    assertThat(env.required("X", "x")).isEqualTo("from-file");
-    assertThat(new Env(Map.of("X", " direct ")).optional("X")).contains("direct");
-  }
-
-  @Test
-  void bothFormsOrAnUnreadableFileAreErrorsNamingTheVariable() {
-    assertThatThrownBy(() -> new Env(Map.of("X", "a", "X_FILE", "/etc/hosts")).optional("X"))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("both X and X_FILE are set");
-    assertThatThrownBy(() -> new Env(Map.of("X_FILE", dir + "/missing")).optional("X"))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("X_FILE names '" + dir + "/missing'");
-  }
 
   @Test
   void kafkaSaslAndTlsApplyToEveryClientAndAreMaskedInToString() throws Exception {

@@ -3,6 +3,7 @@ package io.lethe.service.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lethe.config.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

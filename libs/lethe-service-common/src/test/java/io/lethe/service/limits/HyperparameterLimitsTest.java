@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lethe.api.Method;
 import io.lethe.api.Violation;
-import io.lethe.service.config.ConfigException;
+import io.lethe.config.ConfigException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.lethe.registry.service;
 
-import io.lethe.service.config.Configuration;
-import io.lethe.service.config.Field;
+import io.lethe.config.Configuration;
+import io.lethe.config.Field;
 import java.time.Duration;
 import java.util.Objects;
 

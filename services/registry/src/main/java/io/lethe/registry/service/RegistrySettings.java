@@ -1,10 +1,10 @@
 package io.lethe.registry.service;
 
+import io.lethe.config.Configuration;
+import io.lethe.config.Env;
+import io.lethe.config.Field;
 import io.lethe.registry.store.S3Settings;
 import io.lethe.service.auth.AuthSettings;
-import io.lethe.service.config.Configuration;
-import io.lethe.service.config.Env;
-import io.lethe.service.config.Field;
 import io.lethe.service.config.HttpSettings;
 import io.lethe.service.config.KafkaSettings;
 import java.util.Map;

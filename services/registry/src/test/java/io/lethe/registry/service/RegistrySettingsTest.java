@@ -3,7 +3,7 @@ package io.lethe.registry.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lethe.service.config.ConfigException;
+import io.lethe.config.ConfigException;
 import io.lethe.testutils.auth.TestTokens;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.lethe.service.config;
+package io.lethe.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.lethe.service.config;
+package io.lethe.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.lethe.service.config;
+package io.lethe.config;
 
 /**
  * A setting is missing or malformed. Thrown at start-up, before anything connects, so a service
