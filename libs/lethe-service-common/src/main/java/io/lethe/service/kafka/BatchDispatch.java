@@ -58,12 +58,12 @@ abstract class BatchDispatch<T extends Record> {
         : new PausedDispatch<>(context, partitions, records, runner, completions);
   }
 
-  /** Hands {@code batch}, polled from {@code tp} owned under {@code epoch}, to the handler. */
-  abstract void dispatch(
-      Consumer<byte[], byte[]> consumer,
-      TopicPartition tp,
-      long epoch,
-      List<ConsumerRecord<byte[], byte[]>> batch);
+  /** Records polled from {@code partition}, owned under {@code epoch} ({@link Partitions}). */
+  record Batch(
+      TopicPartition partition, long epoch, List<ConsumerRecord<byte[], byte[]>> records) {}
+
+  /** Hands {@code batch} to the handler. */
+  abstract void dispatch(Consumer<byte[], byte[]> consumer, Batch batch);
 
   /** Pauses or resumes partitions by what is outstanding; called once per poll. */
   void throttle(Consumer<byte[], byte[]> consumer) {}

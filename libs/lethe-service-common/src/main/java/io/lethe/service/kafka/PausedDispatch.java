@@ -27,13 +27,9 @@ final class PausedDispatch<T extends Record> extends BatchDispatch<T> {
   }
 
   @Override
-  void dispatch(
-      Consumer<byte[], byte[]> consumer,
-      TopicPartition tp,
-      long epoch,
-      List<ConsumerRecord<byte[], byte[]>> batch) {
-    consumer.pause(List.of(tp));
-    context.runOnContext(v -> handle(tp, epoch, batch, 0));
+  void dispatch(Consumer<byte[], byte[]> consumer, Batch batch) {
+    consumer.pause(List.of(batch.partition()));
+    context.runOnContext(v -> handle(batch.partition(), batch.epoch(), batch.records(), 0));
   }
 
   /** Handles {@code batch[i..]} of one paused partition, one record at a time (Vert.x context). */

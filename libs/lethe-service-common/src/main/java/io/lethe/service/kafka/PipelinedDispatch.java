@@ -39,14 +39,11 @@ final class PipelinedDispatch<T extends Record> extends BatchDispatch<T> {
   }
 
   @Override
-  void dispatch(
-      Consumer<byte[], byte[]> consumer,
-      TopicPartition tp,
-      long epoch,
-      List<ConsumerRecord<byte[], byte[]>> batch) {
-    limit.handedOut(tp, batch.size());
-    List<RecordHandling.Decoded<T>> decoded = batch.stream().map(records::decode).toList();
-    context.runOnContext(v -> pipe(tp, epoch, batch, decoded));
+  void dispatch(Consumer<byte[], byte[]> consumer, Batch batch) {
+    List<ConsumerRecord<byte[], byte[]>> polled = batch.records();
+    limit.handedOut(batch.partition(), polled.size());
+    List<RecordHandling.Decoded<T>> decoded = polled.stream().map(records::decode).toList();
+    context.runOnContext(v -> pipe(batch.partition(), batch.epoch(), polled, decoded));
   }
 
   @Override

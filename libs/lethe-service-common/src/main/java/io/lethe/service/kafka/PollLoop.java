@@ -114,7 +114,7 @@ final class PollLoop implements Runnable {
           if (epoch == null) {
             continue; // not ours any more
           }
-          dispatch.dispatch(consumer, tp, epoch, polled.records(tp));
+          dispatch.dispatch(consumer, new BatchDispatch.Batch(tp, epoch, polled.records(tp)));
         }
       }
       completions.apply(consumer);
