@@ -24,14 +24,13 @@ import org.slf4j.LoggerFactory;
  * <p>Normally the record goes unchanged (key, value, headers) with {@code lethe-dlq-reason} and
  * {@code lethe-dlq-source-topic}. But a record that fitted its own topic may not fit the
  * dead-letter topic once the reason headers are added (or the dead-letter topic has a smaller
- * {@code max.message.bytes}): the send fails the same way forever, and before this class existed
- * the consumer retried it every second and never reached the records behind it. So a record whose
- * estimated size is over {@link #maxBytes} is sent <em>truncated</em> straight away, and one the
- * broker or producer refuses with {@link RecordTooLargeException} is re-sent truncated: a small
- * JSON value with the original's SHA-256, size, source topic, partition, offset, reason and first
- * {@value #HEAD_BYTES} bytes (base64), plus the {@value #TRUNCATED} header. The hash lets an
- * operator match the dead letter with the original in the source topic (while retention keeps it)
- * or upstream.
+ * {@code max.message.bytes}): the send would fail the same way forever, and the consumer would
+ * retry it every second and never reach the records behind it. So a record whose estimated size is
+ * over {@link #maxBytes} is sent <em>truncated</em> straight away, and one the broker or producer
+ * refuses with {@link RecordTooLargeException} is re-sent truncated: a small JSON value with the
+ * original's SHA-256, size, source topic, partition, offset, reason and first {@value #HEAD_BYTES}
+ * bytes (base64), plus the {@value #TRUNCATED} header. The hash lets an operator match the dead
+ * letter with the original in the source topic (while retention keeps it) or upstream.
  */
 final class DeadLetterWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
