@@ -98,19 +98,22 @@ public final class Checkpoints {
   /** Reads the checkpoint in {@code dir} into memory, verifying its parameters. */
   public static Checkpoint read(Path dir) {
     CheckpointManifest manifest = readManifest(dir);
+    byte[] parameters = readParameters(dir, manifest);
+    manifest.verify(parameters, PARAMETERS_FILE);
+    return new Checkpoint(manifest, parameters);
+  }
+
+  private static byte[] readParameters(Path dir, CheckpointManifest manifest) {
     Path file = dir.resolve(PARAMETERS_FILE);
     if (!Files.isRegularFile(file)) {
       throw new CheckpointException(
           "checkpoint " + manifest.id() + ": " + PARAMETERS_FILE + " is missing (" + file + ")");
     }
-    byte[] parameters;
     try {
-      parameters = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
     }
-    manifest.verify(parameters, PARAMETERS_FILE);
-    return new Checkpoint(manifest, parameters);
   }
 
   private static void requireNoCheckpoint(Path dir) {
@@ -194,17 +197,7 @@ public final class Checkpoints {
     Objects.requireNonNull(requirements, "requirements");
     CheckpointManifest manifest = readManifest(dir);
     requirements.check(manifest);
-    Path file = dir.resolve(PARAMETERS_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new CheckpointException(
-          "checkpoint " + manifest.id() + ": " + PARAMETERS_FILE + " is missing (" + file + ")");
-    }
-    byte[] parameters;
-    try {
-      parameters = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
-    }
+    byte[] parameters = readParameters(dir, manifest);
     return new LoadedCheckpoint(manifest, build(manifest, parameters, PARAMETERS_FILE, device));
   }
 
