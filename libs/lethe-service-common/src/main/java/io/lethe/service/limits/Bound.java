@@ -2,17 +2,20 @@ package io.lethe.service.limits;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The values one hyperparameter may take: an integer or decimal range (both ends inclusive) or a
- * choice of booleans. Numbers are compared as {@link BigDecimal}, so {@code 2000000000}, {@code
- * 1e400} or {@code 2.0} are judged exactly, never after an overflowing or rounding conversion.
+ * The values one hyperparameter may take: an integer or decimal range (both ends inclusive), a
+ * choice of booleans or a choice of names. Numbers are compared as {@link BigDecimal}, so {@code
+ * 2000000000}, {@code 1e400} or {@code 2.0} are judged exactly, never after an overflowing or
+ * rounding conversion.
  */
-public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bound.BooleanChoice {
+public sealed interface Bound
+    permits Bound.IntegerRange, Bound.DecimalRange, Bound.BooleanChoice, Bound.NameChoice {
 
   /**
    * What is wrong with {@code value}, e.g. {@code "must be an integer in 1..50, got 2000000000"};
@@ -185,6 +188,66 @@ public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bo
         }
       }
       return new BooleanChoice(values);
+    }
+  }
+
+  /** One of a fixed set of names (lower case; a value may name one in any case). */
+  record NameChoice(Set<String> allowed) implements Bound {
+    public NameChoice {
+      allowed = Set.copyOf(allowed);
+      if (allowed.isEmpty()) {
+        throw new IllegalArgumentException("no name allowed");
+      }
+      for (String name : allowed) {
+        if (!name.equals(normal(name)) || name.isEmpty() || name.contains("|")) {
+          throw new IllegalArgumentException("not a lower-case name: '" + name + "'");
+        }
+      }
+    }
+
+    /** The choice of {@code names}. */
+    public static NameChoice of(String... names) {
+      return new NameChoice(Set.of(names));
+    }
+
+    @Override
+    public Optional<String> problem(Object value) {
+      if (value instanceof String s && allowed.contains(normal(s))) {
+        return Optional.empty();
+      }
+      return Optional.of("must be one of " + spec() + ", got " + Numbers.show(value));
+    }
+
+    @Override
+    public String spec() {
+      return String.join("|", new TreeSet<>(allowed));
+    }
+
+    @Override
+    public boolean covers(Bound other) {
+      return other instanceof NameChoice o && allowed.containsAll(o.allowed);
+    }
+
+    @Override
+    public List<Object> edges() {
+      return List.copyOf(new TreeSet<>(allowed));
+    }
+
+    @Override
+    public Bound parseSameKind(String text) {
+      Set<String> values = new TreeSet<>();
+      for (String part : text.split("\\|", -1)) {
+        String name = normal(part);
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("expected names separated by |");
+        }
+        values.add(name);
+      }
+      return new NameChoice(values);
+    }
+
+    private static String normal(String name) {
+      return name.trim().toLowerCase(Locale.ROOT);
     }
   }
 }
