@@ -14,8 +14,7 @@ import java.util.TreeSet;
  * 2000000000}, {@code 1e400} or {@code 2.0} are judged exactly, never after an overflowing or
  * rounding conversion.
  */
-public sealed interface Bound
-    permits Bound.IntegerRange, Bound.DecimalRange, Bound.BooleanChoice, Bound.NameChoice {
+public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bound.Choice {
 
   /**
    * What is wrong with {@code value}, e.g. {@code "must be an integer in 1..50, got 2000000000"};
@@ -141,8 +140,33 @@ public sealed interface Bound
     }
   }
 
+  /**
+   * A set of allowed values, written as they are joined by {@code |} in sorted order.
+   *
+   * @param <T> the type of the values
+   */
+  sealed interface Choice<T extends Comparable<T>> extends Bound permits BooleanChoice, NameChoice {
+    /** The values allowed. */
+    Set<T> allowed();
+
+    @Override
+    default String spec() {
+      return String.join("|", new TreeSet<>(allowed().stream().map(String::valueOf).toList()));
+    }
+
+    @Override
+    default boolean covers(Bound other) {
+      return other.getClass() == getClass() && allowed().containsAll(((Choice<?>) other).allowed());
+    }
+
+    @Override
+    default List<Object> edges() {
+      return List.copyOf(new TreeSet<>(allowed()));
+    }
+  }
+
   /** {@code true}, {@code false} or both. */
-  record BooleanChoice(Set<Boolean> allowed) implements Bound {
+  record BooleanChoice(Set<Boolean> allowed) implements Choice<Boolean> {
     public static final BooleanChoice EITHER = new BooleanChoice(Set.of(true, false));
 
     public BooleanChoice {
@@ -163,21 +187,6 @@ public sealed interface Bound
     }
 
     @Override
-    public String spec() {
-      return String.join("|", new TreeSet<>(allowed.stream().map(String::valueOf).toList()));
-    }
-
-    @Override
-    public boolean covers(Bound other) {
-      return other instanceof BooleanChoice o && allowed.containsAll(o.allowed);
-    }
-
-    @Override
-    public List<Object> edges() {
-      return List.copyOf(new TreeSet<>(allowed));
-    }
-
-    @Override
     public Bound parseSameKind(String text) {
       Set<Boolean> values = new TreeSet<>();
       for (String part : text.split("\\|", -1)) {
@@ -192,7 +201,7 @@ public sealed interface Bound
   }
 
   /** One of a fixed set of names (lower case; a value may name one in any case). */
-  record NameChoice(Set<String> allowed) implements Bound {
+  record NameChoice(Set<String> allowed) implements Choice<String> {
     public NameChoice {
       allowed = Set.copyOf(allowed);
       if (allowed.isEmpty()) {
@@ -216,21 +225,6 @@ public sealed interface Bound
         return Optional.empty();
       }
       return Optional.of("must be one of " + spec() + ", got " + Numbers.show(value));
-    }
-
-    @Override
-    public String spec() {
-      return String.join("|", new TreeSet<>(allowed));
-    }
-
-    @Override
-    public boolean covers(Bound other) {
-      return other instanceof NameChoice o && allowed.containsAll(o.allowed);
-    }
-
-    @Override
-    public List<Object> edges() {
-      return List.copyOf(new TreeSet<>(allowed));
     }
 
     @Override
