@@ -26,12 +26,10 @@ import java.util.function.Supplier;
 public final class MethodSettings {
   private MethodSettings() {}
 
-  private static final MethodSpec<DlfdConfig.Builder, DlfdConfig> DLFD = MethodRegistry.DLFD;
-
   /**
    * The DLFD keys accepted: every key of the registry, as named by {@link DlfdConfig#describe()}.
    */
-  public static final Set<String> DLFD_KEYS = DLFD.keys();
+  public static final Set<String> DLFD_KEYS = MethodRegistry.DLFD.keys();
 
   /**
    * The retraining keys accepted: the registry's, as named by {@link TrainingRecipe#describe()}.
@@ -45,7 +43,7 @@ public final class MethodSettings {
    * @throws IllegalArgumentException naming the key that is unknown, mistyped or out of range
    */
   public static DlfdConfig dlfd(Map<String, Object> overrides) {
-    return worded(() -> DLFD.build(overrides));
+    return worded(() -> MethodRegistry.DLFD.build(overrides));
   }
 
   /**
