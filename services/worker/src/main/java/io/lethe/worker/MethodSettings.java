@@ -13,11 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * Maps a forget request's flat {@code hyperparameters} onto the engine's settings, through the
- * engine's {@link MethodRegistry}. Only the keys a method offers to requests are accepted: an
- * unknown or mistyped key is rejected with {@link IllegalArgumentException} (the job fails with
- * that message) rather than silently ignored, because a caller who asked for {@code
- * perturbationStep: 2} and got the default 15 would trust a model that was not made the way they
- * think.
+ * engine's {@link MethodRegistry}, whose keys are accepted as they are: an unknown or mistyped key
+ * is rejected with {@link IllegalArgumentException} (the job fails with that message) rather than
+ * silently ignored, because a caller who asked for {@code perturbationStep: 2} and got the default
+ * 15 would trust a model that was not made the way they think.
  *
  * <p>How far a value may go is operator policy, not this class's: {@link UnlearningJob} checks the
  * request against {@link io.lethe.service.limits.HyperparameterLimits} first, whose keys must stay
@@ -27,12 +26,10 @@ import java.util.function.Supplier;
 public final class MethodSettings {
   private MethodSettings() {}
 
-  /** DLFD without the implementation variants kept for ablations ({@link Setting#research()}). */
-  private static final MethodSpec<DlfdConfig.Builder, DlfdConfig> DLFD =
-      MethodRegistry.DLFD.restrictedTo(s -> !s.research());
-
-  /** The DLFD keys accepted: the registry's, as named by {@link DlfdConfig#describe()}. */
-  public static final Set<String> DLFD_KEYS = DLFD.keys();
+  /**
+   * The DLFD keys accepted: every key of the registry, as named by {@link DlfdConfig#describe()}.
+   */
+  public static final Set<String> DLFD_KEYS = MethodRegistry.DLFD.keys();
 
   /**
    * The retraining keys accepted: the registry's, as named by {@link TrainingRecipe#describe()}.
@@ -46,7 +43,7 @@ public final class MethodSettings {
    * @throws IllegalArgumentException naming the key that is unknown, mistyped or out of range
    */
   public static DlfdConfig dlfd(Map<String, Object> overrides) {
-    return worded(() -> DLFD.build(overrides));
+    return worded(() -> MethodRegistry.DLFD.build(overrides));
   }
 
   /**

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lethe.api.Method;
 import io.lethe.engine.training.TrainingRecipe;
 import io.lethe.engine.unlearn.dlfd.DlfdConfig;
+import io.lethe.engine.unlearn.dlfd.FeatureSource;
+import io.lethe.engine.unlearn.dlfd.PerturbationSpace;
 import io.lethe.engine.unlearn.registry.MethodRegistry;
 import io.lethe.service.limits.Bound;
 import io.lethe.service.limits.HyperparameterLimits;
@@ -118,12 +120,26 @@ class MethodSettingsTest {
   }
 
   @Test
-  void theKeysAreTheEngineRegistrysLessItsAblationVariants() {
-    assertThat(MethodSettings.DLFD_KEYS)
-        .isEqualTo(MethodRegistry.DLFD.restrictedTo(s -> !s.research()).keys());
+  void theKeysAreTheEngineRegistrys() {
+    assertThat(MethodSettings.DLFD_KEYS).isEqualTo(MethodRegistry.DLFD.keys());
     assertThat(MethodSettings.RETRAIN_KEYS).isEqualTo(MethodRegistry.RETRAIN.keys());
-    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("featureSource", "embedding")))
-        .hasMessageContaining("unsupported dlfd hyperparameter(s) [featureSource]");
+    DlfdConfig c =
+        MethodSettings.dlfd(
+            Map.of(
+                "featureSource",
+                "embedding",
+                "otOnClean",
+                true,
+                "perturbationSpace",
+                "normalised_clamped",
+                "perturbInTrainingMode",
+                true));
+    assertThat(c.featureSource()).isEqualTo(FeatureSource.EMBEDDING);
+    assertThat(c.otOnClean()).isTrue();
+    assertThat(c.perturbationSpace()).isEqualTo(PerturbationSpace.NORMALISED_CLAMPED);
+    assertThat(c.perturbInTrainingMode()).isTrue();
+    assertThatThrownBy(() -> MethodSettings.dlfd(Map.of("featureSource", "pixels")))
+        .hasMessageContaining("hyperparameter featureSource must be logits or embedding");
   }
 
   /**

@@ -308,43 +308,17 @@ public final class CsvManifestReader {
         pattern.get(), Path.of(relative).getFileName().toString(), where);
   }
 
-  /** Output geometry and name of a {@link CsvManifestReader}. */
-  public static final class Builder {
+  /** Options of a {@link CsvManifestReader} (default name "manifest"). */
+  public static final class Builder extends ImageReaderBuilder<Builder> {
     private final CsvManifestFormat format;
-    private String name = "manifest";
-    private int channels = 3;
-    private int side = 64;
-    private SubjectSplit subjectSplit;
 
     private Builder(CsvManifestFormat format) {
+      super("manifest");
       this.format = Objects.requireNonNull(format, "format");
     }
 
-    /** Dataset name recorded in the {@link ImageDataset} (default "manifest"). */
-    public Builder optName(String name) {
-      this.name = Objects.requireNonNull(name, "name");
-      return this;
-    }
-
-    /** 1 (grey, BT.601 luma) or 3 (RGB, default). */
-    public Builder optChannels(int channels) {
-      this.channels = ImageFiles.requireChannels(channels);
-      return this;
-    }
-
-    /** Images are resized to {@code side x side} (default 64). */
-    public Builder optSide(int side) {
-      this.side = ImageFiles.requireSide(side);
-      return this;
-    }
-
-    /**
-     * Rows without a split (no fixed split for their manifest and no split column) are split by
-     * subject with {@code split}; with declared splits but no UNSEEN rows, unseen subjects are
-     * carved from TRAIN (see {@link SubjectSplit}). Without this option such rows are an error.
-     */
-    public Builder optSubjectSplit(SubjectSplit split) {
-      this.subjectSplit = Objects.requireNonNull(split, "split");
+    @Override
+    protected Builder self() {
       return this;
     }
 

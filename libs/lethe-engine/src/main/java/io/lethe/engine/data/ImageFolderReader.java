@@ -198,35 +198,22 @@ public final class ImageFolderReader {
     }
   }
 
-  /** Options of an {@link ImageFolderReader}. */
-  public static final class Builder {
+  /**
+   * Options of an {@link ImageFolderReader} (default name "folders"); split folders, where present,
+   * are the declared splits.
+   */
+  public static final class Builder extends ImageReaderBuilder<Builder> {
     private final Path root;
-    private String name = "folders";
-    private int channels = 3;
-    private int side = 64;
     private Pattern subjectPattern;
     private List<String> splitFolders;
-    private SubjectSplit subjectSplit;
 
     private Builder(Path root) {
+      super("folders");
       this.root = Objects.requireNonNull(root, "root");
     }
 
-    /** Dataset name recorded in the {@link ImageDataset} (default "folders"). */
-    public Builder optName(String name) {
-      this.name = Objects.requireNonNull(name, "name");
-      return this;
-    }
-
-    /** 1 (grey, BT.601 luma) or 3 (RGB, default). */
-    public Builder optChannels(int channels) {
-      this.channels = ImageFiles.requireChannels(channels);
-      return this;
-    }
-
-    /** Images are resized to {@code side x side} (default 64). */
-    public Builder optSide(int side) {
-      this.side = ImageFiles.requireSide(side);
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -246,12 +233,6 @@ public final class ImageFolderReader {
         throw new IllegalArgumentException("split folders must not be empty");
       }
       this.splitFolders = List.copyOf(folders);
-      return this;
-    }
-
-    /** How subjects are split when there are no split folders, or no unseen one. */
-    public Builder optSubjectSplit(SubjectSplit split) {
-      this.subjectSplit = Objects.requireNonNull(split, "split");
       return this;
     }
 

@@ -2,17 +2,19 @@ package io.lethe.service.limits;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The values one hyperparameter may take: an integer or decimal range (both ends inclusive) or a
- * choice of booleans. Numbers are compared as {@link BigDecimal}, so {@code 2000000000}, {@code
- * 1e400} or {@code 2.0} are judged exactly, never after an overflowing or rounding conversion.
+ * The values one hyperparameter may take: an integer or decimal range (both ends inclusive), a
+ * choice of booleans or a choice of names. Numbers are compared as {@link BigDecimal}, so {@code
+ * 2000000000}, {@code 1e400} or {@code 2.0} are judged exactly, never after an overflowing or
+ * rounding conversion.
  */
-public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bound.BooleanChoice {
+public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bound.Choice {
 
   /**
    * What is wrong with {@code value}, e.g. {@code "must be an integer in 1..50, got 2000000000"};
@@ -138,8 +140,33 @@ public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bo
     }
   }
 
+  /**
+   * A set of allowed values, written as they are joined by {@code |} in sorted order.
+   *
+   * @param <T> the type of the values
+   */
+  sealed interface Choice<T extends Comparable<T>> extends Bound permits BooleanChoice, NameChoice {
+    /** The values allowed. */
+    Set<T> allowed();
+
+    @Override
+    default String spec() {
+      return String.join("|", new TreeSet<>(allowed().stream().map(String::valueOf).toList()));
+    }
+
+    @Override
+    default boolean covers(Bound other) {
+      return other.getClass() == getClass() && allowed().containsAll(((Choice<?>) other).allowed());
+    }
+
+    @Override
+    default List<Object> edges() {
+      return List.copyOf(new TreeSet<>(allowed()));
+    }
+  }
+
   /** {@code true}, {@code false} or both. */
-  record BooleanChoice(Set<Boolean> allowed) implements Bound {
+  record BooleanChoice(Set<Boolean> allowed) implements Choice<Boolean> {
     public static final BooleanChoice EITHER = new BooleanChoice(Set.of(true, false));
 
     public BooleanChoice {
@@ -160,21 +187,6 @@ public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bo
     }
 
     @Override
-    public String spec() {
-      return String.join("|", new TreeSet<>(allowed.stream().map(String::valueOf).toList()));
-    }
-
-    @Override
-    public boolean covers(Bound other) {
-      return other instanceof BooleanChoice o && allowed.containsAll(o.allowed);
-    }
-
-    @Override
-    public List<Object> edges() {
-      return List.copyOf(new TreeSet<>(allowed));
-    }
-
-    @Override
     public Bound parseSameKind(String text) {
       Set<Boolean> values = new TreeSet<>();
       for (String part : text.split("\\|", -1)) {
@@ -185,6 +197,51 @@ public sealed interface Bound permits Bound.IntegerRange, Bound.DecimalRange, Bo
         }
       }
       return new BooleanChoice(values);
+    }
+  }
+
+  /** One of a fixed set of names (lower case; a value may name one in any case). */
+  record NameChoice(Set<String> allowed) implements Choice<String> {
+    public NameChoice {
+      allowed = Set.copyOf(allowed);
+      if (allowed.isEmpty()) {
+        throw new IllegalArgumentException("no name allowed");
+      }
+      for (String name : allowed) {
+        if (!name.equals(normal(name)) || name.isEmpty() || name.contains("|")) {
+          throw new IllegalArgumentException("not a lower-case name: '" + name + "'");
+        }
+      }
+    }
+
+    /** The choice of {@code names}. */
+    public static NameChoice of(String... names) {
+      return new NameChoice(Set.of(names));
+    }
+
+    @Override
+    public Optional<String> problem(Object value) {
+      if (value instanceof String s && allowed.contains(normal(s))) {
+        return Optional.empty();
+      }
+      return Optional.of("must be one of " + spec() + ", got " + Numbers.show(value));
+    }
+
+    @Override
+    public Bound parseSameKind(String text) {
+      Set<String> values = new TreeSet<>();
+      for (String part : text.split("\\|", -1)) {
+        String name = normal(part);
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("expected names separated by |");
+        }
+        values.add(name);
+      }
+      return new NameChoice(values);
+    }
+
+    private static String normal(String name) {
+      return name.trim().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -4,25 +4,26 @@ import io.lethe.api.Method;
 import io.lethe.service.limits.Bound.BooleanChoice;
 import io.lethe.service.limits.Bound.DecimalRange;
 import io.lethe.service.limits.Bound.IntegerRange;
+import io.lethe.service.limits.Bound.NameChoice;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The built-in table: for every key the worker's {@code MethodSettings} accepts, the widest range
- * the engine itself accepts ({@code engine}: an operator may not configure beyond it, so the intake
- * never admits a value the worker must reject) and the default range an operator gets without
- * configuring anything.
+ * The built-in table: for every key the worker's {@code MethodSettings} accepts (every key of the
+ * engine's {@code MethodRegistry}), the widest range the engine itself accepts ({@code engine}: an
+ * operator may not configure beyond it, so the intake never admits a value the worker must reject)
+ * and the default range an operator gets without configuring anything.
  *
  * <p><b>Why these defaults.</b> They bound the knobs that multiply a job's cost (epochs,
  * perturbation steps, Sinkhorn iterations, score samples, batch size) at a few times the values the
  * authors and our benchmarks use, so every published recipe and every tuning grid in {@code
  * tools/bench/} fits, while {@code epochs: 2000000000} does not. Rates stay where SGD converges on
- * the shipped architectures. Values that only steer (thresholds, margins, booleans, the seed) keep
- * the engine's full range: they cannot make a job longer. No range bounds a job's wall time on its
- * own (that depends on the dataset too): the worker's time budget ({@code WORKER_JOB_TIMEOUT})
- * does.
+ * the shipped architectures. Values that only steer (thresholds, margins, booleans, choices, the
+ * seed) keep the engine's full range: they cannot make a job longer. No range bounds a job's wall
+ * time on its own (that depends on the dataset too): the worker's time budget ({@code
+ * WORKER_JOB_TIMEOUT}) does.
  */
 final class DefaultLimits {
   private static final long INT_MAX = Integer.MAX_VALUE;
@@ -81,7 +82,15 @@ final class DefaultLimits {
     dlfd.put("scoreSplits", row(ints(1, INT_MAX), ints(1, 20)));
     dlfd.put("seed", row(ANY_INT, ANY_INT));
     dlfd.put("batchNormRecalibrationBatches", row(ints(0, INT_MAX), ints(0, 1000)));
-    // The utility guard (engine default on, margin 0.05). Switching it off is the operator's call:
+    // Implementation variants the benchmark ablates: they change what a step computes, not how
+    // many steps run, so every choice stays open.
+    NameChoice features = NameChoice.of("logits", "embedding");
+    dlfd.put("featureSource", row(features, features));
+    dlfd.put("otOnClean", row(EITHER, EITHER));
+    NameChoice spaces = NameChoice.of("pixel", "normalised_clamped");
+    dlfd.put("perturbationSpace", row(spaces, spaces));
+    dlfd.put("perturbInTrainingMode", row(EITHER, EITHER));
+    // The utility guard (engine default off, margin 0.05). Switching it off is the operator's call:
     // the default range allows it, a deployment may pin guard=true.
     dlfd.put("guard", row(EITHER, EITHER));
     dlfd.put("guardMargin", row(DecimalRange.of("0", "1"), DecimalRange.of("0", "0.5")));

@@ -68,8 +68,9 @@ public final class HyperparameterLimits {
 
   /**
    * The defaults with the ranges of {@code spec} applied: comma-separated {@code method.key=range}
-   * entries, a range being {@code min..max} (both inclusive), a single value, or for booleans
-   * {@code true}, {@code false} or {@code true|false}.
+   * entries, a range being {@code min..max} (both inclusive), a single value, for booleans {@code
+   * true}, {@code false} or {@code true|false}, and for choices names joined by {@code |} (e.g.
+   * {@code dlfd.featureSource=logits}).
    *
    * @throws ConfigException naming {@value #ENV} and the entry that is malformed
    */

@@ -36,6 +36,10 @@ class HyperparameterLimitsTest {
         Arguments.of(Method.DLFD, "dynamicForgetting", false),
         Arguments.of(Method.DLFD, "seed", -7),
         Arguments.of(Method.DLFD, "batchNormRecalibrationBatches", 0),
+        Arguments.of(Method.DLFD, "featureSource", "embedding"),
+        Arguments.of(Method.DLFD, "perturbationSpace", "NORMALISED_CLAMPED"),
+        Arguments.of(Method.DLFD, "otOnClean", true),
+        Arguments.of(Method.DLFD, "perturbInTrainingMode", false),
         Arguments.of(Method.RETRAIN, "epochs", 100),
         Arguments.of(Method.RETRAIN, "cosineSchedule", true),
         Arguments.of(Method.RETRAIN, "learningRate", 1));
@@ -69,6 +73,13 @@ class HyperparameterLimitsTest {
         Arguments.of(Method.DLFD, "momentum", 0.995, "must be in 0..0.99, got 0.995"),
         Arguments.of(Method.DLFD, "threshold", -0.1, "must be in 0..0.5, got -0.1"),
         Arguments.of(Method.DLFD, "dynamicForgetting", 1, "must be a boolean (false|true), got 1"),
+        Arguments.of(
+            Method.DLFD,
+            "featureSource",
+            "pixel",
+            "must be one of embedding|logits, got \"pixel\""),
+        Arguments.of(
+            Method.DLFD, "perturbationSpace", 1, "must be one of normalised_clamped|pixel"),
         Arguments.of(Method.DLFD, "scoreSampleSize", 1_000_000, "must be in 8..4096"),
         Arguments.of(Method.DLFD, "sinkhornIterations", 10_000, "must be in 1..500"),
         Arguments.of(Method.DLFD, "batchSize", 1, "must be in 2..1024, got 1"),
@@ -148,6 +159,7 @@ class HyperparameterLimitsTest {
         Arguments.of(
             "dlfd.classificationLoss=true|false", Method.DLFD, "classificationLoss", "false|true"),
         Arguments.of("dlfd.seed=0", Method.DLFD, "seed", "0"),
+        Arguments.of("dlfd.featureSource=LOGITS", Method.DLFD, "featureSource", "logits"),
         // Wider than the default is the operator's call, within what the engine accepts.
         Arguments.of("retrain.epochs=1..500", Method.RETRAIN, "epochs", "1..500"));
   }
@@ -195,6 +207,8 @@ class HyperparameterLimitsTest {
         Arguments.of("dlfd.epochs=1.5", "expected integers"),
         Arguments.of("dlfd.learningRate=abc", "expected numbers"),
         Arguments.of("dlfd.dynamicForgetting=yes", "expected true, false or true|false"),
+        Arguments.of("dlfd.featureSource=logits|", "expected names separated by |"),
+        Arguments.of("dlfd.featureSource=fourier", "the engine accepts only embedding|logits"),
         Arguments.of("dlfd.epochs=0..5", "the engine accepts only 1..2147483647"),
         Arguments.of("retrain.epochs=1..99999999999", "the engine accepts only"),
         Arguments.of("dlfd.momentum=0..1", "the engine accepts only 0..0.9999"),

@@ -86,11 +86,7 @@ public final class BadTeaching extends GuardedBaseline<BadTeachingConfig> {
             value =
                 updater.minimise(() -> kl.mean(model.forward(parameters, x, true).get(0), target));
           }
-          UtilityGuard.Decision decision =
-              account.stepped(value, batchSize - forgetInBatch, forgetInBatch);
-          if (decision == UtilityGuard.Decision.BRAKE) {
-            updater.scaleLearningRate(guard.scale());
-          } else if (decision == UtilityGuard.Decision.STOP) {
+          if (!account.steppedGoingOn(value, batchSize - forgetInBatch, forgetInBatch, updater)) {
             break epochs;
           }
         }

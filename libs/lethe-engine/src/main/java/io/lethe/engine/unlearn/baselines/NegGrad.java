@@ -73,13 +73,11 @@ public final class NegGrad extends GuardedBaseline<NegGradConfig> {
                       });
             }
           }
-          UtilityGuard.Decision decision =
+          boolean goOn =
               config.combined()
-                  ? account.stepped(value, batchSize, forgetBatch)
-                  : account.stepped(value, 0, batchSize);
-          if (decision == UtilityGuard.Decision.BRAKE) {
-            updater.scaleLearningRate(guard.scale());
-          } else if (decision == UtilityGuard.Decision.STOP) {
+                  ? account.steppedGoingOn(value, batchSize, forgetBatch, updater)
+                  : account.steppedGoingOn(value, 0, batchSize, updater);
+          if (!goOn) {
             break epochs;
           }
         }

@@ -8,7 +8,6 @@ import io.lethe.engine.model.Classifier;
 import io.lethe.engine.training.ImageBatches;
 import io.lethe.engine.training.TaskLoss;
 import io.lethe.engine.unlearn.UnlearningData;
-import io.lethe.engine.unlearn.UtilityGuard;
 
 /**
  * Epochs of plain cross-entropy training on the retain set, the core of Fine-tune, CF-k, EU-k and
@@ -68,10 +67,7 @@ final class RetainEpochs {
           NDArray y = batches.labels(batch, order, from, from + batchSize);
           value = updater.minimise(() -> loss.mean(forward.logits(parameters, x), y));
         }
-        UtilityGuard.Decision decision = account.stepped(value, batchSize, 0);
-        if (decision == UtilityGuard.Decision.BRAKE) {
-          updater.scaleLearningRate(account.guardScale());
-        } else if (decision == UtilityGuard.Decision.STOP) {
+        if (!account.steppedGoingOn(value, batchSize, 0, updater)) {
           return false;
         }
       }

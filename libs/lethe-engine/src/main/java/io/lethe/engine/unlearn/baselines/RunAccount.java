@@ -67,6 +67,20 @@ final class RunAccount {
     return guard == null || !watched ? UtilityGuard.Decision.CONTINUE : guard.afterStep(steps);
   }
 
+  /**
+   * One optimiser step, as {@link #stepped}, with the guard's decision applied: a brake scales
+   * {@code updater}'s learning rate by the guard's step scale.
+   *
+   * @return false when the guard stopped the run
+   */
+  boolean steppedGoingOn(double loss, int retain, int forget, ParameterUpdater updater) {
+    UtilityGuard.Decision decision = stepped(loss, retain, forget);
+    if (decision == UtilityGuard.Decision.BRAKE) {
+      updater.scaleLearningRate(guardScale());
+    }
+    return decision != UtilityGuard.Decision.STOP;
+  }
+
   /** Whether the guard is consulted after the next steps (UNSIR's impair pass is not watched). */
   void watched(boolean v) {
     watched = v;

@@ -60,7 +60,7 @@ public final class Scrub extends GuardedBaseline<ScrubConfig> {
                   updater.minimise(
                       () -> kl.mean(model.forward(parameters, x, true).get(0), target).neg());
             }
-            if (brakeOrStop(account.stepped(value, 0, forgetBatch), guard, updater)) {
+            if (!account.steppedGoingOn(value, 0, forgetBatch, updater)) {
               break epochs;
             }
           }
@@ -83,7 +83,7 @@ public final class Scrub extends GuardedBaseline<ScrubConfig> {
                           .add(distance.mul(Scalars.like(distance, config.alpha())));
                     });
           }
-          if (brakeOrStop(account.stepped(value, retainBatch, 0), guard, updater)) {
+          if (!account.steppedGoingOn(value, retainBatch, 0, updater)) {
             break epochs;
           }
         }
@@ -93,14 +93,5 @@ public final class Scrub extends GuardedBaseline<ScrubConfig> {
       account.finished();
     }
     return account.outcome();
-  }
-
-  /** Applies a brake; true when the guard stopped the run. */
-  private static boolean brakeOrStop(
-      UtilityGuard.Decision decision, UtilityGuard guard, ParameterUpdater updater) {
-    if (decision == UtilityGuard.Decision.BRAKE) {
-      updater.scaleLearningRate(guard.scale());
-    }
-    return decision == UtilityGuard.Decision.STOP;
   }
 }

@@ -107,8 +107,8 @@ public final class Setting<B> {
   }
 
   /**
-   * This setting marked as an implementation variant kept for ablations (the CLI and the
-   * benchmark); services that take settings from requests do not offer it.
+   * This setting marked as an implementation variant kept for ablations (the authors' code's
+   * choices), apart from the method's own settings.
    */
   public Setting<B> asResearch() {
     return new Setting<>(name, kind, expected, description, true, parse, applier);
