@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -61,18 +60,6 @@ public final class MethodSpec<B, T> {
   /** The settings accepted, in declaration order. */
   public List<Setting<? super B>> settings() {
     return List.copyOf(settings.values());
-  }
-
-  /** The same method accepting only the settings {@code keep} selects. */
-  public MethodSpec<B, T> restrictedTo(Predicate<Setting<?>> keep) {
-    Map<String, Setting<? super B>> kept = new LinkedHashMap<>();
-    settings.forEach(
-        (k, s) -> {
-          if (keep.test(s)) {
-            kept.put(k, s);
-          }
-        });
-    return new MethodSpec<>(name, newBuilder, finish, kept);
   }
 
   /**

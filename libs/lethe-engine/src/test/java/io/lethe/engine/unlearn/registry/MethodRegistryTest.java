@@ -135,9 +135,6 @@ class MethodRegistryTest {
                 .toList())
         .containsExactly(
             "featureSource", "otOnClean", "perturbationSpace", "perturbInTrainingMode");
-    assertThat(MethodRegistry.DLFD.restrictedTo(s -> !s.research()).keys())
-        .doesNotContain("featureSource")
-        .contains("alpha", "guard");
     assertThat(MethodRegistry.DLFD.settings())
         .allSatisfy(s -> assertThat(s.description()).isNotBlank());
   }
