@@ -1,5 +1,8 @@
 package io.lethe.engine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -51,10 +54,21 @@ public final class EngineRuntime {
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
   }
 
-  /** The directory named by {@value #TEMP_DIR}, or {@code java.io.tmpdir}. */
-  public static Path tempDir() {
+  /**
+   * A new directory for files a native loader needs, in the directory named by {@value #TEMP_DIR},
+   * or in {@code java.io.tmpdir} when none is named or the named one is gone (its owner stopped).
+   * The caller deletes it.
+   */
+  public static Path createTempDirectory(String prefix) throws IOException {
     String dir = System.getProperty(TEMP_DIR);
-    return Path.of(dir != null ? dir : System.getProperty("java.io.tmpdir"));
+    if (dir != null) {
+      try {
+        return Files.createTempDirectory(Path.of(dir), prefix);
+      } catch (NoSuchFileException e) {
+        // Fall through: the owner of the directory deleted it.
+      }
+    }
+    return Files.createTempDirectory(prefix);
   }
 
   /** Sets a system property unless it is already set. */

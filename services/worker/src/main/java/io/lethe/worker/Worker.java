@@ -182,6 +182,7 @@ public final class Worker implements Component, HealthReporting {
             return Future.succeededFuture();
           }
           scratch = null;
+          System.getProperties().remove(EngineRuntime.TEMP_DIR, s.dir().toString());
           return vertx.executeBlocking(
               () -> {
                 s.close();

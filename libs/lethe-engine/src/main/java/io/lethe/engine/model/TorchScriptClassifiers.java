@@ -69,7 +69,7 @@ public final class TorchScriptClassifiers {
     boolean loaded = false;
     Path dir = null;
     try {
-      dir = Files.createTempDirectory(EngineRuntime.tempDir(), "lethe-torchscript");
+      dir = EngineRuntime.createTempDirectory("lethe-torchscript");
       Files.write(dir.resolve("model.pt"), module);
       try {
         model.load(dir, "model", Map.of("trainParam", "true", "mapLocation", "true"));
