@@ -367,7 +367,7 @@ class DeploymentFilesTest {
               Files.exists(local)
                   ? local
                   : Repository.root()
-                      .resolve("tools/cli/src/main/java/io/lethe/cli/options")
+                      .resolve("tools/cli-kit/src/main/java/io/lethe/cli/options")
                       .resolve(mixins.group(1) + ".java")));
     }
     assertThat(sources).as("RegisterCommand and its mixins").hasSizeGreaterThan(1);
