@@ -39,71 +39,9 @@ public record ModelVersionManifest(
   public static final String FORMAT_LETHE = "lethe";
   public static final String FORMAT_TORCHSCRIPT = "torchscript";
 
-  /** A version of unrecorded format (manifests written before the field existed). */
-  public ModelVersionManifest(
-      String modelId,
-      int version,
-      Integer parentVersion,
-      Method method,
-      List<String> forgetRequestIds,
-      List<String> subjectsForgotten,
-      String datasetVersion,
-      String checkpointUri,
-      List<StoredObject> objects,
-      Metrics metrics,
-      Instant createdAt,
-      String datasetId,
-      Integer datasetRevision) {
-    this(
-        modelId,
-        version,
-        parentVersion,
-        method,
-        forgetRequestIds,
-        subjectsForgotten,
-        datasetVersion,
-        checkpointUri,
-        objects,
-        metrics,
-        createdAt,
-        datasetId,
-        datasetRevision,
-        null);
-  }
-
   /** The format, {@value #FORMAT_LETHE} when the manifest does not record one. */
   public String formatOrDefault() {
     return format == null ? FORMAT_LETHE : format;
-  }
-
-  /** A version without a registry dataset (manifests written before datasets were linked). */
-  public ModelVersionManifest(
-      String modelId,
-      int version,
-      Integer parentVersion,
-      Method method,
-      List<String> forgetRequestIds,
-      List<String> subjectsForgotten,
-      String datasetVersion,
-      String checkpointUri,
-      List<StoredObject> objects,
-      Metrics metrics,
-      Instant createdAt) {
-    this(
-        modelId,
-        version,
-        parentVersion,
-        method,
-        forgetRequestIds,
-        subjectsForgotten,
-        datasetVersion,
-        checkpointUri,
-        objects,
-        metrics,
-        createdAt,
-        null,
-        null,
-        null);
   }
 
   /** One stored object: key relative to the version's prefix, hash and size. */

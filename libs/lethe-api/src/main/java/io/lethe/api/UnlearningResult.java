@@ -37,38 +37,6 @@ public record UnlearningResult(
     HonouredBy honouredBy,
     Guard guard) {
 
-  /** A result without a utility-guard report. */
-  public UnlearningResult(
-      String requestId,
-      String correlationId,
-      String modelId,
-      int parentVersion,
-      Integer version,
-      Method method,
-      Status status,
-      Checkpoint checkpoint,
-      double seconds,
-      String error,
-      Instant completedAt,
-      String device,
-      HonouredBy honouredBy) {
-    this(
-        requestId,
-        correlationId,
-        modelId,
-        parentVersion,
-        version,
-        method,
-        status,
-        checkpoint,
-        seconds,
-        error,
-        completedAt,
-        device,
-        honouredBy,
-        null);
-  }
-
   /** A result that does not say where the job ran, nor how it was honoured (a new version). */
   public UnlearningResult(
       String requestId,

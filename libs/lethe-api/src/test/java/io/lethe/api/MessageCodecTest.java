@@ -62,6 +62,7 @@ class MessageCodecTest {
             r.error(),
             r.completedAt(),
             "gpu:1",
+            null,
             null);
 
     JsonNode json = MAPPER.readTree(CODEC.encode(onGpu));

@@ -135,7 +135,8 @@ final class Samples {
         new ModelVersionManifest.Metrics(0.6, 0.8, 0.54, 0.04, 0.77, true, AT),
         AT,
         "mufac",
-        2);
+        2,
+        null);
   }
 
   static ModelVersionManifest originalManifest() {
@@ -150,7 +151,10 @@ final class Samples {
         "file:///var/lethe/models/mufac-resnet18/v1/",
         List.of(new ModelVersionManifest.StoredObject("parameters.bin", SHA, 1234)),
         null,
-        AT);
+        AT,
+        null,
+        null,
+        null);
   }
 
   static Problem notFound() {

@@ -70,7 +70,7 @@ final class VersionEvaluation {
       throw new IllegalArgumentException(
           modelId + " v" + version + " has forgotten no subject: nothing to evaluate");
     }
-    Checkpoint checkpoint = store.checkpoint(modelId, version).checkpoint();
+    Checkpoint checkpoint = store.checkpoint(modelId, version);
     ImageDataset dataset = datasetOf(manifest, checkpoint.manifest());
     // Subjects whose bytes were erased (every model on the dataset completed their forgetting
     // earlier) cannot be measured any more; the version's own subjects are never among them.
@@ -135,7 +135,7 @@ final class VersionEvaluation {
         return toEngine(stored.get(), split);
       }
     }
-    return measure(store.checkpoint(modelId, parentVersion).checkpoint(), dataset, split);
+    return measure(store.checkpoint(modelId, parentVersion), dataset, split);
   }
 
   /** The sha256 of a version's parameters, as its manifest records it. */

@@ -205,7 +205,7 @@ final class UnlearningJob {
           base,
           forget.size());
     }
-    Checkpoint parentCheckpoint = store.checkpoint(request.modelId(), base).checkpoint();
+    Checkpoint parentCheckpoint = store.checkpoint(request.modelId(), base);
     TrainingData data = trainingData(parent, parentCheckpoint.manifest(), forget);
     progress.stage(Stage.LOADING, 1, 1);
     deadline.check("loading", 1, 1);

@@ -111,6 +111,7 @@ final class UnlearningResults {
         error,
         at,
         device,
+        null,
         null);
   }
 }

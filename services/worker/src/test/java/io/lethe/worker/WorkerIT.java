@@ -238,8 +238,7 @@ class WorkerIT {
     assertThat(datasets.tombstonedSubjects(DATA, 1)).containsExactly("p0001", "p0002");
     assertThat(datasets.subjectSamples(DATA, 1)).doesNotContainKeys("p0001", "p0002");
     try (Classifier loaded =
-        Checkpoints.restore(
-            store.checkpoint(MODEL, 2).checkpoint())) { // verifies every hash on the way
+        Checkpoints.restore(store.checkpoint(MODEL, 2))) { // verifies every hash on the way
       assertThat(loaded.spec().side()).isEqualTo(16);
     }
 

@@ -332,7 +332,6 @@ public final class GpuCheck implements Callable<Integer> {
           dataset,
           new Dlfd(config),
           forget,
-          Set.of(),
           jobs.resolve("dlfd-" + d.name().replace(':', '-')),
           ProgressListener.NONE,
           d);

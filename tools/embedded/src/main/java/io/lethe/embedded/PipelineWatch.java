@@ -10,12 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads what the pipeline says about one run: progress, results and evaluations carrying the run's
@@ -45,29 +41,7 @@ final class PipelineWatch implements AutoCloseable {
 
   PipelineWatch(String bootstrapServers, String correlationId) {
     this.correlationId = correlationId;
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "lethe-pipeline-watch-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class));
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : TYPES.keySet()) {
-      consumer
-          .partitionsFor(topic, Duration.ofSeconds(30))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-    }
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    // seekToEnd is lazy: resolve the positions now, before anything of this run is produced.
-    partitions.forEach(consumer::position);
+    consumer = TopicTail.fromNow(bootstrapServers, "lethe-pipeline-watch", TYPES.keySet());
   }
 
   /** The run's records that arrived within {@code timeout}, in arrival order. */

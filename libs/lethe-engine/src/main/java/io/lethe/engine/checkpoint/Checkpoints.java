@@ -95,14 +95,6 @@ public final class Checkpoints {
     return new Checkpoint(built, parameters);
   }
 
-  /** Reads the checkpoint in {@code dir} into memory, verifying its parameters. */
-  public static Checkpoint read(Path dir) {
-    CheckpointManifest manifest = readManifest(dir);
-    byte[] parameters = readParameters(dir, manifest);
-    manifest.verify(parameters, PARAMETERS_FILE);
-    return new Checkpoint(manifest, parameters);
-  }
-
   private static byte[] readParameters(Path dir, CheckpointManifest manifest) {
     Path file = dir.resolve(PARAMETERS_FILE);
     if (!Files.isRegularFile(file)) {

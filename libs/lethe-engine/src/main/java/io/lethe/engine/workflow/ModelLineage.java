@@ -147,48 +147,18 @@ public final class ModelLineage {
       Set<String> forget,
       Path out,
       ProgressListener progress) {
-    return retrain(parentDir, dataset, spec, recipe, forget, Set.of(), out, progress);
-  }
-
-  /**
-   * Like {@link #retrain(Path, ImageDataset, ModelSpec, TrainingRecipe, Set, Path,
-   * ProgressListener)}, also without the subjects the dataset has {@code tombstoned} (forgotten
-   * through other models sharing it). The new model never sees them, so it records them as
-   * forgotten too.
-   */
-  public static Version retrain(
-      Path parentDir,
-      ImageDataset dataset,
-      ModelSpec spec,
-      TrainingRecipe recipe,
-      Set<String> forget,
-      Set<String> tombstoned,
-      Path out,
-      ProgressListener progress) {
-    return retrain(parentDir, dataset, spec, recipe, forget, tombstoned, out, progress, null);
-  }
-
-  /** Like the overload without a device, with the new model on {@code device}. */
-  public static Version retrain(
-      Path parentDir,
-      ImageDataset dataset,
-      ModelSpec spec,
-      TrainingRecipe recipe,
-      Set<String> forget,
-      Set<String> tombstoned,
-      Path out,
-      ProgressListener progress,
-      ComputeDevice device) {
     CheckpointManifest parent = Checkpoints.readManifest(parentDir);
     Trained trained =
-        retrainTrained(parent, dataset, spec, recipe, forget, tombstoned, progress, device);
+        retrainTrained(parent, dataset, spec, recipe, forget, Set.of(), progress, null);
     CheckpointManifest manifest = Checkpoints.save(out, trained.checkpoint());
     return new Version(manifest, out, trained.seconds());
   }
 
   /**
-   * Retrains from scratch in memory, without everything {@code parent} forgot, {@code forget} and
-   * {@code tombstoned}; the new checkpoint records all of them as forgotten.
+   * Retrains from scratch in memory, on {@code device} (null: the engine's default), without
+   * everything {@code parent} forgot, {@code forget} and the subjects the dataset has {@code
+   * tombstoned} (forgotten through other models sharing it). The new model never sees any of them,
+   * so its checkpoint records all of them as forgotten.
    */
   public static Checkpoint retrain(
       CheckpointManifest parent,
@@ -233,25 +203,7 @@ public final class ModelLineage {
       Set<String> forget,
       Path out,
       ProgressListener progress) {
-    return unlearn(parentDir, dataset, method, forget, Set.of(), out, progress);
-  }
-
-  /**
-   * Like {@link #unlearn(Path, ImageDataset, UnlearningMethod, Set, Path, ProgressListener)}, with
-   * the retain set also excluding the subjects the dataset has {@code tombstoned} (forgotten
-   * through other models sharing it): no retain set may use a forgotten person's data, whichever
-   * model it was forgotten through. They are not recorded as forgotten by this model, which was not
-   * asked to forget them.
-   */
-  public static UnlearnedVersion unlearn(
-      Path parentDir,
-      ImageDataset dataset,
-      UnlearningMethod method,
-      Set<String> forget,
-      Set<String> tombstoned,
-      Path out,
-      ProgressListener progress) {
-    return unlearn(parentDir, dataset, method, forget, tombstoned, out, progress, null);
+    return unlearn(parentDir, dataset, method, forget, out, progress, null);
   }
 
   /** Like the overload without a device, with the parent loaded onto (and unlearning on) it. */
@@ -260,20 +212,13 @@ public final class ModelLineage {
       ImageDataset dataset,
       UnlearningMethod method,
       Set<String> forget,
-      Set<String> tombstoned,
       Path out,
       ProgressListener progress,
       ComputeDevice device) {
     try (LoadedCheckpoint parent = Checkpoints.load(parentDir, sameData(dataset), djl(device))) {
       Unlearned run =
           unlearn(
-              parent.manifest(),
-              parent.classifier(),
-              dataset,
-              method,
-              forget,
-              tombstoned,
-              progress);
+              parent.manifest(), parent.classifier(), dataset, method, forget, Set.of(), progress);
       CheckpointManifest manifest = Checkpoints.save(out, parent.classifier(), run.manifest());
       return new UnlearnedVersion(
           new Version(manifest, out, run.outcome().seconds()), run.outcome());
@@ -281,9 +226,12 @@ public final class ModelLineage {
   }
 
   /**
-   * Like {@link #unlearn(Path, ImageDataset, UnlearningMethod, Set, Set, Path, ProgressListener,
+   * Like {@link #unlearn(Path, ImageDataset, UnlearningMethod, Set, Path, ProgressListener,
    * ComputeDevice)} on a checkpoint held in memory, returning the new checkpoint in memory: no file
-   * is written.
+   * is written. The retain set also excludes the subjects the dataset has {@code tombstoned}
+   * (forgotten through other models sharing it): no retain set may use a forgotten person's data,
+   * whichever model it was forgotten through. They are not recorded as forgotten by this model,
+   * which was not asked to forget them.
    */
   public static UnlearnedCheckpoint unlearn(
       Checkpoint parent,

@@ -265,13 +265,12 @@ public final class ModelStore {
    *     parameters
    * @throws PurgedException if the version was purged
    */
-  public StoredCheckpoint checkpoint(String modelId, int version) {
+  public Checkpoint checkpoint(String modelId, int version) {
     ModelVersionManifest m = manifests.readable(modelId, version);
     byte[] checkpointJson = manifests.readVerified(m, ModelKeys.CHECKPOINT);
     CheckpointManifest checkpoint =
         CheckpointManifest.fromJson(new String(checkpointJson, StandardCharsets.UTF_8));
-    return new StoredCheckpoint(
-        m, new Checkpoint(checkpoint, manifests.readVerified(m, ModelKeys.PARAMETERS)));
+    return new Checkpoint(checkpoint, manifests.readVerified(m, ModelKeys.PARAMETERS));
   }
 
   /**

@@ -289,7 +289,7 @@ class ModelStoreIT {
         NewVersion.builder(Method.TRAIN, checkpointJson, parameters, Fixtures.DATASET_VERSION)
             .build());
 
-    try (Classifier loaded = Checkpoints.restore(store.checkpoint("loaded", 1).checkpoint())) {
+    try (Classifier loaded = Checkpoints.restore(store.checkpoint("loaded", 1))) {
       assertThat(loaded.parameterBytes()).isEqualTo(parameters);
       assertThat(loaded.spec()).isEqualTo(Fixtures.SPEC);
       assertThat(loaded.labels()).isEqualTo(Fixtures.LABELS);

@@ -578,7 +578,8 @@ class ErasureIT {
         null,
         Instant.parse("2025-03-01T10:01:00Z"),
         null,
-        UnlearningResult.HonouredBy.EXISTING_VERSION);
+        UnlearningResult.HonouredBy.EXISTING_VERSION,
+        null);
   }
 
   private static EvaluationReportMessage evaluation(String model, String request) {
