@@ -72,11 +72,6 @@ public final class Field<T> {
     return of(name, "an integer", Integer::parseInt);
   }
 
-  /** A decimal {@code long}. */
-  public static Field<Long> longInteger(String name) {
-    return of(name, "an integer", Long::parseLong);
-  }
-
   /** A finite decimal number. */
   public static Field<Double> number(String name) {
     return of(name, "a number", Field::finite);

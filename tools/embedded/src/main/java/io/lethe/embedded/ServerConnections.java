@@ -75,10 +75,7 @@ public record ServerConnections(
     if (!s3Given(env)) {
       return Optional.empty();
     }
-    S3Settings given = S3Settings.fromEnv(env, bucket);
-    return Optional.of(
-        new S3Settings(
-            given.endpoint(), given.accessKey(), given.secretKey(), given.region(), bucket));
+    return Optional.of(S3Settings.fromEnv(env, bucket).withBucket(bucket));
   }
 
   /** A valid name for {@link S3Settings#fromEnv}; the bucket is the caller's option, not S3_*. */
